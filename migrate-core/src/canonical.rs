@@ -1,0 +1,193 @@
+//! The canonical text of operations: the DSL as the user wrote it, with every
+//! difference of whitespace, comments, keyword case and line endings removed.
+//!
+//! It names operations in run-time errors (`batch alter table foo`) and is
+//! what a revision's checksum is computed from, so reformatting a migration
+//! never changes its checksum while changing what it does always does.
+
+use crate::op::*;
+use crate::render;
+use sha2::{Digest, Sha256};
+use std::fmt::{self, Write};
+
+/// The checksum of a revision: SHA-256 (hex) of its canonical text.
+pub fn checksum(rev: &RevisionDef) -> String {
+    let mut text = String::new();
+    let _ = writeln!(text, "revision {:?}", rev.id.text);
+    for op in &rev.ops {
+        let _ = writeln!(text, "{}", Canonical(op));
+    }
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A short description of an operation for errors: its canonical text, with
+/// a batch block's body elided.
+pub fn describe(op: &Op) -> String {
+    match op {
+        Op::Batch(b) => format!("batch alter table {} {{ … }}", name(&b.table.text)),
+        other => Canonical(other).to_string(),
+    }
+}
+
+/// Displays an operation in canonical DSL form.
+pub struct Canonical<'a>(pub &'a Op);
+
+fn name(n: &str) -> String {
+    let plain = n
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        n.to_owned()
+    } else {
+        format!("{n:?}")
+    }
+}
+
+fn names(list: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+    list.into_iter()
+        .map(|n| name(n.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn column(c: &ColumnDef) -> String {
+    let mut s = format!("{} {}", name(&c.name.text), c.ty.keyword());
+    if c.primary_key.is_some() {
+        s.push_str(" primary key");
+    }
+    if c.not_null {
+        s.push_str(" not null");
+    }
+    if c.unique {
+        s.push_str(" unique");
+    }
+    if let Some(d) = &c.default {
+        let _ = write!(s, " default ({})", d.sql);
+    }
+    if let Some(ch) = &c.check {
+        let _ = write!(s, " check ({})", ch.sql);
+    }
+    s
+}
+
+fn change(c: &Change) -> String {
+    match c {
+        Change::AddColumn(def) => format!("add column {};", column(def)),
+        Change::DropColumn(n) => format!("drop column {};", name(&n.text)),
+        Change::RenameColumn { from, to } => {
+            format!("rename column {} to {};", name(&from.text), name(&to.text))
+        }
+        Change::AlterColumn { column, alter } => {
+            let what = match alter {
+                ColumnAlter::DropNotNull => "drop not null".to_owned(),
+                ColumnAlter::SetNotNull => "set not null".to_owned(),
+                ColumnAlter::SetDefault(e) => format!("set default ({})", e.sql),
+                ColumnAlter::DropDefault => "drop default".to_owned(),
+                ColumnAlter::Type(t) => format!("type {}", t.keyword()),
+            };
+            format!("alter column {} {what};", name(&column.text))
+        }
+    }
+}
+
+impl fmt::Display for Canonical<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Op::CreateTable(t) => {
+                let mut parts: Vec<String> = t.columns.iter().map(column).collect();
+                parts.extend(t.checks.iter().map(|c| format!("check ({})", c.sql)));
+                write!(f, "create table {} {{ {} }}", name(&t.name.text), parts.join(", "))
+            }
+            Op::CreateIndex(i) => {
+                let cols: Vec<String> = i
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        let n = name(&c.name.text);
+                        if c.desc {
+                            format!("{n} desc")
+                        } else {
+                            n
+                        }
+                    })
+                    .collect();
+                write!(
+                    f,
+                    "create {}index {} on {} ({});",
+                    if i.unique { "unique " } else { "" },
+                    name(&i.name.text),
+                    name(&i.table.text),
+                    cols.join(", ")
+                )
+            }
+            Op::DropIndex(n) => write!(f, "drop index {};", name(&n.text)),
+            Op::Insert(ins) => {
+                let rows: Vec<String> = ins
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        let v: Vec<String> = r.values.iter().map(render::literal).collect();
+                        format!("({})", v.join(", "))
+                    })
+                    .collect();
+                write!(
+                    f,
+                    "insert into {} ({}) values {};",
+                    name(&ins.table.text),
+                    names(ins.columns.iter().map(|c| &c.text)),
+                    rows.join(", ")
+                )
+            }
+            Op::Batch(b) => {
+                let body: Vec<String> = b.changes.iter().map(change).collect();
+                write!(f, "batch alter table {} {{ {} }}", name(&b.table.text), body.join(" "))
+            }
+            Op::Run(h) => write!(f, "run {};", h.path.text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Loc, Name};
+
+    fn rev(col: &str, default: &str) -> RevisionDef {
+        let mut c = ColumnDef::new(Name::new(col, Loc(3)), ColumnType::Text);
+        c.default = Some(Expr {
+            sql: default.to_owned(),
+            at: Loc(4),
+        });
+        RevisionDef {
+            id: Name::new("0001", Loc(1)),
+            ops: vec![Op::CreateTable(CreateTable {
+                name: Name::new("foo", Loc(2)),
+                columns: vec![c],
+                checks: vec![],
+            })],
+        }
+    }
+
+    #[test]
+    fn checksum_ignores_locations_but_not_content() {
+        let a = checksum(&rev("bar", "'x'"));
+        let mut moved = rev("bar", "'x'");
+        moved.id.at = Loc(99);
+        assert_eq!(a, checksum(&moved));
+        assert_ne!(a, checksum(&rev("baz", "'x'")));
+        assert_ne!(a, checksum(&rev("bar", "'y'")));
+        assert_eq!(a.len(), 64);
+    }
+
+    #[test]
+    fn canonical_text_quotes_only_names_that_need_it() {
+        let r = rev("order details", "''");
+        assert_eq!(
+            Canonical(&r.ops[0]).to_string(),
+            "create table foo { \"order details\" text default ('') }"
+        );
+    }
+}

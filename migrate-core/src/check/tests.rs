@@ -1,0 +1,378 @@
+//! Unit tests of the rules, on hand-built histories.
+
+use super::check_history;
+use crate::diag::Diagnostic;
+use crate::op::*;
+use crate::plan::Step;
+use crate::{Loc, Name};
+
+fn n(text: &str, at: u32) -> Name {
+    Name::new(text, Loc(at))
+}
+
+fn col(name: &str, ty: ColumnType) -> ColumnDef {
+    ColumnDef::new(n(name, 0), ty)
+}
+
+fn foo() -> Op {
+    let mut id = col("foo_id", ColumnType::Integer);
+    id.primary_key = Some(Loc(0));
+    let mut bar = col("bar", ColumnType::Text);
+    bar.not_null = true;
+    Op::CreateTable(CreateTable {
+        name: n("foo", 0),
+        columns: vec![id, bar],
+        checks: vec![],
+    })
+}
+
+fn history(revs: Vec<(&str, Vec<Op>)>) -> History {
+    History {
+        revisions: revs
+            .into_iter()
+            .enumerate()
+            .map(|(i, (id, ops))| RevisionDef {
+                id: n(id, 1000 + i as u32),
+                ops,
+            })
+            .collect(),
+    }
+}
+
+fn errors(h: &History) -> Vec<Diagnostic> {
+    check_history(h).expect_err("the history should be rejected")
+}
+
+fn batch(table: &str, at: u32, changes: Vec<Change>) -> Op {
+    Op::Batch(BatchAlter {
+        table: n(table, at),
+        changes,
+        at: Loc(at),
+    })
+}
+
+fn index(name: &str, table: &str, cols: &[&str]) -> Op {
+    Op::CreateIndex(CreateIndex {
+        name: n(name, 0),
+        table: n(table, 0),
+        columns: cols
+            .iter()
+            .map(|c| IndexedColumn {
+                name: n(c, 0),
+                desc: false,
+            })
+            .collect(),
+        unique: false,
+    })
+}
+
+#[test]
+fn valid_history_yields_one_plan_per_revision() {
+    let h = history(vec![
+        ("0001", vec![foo(), index("foo_bar", "foo", &["bar"])]),
+        (
+            "0002",
+            vec![batch(
+                "foo",
+                0,
+                vec![Change::AlterColumn {
+                    column: n("bar", 0),
+                    alter: ColumnAlter::DropNotNull,
+                }],
+            )],
+        ),
+    ]);
+    let plans = check_history(&h).unwrap();
+    assert_eq!(plans.len(), 2);
+    assert_eq!(
+        plans[0].steps[0],
+        Step::Execute(crate::plan::Statement {
+            operation: "create table foo { foo_id integer primary key, bar text not null }".into(),
+            table: "foo".into(),
+            sql: "CREATE TABLE \"foo\" (\"foo_id\" INTEGER PRIMARY KEY, \"bar\" TEXT NOT NULL)".into(),
+        })
+    );
+    let Step::Rebuild(r) = &plans[1].steps[0] else {
+        panic!("expected a rebuild, got {:?}", plans[1].steps[0]);
+    };
+    assert_eq!(r.temp_table, "_migrate_tmp_foo");
+    assert_eq!(
+        r.create_sql,
+        "CREATE TABLE \"_migrate_tmp_foo\" (\"foo_id\" INTEGER PRIMARY KEY, \"bar\" TEXT)"
+    );
+    assert_eq!(
+        r.copy_sql,
+        "INSERT INTO \"_migrate_tmp_foo\" (\"foo_id\", \"bar\") SELECT \"foo_id\", \"bar\" FROM \"foo\""
+    );
+    assert_eq!(r.expected_indexes.len(), 1);
+    assert_eq!(
+        r.recreate[0].sql,
+        "CREATE INDEX \"foo_bar\" ON \"foo\" (\"bar\")"
+    );
+}
+
+#[test]
+fn unknown_table_points_at_the_name_and_suggests() {
+    let h = history(vec![("0001", vec![foo(), index("ix", "fooo", &["bar"])])]);
+    let e = errors(&h);
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].message, "unknown table `fooo`");
+    assert_eq!(e[0].help.as_deref(), Some("did you mean `foo`?"));
+}
+
+#[test]
+fn every_error_of_a_history_is_reported() {
+    let h = history(vec![
+        ("0001", vec![foo(), index("ix", "foo", &["baz"])]),
+        ("0001", vec![index("ix2", "nope", &["bar"])]),
+    ]);
+    let msgs: Vec<String> = errors(&h).into_iter().map(|d| d.message).collect();
+    assert!(msgs.contains(&"table `foo` has no column `baz`".to_owned()), "{msgs:?}");
+    assert!(msgs.contains(&"duplicate revision id `0001`".to_owned()), "{msgs:?}");
+    assert!(msgs.contains(&"unknown table `nope`".to_owned()), "{msgs:?}");
+}
+
+#[test]
+fn names_collide_case_insensitively_across_tables_and_indexes() {
+    let mut upper = foo();
+    if let Op::CreateTable(t) = &mut upper {
+        t.name = n("FOO", 7);
+    }
+    let h = history(vec![("0001", vec![foo(), upper, index("Foo", "foo", &["bar"])])]);
+    let e = errors(&h);
+    assert_eq!(e.len(), 2);
+    assert_eq!(e[0].message, "duplicate table `FOO`");
+    assert_eq!(e[0].at, Loc(7));
+    assert_eq!(e[1].message, "duplicate index `Foo`");
+}
+
+#[test]
+fn reserved_prefixes_are_refused() {
+    let mut t = foo();
+    if let Op::CreateTable(ct) = &mut t {
+        ct.name = n("_migrate_tmp_foo", 3);
+    }
+    let e = errors(&history(vec![("0001", vec![t])]));
+    assert!(e[0].message.contains("reserved prefix `_migrate_`"), "{e:?}");
+}
+
+#[test]
+fn duplicate_columns_and_primary_keys_are_refused() {
+    let mut a = col("a", ColumnType::Integer);
+    a.primary_key = Some(Loc(1));
+    let mut b = col("A", ColumnType::Integer);
+    b.primary_key = Some(Loc(2));
+    let t = Op::CreateTable(CreateTable {
+        name: n("t", 0),
+        columns: vec![a, b],
+        checks: vec![],
+    });
+    let msgs: Vec<String> = errors(&history(vec![("0001", vec![t])]))
+        .into_iter()
+        .map(|d| d.message)
+        .collect();
+    assert_eq!(
+        msgs,
+        ["duplicate column `A`", "more than one column is marked `primary key`"]
+    );
+}
+
+#[test]
+fn insert_checks_columns_arity_and_not_null() {
+    let ins = |cols: &[&str], rows: Vec<Vec<Literal>>| {
+        Op::Insert(Insert {
+            table: n("foo", 0),
+            columns: cols.iter().map(|c| n(c, 0)).collect(),
+            rows: rows
+                .into_iter()
+                .map(|values| InsertRow { values, at: Loc(5) })
+                .collect(),
+        })
+    };
+    let h = history(vec![(
+        "0001",
+        vec![
+            foo(),
+            ins(&["foo_id"], vec![vec![Literal::Integer(1)]]),
+            ins(&["foo_id", "bar"], vec![vec![Literal::Integer(1)]]),
+            ins(&["foo_id", "bar"], vec![vec![Literal::Integer(1), Literal::Null]]),
+            ins(&["bar", "bar"], vec![vec![Literal::Text("a".into()), Literal::Text("b".into())]]),
+        ],
+    )]);
+    let msgs: Vec<String> = errors(&h).into_iter().map(|d| d.message).collect();
+    assert_eq!(
+        msgs,
+        [
+            "column `bar` of table `foo` is NOT NULL and has no default, but this insert gives it no value",
+            "this row has 1 values but 2 columns are listed",
+            "null given for NOT NULL column `bar`",
+            "column `bar` is listed twice",
+        ]
+    );
+}
+
+#[test]
+fn batch_changes_apply_in_order_and_map_sources() {
+    let mut note = col("note", ColumnType::Text);
+    note.default = Some(Expr {
+        sql: "''".into(),
+        at: Loc(0),
+    });
+    let h = history(vec![
+        ("0001", vec![foo(), index("foo_bar", "foo", &["bar"])]),
+        (
+            "0002",
+            vec![batch(
+                "foo",
+                0,
+                vec![
+                    Change::RenameColumn {
+                        from: n("bar", 0),
+                        to: n("label", 0),
+                    },
+                    Change::AddColumn(note),
+                    Change::AlterColumn {
+                        column: n("label", 0),
+                        alter: ColumnAlter::Type(ColumnType::Blob),
+                    },
+                ],
+            )],
+        ),
+    ]);
+    let plans = check_history(&h).unwrap();
+    let Step::Rebuild(r) = &plans[1].steps[0] else {
+        panic!("expected a rebuild");
+    };
+    assert_eq!(
+        r.create_sql,
+        "CREATE TABLE \"_migrate_tmp_foo\" (\"foo_id\" INTEGER PRIMARY KEY, \"label\" BLOB NOT NULL, \"note\" TEXT DEFAULT (''))"
+    );
+    assert_eq!(
+        r.copy_sql,
+        "INSERT INTO \"_migrate_tmp_foo\" (\"foo_id\", \"label\") SELECT \"foo_id\", \"bar\" FROM \"foo\""
+    );
+    assert_eq!(r.recreate[0].sql, "CREATE INDEX \"foo_bar\" ON \"foo\" (\"label\")");
+}
+
+#[test]
+fn batch_rules_reject_bad_changes() {
+    let mut nn = col("n", ColumnType::Integer);
+    nn.not_null = true;
+    let h = history(vec![
+        ("0001", vec![foo(), index("foo_bar", "foo", &["bar"])]),
+        (
+            "0002",
+            vec![
+                batch(
+                    "foo",
+                    0,
+                    vec![
+                        Change::DropColumn(n("bar", 11)),
+                        Change::AddColumn(nn),
+                        Change::RenameColumn {
+                            from: n("foo_id", 0),
+                            to: n("BAR", 12),
+                        },
+                        Change::AlterColumn {
+                            column: n("bar", 13),
+                            alter: ColumnAlter::SetNotNull,
+                        },
+                        Change::AlterColumn {
+                            column: n("baz", 14),
+                            alter: ColumnAlter::DropDefault,
+                        },
+                    ],
+                ),
+                batch("foo", 20, vec![]),
+            ],
+        ),
+    ]);
+    let e = errors(&h);
+    let got: Vec<(u32, &str)> = e.iter().map(|d| (d.at.0, d.message.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (11, "cannot drop column `bar`: index `foo_bar` uses it"),
+            (0, "new column `n` is NOT NULL but has no default"),
+            (12, "table `foo` already has a column `BAR`"),
+            (13, "column `bar` is already NOT NULL; this change does nothing"),
+            (14, "table `foo` has no column `baz`"),
+            (20, "batch block for table `foo` is empty"),
+        ]
+    );
+}
+
+#[test]
+fn rowid_is_copied_for_tables_without_an_integer_key() {
+    let t = Op::CreateTable(CreateTable {
+        name: n("t", 0),
+        columns: vec![col("a", ColumnType::Text), col("b", ColumnType::Text)],
+        checks: vec![],
+    });
+    let h = history(vec![
+        ("0001", vec![t]),
+        ("0002", vec![batch("t", 0, vec![Change::DropColumn(n("b", 0))])]),
+    ]);
+    let plans = check_history(&h).unwrap();
+    let Step::Rebuild(r) = &plans[1].steps[0] else {
+        panic!("expected a rebuild");
+    };
+    assert_eq!(
+        r.copy_sql,
+        "INSERT INTO \"_migrate_tmp_t\" (rowid, \"a\") SELECT rowid, \"a\" FROM \"t\""
+    );
+}
+
+#[test]
+fn set_not_null_plans_a_null_count_on_the_real_table() {
+    let h = history(vec![
+        ("0001", vec![foo()]),
+        (
+            "0002",
+            vec![batch(
+                "foo",
+                0,
+                vec![Change::AlterColumn {
+                    column: n("bar", 0),
+                    alter: ColumnAlter::DropNotNull,
+                }],
+            )],
+        ),
+        (
+            "0003",
+            vec![batch(
+                "foo",
+                0,
+                vec![Change::AlterColumn {
+                    column: n("bar", 0),
+                    alter: ColumnAlter::SetNotNull,
+                }],
+            )],
+        ),
+    ]);
+    let plans = check_history(&h).unwrap();
+    let Step::Rebuild(r) = &plans[2].steps[0] else {
+        panic!("expected a rebuild");
+    };
+    assert_eq!(r.not_null_checks.len(), 1);
+    assert_eq!(
+        r.not_null_checks[0].count_sql,
+        "SELECT count(*) FROM \"foo\" WHERE \"bar\" IS NULL"
+    );
+}
+
+#[test]
+fn empty_and_unknown_references_in_drop_index() {
+    let h = history(vec![
+        ("0001", vec![foo(), index("foo_bar", "foo", &["bar"])]),
+        ("0002", vec![Op::DropIndex(n("foo_baz", 9))]),
+        ("  ", vec![]),
+    ]);
+    let e = errors(&h);
+    let got: Vec<&str> = e.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        got,
+        ["revision id is empty", "unknown index `foo_baz`", "revision `  ` is empty"]
+    );
+    assert_eq!(e[1].help.as_deref(), Some("did you mean `foo_bar`?"));
+}

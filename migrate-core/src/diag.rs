@@ -1,0 +1,76 @@
+//! Diagnostics: every problem found in one history, collected rather than
+//! stopping at the first.
+
+use crate::Loc;
+use std::fmt;
+
+/// One problem, located at the token that caused it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Where the offending token was written.
+    pub at: Loc,
+    /// What is wrong, lower-case, one sentence.
+    pub message: String,
+    /// What to write instead, or where a related thing was defined.
+    pub help: Option<String>,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\nhelp: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A collector of diagnostics.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    list: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty collector.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a problem at `at`.
+    pub fn error(&mut self, at: Loc, message: impl Into<String>) {
+        self.list.push(Diagnostic {
+            at,
+            message: message.into(),
+            help: None,
+        });
+    }
+
+    /// Records a problem at `at` with a hint of what to do instead.
+    pub fn error_help(&mut self, at: Loc, message: impl Into<String>, help: impl Into<String>) {
+        self.list.push(Diagnostic {
+            at,
+            message: message.into(),
+            help: Some(help.into()),
+        });
+    }
+
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// How many problems were recorded.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// `Ok(value)` when nothing was recorded, otherwise every diagnostic.
+    pub fn finish<T>(self, value: T) -> Result<T, Vec<Diagnostic>> {
+        if self.list.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.list)
+        }
+    }
+}

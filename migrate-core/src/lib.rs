@@ -1,0 +1,49 @@
+//! The schema model, validation rules and SQL rendering of migrate-dsl.
+//!
+//! This crate is pure Rust: no `syn`, no `rusqlite`. The `migration!` macro
+//! uses it at compile time to replay a history and reject bad references; the
+//! runtime uses the same types at run time. One set of rules, one place.
+//!
+//! Data flows one way: [`op`] values (what a user wrote, with [`Loc`]ations
+//! instead of spans) → [`check::check_history`] (replays them on a
+//! [`model::Schema`], collecting every [`Diagnostic`]) → [`plan`] values
+//! (pre-rendered SQL the runtime executes).
+//!
+//! ```
+//! use migrate_core::op::*;
+//! use migrate_core::{check::check_history, Loc, Name};
+//!
+//! let at = Loc::NONE;
+//! let history = History {
+//!     revisions: vec![RevisionDef {
+//!         id: Name::new("0001", at),
+//!         ops: vec![Op::CreateTable(CreateTable {
+//!             name: Name::new("foo", at),
+//!             columns: vec![ColumnDef::new(Name::new("id", at), ColumnType::Integer)],
+//!             checks: vec![],
+//!         })],
+//!     }],
+//! };
+//! let plans = check_history(&history).expect("a valid history");
+//! assert_eq!(plans[0].id, "0001");
+//! ```
+
+pub mod canonical;
+pub mod check;
+pub mod diag;
+pub mod model;
+pub mod name;
+pub mod op;
+pub mod plan;
+pub mod render;
+pub mod sql;
+
+pub use diag::{Diagnostic, Diagnostics};
+pub use name::{Loc, Name};
+
+/// Prefix of the temporary tables the rebuild procedure creates. User tables
+/// may not start with it, so a leftover can never be mistaken for user data.
+pub const TEMP_PREFIX: &str = "_migrate_tmp_";
+
+/// Name of the history table unless a history chooses another one.
+pub const DEFAULT_HISTORY_TABLE: &str = "_migrate_history";

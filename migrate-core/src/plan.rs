@@ -1,0 +1,147 @@
+//! Plans: what the runtime executes, fully rendered at compile time.
+//!
+//! Every type can be built in a `const` context from `'static` data (the
+//! macro's expansion) or owned at run time (hand-built histories). `Cow` is
+//! what lets one type serve both.
+
+use std::borrow::Cow;
+
+/// A `'static` or owned string.
+pub type Text = Cow<'static, str>;
+
+/// The checked plan of one revision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevisionPlan {
+    /// The revision id.
+    pub id: Text,
+    /// Checksum of the revision's normalized DSL (see [`crate::canonical`]).
+    pub checksum: Text,
+    /// The steps, in order.
+    pub steps: Cow<'static, [Step]>,
+}
+
+/// One step of a revision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Execute one SQL statement.
+    Execute(Statement),
+    /// Rebuild a table by SQLite's 12-step procedure.
+    Rebuild(Rebuild),
+    /// Call the revision's `index`-th hook.
+    Hook(HookCall),
+}
+
+/// One SQL statement with what it is for (used in errors).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    /// The DSL operation it implements, e.g. `create index foo_bar on foo (bar)`.
+    pub operation: Text,
+    /// The table it changes.
+    pub table: Text,
+    /// The SQL.
+    pub sql: Text,
+}
+
+impl Statement {
+    /// A statement from `'static` parts.
+    pub const fn new(operation: &'static str, table: &'static str, sql: &'static str) -> Self {
+        Statement {
+            operation: Cow::Borrowed(operation),
+            table: Cow::Borrowed(table),
+            sql: Cow::Borrowed(sql),
+        }
+    }
+}
+
+/// A table rebuild: new table, copy, drop, rename, recreate indexes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rebuild {
+    /// The DSL operation, e.g. `batch alter table foo { … }`.
+    pub operation: Text,
+    /// The table rebuilt (its name before and after).
+    pub table: Text,
+    /// The temporary table the new definition is created under.
+    pub temp_table: Text,
+    /// `CREATE TABLE <temp> (…)` with the complete new definition.
+    pub create_sql: Text,
+    /// `INSERT INTO <temp> (cols) SELECT cols FROM <table>`: explicit lists.
+    pub copy_sql: Text,
+    /// Columns that gain NOT NULL: checked before the copy so the error can
+    /// name the real table, the column and the number of rows.
+    pub not_null_checks: Cow<'static, [NotNullCheck]>,
+    /// Names of the indexes the model expects on the table before the
+    /// rebuild. Any other index or trigger found there would be lost, so it
+    /// is an error.
+    pub expected_indexes: Cow<'static, [Text]>,
+    /// `CREATE INDEX` statements run after the rename.
+    pub recreate: Cow<'static, [Statement]>,
+}
+
+/// A NOT NULL check run before a copy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotNullCheck {
+    /// The column's name after the change.
+    pub column: Text,
+    /// `SELECT count(*) FROM <table> WHERE <source> IS NULL`.
+    pub count_sql: Text,
+}
+
+impl NotNullCheck {
+    /// A check from `'static` parts.
+    pub const fn new(column: &'static str, count_sql: &'static str) -> Self {
+        NotNullCheck {
+            column: Cow::Borrowed(column),
+            count_sql: Cow::Borrowed(count_sql),
+        }
+    }
+}
+
+impl Rebuild {
+    /// A rebuild from `'static` parts (used by the macro's expansion).
+    #[allow(clippy::too_many_arguments)]
+    pub const fn new(
+        operation: &'static str,
+        table: &'static str,
+        temp_table: &'static str,
+        create_sql: &'static str,
+        copy_sql: &'static str,
+        not_null_checks: &'static [NotNullCheck],
+        expected_indexes: &'static [Text],
+        recreate: &'static [Statement],
+    ) -> Self {
+        Rebuild {
+            operation: Cow::Borrowed(operation),
+            table: Cow::Borrowed(table),
+            temp_table: Cow::Borrowed(temp_table),
+            create_sql: Cow::Borrowed(create_sql),
+            copy_sql: Cow::Borrowed(copy_sql),
+            not_null_checks: Cow::Borrowed(not_null_checks),
+            expected_indexes: Cow::Borrowed(expected_indexes),
+            recreate: Cow::Borrowed(recreate),
+        }
+    }
+}
+
+/// A call of a `run` hook.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HookCall {
+    /// The hook's path as written, e.g. `backfill_notes`.
+    pub name: Text,
+    /// Its position in the revision's hook list.
+    pub index: usize,
+}
+
+impl HookCall {
+    /// A hook call from `'static` parts.
+    pub const fn new(name: &'static str, index: usize) -> Self {
+        HookCall {
+            name: Cow::Borrowed(name),
+            index,
+        }
+    }
+}
+
+/// A `'static` string in a const context.
+pub const fn text(s: &'static str) -> Text {
+    Cow::Borrowed(s)
+}
