@@ -1,1 +1,66 @@
+//! # migrate-dsl
+//!
+//! Compile-time-checked schema migrations for SQLite. A whole schema history
+//! is written in one [`migration!`] block; at compile time the macro replays
+//! it on a schema model and turns every reference to a table, column or index
+//! that does not exist at that point into a compile error on the offending
+//! token. At run time, [`Migrations::apply_pending`] applies the pending
+//! revisions, each atomically, rebuilding tables by SQLite's 12-step
+//! procedure under a guard that cleans up on error and on panic.
+//!
+//! ```
+//! use migrate_dsl::{migration, rusqlite::{Connection, Transaction}, BoxError};
+//!
+//! migration! {
+//!     /// The app database, oldest revision first.
+//!     pub static MIGRATIONS;
+//!
+//!     revision "0001_create_foo" {
+//!         create table foo {
+//!             foo_id integer primary key,
+//!             bar text not null check (length(bar) <= 512),
+//!         }
+//!         create index foo_bar on foo (bar);
+//!         insert into foo (foo_id, bar) values (1, "one"), (2, "two");
+//!     }
+//!
+//!     revision "0002_relax_bar" {
+//!         batch alter table foo {
+//!             alter column bar drop not null;
+//!             add column note text default ("");
+//!             rename column bar to label;
+//!         }
+//!         run backfill_notes;
+//!     }
+//! }
+//!
+//! fn backfill_notes(tx: &Transaction) -> Result<(), BoxError> {
+//!     tx.execute("UPDATE foo SET note = 'was ' || label", [])?;
+//!     Ok(())
+//! }
+//!
+//! let mut conn = Connection::open_in_memory()?;
+//! let report = MIGRATIONS.apply_pending(&mut conn)?;
+//! assert_eq!(report.applied.len(), 2);
+//! let note: String = conn.query_row("SELECT note FROM foo WHERE foo_id = 2", [], |r| r.get(0))?;
+//! assert_eq!(note, "was two");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The grammar: `docs/DSL.md` in the repository.
 
+pub use migrate_macros::migration;
+pub use migrate_runtime::{
+    AppliedRevision, BoxError, Error, ForeignKeyViolation, HistoryRow, HookFn, Migrations, Options,
+    Report, Revision,
+};
+/// The `rusqlite` version the runtime is built on (hooks take its `Transaction`).
+pub use rusqlite;
+
+/// Failure injection points, for tests (feature `fault-injection` of `migrate-runtime`).
+pub use migrate_runtime::fault;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use migrate_runtime::__private::*;
+}

@@ -65,10 +65,10 @@ fn column(c: &ColumnDef) -> String {
         s.push_str(" unique");
     }
     if let Some(d) = &c.default {
-        let _ = write!(s, " default ({})", d.sql);
+        let _ = write!(s, " default ({})", d.sql.to_sql());
     }
     if let Some(ch) = &c.check {
-        let _ = write!(s, " check ({})", ch.sql);
+        let _ = write!(s, " check ({})", ch.sql.to_sql());
     }
     s
 }
@@ -84,7 +84,7 @@ fn change(c: &Change) -> String {
             let what = match alter {
                 ColumnAlter::DropNotNull => "drop not null".to_owned(),
                 ColumnAlter::SetNotNull => "set not null".to_owned(),
-                ColumnAlter::SetDefault(e) => format!("set default ({})", e.sql),
+                ColumnAlter::SetDefault(e) => format!("set default ({})", e.sql.to_sql()),
                 ColumnAlter::DropDefault => "drop default".to_owned(),
                 ColumnAlter::Type(t) => format!("type {}", t.keyword()),
             };
@@ -98,8 +98,17 @@ impl fmt::Display for Canonical<'_> {
         match self.0 {
             Op::CreateTable(t) => {
                 let mut parts: Vec<String> = t.columns.iter().map(column).collect();
-                parts.extend(t.checks.iter().map(|c| format!("check ({})", c.sql)));
-                write!(f, "create table {} {{ {} }}", name(&t.name.text), parts.join(", "))
+                parts.extend(
+                    t.checks
+                        .iter()
+                        .map(|c| format!("check ({})", c.sql.to_sql())),
+                );
+                write!(
+                    f,
+                    "create table {} {{ {} }}",
+                    name(&t.name.text),
+                    parts.join(", ")
+                )
             }
             Op::CreateIndex(i) => {
                 let cols: Vec<String> = i
@@ -143,7 +152,12 @@ impl fmt::Display for Canonical<'_> {
             }
             Op::Batch(b) => {
                 let body: Vec<String> = b.changes.iter().map(change).collect();
-                write!(f, "batch alter table {} {{ {} }}", name(&b.table.text), body.join(" "))
+                write!(
+                    f,
+                    "batch alter table {} {{ {} }}",
+                    name(&b.table.text),
+                    body.join(" ")
+                )
             }
             Op::Run(h) => write!(f, "run {};", h.path.text),
         }
@@ -158,7 +172,7 @@ mod tests {
     fn rev(col: &str, default: &str) -> RevisionDef {
         let mut c = ColumnDef::new(Name::new(col, Loc(3)), ColumnType::Text);
         c.default = Some(Expr {
-            sql: default.to_owned(),
+            sql: SqlExpr::raw(default),
             at: Loc(4),
         });
         RevisionDef {

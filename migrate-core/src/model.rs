@@ -1,7 +1,7 @@
 //! The schema model: what the database looks like at one point of a history.
 
 use crate::name::same_name;
-use crate::op::{ColumnDef, ColumnType};
+use crate::op::{ColumnDef, ColumnType, SqlExpr};
 use crate::Loc;
 
 /// All tables and indexes at one point of the history.
@@ -20,8 +20,8 @@ pub struct Table {
     pub name: String,
     /// Its columns, in order.
     pub columns: Vec<Column>,
-    /// Table-level CHECK expressions (SQL text).
-    pub checks: Vec<String>,
+    /// Table-level CHECK expressions.
+    pub checks: Vec<SqlExpr>,
     /// Where it was created.
     pub defined_at: Loc,
 }
@@ -39,10 +39,10 @@ pub struct Column {
     pub not_null: bool,
     /// UNIQUE.
     pub unique: bool,
-    /// DEFAULT expression (SQL text).
-    pub default: Option<String>,
-    /// Column CHECK expression (SQL text).
-    pub check: Option<String>,
+    /// DEFAULT expression.
+    pub default: Option<SqlExpr>,
+    /// Column CHECK expression.
+    pub check: Option<SqlExpr>,
 }
 
 impl From<&ColumnDef> for Column {
@@ -99,7 +99,9 @@ impl Schema {
 
     /// The indexes of table `table`, in creation order.
     pub fn indexes_of<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a Index> + 'a {
-        self.indexes.iter().filter(move |i| same_name(&i.table, table))
+        self.indexes
+            .iter()
+            .filter(move |i| same_name(&i.table, table))
     }
 
     /// Whether any table or index already uses `name` (they share SQLite's
@@ -129,7 +131,6 @@ impl Table {
     /// Whether rows keep a separate rowid that must be copied explicitly to be
     /// preserved (no `integer primary key` alias, and `rowid` not shadowed).
     pub fn copies_rowid(&self) -> bool {
-        !self.columns.iter().any(Column::is_rowid_alias)
-            && self.column("rowid").is_none()
+        !self.columns.iter().any(Column::is_rowid_alias) && self.column("rowid").is_none()
     }
 }

@@ -23,7 +23,7 @@ pub fn create_table(table: &Table, name: &str) -> String {
         parts.push(format!("PRIMARY KEY ({})", sql::ident_list(pk)));
     }
     for check in &table.checks {
-        parts.push(format!("CHECK ({check})"));
+        parts.push(format!("CHECK ({})", check.to_sql()));
     }
     format!("CREATE TABLE {} ({})", sql::ident(name), parts.join(", "))
 }
@@ -42,10 +42,10 @@ fn column_def(c: &Column, composite_pk: bool) -> String {
         s.push_str(" UNIQUE");
     }
     if let Some(d) = &c.default {
-        s.push_str(&format!(" DEFAULT ({d})"));
+        s.push_str(&format!(" DEFAULT ({})", d.to_sql()));
     }
     if let Some(ch) = &c.check {
-        s.push_str(&format!(" CHECK ({ch})"));
+        s.push_str(&format!(" CHECK ({})", ch.to_sql()));
     }
     s
 }

@@ -54,7 +54,10 @@ pub(super) fn batch(
     if work.table.columns.iter().filter(|c| c.primary_key).count() > 1 {
         diags.error_help(
             b.table.at,
-            format!("table `{}` would have more than one primary key column", old.name),
+            format!(
+                "table `{}` would have more than one primary key column",
+                old.name
+            ),
             "a table has one primary key; keep `primary key` on one column",
         );
     }
@@ -76,7 +79,10 @@ fn add_column(work: &mut Work, def: &ColumnDef, diags: &mut Diagnostics) {
     if work.table.column(&def.name.text).is_some() {
         diags.error_help(
             def.name.at,
-            format!("table `{}` already has a column `{}`", work.table.name, def.name),
+            format!(
+                "table `{}` already has a column `{}`",
+                work.table.name, def.name
+            ),
             "choose another name, or `rename column` the existing one first",
         );
         return;
@@ -113,14 +119,28 @@ fn drop_column(work: &mut Work, name: &Name, diags: &mut Diagnostics) {
         diags.error_help(
             name.at,
             format!("cannot drop column `{name}`: index `{}` uses it", ix.name),
-            format!("drop the index first: `drop index {};` before this batch block", ix.name),
+            format!(
+                "drop the index first: `drop index {};` before this batch block",
+                ix.name
+            ),
+        );
+        return;
+    }
+    if let Some(dependent) = expression_using(&work.table, pos) {
+        diags.error_help(
+            name.at,
+            format!("cannot drop column `{name}`: {dependent} uses it"),
+            "change or remove that expression in the same block before dropping the column",
         );
         return;
     }
     if work.table.columns.len() == 1 {
         diags.error_help(
             name.at,
-            format!("cannot drop `{name}`: it is the only column of table `{}`", work.table.name),
+            format!(
+                "cannot drop `{name}`: it is the only column of table `{}`",
+                work.table.name
+            ),
             "SQLite tables need at least one column",
         );
         return;
@@ -145,6 +165,16 @@ fn rename_column(work: &mut Work, from: &Name, to: &Name, diags: &mut Diagnostic
         }
     }
     let old = std::mem::replace(&mut work.table.columns[pos].name, to.text.clone());
+    // As SQLite's own RENAME COLUMN does, references in CHECK and DEFAULT
+    // expressions follow the column.
+    for c in &mut work.table.columns {
+        for e in c.check.iter_mut().chain(c.default.iter_mut()) {
+            e.rename(&old, &to.text);
+        }
+    }
+    for e in &mut work.table.checks {
+        e.rename(&old, &to.text);
+    }
     for ix in &mut work.indexes {
         for (c, _) in &mut ix.columns {
             if same_name(c, &old) {
@@ -182,6 +212,28 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
         ColumnAlter::DropDefault => col.default = None,
         ColumnAlter::Type(t) => col.ty = *t,
     }
+}
+
+/// The CHECK or DEFAULT expression, other than column `pos`'s own, that
+/// names column `pos`.
+fn expression_using(table: &Table, pos: usize) -> Option<String> {
+    let col = &table.columns[pos].name;
+    for (i, c) in table.columns.iter().enumerate() {
+        if i == pos {
+            continue;
+        }
+        if c.check.as_ref().is_some_and(|e| e.mentions(col)) {
+            return Some(format!("the CHECK of column `{}`", c.name));
+        }
+        if c.default.as_ref().is_some_and(|e| e.mentions(col)) {
+            return Some(format!("the DEFAULT of column `{}`", c.name));
+        }
+    }
+    table
+        .checks
+        .iter()
+        .find(|e| e.mentions(col))
+        .map(|e| format!("the table CHECK `{}`", e.to_sql()))
 }
 
 fn position(table: &Table, name: &Name, diags: &mut Diagnostics) -> Option<usize> {

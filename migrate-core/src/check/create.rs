@@ -134,7 +134,11 @@ pub(super) fn drop_index(
         .iter()
         .position(|i| same_name(&i.name, &name.text))
     else {
-        let help = unknown_help("index", &name.text, schema.indexes.iter().map(|i| i.name.as_str()));
+        let help = unknown_help(
+            "index",
+            &name.text,
+            schema.indexes.iter().map(|i| i.name.as_str()),
+        );
         diags.error_help(name.at, format!("unknown index `{name}`"), help);
         return None;
     };
@@ -150,7 +154,11 @@ pub(super) fn find_table<'s>(
 ) -> Option<&'s Table> {
     let found = schema.table(&name.text);
     if found.is_none() {
-        let help = unknown_help("table", &name.text, schema.tables.iter().map(|t| t.name.as_str()));
+        let help = unknown_help(
+            "table",
+            &name.text,
+            schema.tables.iter().map(|t| t.name.as_str()),
+        );
         diags.error_help(name.at, format!("unknown table `{name}`"), help);
     }
     found
@@ -164,7 +172,11 @@ pub(super) fn find_column<'t>(
 ) -> Option<&'t Column> {
     let found = table.column(&name.text);
     if found.is_none() {
-        let help = unknown_help("column", &name.text, table.columns.iter().map(|c| c.name.as_str()));
+        let help = unknown_help(
+            "column",
+            &name.text,
+            table.columns.iter().map(|c| c.name.as_str()),
+        );
         diags.error_help(
             name.at,
             format!("table `{}` has no column `{name}`", table.name),

@@ -89,7 +89,8 @@ fn valid_history_yields_one_plan_per_revision() {
         Step::Execute(crate::plan::Statement {
             operation: "create table foo { foo_id integer primary key, bar text not null }".into(),
             table: "foo".into(),
-            sql: "CREATE TABLE \"foo\" (\"foo_id\" INTEGER PRIMARY KEY, \"bar\" TEXT NOT NULL)".into(),
+            sql: "CREATE TABLE \"foo\" (\"foo_id\" INTEGER PRIMARY KEY, \"bar\" TEXT NOT NULL)"
+                .into(),
         })
     );
     let Step::Rebuild(r) = &plans[1].steps[0] else {
@@ -127,9 +128,18 @@ fn every_error_of_a_history_is_reported() {
         ("0001", vec![index("ix2", "nope", &["bar"])]),
     ]);
     let msgs: Vec<String> = errors(&h).into_iter().map(|d| d.message).collect();
-    assert!(msgs.contains(&"table `foo` has no column `baz`".to_owned()), "{msgs:?}");
-    assert!(msgs.contains(&"duplicate revision id `0001`".to_owned()), "{msgs:?}");
-    assert!(msgs.contains(&"unknown table `nope`".to_owned()), "{msgs:?}");
+    assert!(
+        msgs.contains(&"table `foo` has no column `baz`".to_owned()),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.contains(&"duplicate revision id `0001`".to_owned()),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.contains(&"unknown table `nope`".to_owned()),
+        "{msgs:?}"
+    );
 }
 
 #[test]
@@ -138,7 +148,10 @@ fn names_collide_case_insensitively_across_tables_and_indexes() {
     if let Op::CreateTable(t) = &mut upper {
         t.name = n("FOO", 7);
     }
-    let h = history(vec![("0001", vec![foo(), upper, index("Foo", "foo", &["bar"])])]);
+    let h = history(vec![(
+        "0001",
+        vec![foo(), upper, index("Foo", "foo", &["bar"])],
+    )]);
     let e = errors(&h);
     assert_eq!(e.len(), 2);
     assert_eq!(e[0].message, "duplicate table `FOO`");
@@ -153,7 +166,10 @@ fn reserved_prefixes_are_refused() {
         ct.name = n("_migrate_tmp_foo", 3);
     }
     let e = errors(&history(vec![("0001", vec![t])]));
-    assert!(e[0].message.contains("reserved prefix `_migrate_`"), "{e:?}");
+    assert!(
+        e[0].message.contains("reserved prefix `_migrate_`"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -173,7 +189,10 @@ fn duplicate_columns_and_primary_keys_are_refused() {
         .collect();
     assert_eq!(
         msgs,
-        ["duplicate column `A`", "more than one column is marked `primary key`"]
+        [
+            "duplicate column `A`",
+            "more than one column is marked `primary key`"
+        ]
     );
 }
 
@@ -195,8 +214,14 @@ fn insert_checks_columns_arity_and_not_null() {
             foo(),
             ins(&["foo_id"], vec![vec![Literal::Integer(1)]]),
             ins(&["foo_id", "bar"], vec![vec![Literal::Integer(1)]]),
-            ins(&["foo_id", "bar"], vec![vec![Literal::Integer(1), Literal::Null]]),
-            ins(&["bar", "bar"], vec![vec![Literal::Text("a".into()), Literal::Text("b".into())]]),
+            ins(
+                &["foo_id", "bar"],
+                vec![vec![Literal::Integer(1), Literal::Null]],
+            ),
+            ins(
+                &["bar", "bar"],
+                vec![vec![Literal::Text("a".into()), Literal::Text("b".into())]],
+            ),
         ],
     )]);
     let msgs: Vec<String> = errors(&h).into_iter().map(|d| d.message).collect();
@@ -215,7 +240,7 @@ fn insert_checks_columns_arity_and_not_null() {
 fn batch_changes_apply_in_order_and_map_sources() {
     let mut note = col("note", ColumnType::Text);
     note.default = Some(Expr {
-        sql: "''".into(),
+        sql: SqlExpr::raw("''"),
         at: Loc(0),
     });
     let h = history(vec![
@@ -251,7 +276,10 @@ fn batch_changes_apply_in_order_and_map_sources() {
         r.copy_sql,
         "INSERT INTO \"_migrate_tmp_foo\" (\"foo_id\", \"label\") SELECT \"foo_id\", \"bar\" FROM \"foo\""
     );
-    assert_eq!(r.recreate[0].sql, "CREATE INDEX \"foo_bar\" ON \"foo\" (\"label\")");
+    assert_eq!(
+        r.recreate[0].sql,
+        "CREATE INDEX \"foo_bar\" ON \"foo\" (\"label\")"
+    );
 }
 
 #[test]
@@ -295,7 +323,10 @@ fn batch_rules_reject_bad_changes() {
             (11, "cannot drop column `bar`: index `foo_bar` uses it"),
             (0, "new column `n` is NOT NULL but has no default"),
             (12, "table `foo` already has a column `BAR`"),
-            (13, "column `bar` is already NOT NULL; this change does nothing"),
+            (
+                13,
+                "column `bar` is already NOT NULL; this change does nothing"
+            ),
             (14, "table `foo` has no column `baz`"),
             (20, "batch block for table `foo` is empty"),
         ]
@@ -311,7 +342,10 @@ fn rowid_is_copied_for_tables_without_an_integer_key() {
     });
     let h = history(vec![
         ("0001", vec![t]),
-        ("0002", vec![batch("t", 0, vec![Change::DropColumn(n("b", 0))])]),
+        (
+            "0002",
+            vec![batch("t", 0, vec![Change::DropColumn(n("b", 0))])],
+        ),
     ]);
     let plans = check_history(&h).unwrap();
     let Step::Rebuild(r) = &plans[1].steps[0] else {
@@ -372,7 +406,11 @@ fn empty_and_unknown_references_in_drop_index() {
     let got: Vec<&str> = e.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(
         got,
-        ["revision id is empty", "unknown index `foo_baz`", "revision `  ` is empty"]
+        [
+            "revision id is empty",
+            "unknown index `foo_baz`",
+            "revision `  ` is empty"
+        ]
     );
     assert_eq!(e[1].help.as_deref(), Some("did you mean `foo_bar`?"));
 }

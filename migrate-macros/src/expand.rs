@@ -1,0 +1,126 @@
+//! Expand: checked plans → a `static` of `'static` data built in const
+//! context. Every path is absolute (`::migrate_dsl::__private`), and each
+//! slice is its own `const` so its temporaries live for `'static`.
+
+use crate::parse::Header;
+use migrate_core::plan::{NotNullCheck, Rebuild, RevisionPlan, Statement, Step};
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+/// The `static` holding the whole history.
+pub(crate) fn migrations(
+    header: &Header,
+    plans: &[RevisionPlan],
+    hooks: &[Vec<syn::Path>],
+) -> TokenStream {
+    let Header { attrs, vis, name } = header;
+    let revisions = plans.iter().zip(hooks).map(|(p, h)| revision(p, h));
+    let revisions = slice(quote!(::migrate_dsl::__private::Revision), revisions);
+    quote! {
+        #(#attrs)*
+        #vis static #name: ::migrate_dsl::Migrations =
+            ::migrate_dsl::__private::Migrations::from_static(
+                #revisions,
+                ::migrate_dsl::__private::DEFAULT_HISTORY_TABLE,
+            );
+    }
+}
+
+/// A `'static` slice: `{ const S: &[T] = &[…]; S }`.
+fn slice(ty: TokenStream, items: impl Iterator<Item = TokenStream>) -> TokenStream {
+    quote! {{
+        const __SLICE: &[#ty] = &[#(#items),*];
+        __SLICE
+    }}
+}
+
+fn revision(plan: &RevisionPlan, hooks: &[syn::Path]) -> TokenStream {
+    let id = &*plan.id;
+    let checksum = &*plan.checksum;
+    let steps = slice(
+        quote!(::migrate_dsl::__private::Step),
+        plan.steps.iter().map(step),
+    );
+    let hooks = slice(
+        quote!(::migrate_dsl::__private::HookFn),
+        hooks.iter().map(hook),
+    );
+    quote! {
+        ::migrate_dsl::__private::Revision::from_static(#id, #checksum, #steps, #hooks)
+    }
+}
+
+fn step(step: &Step) -> TokenStream {
+    match step {
+        Step::Execute(st) => {
+            let st = statement(st);
+            quote!(::migrate_dsl::__private::Step::Execute(#st))
+        }
+        Step::Rebuild(r) => {
+            let r = rebuild(r);
+            quote!(::migrate_dsl::__private::Step::Rebuild(#r))
+        }
+        Step::Hook(h) => {
+            let name = &*h.name;
+            let index = h.index;
+            quote!(::migrate_dsl::__private::Step::Hook(
+                ::migrate_dsl::__private::HookCall::new(#name, #index)
+            ))
+        }
+    }
+}
+
+fn statement(st: &Statement) -> TokenStream {
+    let (op, table, sql) = (&*st.operation, &*st.table, &*st.sql);
+    quote!(::migrate_dsl::__private::Statement::new(#op, #table, #sql))
+}
+
+fn rebuild(r: &Rebuild) -> TokenStream {
+    let (op, table, temp, create, copy) = (
+        &*r.operation,
+        &*r.table,
+        &*r.temp_table,
+        &*r.create_sql,
+        &*r.copy_sql,
+    );
+    let checks = slice(
+        quote!(::migrate_dsl::__private::NotNullCheck),
+        r.not_null_checks.iter().map(|c: &NotNullCheck| {
+            let (col, sql) = (&*c.column, &*c.count_sql);
+            quote!(::migrate_dsl::__private::NotNullCheck::new(#col, #sql))
+        }),
+    );
+    let expected = slice(
+        quote!(::migrate_dsl::__private::Text),
+        r.expected_indexes.iter().map(|n| {
+            let n = &**n;
+            quote!(::migrate_dsl::__private::text(#n))
+        }),
+    );
+    let recreate = slice(
+        quote!(::migrate_dsl::__private::Statement),
+        r.recreate.iter().map(statement),
+    );
+    quote! {
+        ::migrate_dsl::__private::Rebuild::new(
+            #op, #table, #temp, #create, #copy, #checks, #expected, #recreate,
+        )
+    }
+}
+
+/// A hook as a `fn` pointer. The user's function is passed to `call_hook`
+/// with its own span, so a wrong signature is reported on the hook's path.
+fn hook(path: &syn::Path) -> TokenStream {
+    let call = quote_spanned! {path.span()=>
+        ::migrate_dsl::__private::call_hook(#path, tx)
+    };
+    quote! {{
+        fn __migrate_hook(
+            tx: &::migrate_dsl::rusqlite::Transaction<'_>,
+        ) -> ::core::result::Result<(), ::migrate_dsl::BoxError> {
+            #call
+        }
+        __migrate_hook as ::migrate_dsl::__private::HookFn
+    }}
+}

@@ -1,0 +1,132 @@
+//! Parse: tokens → core operations (names located through the span table).
+//!
+//! Recovery happens at statement level: after a syntax error the parser skips
+//! to the next `;` or `{ … }` block and goes on, so one compile shows every
+//! syntax error.
+
+mod expr;
+mod kw;
+mod stmt;
+
+use crate::spans::Spans;
+use migrate_core::op::{History, RevisionDef};
+use proc_macro2::TokenStream;
+use syn::parse::{ParseStream, Parser};
+use syn::{Attribute, Ident, LitStr, Token, Visibility};
+
+/// The `pub static NAME;` header.
+pub(crate) struct Header {
+    pub(crate) attrs: Vec<Attribute>,
+    pub(crate) vis: Visibility,
+    pub(crate) name: Ident,
+}
+
+/// Everything the macro was given.
+pub(crate) struct Input {
+    pub(crate) header: Header,
+    pub(crate) history: History,
+    /// The `run` hooks of each revision, in order: their paths, for expansion.
+    pub(crate) hooks: Vec<Vec<syn::Path>>,
+}
+
+/// The outcome of parsing: the header (when it parsed, so a stub can be
+/// emitted) and either the input or the syntax errors.
+pub(crate) struct Parsed {
+    pub(crate) header: Option<Header>,
+    pub(crate) result: Result<Input, syn::Error>,
+}
+
+/// Parses the whole macro input.
+pub(crate) fn parse(tokens: TokenStream, spans: &Spans) -> Parsed {
+    let mut header = None;
+    let parser = |input: ParseStream| -> syn::Result<Input> {
+        let h = parse_header(input)?;
+        header = Some(Header {
+            attrs: h.attrs.clone(),
+            vis: h.vis.clone(),
+            name: h.name.clone(),
+        });
+        let mut errors: Option<syn::Error> = None;
+        let mut history = History::default();
+        let mut hooks = Vec::new();
+        while !input.is_empty() {
+            match parse_revision(input, spans) {
+                Ok((rev, rev_hooks, rev_errors)) => {
+                    history.revisions.push(rev);
+                    hooks.push(rev_hooks);
+                    if let Some(e) = rev_errors {
+                        combine(&mut errors, e);
+                    }
+                }
+                Err(e) => {
+                    combine(&mut errors, e);
+                    // A revision that does not even start well: give up on
+                    // the rest rather than report noise.
+                    if !input.peek(kw::revision) {
+                        break;
+                    }
+                }
+            }
+        }
+        match errors {
+            Some(e) => Err(e),
+            None => Ok(Input {
+                header: h,
+                history,
+                hooks,
+            }),
+        }
+    };
+    let result = parser.parse2(tokens);
+    Parsed { header, result }
+}
+
+/// Appends `e` to the collected errors.
+pub(crate) fn combine(errors: &mut Option<syn::Error>, e: syn::Error) {
+    match errors {
+        Some(all) => all.combine(e),
+        None => *errors = Some(e),
+    }
+}
+
+fn parse_header(input: ParseStream) -> syn::Result<Header> {
+    let attrs = input.call(Attribute::parse_outer)?;
+    let vis: Visibility = input.parse()?;
+    if !input.peek(Token![static]) {
+        return Err(input.error(
+            "expected the header `static NAME;` naming the migrations, e.g. `pub static MIGRATIONS;`",
+        ));
+    }
+    input.parse::<Token![static]>()?;
+    let name: Ident = input.parse()?;
+    input.parse::<Token![;]>()?;
+    Ok(Header { attrs, vis, name })
+}
+
+/// A revision, its hooks, and the syntax errors of its statements.
+type ParsedRevision = (RevisionDef, Vec<syn::Path>, Option<syn::Error>);
+
+fn parse_revision(input: ParseStream, spans: &Spans) -> syn::Result<ParsedRevision> {
+    if !input.peek(kw::revision) {
+        return Err(input.error("expected `revision \"<id>\" { … }`"));
+    }
+    input.parse::<kw::revision>()?;
+    let id: LitStr = input.parse().map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            "expected the revision id as a string, e.g. `revision \"0001_create_users\" { … }`",
+        )
+    })?;
+    let content;
+    syn::braced!(content in input);
+    let mut hooks = Vec::new();
+    let (ops, errors) = stmt::parse_body(&content, spans, &mut hooks);
+    Ok((
+        RevisionDef {
+            id: migrate_core::Name::new(id.value(), spans.loc(id.span())),
+            ops,
+        },
+        hooks,
+        errors,
+    ))
+}

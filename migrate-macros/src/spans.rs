@@ -1,0 +1,30 @@
+//! The span table: core types carry a `Loc` (an index here) instead of a
+//! `Span`, so `migrate-core` stays free of `proc_macro2`.
+
+use migrate_core::Loc;
+use proc_macro2::Span;
+use std::cell::RefCell;
+
+/// Spans handed out as `Loc`s.
+#[derive(Default)]
+pub(crate) struct Spans {
+    list: RefCell<Vec<Span>>,
+}
+
+impl Spans {
+    /// Records `span` and returns its location.
+    pub(crate) fn loc(&self, span: Span) -> Loc {
+        let mut list = self.list.borrow_mut();
+        list.push(span);
+        Loc(u32::try_from(list.len() - 1).unwrap_or(u32::MAX))
+    }
+
+    /// The span of `loc`, or the call site for unknown locations.
+    pub(crate) fn span(&self, loc: Loc) -> Span {
+        self.list
+            .borrow()
+            .get(loc.0 as usize)
+            .copied()
+            .unwrap_or_else(Span::call_site)
+    }
+}

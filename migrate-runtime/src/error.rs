@@ -1,0 +1,188 @@
+//! The one error type of the runtime.
+
+use std::fmt;
+
+/// The error a `run` hook may return, boxed.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything that can go wrong while applying a history.
+///
+/// Every variant raised inside a revision names the revision, the DSL
+/// operation and the real table (never only a temporary one); SQL failures
+/// carry the statement. Whenever one is returned, the revision it names was
+/// rolled back entirely and the connection's pragmas are as they were.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An SQL statement of a revision failed.
+    #[error(
+        "revision `{revision}`: `{operation}` failed on table `{table}`: {source}\n  SQL: {sql}"
+    )]
+    Sql {
+        /// The revision id.
+        revision: String,
+        /// The DSL operation.
+        operation: String,
+        /// The table changed.
+        table: String,
+        /// The failing statement.
+        sql: String,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A `run` hook returned an error.
+    #[error("revision `{revision}`: hook `{hook}` failed: {source}")]
+    Hook {
+        /// The revision id.
+        revision: String,
+        /// The hook's path as written in the DSL.
+        hook: String,
+        /// What the hook returned.
+        #[source]
+        source: BoxError,
+    },
+    /// A column that becomes NOT NULL holds NULL in some rows.
+    #[error("revision `{revision}`: `{operation}`: column `{column}` of table `{table}` would become NOT NULL but {rows} row(s) hold NULL in it; fill them first (for example with a `run` hook in an earlier revision)")]
+    NotNullViolation {
+        /// The revision id.
+        revision: String,
+        /// The DSL operation.
+        operation: String,
+        /// The real table.
+        table: String,
+        /// The column, by its new name.
+        column: String,
+        /// How many rows hold NULL.
+        rows: u64,
+    },
+    /// After a rebuild, rows violate a foreign key.
+    #[error("revision `{revision}`: `{operation}`: foreign key check failed after rebuilding table `{table}`: {}", list(violations))]
+    ForeignKeyViolation {
+        /// The revision id.
+        revision: String,
+        /// The DSL operation.
+        operation: String,
+        /// The rebuilt table.
+        table: String,
+        /// The violating rows.
+        violations: Vec<ForeignKeyViolation>,
+    },
+    /// The live table has an index or trigger the history does not know; a
+    /// rebuild would silently drop it.
+    #[error("revision `{revision}`: `{operation}`: table `{table}` has {kind} `{name}`, which the migration history does not define; rebuilding the table would drop it. Add it to the history (or drop it) first.\n  {kind} SQL: {sql}")]
+    UnknownObject {
+        /// The revision id.
+        revision: String,
+        /// The DSL operation.
+        operation: String,
+        /// The table to be rebuilt.
+        table: String,
+        /// `index` or `trigger`.
+        kind: String,
+        /// The object's name.
+        name: String,
+        /// Its SQL.
+        sql: String,
+    },
+    /// A temporary table of ours exists while the table it was copied from is
+    /// gone: it may hold the only copy of the data, so nothing is touched.
+    #[error("revision `{revision}`: table `{table}` is missing but `{temp_table}` exists, left by an interrupted rebuild; it may hold the only copy of the data, so nothing was changed. Inspect it, then rename it to `{table}` or drop it.")]
+    OrphanedTemporaryTable {
+        /// The revision id.
+        revision: String,
+        /// The missing table.
+        table: String,
+        /// The leftover temporary table.
+        temp_table: String,
+    },
+    /// The caller holds a transaction; revisions need their own.
+    #[error("a transaction is already open on this connection; migrations run each revision in its own transaction (and table rebuilds must switch foreign keys off outside any transaction). Commit or roll back first.")]
+    TransactionOpen,
+    /// An applied revision's definition changed since it was applied.
+    #[error("revision `{revision}` was applied with checksum {recorded} but its definition now has checksum {expected}: an applied revision was edited. Revert the edit and put the change in a new revision (or disable checksum verification if the edit is known to be harmless).")]
+    ChecksumMismatch {
+        /// The revision id.
+        revision: String,
+        /// The checksum in the history table.
+        recorded: String,
+        /// The checksum of the revision as compiled.
+        expected: String,
+    },
+    /// The database has a revision this program does not know: it was
+    /// migrated by a newer version of the program.
+    #[error("the database has revision `{revision}` applied, which this program's history does not contain; it was probably migrated by a newer version of the program")]
+    UnknownRevision {
+        /// The unknown revision id.
+        revision: String,
+    },
+    /// A revision is applied while an earlier one is not.
+    #[error("revision `{later}` is applied but the earlier revision `{missing}` is not; revisions must be applied in order")]
+    OutOfOrder {
+        /// The first revision not applied.
+        missing: String,
+        /// A later revision that is applied.
+        later: String,
+    },
+    /// Reading or writing the history table failed.
+    #[error("history table `{table}`: {source}\n  SQL: {sql}")]
+    History {
+        /// The history table.
+        table: String,
+        /// The failing statement.
+        sql: String,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A connection setting could not be read or changed.
+    #[error("could not {action}: {source}")]
+    Connection {
+        /// What was attempted.
+        action: String,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A failure injected by a test (feature `fault-injection`).
+    #[error("injected fault at {0}")]
+    Injected(String),
+}
+
+/// One row that violates a foreign key, as `PRAGMA foreign_key_check` reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignKeyViolation {
+    /// The child table.
+    pub table: String,
+    /// The child row's rowid (None for WITHOUT ROWID tables).
+    pub rowid: Option<i64>,
+    /// The parent table referenced.
+    pub parent: String,
+}
+
+impl fmt::Display for ForeignKeyViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.rowid {
+            Some(r) => write!(
+                f,
+                "row {r} of `{}` references a missing row of `{}`",
+                self.table, self.parent
+            ),
+            None => write!(
+                f,
+                "a row of `{}` references a missing row of `{}`",
+                self.table, self.parent
+            ),
+        }
+    }
+}
+
+fn list(v: &[ForeignKeyViolation]) -> String {
+    let shown: Vec<String> = v.iter().take(5).map(ToString::to_string).collect();
+    let more = if v.len() > 5 {
+        format!(" (and {} more)", v.len() - 5)
+    } else {
+        String::new()
+    };
+    format!("{}{more}", shown.join("; "))
+}

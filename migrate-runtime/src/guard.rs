@@ -1,0 +1,165 @@
+//! The revision guard: one value that owns a revision's transaction and the
+//! connection settings it changed, and puts everything back on every exit.
+//!
+//! Construction switches foreign keys off (outside any transaction, where the
+//! pragma has effect, and reads it back) and begins `BEGIN IMMEDIATE`.
+//! [`RevisionGuard::commit`] commits. `Drop` — on `Err`, on panic while
+//! unwinding, or after a commit — rolls back what is uncommitted, drops any
+//! temporary table of ours that still exists while its original does, and
+//! restores `foreign_keys` and `legacy_alter_table`. It never panics.
+
+use crate::error::Error;
+use migrate_core::sql;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+/// See the module documentation.
+pub(crate) struct RevisionGuard<'c> {
+    conn: &'c Connection,
+    tx: Option<Transaction<'c>>,
+    /// Foreign keys were ON and this guard turned them OFF.
+    restore_foreign_keys: bool,
+    /// Whether foreign keys were ON when the guard was made.
+    foreign_keys_were_on: bool,
+    /// `legacy_alter_table` before this guard first changed it.
+    legacy_alter_table: Option<bool>,
+    /// (temporary table, original table) pairs created in this revision.
+    temp_tables: Vec<(String, String)>,
+}
+
+fn conn_err(action: &str) -> impl FnOnce(rusqlite::Error) -> Error + '_ {
+    move |source| Error::Connection {
+        action: action.to_owned(),
+        source,
+    }
+}
+
+fn read_flag(conn: &Connection, pragma: &str) -> Result<bool, Error> {
+    conn.pragma_query_value(None, pragma, |r| r.get::<_, bool>(0))
+        .map_err(conn_err("read a connection pragma"))
+}
+
+impl<'c> RevisionGuard<'c> {
+    /// Begins a revision. With `foreign_keys_off`, foreign key enforcement
+    /// is switched off first (required by table rebuilds: with it on, the
+    /// `DROP TABLE` of a rebuild runs the children's ON DELETE actions).
+    pub(crate) fn begin(conn: &'c Connection, foreign_keys_off: bool) -> Result<Self, Error> {
+        if !conn.is_autocommit() {
+            return Err(Error::TransactionOpen);
+        }
+        let fk_on = read_flag(conn, "foreign_keys")?;
+        let mut guard = RevisionGuard {
+            conn,
+            tx: None,
+            restore_foreign_keys: false,
+            foreign_keys_were_on: fk_on,
+            legacy_alter_table: None,
+            temp_tables: Vec::new(),
+        };
+        if foreign_keys_off && fk_on {
+            guard.restore_foreign_keys = true;
+            conn.pragma_update(None, "foreign_keys", false)
+                .map_err(conn_err("switch foreign keys off"))?;
+            // The pragma is silently a no-op inside a transaction: read it
+            // back rather than trust it.
+            if read_flag(conn, "foreign_keys")? {
+                return Err(Error::TransactionOpen);
+            }
+        }
+        guard.tx = Some(
+            Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+                .map_err(conn_err("begin an immediate transaction"))?,
+        );
+        Ok(guard)
+    }
+
+    /// The revision's transaction.
+    pub(crate) fn tx(&self) -> &Transaction<'c> {
+        match &self.tx {
+            Some(tx) => tx,
+            // `tx` is only taken by `commit(self)` and `drop`, after which
+            // the guard cannot be used.
+            None => unreachable!("revision guard used after commit"),
+        }
+    }
+
+    /// Whether foreign keys were ON before the revision (the rebuild must
+    /// then run `foreign_key_check`).
+    pub(crate) fn foreign_keys_were_on(&self) -> bool {
+        self.foreign_keys_were_on
+    }
+
+    /// Registers a temporary table so that it is dropped if it survives a
+    /// failure (its original, `table`, still existing).
+    pub(crate) fn track_temp_table(&mut self, temp: &str, table: &str) {
+        self.temp_tables.push((temp.to_owned(), table.to_owned()));
+    }
+
+    /// Sets `legacy_alter_table`, remembering the original value the first time.
+    pub(crate) fn set_legacy_alter_table(&mut self, on: bool) -> Result<(), Error> {
+        if self.legacy_alter_table.is_none() {
+            self.legacy_alter_table = Some(read_flag(self.conn, "legacy_alter_table")?);
+        }
+        self.conn
+            .pragma_update(None, "legacy_alter_table", on)
+            .map_err(conn_err("set legacy_alter_table"))
+    }
+
+    /// Restores `legacy_alter_table` to its original value.
+    pub(crate) fn restore_legacy_alter_table(&mut self) -> Result<(), Error> {
+        match self.legacy_alter_table.take() {
+            Some(v) => self
+                .conn
+                .pragma_update(None, "legacy_alter_table", v)
+                .map_err(conn_err("restore legacy_alter_table")),
+            None => Ok(()),
+        }
+    }
+
+    /// Commits the revision; settings are restored when the guard drops.
+    pub(crate) fn commit(mut self) -> Result<(), Error> {
+        match self.tx.take() {
+            Some(tx) => tx.commit().map_err(conn_err("commit the revision")),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for RevisionGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(tx) = self.tx.take() {
+            // SQLite may already have rolled back by itself (disk full, I/O
+            // error, interrupt): send ROLLBACK only if a transaction is open.
+            // (Dropping a `Transaction` when none is open sends nothing.)
+            if !self.conn.is_autocommit() {
+                let _ = tx.rollback();
+            }
+        }
+        for (temp, table) in &self.temp_tables {
+            // Inside a rolled-back transaction the temporary table is gone
+            // already; this covers anything that outlived the transaction.
+            // Never drop it when the original is missing: it may then hold
+            // the only copy of the data.
+            if exists(self.conn, temp) && exists(self.conn, table) {
+                let _ = self
+                    .conn
+                    .execute(&format!("DROP TABLE {}", sql::ident(temp)), []);
+            }
+        }
+        if let Some(v) = self.legacy_alter_table.take() {
+            let _ = self.conn.pragma_update(None, "legacy_alter_table", v);
+        }
+        if self.restore_foreign_keys {
+            let _ = self.conn.pragma_update(None, "foreign_keys", true);
+        }
+    }
+}
+
+/// Whether a table named `name` exists in the main schema.
+pub(crate) fn exists(conn: &Connection, name: &str) -> bool {
+    conn.query_row(
+        "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
+        [name],
+        |_| Ok(()),
+    )
+    .is_ok()
+}

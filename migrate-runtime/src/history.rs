@@ -1,0 +1,79 @@
+//! The history table: which revisions are applied, with their checksums.
+
+use crate::error::Error;
+use migrate_core::sql;
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// One row of the history table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryRow {
+    /// The revision id.
+    pub id: String,
+    /// Its checksum when it was applied.
+    pub checksum: String,
+    /// When it was applied (UTC, ISO 8601).
+    pub applied_at: String,
+    /// How long it took, in milliseconds.
+    pub duration_ms: i64,
+}
+
+fn err(table: &str, sql: &str) -> impl FnOnce(rusqlite::Error) -> Error {
+    let (table, sql) = (table.to_owned(), sql.to_owned());
+    move |source| Error::History { table, sql, source }
+}
+
+/// Creates the history table if it does not exist.
+pub(crate) fn ensure(conn: &Connection, table: &str) -> Result<(), Error> {
+    let q = format!(
+        "CREATE TABLE IF NOT EXISTS {} (id TEXT PRIMARY KEY NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL, duration_ms INTEGER NOT NULL)",
+        sql::ident(table)
+    );
+    conn.execute(&q, []).map(drop).map_err(err(table, &q))
+}
+
+/// Every applied revision, in the order they were applied.
+pub(crate) fn read(conn: &Connection, table: &str) -> Result<Vec<HistoryRow>, Error> {
+    let q = format!(
+        "SELECT id, checksum, applied_at, duration_ms FROM {} ORDER BY rowid",
+        sql::ident(table)
+    );
+    let run = || -> rusqlite::Result<Vec<HistoryRow>> {
+        let mut stmt = conn.prepare(&q)?;
+        let rows = stmt.query_map([], |r| {
+            Ok(HistoryRow {
+                id: r.get(0)?,
+                checksum: r.get(1)?,
+                applied_at: r.get(2)?,
+                duration_ms: r.get(3)?,
+            })
+        })?;
+        rows.collect()
+    };
+    run().map_err(err(table, &q))
+}
+
+/// Whether revision `id` is recorded as applied.
+pub(crate) fn is_applied(conn: &Connection, table: &str, id: &str) -> Result<bool, Error> {
+    let q = format!("SELECT 1 FROM {} WHERE id = ?1", sql::ident(table));
+    conn.query_row(&q, [id], |_| Ok(()))
+        .optional()
+        .map(|r| r.is_some())
+        .map_err(err(table, &q))
+}
+
+/// Records revision `id` as applied.
+pub(crate) fn record(
+    conn: &Connection,
+    table: &str,
+    id: &str,
+    checksum: &str,
+    duration_ms: i64,
+) -> Result<(), Error> {
+    let q = format!(
+        "INSERT INTO {} (id, checksum, applied_at, duration_ms) VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?3)",
+        sql::ident(table)
+    );
+    conn.execute(&q, params![id, checksum, duration_ms])
+        .map(drop)
+        .map_err(err(table, &q))
+}

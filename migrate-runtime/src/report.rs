@@ -1,0 +1,60 @@
+//! What a run did.
+
+use std::fmt;
+use std::time::Duration;
+
+/// The outcome of applying pending revisions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Revisions applied by this run, in order.
+    pub applied: Vec<AppliedRevision>,
+    /// Revisions that were pending when the run started but that another
+    /// connection applied first (they were not applied twice).
+    pub applied_elsewhere: Vec<String>,
+    /// Leftover temporary tables of interrupted rebuilds that were removed
+    /// (their original table existed, so they held no unique data).
+    pub removed_leftovers: Vec<String>,
+    /// Wall time of the whole run.
+    pub elapsed: Duration,
+}
+
+/// One applied revision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedRevision {
+    /// The revision id.
+    pub id: String,
+    /// How long it took, as recorded in the history table.
+    pub duration: Duration,
+}
+
+impl Report {
+    /// Whether the run changed nothing.
+    pub fn is_empty(&self) -> bool {
+        self.applied.is_empty() && self.removed_leftovers.is_empty()
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.applied.is_empty() {
+            write!(f, "nothing to apply; the database is up to date")?;
+        } else {
+            write!(
+                f,
+                "applied {} revision(s) in {:?}:",
+                self.applied.len(),
+                self.elapsed
+            )?;
+            for r in &self.applied {
+                write!(f, "\n  {} ({:?})", r.id, r.duration)?;
+            }
+        }
+        for id in &self.applied_elsewhere {
+            write!(f, "\n  {id} was applied by another connection meanwhile")?;
+        }
+        for t in &self.removed_leftovers {
+            write!(f, "\n  removed leftover temporary table {t}")?;
+        }
+        Ok(())
+    }
+}
