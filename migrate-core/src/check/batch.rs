@@ -4,7 +4,7 @@
 //! remembers where its values come from (an old column, or nothing for an
 //! added one), which yields the explicit column lists of the copy.
 
-use super::create::{check_unique_columns, find_column, find_table};
+use super::create::{find_column, find_table};
 use crate::diag::Diagnostics;
 use crate::model::{Column, Index, Schema, Table};
 use crate::name::same_name;
@@ -87,7 +87,19 @@ fn add_column(work: &mut Work, def: &ColumnDef, diags: &mut Diagnostics) {
         );
         return;
     }
-    check_unique_columns(std::slice::from_ref(def), diags);
+    if let Some(pk) = def.primary_key {
+        if let Some(existing) = work.table.columns.iter().find(|c| c.primary_key) {
+            diags.error_help(
+                pk,
+                format!(
+                    "table `{}` already has a primary key (column `{}`)",
+                    work.table.name, existing.name
+                ),
+                "a table has one primary key; add this column with `unique` instead",
+            );
+            return;
+        }
+    }
     let column = Column::from(def);
     if column.not_null && column.default.is_none() && !column.is_rowid_alias() {
         diags.error_help(
@@ -130,7 +142,7 @@ fn drop_column(work: &mut Work, name: &Name, diags: &mut Diagnostics) {
         diags.error_help(
             name.at,
             format!("cannot drop column `{name}`: {dependent} uses it"),
-            "change or remove that expression in the same block before dropping the column",
+            "the new table definition would name a column that no longer exists; remove what uses it first",
         );
         return;
     }

@@ -31,9 +31,9 @@ pub(super) fn insert(schema: &Schema, ins: &Insert, diags: &mut Diagnostics) -> 
             diags.error_help(
                 row.at,
                 format!(
-                    "this row has {} values but {} columns are listed",
-                    row.values.len(),
-                    ins.columns.len()
+                    "this row has {} but {} listed",
+                    count(row.values.len(), "value", "values"),
+                    count(ins.columns.len(), "column is", "columns are"),
                 ),
                 "give one value per listed column",
             );
@@ -74,4 +74,8 @@ pub(super) fn insert(schema: &Schema, ins: &Insert, diags: &mut Diagnostics) -> 
     let names: Vec<&str> = columns.iter().map(|(_, c)| c.name.as_str()).collect();
     let rows: Vec<Vec<Literal>> = ins.rows.iter().map(|r| r.values.clone()).collect();
     Some(render::insert(&table.name, &names, &rows))
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

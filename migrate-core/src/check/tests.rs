@@ -229,7 +229,7 @@ fn insert_checks_columns_arity_and_not_null() {
         msgs,
         [
             "column `bar` of table `foo` is NOT NULL and has no default, but this insert gives it no value",
-            "this row has 1 values but 2 columns are listed",
+            "this row has 1 value but 2 columns are listed",
             "null given for NOT NULL column `bar`",
             "column `bar` is listed twice",
         ]

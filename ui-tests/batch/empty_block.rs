@@ -1,0 +1,15 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    revision "0001" {
+        create table users { id integer primary key }
+    }
+    revision "0002" {
+        batch alter table users {}
+    }
+}
+
+fn main() {
+    let _ = &M;
+}

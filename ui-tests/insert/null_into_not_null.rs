@@ -1,0 +1,13 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    revision "0001" {
+        create table users { id integer primary key, email text not null }
+        insert into users (id, email) values (1, "a@example.com"), (2, null);
+    }
+}
+
+fn main() {
+    let _ = &M;
+}

@@ -1,0 +1,12 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    revision 1 {
+        create table users { id integer primary key }
+    }
+}
+
+fn main() {
+    let _ = &M;
+}

@@ -1,0 +1,18 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    revision "0001" {
+        create table users { id integer primary key, email text not null }
+    }
+    revision "0002" {
+        batch alter table users {
+            rename column email to address;
+            alter column email drop not null;
+        }
+    }
+}
+
+fn main() {
+    let _ = &M;
+}

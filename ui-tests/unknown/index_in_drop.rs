@@ -1,0 +1,16 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    revision "0001" {
+        create table users { id integer primary key, email text }
+        create index users_email on users (email);
+    }
+    revision "0002" {
+        drop index user_email;
+    }
+}
+
+fn main() {
+    let _ = &M;
+}
