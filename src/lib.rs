@@ -51,8 +51,8 @@
 
 pub use migrate_macros::migration;
 pub use migrate_runtime::{
-    AppliedRevision, BoxError, Error, ForeignKeyViolation, HistoryRow, HookFn, Migrations, Options,
-    Report, Revision,
+    AppliedRevision, BoxError, Error, ErrorKind, ForeignKeyViolation, HistoryRow, HookFn,
+    Migrations, Options, Report, Revision,
 };
 /// The `rusqlite` version the runtime is built on (hooks take its `Transaction`).
 pub use rusqlite;
@@ -64,3 +64,13 @@ pub use migrate_runtime::fault;
 pub mod __private {
     pub use migrate_runtime::__private::*;
 }
+
+/// The grammar reference, compiled and run as doc tests so it stays true.
+#[doc = include_str!("../docs/DSL.md")]
+#[cfg(doctest)]
+pub struct DslReference;
+
+/// The README's example, compiled as a doc test.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct Readme;

@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use migrate_dsl::rusqlite::types::Value;
-use migrate_dsl::{migration, Error, Options};
+use migrate_dsl::{migration, ErrorKind, Options};
 
 migration! {
     static TWO;
@@ -131,7 +131,7 @@ fn an_edited_applied_revision_is_refused_unless_verification_is_off() {
     let before = snapshot(&conn);
     let err = ONE_EDITED.apply_pending(&mut conn).unwrap_err();
     assert!(
-        matches!(&err, Error::ChecksumMismatch { revision, .. } if revision == "0001"),
+        matches!(err.kind(), ErrorKind::ChecksumMismatch { revision, .. } if revision == "0001"),
         "{err:?}"
     );
     assert!(
@@ -166,7 +166,7 @@ fn a_database_ahead_of_the_program_is_refused() {
     TWO.apply_pending(&mut conn).unwrap();
     let err = ONE.apply_pending(&mut conn).unwrap_err();
     assert!(
-        matches!(&err, Error::UnknownRevision { revision } if revision == "0002"),
+        matches!(err.kind(), ErrorKind::UnknownRevision { revision } if revision == "0002"),
         "{err:?}"
     );
 }
@@ -178,7 +178,7 @@ fn a_caller_transaction_is_refused_before_anything_changes() {
     ONE.apply_pending(&mut conn).unwrap();
     conn.execute_batch("BEGIN").unwrap();
     let err = TWO.apply_pending(&mut conn).unwrap_err();
-    assert!(matches!(err, Error::TransactionOpen), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::TransactionOpen), "{err:?}");
     conn.execute_batch("ROLLBACK").unwrap();
     assert_eq!(history_ids(&conn), ["0001"]);
 }
@@ -266,8 +266,8 @@ fn case_33_set_not_null_over_nulls_names_table_column_and_count() {
     let db = TempDb::new();
     let mut conn = db.open();
     let err = STRICTER.apply_pending(&mut conn).unwrap_err();
-    match &err {
-        Error::NotNullViolation {
+    match err.kind() {
+        ErrorKind::NotNullViolation {
             revision,
             table,
             column,
@@ -302,8 +302,8 @@ fn an_unknown_index_on_a_rebuilt_table_is_refused() {
         .unwrap();
     let before = snapshot(&conn);
     let err = TWO.apply_pending(&mut conn).unwrap_err();
-    match &err {
-        Error::UnknownObject {
+    match err.kind() {
+        ErrorKind::UnknownObject {
             revision,
             table,
             kind,
@@ -416,8 +416,8 @@ fn a_failing_statement_names_revision_operation_table_and_sql() {
     let db = TempDb::new();
     let mut conn = db.open();
     let err = HALFWAY.apply_pending(&mut conn).unwrap_err();
-    match &err {
-        Error::Sql {
+    match err.kind() {
+        ErrorKind::Sql {
             revision,
             operation,
             table,

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use migrate_dsl::fault::{arm, disarm, FaultAction, FaultPoint};
-use migrate_dsl::{migration, Error};
+use migrate_dsl::{migration, ErrorKind};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 migration! {
@@ -58,7 +58,10 @@ fn check_point(point: FaultPoint, action: FaultAction) {
     match action {
         FaultAction::Error => {
             let err = FULL.apply_pending(&mut conn).unwrap_err();
-            assert!(matches!(err, Error::Injected(_)), "{point:?}: {err:?}");
+            assert!(
+                matches!(err.kind(), ErrorKind::Injected(_)),
+                "{point:?}: {err:?}"
+            );
         }
         FaultAction::Panic => {
             let outcome = catch_unwind(AssertUnwindSafe(|| FULL.apply_pending(&mut conn)));

@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use migrate_dsl::rusqlite::{types::Value, Transaction};
-use migrate_dsl::{migration, BoxError, Error};
+use migrate_dsl::{migration, BoxError, ErrorKind};
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -116,8 +116,8 @@ fn failing_hook_leaves_the_database_exactly_as_before_and_retry_succeeds() {
 
     HOOK.with(|h| h.set(Hook::Fails));
     let err = SEED.apply_pending(&mut conn).unwrap_err();
-    match &err {
-        Error::Hook { revision, hook, .. } => {
+    match err.kind() {
+        ErrorKind::Hook { revision, hook, .. } => {
             assert_eq!(revision, "0002_relax_bar");
             assert_eq!(hook, "data_migration");
         }
@@ -178,7 +178,7 @@ fn retry_after_failure_on_a_fresh_process_view_of_the_file() {
     HOOK.with(|h| h.set(Hook::Fails));
     for _ in 0..2 {
         let err = SEED.apply_pending(&mut conn).unwrap_err();
-        assert!(matches!(err, Error::Hook { .. }), "{err}");
+        assert!(matches!(err.kind(), ErrorKind::Hook { .. }), "{err}");
         assert_eq!(temp_tables(&conn), Vec::<String>::new());
     }
     drop(conn);

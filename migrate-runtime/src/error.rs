@@ -5,15 +5,62 @@ use std::fmt;
 /// The error a `run` hook may return, boxed.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
+/// The error of every run-time operation: what went wrong is its
+/// [`ErrorKind`], boxed so that `Result<_, Error>` stays one pointer wide.
+///
+/// Whenever one is returned, the revision it names was rolled back entirely
+/// and the connection's pragmas are as they were.
+///
+/// ```
+/// # fn check(err: migrate_dsl::Error) {
+/// use migrate_dsl::ErrorKind;
+/// match err.kind() {
+///     ErrorKind::Hook { revision, hook, .. } => eprintln!("{hook} failed in {revision}"),
+///     other => eprintln!("{other}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Error(Box<ErrorKind>);
+
+impl Error {
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    /// What went wrong, by value.
+    pub fn into_kind(self) -> ErrorKind {
+        *self.0
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error(Box::new(kind))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
 /// Everything that can go wrong while applying a history.
 ///
 /// Every variant raised inside a revision names the revision, the DSL
 /// operation and the real table (never only a temporary one); SQL failures
-/// carry the statement. Whenever one is returned, the revision it names was
-/// rolled back entirely and the connection's pragmas are as they were.
+/// carry the statement.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum ErrorKind {
     /// An SQL statement of a revision failed.
     #[error(
         "revision `{revision}`: `{operation}` failed on table `{table}`: {source}\n  SQL: {sql}"

@@ -70,7 +70,9 @@ pub(crate) fn hit(point: FaultPoint) -> Result<(), Error> {
         _ => None,
     });
     match fired {
-        Some(FaultAction::Error) => Err(Error::Injected(format!("{point:?}"))),
+        Some(FaultAction::Error) => {
+            Err(crate::error::ErrorKind::Injected(format!("{point:?}")).into())
+        }
         Some(FaultAction::Panic) => panic!("injected panic at {point:?}"),
         None => Ok(()),
     }

@@ -8,7 +8,7 @@
 //! temporary table of ours that still exists while its original does, and
 //! restores `foreign_keys` and `legacy_alter_table`. It never panics.
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use migrate_core::sql;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
@@ -27,9 +27,11 @@ pub(crate) struct RevisionGuard<'c> {
 }
 
 fn conn_err(action: &str) -> impl FnOnce(rusqlite::Error) -> Error + '_ {
-    move |source| Error::Connection {
-        action: action.to_owned(),
-        source,
+    move |source| {
+        Error::from(ErrorKind::Connection {
+            action: action.to_owned(),
+            source,
+        })
     }
 }
 
@@ -44,7 +46,7 @@ impl<'c> RevisionGuard<'c> {
     /// `DROP TABLE` of a rebuild runs the children's ON DELETE actions).
     pub(crate) fn begin(conn: &'c Connection, foreign_keys_off: bool) -> Result<Self, Error> {
         if !conn.is_autocommit() {
-            return Err(Error::TransactionOpen);
+            return Err(ErrorKind::TransactionOpen.into());
         }
         let fk_on = read_flag(conn, "foreign_keys")?;
         let mut guard = RevisionGuard {
@@ -62,7 +64,7 @@ impl<'c> RevisionGuard<'c> {
             // The pragma is silently a no-op inside a transaction: read it
             // back rather than trust it.
             if read_flag(conn, "foreign_keys")? {
-                return Err(Error::TransactionOpen);
+                return Err(ErrorKind::TransactionOpen.into());
             }
         }
         guard.tx = Some(

@@ -1,6 +1,6 @@
 //! The history table: which revisions are applied, with their checksums.
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use migrate_core::sql;
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -19,7 +19,7 @@ pub struct HistoryRow {
 
 fn err(table: &str, sql: &str) -> impl FnOnce(rusqlite::Error) -> Error {
     let (table, sql) = (table.to_owned(), sql.to_owned());
-    move |source| Error::History { table, sql, source }
+    move |source| Error::from(ErrorKind::History { table, sql, source })
 }
 
 /// Creates the history table if it does not exist.

@@ -13,7 +13,7 @@ mod migrations;
 mod rebuild;
 mod report;
 
-pub use error::{BoxError, Error, ForeignKeyViolation};
+pub use error::{BoxError, Error, ErrorKind, ForeignKeyViolation};
 pub use history::HistoryRow;
 pub use migrations::{HookFn, Migrations, Options, Revision};
 pub use report::{AppliedRevision, Report};

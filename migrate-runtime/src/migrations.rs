@@ -1,6 +1,6 @@
 //! A compiled history and the loop that applies it.
 
-use crate::error::{BoxError, Error};
+use crate::error::{BoxError, Error, ErrorKind};
 use crate::fault::{hit, FaultPoint};
 use crate::guard::RevisionGuard;
 use crate::history::{self, HistoryRow};
@@ -161,7 +161,7 @@ impl Migrations {
     ) -> Result<Report, Error> {
         let started = Instant::now();
         if !conn.is_autocommit() {
-            return Err(Error::TransactionOpen);
+            return Err(ErrorKind::TransactionOpen.into());
         }
         let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
         let applied = self.read_applied(conn)?;
@@ -193,9 +193,9 @@ impl Migrations {
     fn verify(&self, applied: &[HistoryRow], options: &Options) -> Result<(), Error> {
         for row in applied {
             if !self.revisions.iter().any(|r| r.id == row.id) {
-                return Err(Error::UnknownRevision {
+                return Err(Error::from(ErrorKind::UnknownRevision {
                     revision: row.id.clone(),
-                });
+                }));
             }
         }
         for (i, rev) in self.revisions.iter().enumerate() {
@@ -207,17 +207,17 @@ impl Migrations {
                         .iter()
                         .find(|r| !applied.iter().any(|a| a.id == r.id))
                         .map_or_else(String::new, |r| r.id.to_string());
-                    return Err(Error::OutOfOrder {
+                    return Err(Error::from(ErrorKind::OutOfOrder {
                         missing,
                         later: row.id.clone(),
-                    });
+                    }));
                 }
                 Some(row) if options.verify_checksums && row.checksum != rev.checksum => {
-                    return Err(Error::ChecksumMismatch {
+                    return Err(Error::from(ErrorKind::ChecksumMismatch {
                         revision: row.id.clone(),
                         recorded: row.checksum.clone(),
                         expected: rev.checksum.to_string(),
-                    });
+                    }));
                 }
                 Some(_) => {}
                 None if i < applied.len() => {
@@ -225,10 +225,10 @@ impl Migrations {
                         .iter()
                         .find(|a| self.revisions[i + 1..].iter().any(|r| r.id == a.id))
                         .map_or_else(String::new, |a| a.id.clone());
-                    return Err(Error::OutOfOrder {
+                    return Err(Error::from(ErrorKind::OutOfOrder {
                         missing: rev.id.to_string(),
                         later,
-                    });
+                    }));
                 }
                 None => {}
             }
@@ -259,16 +259,21 @@ impl Migrations {
                     removed.extend(outcome.removed_leftover);
                 }
                 Step::Hook(h) => {
-                    let hook = rev.hooks.get(h.index).ok_or_else(|| Error::Hook {
-                        revision: rev.id.to_string(),
-                        hook: h.name.to_string(),
-                        source: "hook missing from the compiled revision (a bug in migrate-dsl)"
-                            .into(),
+                    let hook = rev.hooks.get(h.index).ok_or_else(|| {
+                        Error::from(ErrorKind::Hook {
+                            revision: rev.id.to_string(),
+                            hook: h.name.to_string(),
+                            source:
+                                "hook missing from the compiled revision (a bug in migrate-dsl)"
+                                    .into(),
+                        })
                     })?;
-                    hook(guard.tx()).map_err(|source| Error::Hook {
-                        revision: rev.id.to_string(),
-                        hook: h.name.to_string(),
-                        source,
+                    hook(guard.tx()).map_err(|source| {
+                        Error::from(ErrorKind::Hook {
+                            revision: rev.id.to_string(),
+                            hook: h.name.to_string(),
+                            source,
+                        })
                     })?;
                 }
             }
@@ -289,15 +294,15 @@ impl Migrations {
 }
 
 fn execute(conn: &Connection, revision: &str, st: &Statement) -> Result<(), Error> {
-    conn.execute(&st.sql, [])
-        .map(drop)
-        .map_err(|source| Error::Sql {
+    conn.execute(&st.sql, []).map(drop).map_err(|source| {
+        Error::from(ErrorKind::Sql {
             revision: revision.to_owned(),
             operation: st.operation.to_string(),
             table: st.table.to_string(),
             sql: st.sql.to_string(),
             source,
         })
+    })
 }
 
 /// Sets the busy timeout for the run and restores the previous one after.
@@ -316,7 +321,7 @@ impl<'c> BusyTimeout<'c> {
         };
         let err = |action: &str| {
             let action = action.to_owned();
-            move |source| Error::Connection { action, source }
+            move |source| Error::from(ErrorKind::Connection { action, source })
         };
         let previous: i64 = conn
             .pragma_query_value(None, "busy_timeout", |r| r.get(0))

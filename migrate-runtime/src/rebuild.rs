@@ -11,7 +11,7 @@
 //! re-resolved mid-swap), recreates the indexes after the rename, and checks
 //! foreign keys of the table and of every table that references it.
 
-use crate::error::{Error, ForeignKeyViolation};
+use crate::error::{Error, ErrorKind, ForeignKeyViolation};
 use crate::fault::{hit, FaultPoint};
 use crate::guard::{exists, RevisionGuard};
 use migrate_core::plan::Rebuild;
@@ -34,12 +34,14 @@ pub(crate) fn run(
     let conn: &Connection = guard.tx();
     let sql_err = |sql: &str| {
         let sql = sql.to_owned();
-        move |source| Error::Sql {
-            revision: revision.to_owned(),
-            operation: r.operation.to_string(),
-            table: r.table.to_string(),
-            sql,
-            source,
+        move |source| {
+            Error::from(ErrorKind::Sql {
+                revision: revision.to_owned(),
+                operation: r.operation.to_string(),
+                table: r.table.to_string(),
+                sql,
+                source,
+            })
         }
     };
     let exec = |sql: &str| conn.execute(sql, []).map(drop).map_err(sql_err(sql));
@@ -47,11 +49,11 @@ pub(crate) fn run(
 
     if exists(conn, &r.temp_table) {
         if !exists(conn, &r.table) {
-            return Err(Error::OrphanedTemporaryTable {
+            return Err(Error::from(ErrorKind::OrphanedTemporaryTable {
                 revision: revision.to_owned(),
                 table: r.table.to_string(),
                 temp_table: r.temp_table.to_string(),
-            });
+            }));
         }
         exec(&format!("DROP TABLE {}", sql::ident(&r.temp_table)))?;
         outcome.removed_leftover = Some(r.temp_table.to_string());
@@ -62,13 +64,13 @@ pub(crate) fn run(
             .query_row(&check.count_sql, [], |row| row.get(0))
             .map_err(sql_err(&check.count_sql))?;
         if rows > 0 {
-            return Err(Error::NotNullViolation {
+            return Err(Error::from(ErrorKind::NotNullViolation {
                 revision: revision.to_owned(),
                 operation: r.operation.to_string(),
                 table: r.table.to_string(),
                 column: check.column.to_string(),
                 rows: rows.unsigned_abs(),
-            });
+            }));
         }
     }
 
@@ -117,12 +119,14 @@ fn check_known_objects(conn: &Connection, revision: &str, r: &Rebuild) -> Result
         })?;
         rows.collect()
     })()
-    .map_err(|source| Error::Sql {
-        revision: revision.to_owned(),
-        operation: r.operation.to_string(),
-        table: r.table.to_string(),
-        sql: q.to_owned(),
-        source,
+    .map_err(|source| {
+        Error::from(ErrorKind::Sql {
+            revision: revision.to_owned(),
+            operation: r.operation.to_string(),
+            table: r.table.to_string(),
+            sql: q.to_owned(),
+            source,
+        })
     })?;
     for (kind, name, sql) in objects {
         let known = kind == "index"
@@ -130,14 +134,14 @@ fn check_known_objects(conn: &Connection, revision: &str, r: &Rebuild) -> Result
                 .iter()
                 .any(|e| e.eq_ignore_ascii_case(&name));
         if !known {
-            return Err(Error::UnknownObject {
+            return Err(Error::from(ErrorKind::UnknownObject {
                 revision: revision.to_owned(),
                 operation: r.operation.to_string(),
                 table: r.table.to_string(),
                 kind,
                 name,
                 sql,
-            });
+            }));
         }
     }
     Ok(())
@@ -151,12 +155,14 @@ fn check_foreign_keys(conn: &Connection, revision: &str, r: &Rebuild) -> Result<
     let q_check = "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check(?1)";
     let sql_err = |sql: &str| {
         let sql = sql.to_owned();
-        move |source| Error::Sql {
-            revision: revision.to_owned(),
-            operation: r.operation.to_string(),
-            table: r.table.to_string(),
-            sql,
-            source,
+        move |source| {
+            Error::from(ErrorKind::Sql {
+                revision: revision.to_owned(),
+                operation: r.operation.to_string(),
+                table: r.table.to_string(),
+                sql,
+                source,
+            })
         }
     };
     let children: Vec<String> = (|| {
@@ -183,11 +189,11 @@ fn check_foreign_keys(conn: &Connection, revision: &str, r: &Rebuild) -> Result<
     if violations.is_empty() {
         Ok(())
     } else {
-        Err(Error::ForeignKeyViolation {
+        Err(Error::from(ErrorKind::ForeignKeyViolation {
             revision: revision.to_owned(),
             operation: r.operation.to_string(),
             table: r.table.to_string(),
             violations,
-        })
+        }))
     }
 }
