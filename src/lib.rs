@@ -49,6 +49,8 @@
 //!
 //! The grammar: `docs/DSL.md` in the repository.
 
+#![warn(missing_docs)]
+
 pub use migrate_macros::migration;
 pub use migrate_runtime::{
     AppliedRevision, BoxError, Error, ErrorKind, ForeignKeyViolation, HistoryRow, HookFn,

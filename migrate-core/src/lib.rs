@@ -28,6 +28,8 @@
 //! assert_eq!(plans[0].id, "0001");
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod canonical;
 pub mod check;
 pub mod diag;

@@ -1,7 +1,7 @@
 //! Failure injection points inside a revision, for tests.
 //!
 //! With the `fault-injection` feature, a test arms one point on the current
-//! thread; when the runtime reaches it, it returns [`Error::Injected`] or
+//! thread; when the runtime reaches it, it returns [`ErrorKind::Injected`](crate::ErrorKind::Injected) or
 //! panics, exactly as a real failure at that step would. Without the feature
 //! every point compiles to nothing.
 
@@ -31,7 +31,7 @@ pub enum FaultPoint {
 /// What an armed point does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FaultAction {
-    /// Return [`Error::Injected`].
+    /// Return [`ErrorKind::Injected`](crate::ErrorKind::Injected).
     Error,
     /// Panic.
     Panic,

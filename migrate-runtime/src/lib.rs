@@ -5,6 +5,8 @@
 //! Most users reach this crate through the `migrate-dsl` facade and its
 //! `migration!` macro; see [`Migrations`].
 
+#![warn(missing_docs)]
+
 mod error;
 pub mod fault;
 mod guard;
