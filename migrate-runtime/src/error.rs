@@ -132,6 +132,24 @@ pub enum ErrorKind {
         /// Its SQL.
         sql: String,
     },
+    /// After a rebuild, a view no longer resolves (it uses a dropped or
+    /// renamed column, for example); committing would leave it broken.
+    #[error("revision `{revision}`: `{operation}`: view `{view}` no longer works after rebuilding table `{table}`: {source}; drop or change the view first\n  view SQL: {sql}")]
+    BrokenView {
+        /// The revision id.
+        revision: String,
+        /// The DSL operation.
+        operation: String,
+        /// The rebuilt table.
+        table: String,
+        /// The view.
+        view: String,
+        /// The view's SQL.
+        sql: String,
+        /// SQLite's error when the view is queried.
+        #[source]
+        source: rusqlite::Error,
+    },
     /// A temporary table of ours exists while the table it was copied from is
     /// gone: it may hold the only copy of the data, so nothing is touched.
     #[error("revision `{revision}`: table `{table}` is missing but `{temp_table}` exists, left by an interrupted rebuild; it may hold the only copy of the data, so nothing was changed. Inspect it, then rename it to `{table}` or drop it.")]

@@ -100,6 +100,7 @@ pub(crate) fn run(
         conn.execute(&st.sql, []).map_err(sql_err(&st.sql))?;
         hit(FaultPoint::AfterRecreate(i))?;
     }
+    check_views(conn, revision, r)?;
     hit(FaultPoint::BeforeForeignKeyCheck)?;
     if guard.foreign_keys_were_on() {
         check_foreign_keys(conn, revision, r)?;
@@ -141,6 +142,41 @@ fn check_known_objects(conn: &Connection, revision: &str, r: &Rebuild) -> Result
                 kind,
                 name,
                 sql,
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// With `legacy_alter_table` on, the rename re-checks no view; a view that
+/// used a dropped column would be committed broken. Preparing a query on
+/// every view resolves it again.
+fn check_views(conn: &Connection, revision: &str, r: &Rebuild) -> Result<(), Error> {
+    let q = "SELECT name, sql FROM sqlite_schema WHERE type = 'view' ORDER BY name";
+    let views = (|| -> rusqlite::Result<Vec<(String, String)>> {
+        let mut stmt = conn.prepare(q)?;
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        rows.collect()
+    })()
+    .map_err(|source| {
+        Error::from(ErrorKind::Sql {
+            revision: revision.to_owned(),
+            operation: r.operation.to_string(),
+            table: r.table.to_string(),
+            sql: q.to_owned(),
+            source,
+        })
+    })?;
+    for (view, sql) in views {
+        let probe = format!("SELECT * FROM {} LIMIT 0", sql::ident(&view));
+        if let Err(source) = conn.prepare(&probe) {
+            return Err(Error::from(ErrorKind::BrokenView {
+                revision: revision.to_owned(),
+                operation: r.operation.to_string(),
+                table: r.table.to_string(),
+                view,
+                sql,
+                source,
             }));
         }
     }

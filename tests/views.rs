@@ -1,0 +1,84 @@
+//! Views made outside the history survive rebuilds, or the rebuild refuses
+//! to break them (REBUILD_CASES B10, B12).
+
+mod common;
+
+use common::*;
+use migrate_dsl::{migration, ErrorKind};
+
+migration! {
+    static BASE;
+    revision "0001" {
+        create table x { id integer primary key, a text, b text }
+        insert into x (id, a, b) values (1, "a1", "b1"), (2, "a2", "b2");
+    }
+}
+
+migration! {
+    static ADD_COLUMN;
+    revision "0001" {
+        create table x { id integer primary key, a text, b text }
+        insert into x (id, a, b) values (1, "a1", "b1"), (2, "a2", "b2");
+    }
+    revision "0002" {
+        batch alter table x { add column c text default ("c"); }
+    }
+}
+
+migration! {
+    static DROP_B;
+    revision "0001" {
+        create table x { id integer primary key, a text, b text }
+        insert into x (id, a, b) values (1, "a1", "b1"), (2, "a2", "b2");
+    }
+    revision "0002" {
+        batch alter table x { drop column b; }
+    }
+}
+
+#[test]
+fn case_b10_a_view_over_the_table_is_preserved_and_works() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    BASE.apply_pending(&mut conn).unwrap();
+    conn.execute_batch("CREATE VIEW v AS SELECT id, a FROM x")
+        .unwrap();
+    ADD_COLUMN.apply_pending(&mut conn).unwrap();
+    assert_eq!(
+        schema_sql(&conn, "v").unwrap(),
+        "CREATE VIEW v AS SELECT id, a FROM x"
+    );
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM v", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2);
+    assert_healthy(&conn);
+}
+
+#[test]
+fn case_b12_a_view_using_a_dropped_column_fails_naming_the_view() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    BASE.apply_pending(&mut conn).unwrap();
+    conn.execute_batch("CREATE VIEW uses_b AS SELECT id, b FROM x")
+        .unwrap();
+    let before = snapshot(&conn);
+    let err = DROP_B.apply_pending(&mut conn).unwrap_err();
+    match err.kind() {
+        ErrorKind::BrokenView {
+            revision,
+            table,
+            view,
+            ..
+        } => {
+            assert_eq!(
+                (revision.as_str(), table.as_str(), view.as_str()),
+                ("0002", "x", "uses_b")
+            );
+        }
+        other => panic!("expected BrokenView, got {other:?}"),
+    }
+    assert!(err.to_string().contains("no such column: b"), "{err}");
+    assert_eq!(snapshot(&conn), before);
+    assert_healthy(&conn);
+}
