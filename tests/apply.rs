@@ -438,3 +438,68 @@ fn a_failing_statement_names_revision_operation_table_and_sql() {
     assert_eq!(history_ids(&conn), ["0001"]);
     assert!(table_rows(&conn, "t").is_empty());
 }
+
+fn delete_parent_one(tx: &migrate_dsl::rusqlite::Transaction) -> Result<(), migrate_dsl::BoxError> {
+    tx.execute("DELETE FROM parent WHERE id = 1", [])?;
+    Ok(())
+}
+
+migration! {
+    static ORPHANING;
+    revision "0001" {
+        create table parent { id integer primary key, name text }
+        create table child { id integer primary key, pid integer }
+        insert into parent (id, name) values (1, "p1"), (2, "p2");
+    }
+    revision "0002" {
+        run delete_parent_one;
+        batch alter table parent { add column note text; }
+    }
+}
+
+/// REBUILD_CASES A6: a row of *another* table left pointing at a missing
+/// parent is found only by checking that table; the rebuild checks every
+/// table referencing the rebuilt one, fails listing the violation, and the
+/// revision (hook included) is rolled back.
+#[test]
+fn case_a6_a_child_left_dangling_fails_the_revision() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    conn.execute_batch(
+        "CREATE TABLE parent (id integer primary key, name text);
+         CREATE TABLE child (id integer primary key, pid integer REFERENCES parent(id));
+         INSERT INTO parent VALUES (1, 'p1'), (2, 'p2');
+         INSERT INTO child VALUES (10, 1), (11, 2);
+         CREATE TABLE _migrate_history (id TEXT PRIMARY KEY NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL, duration_ms INTEGER NOT NULL);",
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO _migrate_history VALUES ('0001', ?1, '2026-01-01T00:00:00Z', 0)",
+        [ORPHANING.revisions()[0].checksum()],
+    )
+    .unwrap();
+    let before = snapshot(&conn);
+    let err = ORPHANING.apply_pending(&mut conn).unwrap_err();
+    match err.kind() {
+        ErrorKind::ForeignKeyViolation {
+            revision,
+            table,
+            violations,
+            ..
+        } => {
+            assert_eq!((revision.as_str(), table.as_str()), ("0002", "parent"));
+            assert_eq!(
+                violations,
+                &[migrate_dsl::ForeignKeyViolation {
+                    table: "child".into(),
+                    rowid: Some(10),
+                    parent: "parent".into(),
+                }]
+            );
+        }
+        other => panic!("expected ForeignKeyViolation, got {other:?}"),
+    }
+    assert!(err.to_string().contains("row 10 of `child`"), "{err}");
+    assert_eq!(snapshot(&conn), before);
+    assert_healthy(&conn);
+}

@@ -8,15 +8,16 @@
 //! the real table, creates the new table from its complete definition, copies
 //! rows by explicit column lists, drops the old table, renames the new one
 //! (with `legacy_alter_table` on, so views and triggers elsewhere are not
-//! re-resolved mid-swap), recreates the indexes after the rename, and checks
-//! foreign keys of the table and of every table that references it.
+//! re-resolved mid-swap), recreates the indexes after the rename, checks
+//! that every view still resolves, and checks foreign keys of the table and
+//! of every table that references it.
 
 use crate::error::{Error, ErrorKind, ForeignKeyViolation};
 use crate::fault::{hit, FaultPoint};
 use crate::guard::{exists, RevisionGuard};
 use migrate_core::plan::Rebuild;
 use migrate_core::sql;
-use rusqlite::Connection;
+use rusqlite::{Connection, Params, Row};
 
 /// What a rebuild did besides the rebuild itself.
 #[derive(Default)]
@@ -25,85 +26,106 @@ pub(crate) struct RebuildOutcome {
     pub(crate) removed_leftover: Option<String>,
 }
 
+/// The revision and rebuild every error of this module names.
+#[derive(Clone, Copy)]
+struct Context<'a> {
+    revision: &'a str,
+    rebuild: &'a Rebuild,
+}
+
+impl Context<'_> {
+    fn error(&self, sql: &str, source: rusqlite::Error) -> Error {
+        ErrorKind::Sql {
+            revision: self.revision.to_owned(),
+            operation: self.rebuild.operation.to_string(),
+            table: self.rebuild.table.to_string(),
+            sql: sql.to_owned(),
+            source,
+        }
+        .into()
+    }
+
+    fn exec(&self, conn: &Connection, sql: &str) -> Result<(), Error> {
+        conn.execute(sql, [])
+            .map(drop)
+            .map_err(|e| self.error(sql, e))
+    }
+
+    fn query<T>(
+        &self,
+        conn: &Connection,
+        sql: &str,
+        params: impl Params,
+        map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, Error> {
+        let run = || -> rusqlite::Result<Vec<T>> {
+            let mut stmt = conn.prepare(sql)?;
+            let rows = stmt.query_map(params, map)?;
+            rows.collect()
+        };
+        run().map_err(|e| self.error(sql, e))
+    }
+}
+
 /// Runs one rebuild of revision `revision`.
 pub(crate) fn run(
     guard: &mut RevisionGuard<'_>,
     revision: &str,
     r: &Rebuild,
 ) -> Result<RebuildOutcome, Error> {
-    let conn: &Connection = guard.tx();
-    let sql_err = |sql: &str| {
-        let sql = sql.to_owned();
-        move |source| {
-            Error::from(ErrorKind::Sql {
-                revision: revision.to_owned(),
-                operation: r.operation.to_string(),
-                table: r.table.to_string(),
-                sql,
-                source,
-            })
-        }
+    let cx = Context {
+        revision,
+        rebuild: r,
     };
-    let exec = |sql: &str| conn.execute(sql, []).map(drop).map_err(sql_err(sql));
     let mut outcome = RebuildOutcome::default();
-
-    if exists(conn, &r.temp_table) {
-        if !exists(conn, &r.table) {
-            return Err(Error::from(ErrorKind::OrphanedTemporaryTable {
-                revision: revision.to_owned(),
-                table: r.table.to_string(),
-                temp_table: r.temp_table.to_string(),
-            }));
+    {
+        let conn: &Connection = guard.tx();
+        if exists(conn, &r.temp_table) {
+            if !exists(conn, &r.table) {
+                return Err(ErrorKind::OrphanedTemporaryTable {
+                    revision: revision.to_owned(),
+                    table: r.table.to_string(),
+                    temp_table: r.temp_table.to_string(),
+                }
+                .into());
+            }
+            cx.exec(conn, &format!("DROP TABLE {}", sql::ident(&r.temp_table)))?;
+            outcome.removed_leftover = Some(r.temp_table.to_string());
         }
-        exec(&format!("DROP TABLE {}", sql::ident(&r.temp_table)))?;
-        outcome.removed_leftover = Some(r.temp_table.to_string());
-    }
-    check_known_objects(conn, revision, r)?;
-    for check in r.not_null_checks.iter() {
-        let rows: i64 = conn
-            .query_row(&check.count_sql, [], |row| row.get(0))
-            .map_err(sql_err(&check.count_sql))?;
-        if rows > 0 {
-            return Err(Error::from(ErrorKind::NotNullViolation {
-                revision: revision.to_owned(),
-                operation: r.operation.to_string(),
-                table: r.table.to_string(),
-                column: check.column.to_string(),
-                rows: rows.unsigned_abs(),
-            }));
-        }
+        check_known_objects(conn, cx)?;
+        check_not_null(conn, cx)?;
     }
 
     guard.track_temp_table(&r.temp_table, &r.table);
-    let conn: &Connection = guard.tx();
-    let exec = |sql: &str| conn.execute(sql, []).map(drop).map_err(sql_err(sql));
-    exec(&r.create_sql)?;
-    hit(FaultPoint::AfterCreate)?;
-    exec(&r.copy_sql)?;
-    hit(FaultPoint::AfterCopy)?;
-    exec(&format!("DROP TABLE {}", sql::ident(&r.table)))?;
-    hit(FaultPoint::AfterDrop)?;
+    {
+        let conn: &Connection = guard.tx();
+        cx.exec(conn, &r.create_sql)?;
+        hit(FaultPoint::AfterCreate)?;
+        cx.exec(conn, &r.copy_sql)?;
+        hit(FaultPoint::AfterCopy)?;
+        cx.exec(conn, &format!("DROP TABLE {}", sql::ident(&r.table)))?;
+        hit(FaultPoint::AfterDrop)?;
+    }
 
     guard.set_legacy_alter_table(true)?;
-    let conn: &Connection = guard.tx();
     let rename = format!(
         "ALTER TABLE {} RENAME TO {}",
         sql::ident(&r.temp_table),
         sql::ident(&r.table)
     );
-    conn.execute(&rename, []).map_err(sql_err(&rename))?;
+    cx.exec(guard.tx(), &rename)?;
     guard.restore_legacy_alter_table()?;
     hit(FaultPoint::AfterRename)?;
 
     let conn: &Connection = guard.tx();
     for (i, st) in r.recreate.iter().enumerate() {
-        conn.execute(&st.sql, []).map_err(sql_err(&st.sql))?;
+        cx.exec(conn, &st.sql)?;
         hit(FaultPoint::AfterRecreate(i))?;
     }
-    check_views(conn, revision, r)?;
+    check_views(conn, cx)?;
     hit(FaultPoint::BeforeForeignKeyCheck)?;
     if guard.foreign_keys_were_on() {
-        check_foreign_keys(conn, revision, r)?;
+        check_foreign_keys(conn, cx)?;
     }
     Ok(outcome)
 }
@@ -111,38 +133,51 @@ pub(crate) fn run(
 /// Indexes and triggers on the table are dropped with it. The history
 /// recreates the indexes it knows; anything else (a hand-made index, a
 /// trigger) would be lost without a word, so it is an error.
-fn check_known_objects(conn: &Connection, revision: &str, r: &Rebuild) -> Result<(), Error> {
-    let q = "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = ?1 COLLATE NOCASE AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name";
-    let objects = (|| -> rusqlite::Result<Vec<(String, String, String)>> {
-        let mut stmt = conn.prepare(q)?;
-        let rows = stmt.query_map([&*r.table], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-        })?;
-        rows.collect()
-    })()
-    .map_err(|source| {
-        Error::from(ErrorKind::Sql {
-            revision: revision.to_owned(),
-            operation: r.operation.to_string(),
-            table: r.table.to_string(),
-            sql: q.to_owned(),
-            source,
-        })
-    })?;
+fn check_known_objects(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
+    let r = cx.rebuild;
+    let objects = cx.query(
+        conn,
+        "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = ?1 COLLATE NOCASE AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name",
+        [&*r.table],
+        |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?)),
+    )?;
     for (kind, name, sql) in objects {
         let known = kind == "index"
             && r.expected_indexes
                 .iter()
                 .any(|e| e.eq_ignore_ascii_case(&name));
         if !known {
-            return Err(Error::from(ErrorKind::UnknownObject {
-                revision: revision.to_owned(),
+            return Err(ErrorKind::UnknownObject {
+                revision: cx.revision.to_owned(),
                 operation: r.operation.to_string(),
                 table: r.table.to_string(),
                 kind,
                 name,
                 sql,
-            }));
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// A column that gains NOT NULL is checked on the real table before the
+/// copy, so the error names the table, the column and how many rows.
+fn check_not_null(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
+    let r = cx.rebuild;
+    for check in r.not_null_checks.iter() {
+        let rows: i64 = conn
+            .query_row(&check.count_sql, [], |row| row.get(0))
+            .map_err(|e| cx.error(&check.count_sql, e))?;
+        if rows > 0 {
+            return Err(ErrorKind::NotNullViolation {
+                revision: cx.revision.to_owned(),
+                operation: r.operation.to_string(),
+                table: r.table.to_string(),
+                column: check.column.to_string(),
+                rows: rows.unsigned_abs(),
+            }
+            .into());
         }
     }
     Ok(())
@@ -151,33 +186,25 @@ fn check_known_objects(conn: &Connection, revision: &str, r: &Rebuild) -> Result
 /// With `legacy_alter_table` on, the rename re-checks no view; a view that
 /// used a dropped column would be committed broken. Preparing a query on
 /// every view resolves it again.
-fn check_views(conn: &Connection, revision: &str, r: &Rebuild) -> Result<(), Error> {
-    let q = "SELECT name, sql FROM sqlite_schema WHERE type = 'view' ORDER BY name";
-    let views = (|| -> rusqlite::Result<Vec<(String, String)>> {
-        let mut stmt = conn.prepare(q)?;
-        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        rows.collect()
-    })()
-    .map_err(|source| {
-        Error::from(ErrorKind::Sql {
-            revision: revision.to_owned(),
-            operation: r.operation.to_string(),
-            table: r.table.to_string(),
-            sql: q.to_owned(),
-            source,
-        })
-    })?;
+fn check_views(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
+    let views = cx.query(
+        conn,
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'view' ORDER BY name",
+        [],
+        |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
+    )?;
     for (view, sql) in views {
         let probe = format!("SELECT * FROM {} LIMIT 0", sql::ident(&view));
         if let Err(source) = conn.prepare(&probe) {
-            return Err(Error::from(ErrorKind::BrokenView {
-                revision: revision.to_owned(),
-                operation: r.operation.to_string(),
-                table: r.table.to_string(),
+            return Err(ErrorKind::BrokenView {
+                revision: cx.revision.to_owned(),
+                operation: cx.rebuild.operation.to_string(),
+                table: cx.rebuild.table.to_string(),
                 view,
                 sql,
                 source,
-            }));
+            }
+            .into());
         }
     }
     Ok(())
@@ -186,50 +213,38 @@ fn check_views(conn: &Connection, revision: &str, r: &Rebuild) -> Result<(), Err
 /// `foreign_key_check` on the rebuilt table finds only its own rows that
 /// point nowhere; rows of *other* tables that pointed at it are found only by
 /// checking those tables. Check both.
-fn check_foreign_keys(conn: &Connection, revision: &str, r: &Rebuild) -> Result<(), Error> {
-    let q_children = "SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table' AND f.\"table\" = ?1 COLLATE NOCASE";
-    let q_check = "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check(?1)";
-    let sql_err = |sql: &str| {
-        let sql = sql.to_owned();
-        move |source| {
-            Error::from(ErrorKind::Sql {
-                revision: revision.to_owned(),
-                operation: r.operation.to_string(),
-                table: r.table.to_string(),
-                sql,
-                source,
-            })
-        }
-    };
-    let children: Vec<String> = (|| {
-        let mut stmt = conn.prepare(q_children)?;
-        let rows = stmt.query_map([&*r.table], |row| row.get(0))?;
-        rows.collect::<rusqlite::Result<Vec<String>>>()
-    })()
-    .map_err(sql_err(q_children))?;
+fn check_foreign_keys(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
+    let r = cx.rebuild;
+    let children: Vec<String> = cx.query(
+        conn,
+        "SELECT DISTINCT m.name FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table' AND f.\"table\" = ?1 COLLATE NOCASE",
+        [&*r.table],
+        |row| row.get(0),
+    )?;
     let mut violations = Vec::new();
-    let mut stmt = conn.prepare(q_check).map_err(sql_err(q_check))?;
     for table in std::iter::once(r.table.to_string()).chain(children) {
-        let rows = stmt
-            .query_map([&table], |row| {
+        violations.extend(cx.query(
+            conn,
+            "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check(?1)",
+            [&table],
+            |row| {
                 Ok(ForeignKeyViolation {
                     table: row.get(0)?,
                     rowid: row.get(1)?,
                     parent: row.get(2)?,
                 })
-            })
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(sql_err(q_check))?;
-        violations.extend(rows);
+            },
+        )?);
     }
     if violations.is_empty() {
         Ok(())
     } else {
-        Err(Error::from(ErrorKind::ForeignKeyViolation {
-            revision: revision.to_owned(),
+        Err(ErrorKind::ForeignKeyViolation {
+            revision: cx.revision.to_owned(),
             operation: r.operation.to_string(),
             table: r.table.to_string(),
             violations,
-        }))
+        }
+        .into())
     }
 }

@@ -272,17 +272,33 @@ fn column_def(input: ParseStream, spans: &Spans) -> Result<ColumnDef> {
     Ok(def)
 }
 
+/// `( item, item, … )` with an optional trailing comma, and the span of the
+/// parentheses.
+fn paren_list<T>(
+    input: ParseStream,
+    mut item: impl FnMut(ParseStream) -> Result<T>,
+) -> Result<(Vec<T>, Span)> {
+    let content;
+    let paren = syn::parenthesized!(content in input);
+    let mut items = Vec::new();
+    while !content.is_empty() {
+        items.push(item(&content)?);
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<Token![,]>()?;
+    }
+    Ok((items, paren.span.join()))
+}
+
 fn create_index(input: ParseStream, spans: &Spans) -> Result<CreateIndex> {
     let unique = input.parse::<Option<kw::unique>>()?.is_some();
     input.parse::<kw::index>()?;
-    let name = name(input, spans)?;
+    let index = name(input, spans)?;
     input.parse::<kw::on>()?;
-    let table = super::stmt::name(input, spans)?;
-    let content;
-    let paren = syn::parenthesized!(content in input);
-    let mut columns = Vec::new();
-    while !content.is_empty() {
-        let col = super::stmt::name(&content, spans)?;
+    let table = name(input, spans)?;
+    let (columns, span) = paren_list(input, |content| {
+        let name = name(content, spans)?;
         let desc = if content.peek(kw::desc) {
             content.parse::<kw::desc>()?;
             true
@@ -290,21 +306,14 @@ fn create_index(input: ParseStream, spans: &Spans) -> Result<CreateIndex> {
             let _ = content.parse::<Option<kw::asc>>()?;
             false
         };
-        columns.push(IndexedColumn { name: col, desc });
-        if content.is_empty() {
-            break;
-        }
-        content.parse::<Token![,]>()?;
-    }
+        Ok(IndexedColumn { name, desc })
+    })?;
     if columns.is_empty() {
-        return Err(syn::Error::new(
-            paren.span.join(),
-            "an index needs at least one column",
-        ));
+        return Err(syn::Error::new(span, "an index needs at least one column"));
     }
     input.parse::<Token![;]>()?;
     Ok(CreateIndex {
-        name,
+        name: index,
         table,
         columns,
         unique,
@@ -315,38 +324,17 @@ fn insert(input: ParseStream, spans: &Spans) -> Result<Insert> {
     input.parse::<kw::insert>()?;
     input.parse::<kw::into>()?;
     let table = name(input, spans)?;
-    let content;
-    let paren = syn::parenthesized!(content in input);
-    let mut columns = Vec::new();
-    while !content.is_empty() {
-        columns.push(name(&content, spans)?);
-        if content.is_empty() {
-            break;
-        }
-        content.parse::<Token![,]>()?;
-    }
+    let (columns, span) = paren_list(input, |content| name(content, spans))?;
     if columns.is_empty() {
-        return Err(syn::Error::new(
-            paren.span.join(),
-            "list the columns the values go into",
-        ));
+        return Err(syn::Error::new(span, "list the columns the values go into"));
     }
     input.parse::<kw::values>()?;
     let mut rows = Vec::new();
     loop {
-        let row;
-        let paren = syn::parenthesized!(row in input);
-        let mut values = Vec::new();
-        while !row.is_empty() {
-            values.push(literal(&row)?);
-            if row.is_empty() {
-                break;
-            }
-            row.parse::<Token![,]>()?;
-        }
+        let (values, span) = paren_list(input, literal)?;
         rows.push(InsertRow {
             values,
-            at: spans.loc(paren.span.join()),
+            at: spans.loc(span),
         });
         if input.peek(Token![,]) {
             input.parse::<Token![,]>()?;
