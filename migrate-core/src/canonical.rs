@@ -65,10 +65,10 @@ fn column(c: &ColumnDef) -> String {
         s.push_str(" unique");
     }
     if let Some(d) = &c.default {
-        let _ = write!(s, " default ({})", d.sql.to_sql());
+        let _ = write!(s, " default ({})", d.text);
     }
     if let Some(ch) = &c.check {
-        let _ = write!(s, " check ({})", ch.sql.to_sql());
+        let _ = write!(s, " check ({})", ch.text);
     }
     s
 }
@@ -84,7 +84,7 @@ fn change(c: &Change) -> String {
             let what = match alter {
                 ColumnAlter::DropNotNull => "drop not null".to_owned(),
                 ColumnAlter::SetNotNull => "set not null".to_owned(),
-                ColumnAlter::SetDefault(e) => format!("set default ({})", e.sql.to_sql()),
+                ColumnAlter::SetDefault(e) => format!("set default ({})", e.text),
                 ColumnAlter::DropDefault => "drop default".to_owned(),
                 ColumnAlter::Type(t) => format!("type {}", t.keyword()),
             };
@@ -98,11 +98,7 @@ impl fmt::Display for Canonical<'_> {
         match self.0 {
             Op::CreateTable(t) => {
                 let mut parts: Vec<String> = t.columns.iter().map(column).collect();
-                parts.extend(
-                    t.checks
-                        .iter()
-                        .map(|c| format!("check ({})", c.sql.to_sql())),
-                );
+                parts.extend(t.checks.iter().map(|c| format!("check ({})", c.text)));
                 write!(
                     f,
                     "create table {} {{ {} }}",
@@ -171,10 +167,7 @@ mod tests {
 
     fn rev(col: &str, default: &str) -> RevisionDef {
         let mut c = ColumnDef::new(Name::new(col, Loc(3)), ColumnType::Text);
-        c.default = Some(Expr {
-            sql: SqlExpr::raw(default),
-            at: Loc(4),
-        });
+        c.default = Some(Expr::new(default, Loc(4)));
         RevisionDef {
             id: Name::new("0001", Loc(1)),
             ops: vec![Op::CreateTable(CreateTable {

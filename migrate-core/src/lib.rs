@@ -33,6 +33,7 @@
 pub mod canonical;
 pub mod check;
 pub mod diag;
+pub mod expr;
 pub mod model;
 pub mod name;
 pub mod op;

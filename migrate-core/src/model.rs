@@ -1,7 +1,8 @@
 //! The schema model: what the database looks like at one point of a history.
 
+use crate::expr::SqlExpr;
 use crate::name::same_name;
-use crate::op::{ColumnDef, ColumnType, SqlExpr};
+use crate::op::ColumnType;
 use crate::Loc;
 
 /// All tables and indexes at one point of the history.
@@ -43,20 +44,6 @@ pub struct Column {
     pub default: Option<SqlExpr>,
     /// Column CHECK expression.
     pub check: Option<SqlExpr>,
-}
-
-impl From<&ColumnDef> for Column {
-    fn from(def: &ColumnDef) -> Self {
-        Column {
-            name: def.name.text.clone(),
-            ty: def.ty,
-            primary_key: def.primary_key.is_some(),
-            not_null: def.not_null,
-            unique: def.unique,
-            default: def.default.as_ref().map(|e| e.sql.clone()),
-            check: def.check.as_ref().map(|e| e.sql.clone()),
-        }
-    }
 }
 
 impl Column {

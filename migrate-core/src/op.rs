@@ -142,79 +142,35 @@ impl ColumnType {
     }
 }
 
-/// An SQL expression (CHECK, DEFAULT), written where it is used.
+/// An SQL expression (CHECK, DEFAULT) as written, not yet parsed.
 #[derive(Clone, Debug)]
 pub struct Expr {
-    /// The expression, split so that names that may be column references can
-    /// be found and renamed.
-    pub sql: SqlExpr,
-    /// Where it was written.
+    /// The expression's SQL text, without the surrounding parentheses.
+    pub text: String,
+    /// Where the whole expression was written.
     pub at: Loc,
+    /// Where each identifier inside it was written: (byte offset in `text`,
+    /// location), so a bad reference is reported on its own token.
+    pub name_locs: Vec<(usize, Loc)>,
 }
 
-/// SQL expression text as a sequence of parts.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SqlExpr {
-    /// The parts; their text concatenated is the expression.
-    pub parts: Vec<ExprPart>,
-}
-
-/// A part of an [`SqlExpr`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ExprPart {
-    /// SQL text that names nothing of the schema (operators, literals,
-    /// function names, spacing).
-    Sql(String),
-    /// A bare name: a column reference, or an SQL keyword such as `and`.
-    Name {
-        /// The name.
-        text: String,
-        /// Render it quoted (set when a rename wrote a new name).
-        quoted: bool,
-    },
-}
-
-impl SqlExpr {
-    /// An expression made of one SQL text part.
-    pub fn raw(sql: impl Into<String>) -> Self {
-        SqlExpr {
-            parts: vec![ExprPart::Sql(sql.into())],
+impl Expr {
+    /// An expression without per-identifier locations.
+    pub fn new(text: impl Into<String>, at: Loc) -> Self {
+        Expr {
+            text: text.into(),
+            at,
+            name_locs: Vec::new(),
         }
     }
 
-    /// The SQL text.
-    pub fn to_sql(&self) -> String {
-        let mut out = String::new();
-        for p in &self.parts {
-            match p {
-                ExprPart::Sql(s) => out.push_str(s),
-                ExprPart::Name {
-                    text,
-                    quoted: false,
-                } => out.push_str(text),
-                ExprPart::Name { text, quoted: true } => out.push_str(&crate::sql::ident(text)),
-            }
-        }
-        out
-    }
-
-    /// Whether the expression names column `column` (case-insensitive).
-    pub fn mentions(&self, column: &str) -> bool {
-        self.parts.iter().any(
-            |p| matches!(p, ExprPart::Name { text, .. } if crate::name::same_name(text, column)),
-        )
-    }
-
-    /// Renames every mention of column `from` to `to`.
-    pub fn rename(&mut self, from: &str, to: &str) {
-        for p in &mut self.parts {
-            if let ExprPart::Name { text, quoted } = p {
-                if crate::name::same_name(text, from) {
-                    *text = to.to_owned();
-                    *quoted = true;
-                }
-            }
-        }
+    /// The location of the identifier at byte `offset`, or of the whole
+    /// expression.
+    pub fn loc_of(&self, offset: usize) -> Loc {
+        self.name_locs
+            .iter()
+            .find(|(o, _)| *o == offset)
+            .map_or(self.at, |(_, l)| *l)
     }
 }
 

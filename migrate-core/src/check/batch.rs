@@ -5,8 +5,9 @@
 //! added one), which yields the explicit column lists of the copy.
 
 use super::create::{find_column, find_table};
+use super::exprs;
 use crate::diag::Diagnostics;
-use crate::model::{Column, Index, Schema, Table};
+use crate::model::{Index, Schema, Table};
 use crate::name::same_name;
 use crate::op::{BatchAlter, Change, ColumnAlter, ColumnDef};
 use crate::plan::{NotNullCheck, Rebuild, Statement};
@@ -100,7 +101,11 @@ fn add_column(work: &mut Work, def: &ColumnDef, diags: &mut Diagnostics) {
             return;
         }
     }
-    let column = Column::from(def);
+    let mut names: Vec<&str> = work.table.columns.iter().map(|c| c.name.as_str()).collect();
+    names.push(&def.name.text);
+    let Some(column) = exprs::column(def, &work.table.name, &names, diags) else {
+        return;
+    };
     if column.not_null && column.default.is_none() && !column.is_rowid_alias() {
         diags.error_help(
             def.name.at,
@@ -220,7 +225,11 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
     match alter {
         ColumnAlter::DropNotNull => col.not_null = false,
         ColumnAlter::SetNotNull => col.not_null = true,
-        ColumnAlter::SetDefault(e) => col.default = Some(e.sql.clone()),
+        ColumnAlter::SetDefault(e) => {
+            if let Some(d) = exprs::default_expr(e, diags) {
+                col.default = Some(d);
+            }
+        }
         ColumnAlter::DropDefault => col.default = None,
         ColumnAlter::Type(t) => col.ty = *t,
     }

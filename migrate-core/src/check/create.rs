@@ -1,7 +1,9 @@
 //! Rules for `create table`, `create index` and `drop index`.
 
+use super::exprs;
 use super::names::{check_not_reserved, unknown_help};
 use crate::diag::Diagnostics;
+use crate::expr::SqlExpr;
 use crate::model::{Column, Index, Schema, Table};
 use crate::name::same_name;
 use crate::op::{ColumnDef, CreateIndex, CreateTable};
@@ -28,10 +30,21 @@ pub(super) fn create_table(
     if diags.len() > before {
         return None;
     }
+    let names: Vec<&str> = ct.columns.iter().map(|c| c.name.text.as_str()).collect();
+    let columns: Vec<Option<Column>> = ct
+        .columns
+        .iter()
+        .map(|c| exprs::column(c, &ct.name.text, &names, diags))
+        .collect();
+    let checks: Vec<Option<SqlExpr>> = ct
+        .checks
+        .iter()
+        .map(|e| exprs::row_expr(e, "CHECK", &ct.name.text, &names, diags))
+        .collect();
     let table = Table {
         name: ct.name.text.clone(),
-        columns: ct.columns.iter().map(Column::from).collect(),
-        checks: ct.checks.iter().map(|c| c.sql.clone()).collect(),
+        columns: columns.into_iter().collect::<Option<_>>()?,
+        checks: checks.into_iter().collect::<Option<_>>()?,
         defined_at: ct.name.at,
     };
     let sql = render::create_table(&table, &table.name);

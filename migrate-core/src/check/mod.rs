@@ -6,6 +6,7 @@
 
 mod batch;
 mod create;
+mod exprs;
 mod insert;
 mod names;
 mod revision;

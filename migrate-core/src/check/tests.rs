@@ -239,10 +239,7 @@ fn insert_checks_columns_arity_and_not_null() {
 #[test]
 fn batch_changes_apply_in_order_and_map_sources() {
     let mut note = col("note", ColumnType::Text);
-    note.default = Some(Expr {
-        sql: SqlExpr::raw("''"),
-        at: Loc(0),
-    });
+    note.default = Some(Expr::new("''", Loc(0)));
     let h = history(vec![
         ("0001", vec![foo(), index("foo_bar", "foo", &["bar"])]),
         (
@@ -413,4 +410,87 @@ fn empty_and_unknown_references_in_drop_index() {
         ]
     );
     assert_eq!(e[1].help.as_deref(), Some("did you mean `foo_bar`?"));
+}
+
+fn with_check(mut c: ColumnDef, text: &str, at: u32) -> ColumnDef {
+    c.check = Some(Expr::new(text, Loc(at)));
+    c
+}
+
+#[test]
+fn expressions_are_parsed_and_their_columns_checked() {
+    let mut default = col("d", ColumnType::Integer);
+    default.default = Some(Expr::new("a + 1", Loc(30)));
+    let t = Op::CreateTable(CreateTable {
+        name: n("t", 0),
+        columns: vec![
+            with_check(col("a", ColumnType::Integer), "a > b", 10),
+            with_check(col("b", ColumnType::Integer), "length(nmae) < 3", 20),
+            default,
+            with_check(col("e", ColumnType::Integer), "e >", 40),
+        ],
+        checks: vec![Expr::new("a < b", Loc(50))],
+    });
+    let e = errors(&history(vec![("0001", vec![t])]));
+    let got: Vec<(u32, &str)> = e.iter().map(|d| (d.at.0, d.message.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (20, "table `t` has no column `nmae` (in CHECK)"),
+            (30, "a DEFAULT must be constant, but it names `a`"),
+            (
+                40,
+                "this CHECK expression is not valid SQL: Expected: an expression, found: EOF"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn rename_follows_into_checks_and_drop_sees_them() {
+    let t = Op::CreateTable(CreateTable {
+        name: n("r", 0),
+        columns: vec![
+            col("lo", ColumnType::Integer),
+            with_check(col("hi", ColumnType::Integer), "hi >= lo", 0),
+        ],
+        checks: vec![],
+    });
+    let h = history(vec![
+        ("0001", vec![t]),
+        (
+            "0002",
+            vec![batch(
+                "r",
+                0,
+                vec![Change::RenameColumn {
+                    from: n("lo", 0),
+                    to: n("low", 0),
+                }],
+            )],
+        ),
+        (
+            "0003",
+            vec![batch("r", 0, vec![Change::DropColumn(n("low", 7))])],
+        ),
+    ]);
+    let e = errors(&h);
+    assert_eq!(
+        e[0].message,
+        "cannot drop column `low`: the CHECK of column `hi` uses it"
+    );
+    let plans = check_history(&history(
+        h.revisions[..2]
+            .iter()
+            .map(|r| (r.id.text.as_str(), r.ops.clone()))
+            .collect(),
+    ))
+    .unwrap();
+    let Step::Rebuild(r) = &plans[1].steps[0] else {
+        panic!("expected a rebuild");
+    };
+    assert_eq!(
+        r.create_sql,
+        "CREATE TABLE \"_migrate_tmp_r\" (\"low\" INTEGER, \"hi\" INTEGER CHECK (hi >= \"low\"))"
+    );
 }

@@ -4,7 +4,9 @@
 //! blob, identifiers and numbers are copied, and token spacing is normalized
 //! so the text (and a revision's checksum) does not depend on formatting.
 
-use migrate_core::op::{ExprPart, Literal, SqlExpr};
+use crate::spans::Spans;
+use migrate_core::op::{Expr, Literal};
+use migrate_core::Loc;
 use migrate_core::{render, sql};
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use syn::ext::IdentExt;
@@ -23,40 +25,42 @@ enum Prev {
     Dot,
 }
 
-/// Expression text being built: SQL text, with bare names kept apart.
-#[derive(Default)]
-struct Out {
-    parts: Vec<ExprPart>,
+/// Expression text being built, with where each identifier was written.
+struct Out<'s> {
+    text: String,
+    spans: &'s Spans,
+    name_locs: Vec<(usize, Loc)>,
 }
 
-impl Out {
+impl Out<'_> {
     fn push(&mut self, c: char) {
-        match self.parts.last_mut() {
-            Some(ExprPart::Sql(s)) => s.push(c),
-            _ => self.parts.push(ExprPart::Sql(c.to_string())),
-        }
+        self.text.push(c);
     }
 
     fn push_str(&mut self, text: &str) {
-        match self.parts.last_mut() {
-            Some(ExprPart::Sql(s)) => s.push_str(text),
-            _ => self.parts.push(ExprPart::Sql(text.to_owned())),
-        }
+        self.text.push_str(text);
     }
 
-    fn name(&mut self, text: String) {
-        self.parts.push(ExprPart::Name {
-            text,
-            quoted: false,
-        });
+    fn ident(&mut self, text: &str, span: proc_macro2::Span) {
+        let loc = self.spans.loc(span);
+        self.name_locs.push((self.text.len(), loc));
+        self.text.push_str(text);
     }
 }
 
-/// Renders a token stream as an SQL expression.
-pub(crate) fn to_expr(tokens: TokenStream) -> Result<SqlExpr> {
-    let mut out = Out::default();
+/// Renders a token stream as an SQL expression written at `at`.
+pub(crate) fn to_expr(tokens: TokenStream, spans: &Spans, at: Loc) -> Result<Expr> {
+    let mut out = Out {
+        text: String::new(),
+        spans,
+        name_locs: Vec::new(),
+    };
     write(&mut out, tokens, &mut Prev::Start)?;
-    Ok(SqlExpr { parts: out.parts })
+    Ok(Expr {
+        text: out.text,
+        at,
+        name_locs: out.name_locs,
+    })
 }
 
 fn write(out: &mut Out, tokens: TokenStream, prev: &mut Prev) -> Result<()> {
@@ -66,12 +70,11 @@ fn write(out: &mut Out, tokens: TokenStream, prev: &mut Prev) -> Result<()> {
             TokenTree::Ident(ident) => {
                 space(out, *prev, false);
                 let text = ident.unraw().to_string();
-                // `length(x)`: a function name, not a column.
                 let call = matches!(tokens.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
                 if call {
                     out.push_str(&text);
                 } else {
-                    out.name(text);
+                    out.ident(&text, ident.span());
                 }
                 *prev = Prev::Word;
             }
@@ -234,31 +237,26 @@ pub(crate) fn literal(input: ParseStream) -> Result<Literal> {
 }
 
 /// A literal as an expression (for `default 0` without parentheses).
-pub(crate) fn literal_expr(input: ParseStream) -> Result<SqlExpr> {
-    literal(input).map(|l| SqlExpr::raw(render::literal(&l)))
+pub(crate) fn literal_expr(input: ParseStream, at: Loc) -> Result<Expr> {
+    literal(input).map(|l| Expr::new(render::literal(&l), at))
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::spans::Spans;
+    use migrate_core::Loc;
     use quote::quote;
 
     fn to_sql(tokens: proc_macro2::TokenStream) -> syn::Result<String> {
-        super::to_expr(tokens).map(|e| e.to_sql())
+        super::to_expr(tokens, &Spans::default(), Loc::NONE).map(|e| e.text)
     }
 
     #[test]
-    fn names_are_kept_apart_from_function_calls() {
-        use migrate_core::op::ExprPart;
-        let e = super::to_expr(quote!(length(bar) < n)).unwrap();
-        let names: Vec<&str> = e
-            .parts
-            .iter()
-            .filter_map(|p| match p {
-                ExprPart::Name { text, .. } => Some(text.as_str()),
-                ExprPart::Sql(_) => None,
-            })
-            .collect();
-        assert_eq!(names, ["bar", "n"]);
+    fn identifiers_are_located_by_offset() {
+        let e = super::to_expr(quote!(length(bar) < n), &Spans::default(), Loc::NONE).unwrap();
+        assert_eq!(e.text, "length(bar) < n");
+        let offsets: Vec<usize> = e.name_locs.iter().map(|(o, _)| *o).collect();
+        assert_eq!(offsets, [7, 14]);
     }
 
     #[test]

@@ -175,10 +175,7 @@ fn paren_expr(input: ParseStream, spans: &Spans) -> Result<Expr> {
             "expected an SQL expression inside the parentheses",
         ));
     }
-    Ok(Expr {
-        sql: to_expr(tokens)?,
-        at: spans.loc(paren.span.join()),
-    })
+    to_expr(tokens, spans, spans.loc(paren.span.join()))
 }
 
 /// `default (expr)` or `default <literal>`.
@@ -186,11 +183,8 @@ fn default_expr(input: ParseStream, spans: &Spans) -> Result<Expr> {
     if input.peek(syn::token::Paren) {
         paren_expr(input, spans)
     } else {
-        let span = input.span();
-        Ok(Expr {
-            sql: literal_expr(input)?,
-            at: spans.loc(span),
-        })
+        let at = spans.loc(input.span());
+        literal_expr(input, at)
     }
 }
 

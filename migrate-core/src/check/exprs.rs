@@ -1,0 +1,95 @@
+//! Rules for SQL expressions: they must parse as SQLite, a CHECK may name
+//! only columns of its own table, and a DEFAULT must be constant.
+
+use super::names::unknown_help;
+use crate::diag::Diagnostics;
+use crate::expr::SqlExpr;
+use crate::model::Column;
+use crate::name::same_name;
+use crate::op::{ColumnDef, Expr};
+
+/// Parses `e`, reporting a syntax error at the expression.
+fn parse(
+    e: &Expr,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<(SqlExpr, Vec<crate::expr::ColumnRef>)> {
+    match SqlExpr::parse(&e.text) {
+        Ok(parsed) => Some(parsed),
+        Err(msg) => {
+            diags.error_help(
+                e.at,
+                format!("this {what} expression is not valid SQL: {msg}"),
+                "write an SQLite expression; strings in double quotes become SQL strings",
+            );
+            None
+        }
+    }
+}
+
+/// A CHECK (or other row expression) of table `table` may name only that
+/// table's columns: SQLite would reject the table definition otherwise, at
+/// run time.
+pub(super) fn row_expr(
+    e: &Expr,
+    what: &str,
+    table: &str,
+    columns: &[&str],
+    diags: &mut Diagnostics,
+) -> Option<SqlExpr> {
+    let (expr, refs) = parse(e, what, diags)?;
+    let mut ok = true;
+    for r in refs {
+        if !columns.iter().any(|c| same_name(c, &r.name)) {
+            ok = false;
+            diags.error_help(
+                e.loc_of(r.offset),
+                format!("table `{table}` has no column `{}` (in {what})", r.name),
+                unknown_help("column", &r.name, columns.iter().copied()),
+            );
+        }
+    }
+    ok.then_some(expr)
+}
+
+/// SQLite requires a DEFAULT to be constant ("default value of column is not
+/// constant" at run time); a column name in it is an error here.
+pub(super) fn default_expr(e: &Expr, diags: &mut Diagnostics) -> Option<SqlExpr> {
+    let (expr, refs) = parse(e, "DEFAULT", diags)?;
+    if let Some(r) = refs.first() {
+        diags.error_help(
+            e.loc_of(r.offset),
+            format!("a DEFAULT must be constant, but it names `{}`", r.name),
+            "use a literal or a constant expression such as `(0)`, `(\"\")` or `(current_timestamp)`; a string literal is written in double quotes",
+        );
+        return None;
+    }
+    Some(expr)
+}
+
+/// The model column of `def`, its expressions checked against the columns
+/// of its table.
+pub(super) fn column(
+    def: &ColumnDef,
+    table: &str,
+    columns: &[&str],
+    diags: &mut Diagnostics,
+) -> Option<Column> {
+    let default = match &def.default {
+        Some(e) => Some(default_expr(e, diags)?),
+        None => None,
+    };
+    let check = match &def.check {
+        Some(e) => Some(row_expr(e, "CHECK", table, columns, diags)?),
+        None => None,
+    };
+    Some(Column {
+        name: def.name.text.clone(),
+        ty: def.ty,
+        primary_key: def.primary_key.is_some(),
+        not_null: def.not_null,
+        unique: def.unique,
+        default,
+        check,
+    })
+}

@@ -1,0 +1,16 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    revision "0001" {
+        create table users {
+            id integer primary key,
+            name text,
+            display text default (name),
+        }
+    }
+}
+
+fn main() {
+    let _ = &M;
+}

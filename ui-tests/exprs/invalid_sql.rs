@@ -1,0 +1,15 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    revision "0001" {
+        create table users {
+            id integer primary key,
+            age integer check (age >),
+        }
+    }
+}
+
+fn main() {
+    let _ = &M;
+}
