@@ -53,24 +53,90 @@ fn names(list: impl IntoIterator<Item = impl AsRef<str>>) -> String {
         .join(", ")
 }
 
+fn target(t: &ForeignKeyTarget) -> String {
+    let mut s = format!("references {}", name(&t.table.text));
+    if !t.columns.is_empty() {
+        let _ = write!(s, " ({})", names(t.columns.iter().map(|c| &c.text)));
+    }
+    if let Some(a) = t.on_delete {
+        let _ = write!(s, " on delete {}", a.sql().to_ascii_lowercase());
+    }
+    if let Some(a) = t.on_update {
+        let _ = write!(s, " on update {}", a.sql().to_ascii_lowercase());
+    }
+    if t.deferred {
+        s.push_str(" deferrable initially deferred");
+    }
+    s
+}
+
+fn constraint_name(n: &Option<crate::Name>) -> String {
+    n.as_ref()
+        .map_or_else(String::new, |n| format!("constraint {} ", name(&n.text)))
+}
+
 fn column(c: &ColumnDef) -> String {
     let mut s = format!("{} {}", name(&c.name.text), c.ty.keyword());
-    if c.primary_key.is_some() {
-        s.push_str(" primary key");
-    }
     if c.not_null {
         s.push_str(" not null");
-    }
-    if c.unique {
-        s.push_str(" unique");
     }
     if let Some(d) = &c.default {
         let _ = write!(s, " default ({})", d.text);
     }
-    if let Some(ch) = &c.check {
-        let _ = write!(s, " check ({})", ch.text);
+    if let Some(coll) = &c.collate {
+        let _ = write!(s, " collate {}", name(&coll.text));
+    }
+    for k in &c.constraints {
+        let body = match &k.kind {
+            ColumnConstraintKind::PrimaryKey {
+                desc,
+                autoincrement,
+            } => format!(
+                "primary key{}{}",
+                if *desc { " desc" } else { "" },
+                if autoincrement.is_some() {
+                    " autoincrement"
+                } else {
+                    ""
+                }
+            ),
+            ColumnConstraintKind::Unique => "unique".to_owned(),
+            ColumnConstraintKind::Check(e) => format!("check ({})", e.text),
+            ColumnConstraintKind::References(t) => target(t),
+        };
+        let _ = write!(s, " {}{body}", constraint_name(&k.name));
     }
     s
+}
+
+fn table_constraint(k: &TableConstraint) -> String {
+    let body = match &k.kind {
+        TableConstraintKind::PrimaryKey(cols) => format!("primary key ({})", indexed(cols)),
+        TableConstraintKind::Unique(cols) => {
+            format!("unique ({})", names(cols.iter().map(|c| &c.text)))
+        }
+        TableConstraintKind::Check(e) => format!("check ({})", e.text),
+        TableConstraintKind::ForeignKey { columns, target: t } => format!(
+            "foreign key ({}) {}",
+            names(columns.iter().map(|c| &c.text)),
+            target(t)
+        ),
+    };
+    format!("{}{body}", constraint_name(&k.name))
+}
+
+fn indexed(cols: &[IndexedColumn]) -> String {
+    cols.iter()
+        .map(|c| {
+            let n = name(&c.name.text);
+            if c.desc {
+                format!("{n} desc")
+            } else {
+                n
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn change(c: &Change) -> String {
@@ -80,6 +146,8 @@ fn change(c: &Change) -> String {
         Change::RenameColumn { from, to } => {
             format!("rename column {} to {};", name(&from.text), name(&to.text))
         }
+        Change::AddConstraint(k) => format!("add {};", table_constraint(k)),
+        Change::DropConstraint(n) => format!("drop constraint {};", name(&n.text)),
         Change::AlterColumn { column, alter } => {
             let what = match alter {
                 ColumnAlter::DropNotNull => "drop not null".to_owned(),
@@ -87,6 +155,8 @@ fn change(c: &Change) -> String {
                 ColumnAlter::SetDefault(e) => format!("set default ({})", e.text),
                 ColumnAlter::DropDefault => "drop default".to_owned(),
                 ColumnAlter::Type(t) => format!("type {}", t.keyword()),
+                ColumnAlter::SetCollate(c) => format!("set collate {}", name(&c.text)),
+                ColumnAlter::DropCollate => "drop collate".to_owned(),
             };
             format!("alter column {} {what};", name(&column.text))
         }
@@ -98,36 +168,39 @@ impl fmt::Display for Canonical<'_> {
         match self.0 {
             Op::CreateTable(t) => {
                 let mut parts: Vec<String> = t.columns.iter().map(column).collect();
-                parts.extend(t.checks.iter().map(|c| format!("check ({})", c.text)));
+                parts.extend(t.constraints.iter().map(table_constraint));
+                let mut options = Vec::new();
+                if t.strict.is_some() {
+                    options.push(" strict");
+                }
+                if t.without_rowid.is_some() {
+                    options.push(" without rowid");
+                }
                 write!(
                     f,
-                    "create table {} {{ {} }}",
+                    "create table {} {{ {} }}{}",
                     name(&t.name.text),
-                    parts.join(", ")
+                    parts.join(", "),
+                    options.concat()
                 )
             }
-            Op::CreateIndex(i) => {
-                let cols: Vec<String> = i
-                    .columns
-                    .iter()
-                    .map(|c| {
-                        let n = name(&c.name.text);
-                        if c.desc {
-                            format!("{n} desc")
-                        } else {
-                            n
-                        }
-                    })
-                    .collect();
+            Op::DropTable(n) => write!(f, "drop table {};", name(&n.text)),
+            Op::RenameTable { from, to } => {
                 write!(
                     f,
-                    "create {}index {} on {} ({});",
-                    if i.unique { "unique " } else { "" },
-                    name(&i.name.text),
-                    name(&i.table.text),
-                    cols.join(", ")
+                    "rename table {} to {};",
+                    name(&from.text),
+                    name(&to.text)
                 )
             }
+            Op::CreateIndex(i) => write!(
+                f,
+                "create {}index {} on {} ({});",
+                if i.unique { "unique " } else { "" },
+                name(&i.name.text),
+                name(&i.table.text),
+                indexed(&i.columns)
+            ),
             Op::DropIndex(n) => write!(f, "drop index {};", name(&n.text)),
             Op::Insert(ins) => {
                 let rows: Vec<String> = ins
@@ -170,11 +243,10 @@ mod tests {
         c.default = Some(Expr::new(default, Loc(4)));
         RevisionDef {
             id: Name::new("0001", Loc(1)),
-            ops: vec![Op::CreateTable(CreateTable {
-                name: Name::new("foo", Loc(2)),
-                columns: vec![c],
-                checks: vec![],
-            })],
+            ops: vec![Op::CreateTable(CreateTable::new(
+                Name::new("foo", Loc(2)),
+                vec![c],
+            ))],
         }
     }
 

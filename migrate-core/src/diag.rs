@@ -65,11 +65,13 @@ impl Diagnostics {
         self.list.len()
     }
 
-    /// `Ok(value)` when nothing was recorded, otherwise every diagnostic.
-    pub fn finish<T>(self, value: T) -> Result<T, Vec<Diagnostic>> {
+    /// `Ok(value)` when nothing was recorded, otherwise every diagnostic in
+    /// source order (locations are handed out in the order tokens appear).
+    pub fn finish<T>(mut self, value: T) -> Result<T, Vec<Diagnostic>> {
         if self.list.is_empty() {
             Ok(value)
         } else {
+            self.list.sort_by_key(|d| d.at.0);
             Err(self.list)
         }
     }

@@ -17,11 +17,10 @@
 //! let history = History {
 //!     revisions: vec![RevisionDef {
 //!         id: Name::new("0001", at),
-//!         ops: vec![Op::CreateTable(CreateTable {
-//!             name: Name::new("foo", at),
-//!             columns: vec![ColumnDef::new(Name::new("id", at), ColumnType::Integer)],
-//!             checks: vec![],
-//!         })],
+//!         ops: vec![Op::CreateTable(CreateTable::new(
+//!             Name::new("foo", at),
+//!             vec![ColumnDef::new(Name::new("id", at), ColumnType::Integer)],
+//!         ))],
 //!     }],
 //! };
 //! let plans = check_history(&history).expect("a valid history");

@@ -2,7 +2,7 @@
 
 use crate::expr::SqlExpr;
 use crate::name::same_name;
-use crate::op::ColumnType;
+use crate::op::{ColumnType, FkAction};
 use crate::Loc;
 
 /// All tables and indexes at one point of the history.
@@ -21,8 +21,12 @@ pub struct Table {
     pub name: String,
     /// Its columns, in order.
     pub columns: Vec<Column>,
-    /// Table-level CHECK expressions.
-    pub checks: Vec<SqlExpr>,
+    /// Its constraints, column-level and table-level, in order.
+    pub constraints: Vec<Constraint>,
+    /// `STRICT`.
+    pub strict: bool,
+    /// `WITHOUT ROWID`.
+    pub without_rowid: bool,
     /// Where it was created.
     pub defined_at: Loc,
 }
@@ -34,23 +38,62 @@ pub struct Column {
     pub name: String,
     /// Its declared type.
     pub ty: ColumnType,
-    /// Part of the primary key.
-    pub primary_key: bool,
     /// NOT NULL.
     pub not_null: bool,
-    /// UNIQUE.
-    pub unique: bool,
     /// DEFAULT expression.
     pub default: Option<SqlExpr>,
-    /// Column CHECK expression.
-    pub check: Option<SqlExpr>,
+    /// COLLATE name.
+    pub collate: Option<String>,
 }
 
-impl Column {
-    /// Whether this column is an alias of the rowid (`integer primary key`).
-    pub fn is_rowid_alias(&self) -> bool {
-        self.primary_key && self.ty == ColumnType::Integer
-    }
+/// A named constraint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Constraint {
+    /// Its name: explicit, or from the naming convention.
+    pub name: String,
+    /// Whether the name was written by the user (else generated).
+    pub explicit: bool,
+    /// The column it is written on, for a column-level constraint.
+    pub inline: Option<String>,
+    /// What it constrains.
+    pub kind: ConstraintKind,
+    /// Where it was defined.
+    pub defined_at: Loc,
+}
+
+/// The kinds of constraint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConstraintKind {
+    /// PRIMARY KEY on these columns (with DESC).
+    PrimaryKey {
+        /// The key columns.
+        columns: Vec<(String, bool)>,
+        /// AUTOINCREMENT.
+        autoincrement: bool,
+    },
+    /// UNIQUE on these columns.
+    Unique(Vec<String>),
+    /// CHECK.
+    Check(SqlExpr),
+    /// FOREIGN KEY.
+    ForeignKey(ForeignKey),
+}
+
+/// A foreign key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignKey {
+    /// The referencing columns.
+    pub columns: Vec<String>,
+    /// The parent table.
+    pub table: String,
+    /// The parent columns (always explicit in the model).
+    pub ref_columns: Vec<String>,
+    /// ON DELETE.
+    pub on_delete: Option<FkAction>,
+    /// ON UPDATE.
+    pub on_update: Option<FkAction>,
+    /// DEFERRABLE INITIALLY DEFERRED.
+    pub deferred: bool,
 }
 
 /// An index.
@@ -102,6 +145,39 @@ impl Schema {
             None
         }
     }
+
+    /// Foreign keys of *other* tables that reference `table`: (child table,
+    /// constraint).
+    pub fn references_to<'a>(
+        &'a self,
+        table: &'a str,
+    ) -> impl Iterator<Item = (&'a Table, &'a Constraint)> + 'a {
+        self.tables
+            .iter()
+            .filter(move |t| !same_name(&t.name, table))
+            .flat_map(|t| t.constraints.iter().map(move |c| (t, c)))
+            .filter(move |(_, c)| matches!(&c.kind, ConstraintKind::ForeignKey(fk) if same_name(&fk.table, table)))
+    }
+
+    /// Whether `columns` of `table` are its primary key or have a UNIQUE
+    /// constraint or unique index on exactly them: what SQLite requires of a
+    /// foreign key's parent columns.
+    pub fn is_parent_key(&self, table: &Table, columns: &[String]) -> bool {
+        let same_set = |a: &[String]| {
+            a.len() == columns.len() && a.iter().all(|x| columns.iter().any(|y| same_name(x, y)))
+        };
+        let by_constraint = table.constraints.iter().any(|c| match &c.kind {
+            ConstraintKind::PrimaryKey { columns: k, .. } => {
+                same_set(&k.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())
+            }
+            ConstraintKind::Unique(k) => same_set(k),
+            _ => false,
+        });
+        by_constraint
+            || self.indexes_of(&table.name).any(|i| {
+                i.unique && same_set(&i.columns.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())
+            })
+    }
 }
 
 impl Table {
@@ -115,9 +191,90 @@ impl Table {
         self.columns.iter().position(|c| same_name(&c.name, name))
     }
 
+    /// The constraint named `name`.
+    pub fn constraint(&self, name: &str) -> Option<&Constraint> {
+        self.constraints.iter().find(|c| same_name(&c.name, name))
+    }
+
+    /// The primary key's columns, if the table has one.
+    pub fn primary_key(&self) -> Option<Vec<String>> {
+        self.constraints.iter().find_map(|c| match &c.kind {
+            ConstraintKind::PrimaryKey { columns, .. } => {
+                Some(columns.iter().map(|(n, _)| n.clone()).collect())
+            }
+            _ => None,
+        })
+    }
+
+    /// Whether the table has an AUTOINCREMENT key (its sequence must survive
+    /// a rebuild).
+    pub fn autoincrement(&self) -> bool {
+        self.constraints.iter().any(|c| {
+            matches!(
+                c.kind,
+                ConstraintKind::PrimaryKey {
+                    autoincrement: true,
+                    ..
+                }
+            )
+        })
+    }
+
+    /// The column that aliases the rowid (`integer primary key`), if any.
+    pub fn rowid_alias(&self) -> Option<&Column> {
+        if self.without_rowid {
+            return None;
+        }
+        self.constraints.iter().find_map(|c| match &c.kind {
+            ConstraintKind::PrimaryKey { columns, .. } if columns.len() == 1 => {
+                let (name, desc) = &columns[0];
+                // SQLite quirk: `integer primary key desc` written on the
+                // column is not an alias.
+                if *desc && c.inline.is_some() {
+                    return None;
+                }
+                self.column(name)
+                    .filter(|col| col.ty == ColumnType::Integer)
+            }
+            _ => None,
+        })
+    }
+
+    /// Whether column `name` is the rowid alias.
+    pub fn is_rowid_alias(&self, name: &str) -> bool {
+        self.rowid_alias().is_some_and(|c| same_name(&c.name, name))
+    }
+
     /// Whether rows keep a separate rowid that must be copied explicitly to be
-    /// preserved (no `integer primary key` alias, and `rowid` not shadowed).
+    /// preserved (a rowid table without an `integer primary key` alias, and
+    /// `rowid` not shadowed by a column).
     pub fn copies_rowid(&self) -> bool {
-        !self.columns.iter().any(Column::is_rowid_alias) && self.column("rowid").is_none()
+        !self.without_rowid && self.rowid_alias().is_none() && self.column("rowid").is_none()
+    }
+
+    /// A description for messages: "the CHECK on column `hi` (`ck_t_hi`)".
+    pub fn describe(c: &Constraint) -> String {
+        let kind = match &c.kind {
+            ConstraintKind::PrimaryKey { .. } => "the PRIMARY KEY",
+            ConstraintKind::Unique(_) => "the UNIQUE constraint",
+            ConstraintKind::Check(_) => "the CHECK",
+            ConstraintKind::ForeignKey(_) => "the foreign key",
+        };
+        match &c.inline {
+            Some(col) => format!("{kind} on column `{col}` (`{}`)", c.name),
+            None => format!("{kind} `{}`", c.name),
+        }
+    }
+
+    /// The names of the columns `constraint` covers.
+    pub fn constraint_columns(c: &Constraint) -> Vec<String> {
+        match &c.kind {
+            ConstraintKind::PrimaryKey { columns, .. } => {
+                columns.iter().map(|(n, _)| n.clone()).collect()
+            }
+            ConstraintKind::Unique(cols) => cols.clone(),
+            ConstraintKind::Check(e) => e.columns().map(str::to_owned).collect(),
+            ConstraintKind::ForeignKey(fk) => fk.columns.clone(),
+        }
     }
 }

@@ -26,6 +26,15 @@ pub struct RevisionDef {
 pub enum Op {
     /// `create table t { … }`
     CreateTable(CreateTable),
+    /// `drop table t;`
+    DropTable(Name),
+    /// `rename table a to b;`
+    RenameTable {
+        /// The current name.
+        from: Name,
+        /// The new name.
+        to: Name,
+    },
     /// `create [unique] index i on t (c, …);`
     CreateIndex(CreateIndex),
     /// `drop index i;`
@@ -45,8 +54,122 @@ pub struct CreateTable {
     pub name: Name,
     /// Its columns, in order.
     pub columns: Vec<ColumnDef>,
-    /// Table-level `check (…)` constraints.
-    pub checks: Vec<Expr>,
+    /// Table-level constraints.
+    pub constraints: Vec<TableConstraint>,
+    /// `strict`, with where it was written.
+    pub strict: Option<Loc>,
+    /// `without rowid`, with where it was written.
+    pub without_rowid: Option<Loc>,
+}
+
+impl CreateTable {
+    /// A plain table with these columns.
+    pub fn new(name: Name, columns: Vec<ColumnDef>) -> Self {
+        CreateTable {
+            name,
+            columns,
+            constraints: Vec::new(),
+            strict: None,
+            without_rowid: None,
+        }
+    }
+}
+
+/// A constraint, optionally named (`constraint <name> …`).
+#[derive(Clone, Debug)]
+pub struct Constraint<K> {
+    /// The explicit name; unnamed constraints get one from the naming
+    /// convention.
+    pub name: Option<Name>,
+    /// What it constrains.
+    pub kind: K,
+    /// Where it was written.
+    pub at: Loc,
+}
+
+/// A constraint written on a column.
+pub type ColumnConstraint = Constraint<ColumnConstraintKind>;
+
+/// A constraint written at table level.
+pub type TableConstraint = Constraint<TableConstraintKind>;
+
+/// The kinds of column constraint.
+#[derive(Clone, Debug)]
+pub enum ColumnConstraintKind {
+    /// `primary key [desc] [autoincrement]`
+    PrimaryKey {
+        /// `desc`
+        desc: bool,
+        /// `autoincrement`, with where it was written.
+        autoincrement: Option<Loc>,
+    },
+    /// `unique`
+    Unique,
+    /// `check (…)`
+    Check(Expr),
+    /// `references t [(c)] …`
+    References(ForeignKeyTarget),
+}
+
+/// The kinds of table constraint.
+#[derive(Clone, Debug)]
+pub enum TableConstraintKind {
+    /// `primary key (a, b)`
+    PrimaryKey(Vec<IndexedColumn>),
+    /// `unique (a, b)`
+    Unique(Vec<Name>),
+    /// `check (…)`
+    Check(Expr),
+    /// `foreign key (a, b) references t (x, y) …`
+    ForeignKey {
+        /// The referencing columns.
+        columns: Vec<Name>,
+        /// What they reference.
+        target: ForeignKeyTarget,
+    },
+}
+
+/// The parent side of a foreign key.
+#[derive(Clone, Debug)]
+pub struct ForeignKeyTarget {
+    /// The parent table.
+    pub table: Name,
+    /// The parent columns; empty means the parent's primary key.
+    pub columns: Vec<Name>,
+    /// `on delete …`
+    pub on_delete: Option<FkAction>,
+    /// `on update …`
+    pub on_update: Option<FkAction>,
+    /// `deferrable initially deferred`
+    pub deferred: bool,
+}
+
+/// A foreign key action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FkAction {
+    /// `cascade`
+    Cascade,
+    /// `set null`
+    SetNull,
+    /// `set default`
+    SetDefault,
+    /// `restrict`
+    Restrict,
+    /// `no action`
+    NoAction,
+}
+
+impl FkAction {
+    /// The SQL (and DSL, lower-cased) spelling.
+    pub fn sql(self) -> &'static str {
+        match self {
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+            FkAction::Restrict => "RESTRICT",
+            FkAction::NoAction => "NO ACTION",
+        }
+    }
 }
 
 /// A column definition.
@@ -58,16 +181,14 @@ pub struct ColumnDef {
     pub ty: ColumnType,
     /// Where the type was written.
     pub ty_at: Loc,
-    /// `primary key`, with where it was written.
-    pub primary_key: Option<Loc>,
     /// `not null`.
     pub not_null: bool,
-    /// `unique`.
-    pub unique: bool,
     /// `default (…)`.
     pub default: Option<Expr>,
-    /// `check (…)`.
-    pub check: Option<Expr>,
+    /// `collate <name>`.
+    pub collate: Option<Name>,
+    /// Primary key, unique, check and references constraints, in order.
+    pub constraints: Vec<ColumnConstraint>,
 }
 
 impl ColumnDef {
@@ -77,12 +198,19 @@ impl ColumnDef {
             ty_at: name.at,
             name,
             ty,
-            primary_key: None,
             not_null: false,
-            unique: false,
             default: None,
-            check: None,
+            collate: None,
+            constraints: Vec::new(),
         }
+    }
+
+    /// Where `primary key` was written on this column, if it was.
+    pub fn primary_key(&self) -> Option<Loc> {
+        self.constraints
+            .iter()
+            .find(|c| matches!(c.kind, ColumnConstraintKind::PrimaryKey { .. }))
+            .map(|c| c.at)
     }
 }
 
@@ -256,6 +384,10 @@ pub enum Change {
         /// The new name.
         to: Name,
     },
+    /// `add constraint …;` (a table-level constraint)
+    AddConstraint(TableConstraint),
+    /// `drop constraint name;`
+    DropConstraint(Name),
     /// `alter column c …;`
     AlterColumn {
         /// The column changed.
@@ -279,6 +411,10 @@ pub enum ColumnAlter {
     /// `type <ty>`: values are copied as they are and SQLite's type affinity
     /// converts only what converts losslessly.
     Type(ColumnType),
+    /// `set collate <name>`
+    SetCollate(Name),
+    /// `drop collate`
+    DropCollate,
 }
 
 /// `run path;`

@@ -62,6 +62,9 @@ pub struct Rebuild {
     pub table: Text,
     /// The temporary table the new definition is created under.
     pub temp_table: Text,
+    /// `ALTER TABLE … RENAME COLUMN` statements run first (after the live
+    /// table is checked), so SQLite rewrites every reference itself.
+    pub renames: Cow<'static, [Text]>,
     /// `CREATE TABLE <temp> (…)` with the complete new definition.
     pub create_sql: Text,
     /// `INSERT INTO <temp> (cols) SELECT cols FROM <table>`: explicit lists.
@@ -75,6 +78,9 @@ pub struct Rebuild {
     pub expected_indexes: Cow<'static, [Text]>,
     /// `CREATE INDEX` statements run after the rename.
     pub recreate: Cow<'static, [Statement]>,
+    /// The table has AUTOINCREMENT: its `sqlite_sequence` value is carried
+    /// over, so ids of deleted rows are never reused.
+    pub restore_sequence: bool,
 }
 
 /// A NOT NULL check run before a copy.
@@ -103,21 +109,25 @@ impl Rebuild {
         operation: &'static str,
         table: &'static str,
         temp_table: &'static str,
+        renames: &'static [Text],
         create_sql: &'static str,
         copy_sql: &'static str,
         not_null_checks: &'static [NotNullCheck],
         expected_indexes: &'static [Text],
         recreate: &'static [Statement],
+        restore_sequence: bool,
     ) -> Self {
         Rebuild {
             operation: Cow::Borrowed(operation),
             table: Cow::Borrowed(table),
             temp_table: Cow::Borrowed(temp_table),
+            renames: Cow::Borrowed(renames),
             create_sql: Cow::Borrowed(create_sql),
             copy_sql: Cow::Borrowed(copy_sql),
             not_null_checks: Cow::Borrowed(not_null_checks),
             expected_indexes: Cow::Borrowed(expected_indexes),
             recreate: Cow::Borrowed(recreate),
+            restore_sequence,
         }
     }
 }

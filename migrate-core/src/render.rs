@@ -1,51 +1,147 @@
 //! SQL rendering of model objects. Every name is quoted with [`crate::sql`].
 
-use crate::model::{Column, Index, Table};
+use crate::model::{Column, Constraint, ConstraintKind, ForeignKey, Index, Table};
+use crate::name::same_name;
 use crate::op::Literal;
 use crate::sql;
 
 /// `CREATE TABLE "<name>" (…)` for `table`'s complete definition, under
 /// `name` (the real name, or the temporary one of a rebuild).
 pub fn create_table(table: &Table, name: &str) -> String {
-    let pk: Vec<&str> = table
-        .columns
-        .iter()
-        .filter(|c| c.primary_key)
-        .map(|c| c.name.as_str())
-        .collect();
-    let composite = pk.len() > 1;
-    let mut parts: Vec<String> = table
-        .columns
-        .iter()
-        .map(|c| column_def(c, composite))
-        .collect();
-    if composite {
-        parts.push(format!("PRIMARY KEY ({})", sql::ident_list(pk)));
+    let mut parts: Vec<String> = table.columns.iter().map(|c| column_def(table, c)).collect();
+    parts.extend(
+        table
+            .constraints
+            .iter()
+            .filter(|c| c.inline.is_none())
+            .map(table_constraint),
+    );
+    let mut options = Vec::new();
+    if table.strict {
+        options.push("STRICT");
     }
-    for check in &table.checks {
-        parts.push(format!("CHECK ({})", check.to_sql()));
+    if table.without_rowid {
+        options.push("WITHOUT ROWID");
     }
-    format!("CREATE TABLE {} ({})", sql::ident(name), parts.join(", "))
+    let options = if options.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", options.join(", "))
+    };
+    format!(
+        "CREATE TABLE {} ({}){options}",
+        sql::ident(name),
+        parts.join(", ")
+    )
 }
 
-fn column_def(c: &Column, composite_pk: bool) -> String {
+fn column_def(table: &Table, c: &Column) -> String {
     let mut s = format!("{} {}", sql::ident(&c.name), c.ty.sql());
-    // A single-column key is written on the column (so `integer primary key`
-    // stays a rowid alias); a composite one at table level.
-    if c.primary_key && !composite_pk {
-        s.push_str(" PRIMARY KEY");
+    let inline = table
+        .constraints
+        .iter()
+        .filter(|k| k.inline.as_deref().is_some_and(|n| same_name(n, &c.name)));
+    for k in inline
+        .clone()
+        .filter(|k| matches!(k.kind, ConstraintKind::PrimaryKey { .. }))
+    {
+        s.push(' ');
+        s.push_str(&inline_constraint(k));
     }
     if c.not_null {
         s.push_str(" NOT NULL");
     }
-    if c.unique {
-        s.push_str(" UNIQUE");
+    for k in inline.filter(|k| !matches!(k.kind, ConstraintKind::PrimaryKey { .. })) {
+        s.push(' ');
+        s.push_str(&inline_constraint(k));
     }
     if let Some(d) = &c.default {
         s.push_str(&format!(" DEFAULT ({})", d.to_sql()));
     }
-    if let Some(ch) = &c.check {
-        s.push_str(&format!(" CHECK ({})", ch.to_sql()));
+    if let Some(coll) = &c.collate {
+        s.push_str(&format!(" COLLATE {}", sql::ident(coll)));
+    }
+    s
+}
+
+/// A constraint written on its column.
+fn inline_constraint(k: &Constraint) -> String {
+    let body = match &k.kind {
+        ConstraintKind::PrimaryKey {
+            columns,
+            autoincrement,
+        } => {
+            let mut b = "PRIMARY KEY".to_owned();
+            if columns.first().is_some_and(|(_, desc)| *desc) {
+                b.push_str(" DESC");
+            }
+            if *autoincrement {
+                b.push_str(" AUTOINCREMENT");
+            }
+            b
+        }
+        ConstraintKind::Unique(_) => "UNIQUE".to_owned(),
+        ConstraintKind::Check(e) => format!("CHECK ({})", e.to_sql()),
+        ConstraintKind::ForeignKey(fk) => references(fk),
+    };
+    named(k, body)
+}
+
+/// `CONSTRAINT "name" <body>` for a name the user wrote. Generated names stay
+/// in the model only, so SQLite's messages keep showing the expression
+/// ("CHECK constraint failed: length(bar) <= 512").
+fn named(k: &Constraint, body: String) -> String {
+    if k.explicit {
+        format!("CONSTRAINT {} {body}", sql::ident(&k.name))
+    } else {
+        body
+    }
+}
+
+/// A constraint written at table level.
+fn table_constraint(k: &Constraint) -> String {
+    let body = match &k.kind {
+        ConstraintKind::PrimaryKey { columns, .. } => {
+            let cols: Vec<String> = columns
+                .iter()
+                .map(|(c, desc)| {
+                    if *desc {
+                        format!("{} DESC", sql::ident(c))
+                    } else {
+                        sql::ident(c)
+                    }
+                })
+                .collect();
+            format!("PRIMARY KEY ({})", cols.join(", "))
+        }
+        ConstraintKind::Unique(cols) => format!(
+            "UNIQUE ({})",
+            sql::ident_list(cols.iter().map(String::as_str))
+        ),
+        ConstraintKind::Check(e) => format!("CHECK ({})", e.to_sql()),
+        ConstraintKind::ForeignKey(fk) => format!(
+            "FOREIGN KEY ({}) {}",
+            sql::ident_list(fk.columns.iter().map(String::as_str)),
+            references(fk)
+        ),
+    };
+    named(k, body)
+}
+
+fn references(fk: &ForeignKey) -> String {
+    let mut s = format!(
+        "REFERENCES {} ({})",
+        sql::ident(&fk.table),
+        sql::ident_list(fk.ref_columns.iter().map(String::as_str))
+    );
+    if let Some(a) = fk.on_delete {
+        s.push_str(&format!(" ON DELETE {}", a.sql()));
+    }
+    if let Some(a) = fk.on_update {
+        s.push_str(&format!(" ON UPDATE {}", a.sql()));
+    }
+    if fk.deferred {
+        s.push_str(" DEFERRABLE INITIALLY DEFERRED");
     }
     s
 }
@@ -102,5 +198,29 @@ pub fn insert(table: &str, columns: &[&str], rows: &[Vec<Literal>]) -> String {
         sql::ident(table),
         sql::ident_list(columns.iter().copied()),
         rows.join(", ")
+    )
+}
+
+/// `DROP TABLE "<name>"`.
+pub fn drop_table(name: &str) -> String {
+    format!("DROP TABLE {}", sql::ident(name))
+}
+
+/// `ALTER TABLE "<from>" RENAME TO "<to>"`.
+pub fn rename_table(from: &str, to: &str) -> String {
+    format!(
+        "ALTER TABLE {} RENAME TO {}",
+        sql::ident(from),
+        sql::ident(to)
+    )
+}
+
+/// `ALTER TABLE "<table>" RENAME COLUMN "<from>" TO "<to>"`.
+pub fn rename_column(table: &str, from: &str, to: &str) -> String {
+    format!(
+        "ALTER TABLE {} RENAME COLUMN {} TO {}",
+        sql::ident(table),
+        sql::ident(from),
+        sql::ident(to)
     )
 }

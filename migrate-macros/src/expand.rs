@@ -91,6 +91,13 @@ fn rebuild(r: &Rebuild) -> TokenStream {
             quote!(::migrate_dsl::__private::NotNullCheck::new(#col, #sql))
         }),
     );
+    let renames = slice(
+        quote!(::migrate_dsl::__private::Text),
+        r.renames.iter().map(|n| {
+            let n = &**n;
+            quote!(::migrate_dsl::__private::text(#n))
+        }),
+    );
     let expected = slice(
         quote!(::migrate_dsl::__private::Text),
         r.expected_indexes.iter().map(|n| {
@@ -102,9 +109,11 @@ fn rebuild(r: &Rebuild) -> TokenStream {
         quote!(::migrate_dsl::__private::Statement),
         r.recreate.iter().map(statement),
     );
+    let restore_sequence = r.restore_sequence;
     quote! {
         ::migrate_dsl::__private::Rebuild::new(
-            #op, #table, #temp, #create, #copy, #checks, #expected, #recreate,
+            #op, #table, #temp, #renames, #create, #copy, #checks, #expected, #recreate,
+            #restore_sequence,
         )
     }
 }

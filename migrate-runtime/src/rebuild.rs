@@ -93,10 +93,18 @@ pub(crate) fn run(
             outcome.removed_leftover = Some(r.temp_table.to_string());
         }
         check_known_objects(conn, cx)?;
+        for rename in r.renames.iter() {
+            cx.exec(conn, rename)?;
+        }
         check_not_null(conn, cx)?;
     }
 
     guard.track_temp_table(&r.temp_table, &r.table);
+    let sequence = if r.restore_sequence {
+        read_sequence(guard.tx(), cx)?
+    } else {
+        None
+    };
     {
         let conn: &Connection = guard.tx();
         cx.exec(conn, &r.create_sql)?;
@@ -115,6 +123,9 @@ pub(crate) fn run(
     );
     cx.exec(guard.tx(), &rename)?;
     guard.restore_legacy_alter_table()?;
+    if let Some(seq) = sequence {
+        write_sequence(guard.tx(), cx, seq)?;
+    }
     hit(FaultPoint::AfterRename)?;
 
     let conn: &Connection = guard.tx();
@@ -128,6 +139,34 @@ pub(crate) fn run(
         check_foreign_keys(conn, cx)?;
     }
     Ok(outcome)
+}
+
+/// The AUTOINCREMENT high-water mark of the table (SQLite deletes it with the
+/// table, and the copy sets the new one only to the largest id present).
+fn read_sequence(conn: &Connection, cx: Context<'_>) -> Result<Option<i64>, Error> {
+    if !exists(conn, "sqlite_sequence") {
+        return Ok(None);
+    }
+    let q = "SELECT seq FROM sqlite_sequence WHERE name = ?1";
+    Ok(cx
+        .query(conn, q, [&*cx.rebuild.table], |row| row.get(0))?
+        .into_iter()
+        .next())
+}
+
+/// Carries the high-water mark over, so ids of deleted rows are never
+/// reused (REBUILD_CASES D24).
+fn write_sequence(conn: &Connection, cx: Context<'_>, seq: i64) -> Result<(), Error> {
+    let update = "UPDATE sqlite_sequence SET seq = max(seq, ?2) WHERE name = ?1";
+    let changed = conn
+        .execute(update, rusqlite::params![&*cx.rebuild.table, seq])
+        .map_err(|e| cx.error(update, e))?;
+    if changed == 0 {
+        let insert = "INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)";
+        conn.execute(insert, rusqlite::params![&*cx.rebuild.table, seq])
+            .map_err(|e| cx.error(insert, e))?;
+    }
+    Ok(())
 }
 
 /// Indexes and triggers on the table are dropped with it. The history

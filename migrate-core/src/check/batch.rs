@@ -1,36 +1,54 @@
-//! Rules for `batch alter table` blocks, and the rebuild plan they produce.
+//! Rules for `batch alter table` blocks, and the steps they produce.
 //!
-//! Changes apply in order to a working copy of the table; each new column
-//! remembers where its values come from (an old column, or nothing for an
-//! added one), which yields the explicit column lists of the copy.
+//! Changes apply in order to a working copy of the table. Renames of columns
+//! that exist in the live table become plain `ALTER TABLE … RENAME COLUMN`
+//! statements, run first inside the rebuild (after the live table is
+//! checked): SQLite then rewrites every reference (indexes, views, triggers,
+//! other tables' foreign keys) itself. Everything else is
+//! done by one rebuild, whose copy maps each new column to the live column
+//! its values come from (or to nothing, for an added column). A block of
+//! renames only needs no rebuild at all.
 
-use super::create::{find_column, find_table};
+use super::constraints;
+use super::create::{
+    check_single_primary_key, check_strict_type, find_column, find_table, plain_column,
+};
 use super::exprs;
+use super::names::unknown_help;
 use crate::diag::Diagnostics;
-use crate::model::{Index, Schema, Table};
+use crate::model::{ConstraintKind, Index, Schema, Table};
 use crate::name::same_name;
-use crate::op::{BatchAlter, Change, ColumnAlter, ColumnDef};
-use crate::plan::{NotNullCheck, Rebuild, Statement};
+use crate::op::{BatchAlter, Change, ColumnAlter, ColumnDef, TableConstraint};
+use crate::plan::{NotNullCheck, Rebuild, Statement, Step};
 use crate::{render, sql, Name, TEMP_PREFIX};
 use std::borrow::Cow;
 
-/// The table being changed: its columns with their sources, and its indexes.
+/// The table being changed.
 struct Work {
     table: Table,
-    /// For each column of `table`, the old column its values come from.
+    /// For each column of `table`, the live column its values come from
+    /// (its name after this block's renames have run).
     sources: Vec<Option<String>>,
+    /// The live table's column names as the renames leave them.
+    live: Vec<String>,
+    /// `ALTER TABLE … RENAME COLUMN` statements run before the rebuild.
+    renames: Vec<String>,
+    /// Whether any change needs a rebuild.
+    rebuild: bool,
     indexes: Vec<Index>,
 }
 
-/// Checks a batch block; on success applies it to the model and returns the
-/// rebuild.
+/// Checks a batch block; on success applies it to the model and returns its
+/// steps.
 pub(super) fn batch(
     schema: &mut Schema,
     b: &BatchAlter,
     operation: String,
     diags: &mut Diagnostics,
-) -> Option<Rebuild> {
-    let old = find_table(schema, &b.table, diags)?.clone();
+) -> Vec<Step> {
+    let Some(old) = find_table(schema, &b.table, diags).cloned() else {
+        return Vec::new();
+    };
     let before = diags.len();
     if b.changes.is_empty() {
         diags.error_help(
@@ -41,42 +59,58 @@ pub(super) fn batch(
     }
     let mut work = Work {
         sources: old.columns.iter().map(|c| Some(c.name.clone())).collect(),
+        live: old.columns.iter().map(|c| c.name.clone()).collect(),
         table: old.clone(),
+        renames: Vec::new(),
+        rebuild: false,
         indexes: schema.indexes_of(&old.name).cloned().collect(),
     };
+    let mut schema_after = schema.clone();
     for change in &b.changes {
         match change {
-            Change::AddColumn(def) => add_column(&mut work, def, diags),
-            Change::DropColumn(name) => drop_column(&mut work, name, diags),
-            Change::RenameColumn { from, to } => rename_column(&mut work, from, to, diags),
+            Change::AddColumn(def) => add_column(schema, &mut work, def, diags),
+            Change::DropColumn(name) => drop_column(schema, &mut work, name, diags),
+            Change::RenameColumn { from, to } => {
+                rename_column(&mut schema_after, &mut work, from, to, diags)
+            }
             Change::AlterColumn { column, alter } => alter_column(&mut work, column, alter, diags),
+            Change::AddConstraint(k) => add_constraint(schema, &mut work, k, diags),
+            Change::DropConstraint(name) => drop_constraint(schema, &mut work, name, diags),
         }
     }
-    if work.table.columns.iter().filter(|c| c.primary_key).count() > 1 {
-        diags.error_help(
-            b.table.at,
-            format!(
-                "table `{}` would have more than one primary key column",
-                old.name
-            ),
-            "a table has one primary key; keep `primary key` on one column",
-        );
-    }
+    check_single_primary_key(&work.table, diags);
     if diags.len() > before {
-        return None;
+        return Vec::new();
     }
-    let rebuild = plan(&old, &work, operation);
+    let steps = if work.rebuild {
+        vec![Step::Rebuild(plan(&old, &work, operation))]
+    } else {
+        // Renames only: SQLite does it all with ALTER, no rebuild.
+        work.renames
+            .iter()
+            .map(|sql| {
+                Step::Execute(Statement {
+                    operation: Cow::Owned(operation.clone()),
+                    table: Cow::Owned(old.name.clone()),
+                    sql: Cow::Owned(sql.clone()),
+                })
+            })
+            .collect()
+    };
+    // Other tables' foreign keys followed the renames (as SQLite's RENAME
+    // COLUMN makes them do).
+    *schema = schema_after;
     schema.indexes.retain(|i| !same_name(&i.table, &old.name));
     schema.indexes.extend(work.indexes);
     if let Some(t) = schema.table_mut(&old.name) {
         *t = work.table;
     }
-    Some(rebuild)
+    steps
 }
 
 /// A new column is NULL in every existing row unless it has a default, so a
 /// NOT NULL column without one fails on any table that has rows.
-fn add_column(work: &mut Work, def: &ColumnDef, diags: &mut Diagnostics) {
+fn add_column(schema: &Schema, work: &mut Work, def: &ColumnDef, diags: &mut Diagnostics) {
     if work.table.column(&def.name.text).is_some() {
         diags.error_help(
             def.name.at,
@@ -88,25 +122,38 @@ fn add_column(work: &mut Work, def: &ColumnDef, diags: &mut Diagnostics) {
         );
         return;
     }
-    if let Some(pk) = def.primary_key {
-        if let Some(existing) = work.table.columns.iter().find(|c| c.primary_key) {
+    if let Some(pk) = def.primary_key() {
+        if let Some(existing) = work.table.primary_key() {
             diags.error_help(
                 pk,
                 format!(
-                    "table `{}` already has a primary key (column `{}`)",
-                    work.table.name, existing.name
+                    "table `{}` already has a primary key ({})",
+                    work.table.name,
+                    existing
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 "a table has one primary key; add this column with `unique` instead",
             );
             return;
         }
     }
-    let mut names: Vec<&str> = work.table.columns.iter().map(|c| c.name.as_str()).collect();
-    names.push(&def.name.text);
-    let Some(column) = exprs::column(def, &work.table.name, &names, diags) else {
-        return;
-    };
-    if column.not_null && column.default.is_none() && !column.is_rowid_alias() {
+    check_strict_type(&work.table, def.ty, def.ty_at, diags);
+    let column = plain_column(def, diags);
+    let needs_default = column.not_null && column.default.is_none() && def.primary_key().is_none();
+    work.table.columns.push(column);
+    work.sources.push(None);
+    work.rebuild = true;
+    for k in &def.constraints {
+        if let Some(c) =
+            constraints::column_constraint(schema, &work.table, &def.name.text, k, diags)
+        {
+            work.table.constraints.push(c);
+        }
+    }
+    if needs_default {
         diags.error_help(
             def.name.at,
             format!("new column `{}` is NOT NULL but has no default", def.name),
@@ -115,27 +162,30 @@ fn add_column(work: &mut Work, def: &ColumnDef, diags: &mut Diagnostics) {
                 def.name
             ),
         );
-        return;
     }
-    work.table.columns.push(column);
-    work.sources.push(None);
 }
 
-/// Dropping a column an index uses would make the index's recreation fail at
-/// run time; the index must be dropped first.
-fn drop_column(work: &mut Work, name: &Name, diags: &mut Diagnostics) {
+/// A column cannot go while something else still uses it: an index, a
+/// constraint on other columns, or another table's foreign key.
+fn drop_column(schema: &Schema, work: &mut Work, name: &Name, diags: &mut Diagnostics) {
     let Some(pos) = position(&work.table, name, diags) else {
         return;
     };
-    let col = &work.table.columns[pos].name;
+    let col = work.table.columns[pos].name.clone();
+    let mut blocked = |what: String, help: String| {
+        diags.error_help(
+            name.at,
+            format!("cannot drop column `{name}`: {what} uses it"),
+            help,
+        );
+    };
     if let Some(ix) = work
         .indexes
         .iter()
-        .find(|i| i.columns.iter().any(|(c, _)| same_name(c, col)))
+        .find(|i| i.columns.iter().any(|(c, _)| same_name(c, &col)))
     {
-        diags.error_help(
-            name.at,
-            format!("cannot drop column `{name}`: index `{}` uses it", ix.name),
+        blocked(
+            format!("index `{}`", ix.name),
             format!(
                 "drop the index first: `drop index {};` before this batch block",
                 ix.name
@@ -143,11 +193,27 @@ fn drop_column(work: &mut Work, name: &Name, diags: &mut Diagnostics) {
         );
         return;
     }
-    if let Some(dependent) = expression_using(&work.table, pos) {
-        diags.error_help(
-            name.at,
-            format!("cannot drop column `{name}`: {dependent} uses it"),
-            "the new table definition would name a column that no longer exists; remove what uses it first",
+    let dependent = work.table.constraints.iter().find(|k| {
+        let on_this_column = k.inline.as_deref().is_some_and(|c| same_name(c, &col));
+        let single_column_key = matches!(&k.kind, ConstraintKind::Unique(c) | ConstraintKind::ForeignKey(crate::model::ForeignKey { columns: c, .. }) if c.len() == 1);
+        let dies_with_it = on_this_column
+            && (single_column_key || matches!(k.kind, ConstraintKind::Check(_) | ConstraintKind::PrimaryKey { .. }));
+        !dies_with_it && Table::constraint_columns(k).iter().any(|c| same_name(c, &col))
+    });
+    if let Some(k) = dependent {
+        blocked(
+            Table::describe(k),
+            format!("drop it first in this block: `drop constraint {};`", k.name),
+        );
+        return;
+    }
+    if let Some((child, fk)) = schema
+        .references_to(&work.table.name)
+        .find(|(_, k)| matches!(&k.kind, ConstraintKind::ForeignKey(fk) if fk.ref_columns.iter().any(|c| same_name(c, &col))))
+    {
+        blocked(
+            format!("foreign key `{}` of table `{}`", fk.name, child.name),
+            format!("remove that foreign key first (`batch alter table {} {{ drop constraint {}; }}`)", child.name, fk.name),
         );
         return;
     }
@@ -162,12 +228,24 @@ fn drop_column(work: &mut Work, name: &Name, diags: &mut Diagnostics) {
         );
         return;
     }
+    // Constraints written on the column go with it.
+    work.table
+        .constraints
+        .retain(|k| !k.inline.as_deref().is_some_and(|c| same_name(c, &col)));
     work.table.columns.remove(pos);
     work.sources.remove(pos);
+    work.rebuild = true;
 }
 
-/// Renames keep values and follow into indexes; the new name must be free.
-fn rename_column(work: &mut Work, from: &Name, to: &Name, diags: &mut Diagnostics) {
+/// A rename keeps the values; SQLite's RENAME COLUMN makes every reference
+/// follow, and so does the model.
+fn rename_column(
+    schema_after: &mut Schema,
+    work: &mut Work,
+    from: &Name,
+    to: &Name,
+    diags: &mut Diagnostics,
+) {
     let Some(pos) = position(&work.table, from, diags) else {
         return;
     };
@@ -182,15 +260,31 @@ fn rename_column(work: &mut Work, from: &Name, to: &Name, diags: &mut Diagnostic
         }
     }
     let old = std::mem::replace(&mut work.table.columns[pos].name, to.text.clone());
-    // As SQLite's own RENAME COLUMN does, references in CHECK and DEFAULT
-    // expressions follow the column.
-    for c in &mut work.table.columns {
-        for e in c.check.iter_mut().chain(c.default.iter_mut()) {
-            e.rename(&old, &to.text);
+    if let Some(src) = work.sources[pos].clone() {
+        // The live column is renamed by ALTER before the rebuild.
+        if work
+            .live
+            .iter()
+            .any(|l| same_name(l, &to.text) && !same_name(l, &src))
+        {
+            diags.error_help(
+                to.at,
+                format!("`{to}` is still a column of the live table when this rename runs"),
+                "renames run before the rebuild; split this block in two: first drop the old column, then rename",
+            );
+            return;
         }
+        work.renames
+            .push(render::rename_column(&work.table.name, &src, &to.text));
+        for l in &mut work.live {
+            if same_name(l, &src) {
+                l.clone_from(&to.text);
+            }
+        }
+        work.sources[pos] = Some(to.text.clone());
     }
-    for e in &mut work.table.checks {
-        e.rename(&old, &to.text);
+    for k in &mut work.table.constraints {
+        rename_in_constraint(&mut k.kind, &mut k.inline, &old, &to.text);
     }
     for ix in &mut work.indexes {
         for (c, _) in &mut ix.columns {
@@ -199,6 +293,43 @@ fn rename_column(work: &mut Work, from: &Name, to: &Name, diags: &mut Diagnostic
             }
         }
     }
+    for t in &mut schema_after.tables {
+        for k in &mut t.constraints {
+            if let ConstraintKind::ForeignKey(fk) = &mut k.kind {
+                if same_name(&fk.table, &work.table.name) {
+                    for c in &mut fk.ref_columns {
+                        if same_name(c, &old) {
+                            c.clone_from(&to.text);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn rename_in_constraint(
+    kind: &mut ConstraintKind,
+    inline: &mut Option<String>,
+    from: &str,
+    to: &str,
+) {
+    let rename = |c: &mut String| {
+        if same_name(c, from) {
+            *c = to.to_owned();
+        }
+    };
+    if let Some(c) = inline {
+        rename(c);
+    }
+    match kind {
+        ConstraintKind::PrimaryKey { columns, .. } => {
+            columns.iter_mut().for_each(|(c, _)| rename(c))
+        }
+        ConstraintKind::Unique(cols) => cols.iter_mut().for_each(rename),
+        ConstraintKind::Check(e) => e.rename(from, to),
+        ConstraintKind::ForeignKey(fk) => fk.columns.iter_mut().for_each(rename),
+    }
 }
 
 /// A change that changes nothing is almost always aimed at the wrong column.
@@ -206,12 +337,24 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
     let Some(pos) = position(&work.table, name, diags) else {
         return;
     };
+    if let ColumnAlter::Type(t) = alter {
+        check_strict_type(&work.table, *t, name.at, diags);
+    }
     let col = &mut work.table.columns[pos];
     let redundant = match alter {
         ColumnAlter::DropNotNull if !col.not_null => Some("is already nullable"),
         ColumnAlter::SetNotNull if col.not_null => Some("is already NOT NULL"),
         ColumnAlter::DropDefault if col.default.is_none() => Some("has no default"),
         ColumnAlter::Type(t) if col.ty == *t => Some("already has this type"),
+        ColumnAlter::DropCollate if col.collate.is_none() => Some("has no collation"),
+        ColumnAlter::SetCollate(c)
+            if col
+                .collate
+                .as_deref()
+                .is_some_and(|x| same_name(x, &c.text)) =>
+        {
+            Some("already has this collation")
+        }
         _ => None,
     };
     if let Some(why) = redundant {
@@ -232,29 +375,69 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
         }
         ColumnAlter::DropDefault => col.default = None,
         ColumnAlter::Type(t) => col.ty = *t,
+        ColumnAlter::SetCollate(c) => col.collate = Some(c.text.clone()),
+        ColumnAlter::DropCollate => col.collate = None,
+    }
+    work.rebuild = true;
+}
+
+fn add_constraint(schema: &Schema, work: &mut Work, k: &TableConstraint, diags: &mut Diagnostics) {
+    if let Some(c) = constraints::table_constraint(schema, &work.table, k, diags) {
+        work.table.constraints.push(c);
+        work.rebuild = true;
     }
 }
 
-/// The CHECK or DEFAULT expression, other than column `pos`'s own, that
-/// names column `pos`.
-fn expression_using(table: &Table, pos: usize) -> Option<String> {
-    let col = &table.columns[pos].name;
-    for (i, c) in table.columns.iter().enumerate() {
-        if i == pos {
-            continue;
-        }
-        if c.check.as_ref().is_some_and(|e| e.mentions(col)) {
-            return Some(format!("the CHECK of column `{}`", c.name));
-        }
-        if c.default.as_ref().is_some_and(|e| e.mentions(col)) {
-            return Some(format!("the DEFAULT of column `{}`", c.name));
-        }
-    }
-    table
-        .checks
+/// Removing the key a foreign key of another table references would make
+/// every write to that table fail with "foreign key mismatch".
+fn drop_constraint(schema: &Schema, work: &mut Work, name: &Name, diags: &mut Diagnostics) {
+    let Some(pos) = work
+        .table
+        .constraints
         .iter()
-        .find(|e| e.mentions(col))
-        .map(|e| format!("the table CHECK `{}`", e.to_sql()))
+        .position(|c| same_name(&c.name, &name.text))
+    else {
+        let help = unknown_help(
+            "constraint",
+            &name.text,
+            work.table.constraints.iter().map(|c| c.name.as_str()),
+        );
+        diags.error_help(
+            name.at,
+            format!("table `{}` has no constraint `{name}`", work.table.name),
+            help,
+        );
+        return;
+    };
+    let removed = work.table.constraints.remove(pos);
+    let mut after = schema.clone();
+    if let Some(t) = after.table_mut(&work.table.name) {
+        t.constraints.clone_from(&work.table.constraints);
+    }
+    after
+        .indexes
+        .retain(|i| !same_name(&i.table, &work.table.name));
+    after.indexes.extend(work.indexes.iter().cloned());
+    let broken = schema
+        .references_to(&work.table.name)
+        .find(|(_, k)| match &k.kind {
+            ConstraintKind::ForeignKey(fk) => after
+                .table(&work.table.name)
+                .is_some_and(|t| !after.is_parent_key(t, &fk.ref_columns)),
+            _ => false,
+        });
+    if let Some((child, fk)) = broken {
+        diags.error_help(
+            name.at,
+            format!(
+                "cannot drop constraint `{}`: foreign key `{}` of table `{}` relies on it",
+                removed.name, fk.name, child.name
+            ),
+            "a foreign key's parent columns must stay the primary key or UNIQUE; change or drop that foreign key first",
+        );
+        return;
+    }
+    work.rebuild = true;
 }
 
 fn position(table: &Table, name: &Name, diags: &mut Diagnostics) -> Option<usize> {
@@ -262,7 +445,7 @@ fn position(table: &Table, name: &Name, diags: &mut Diagnostics) -> Option<usize
     table.column_index(&name.text)
 }
 
-/// The rebuild of `old` into `work.table`.
+/// The rebuild of `old` (as the renames leave it) into `work.table`.
 fn plan(old: &Table, work: &Work, operation: String) -> Rebuild {
     let new = &work.table;
     let temp = format!("{TEMP_PREFIX}{}", old.name);
@@ -270,7 +453,7 @@ fn plan(old: &Table, work: &Work, operation: String) -> Rebuild {
     let mut selects = Vec::new();
     // Tables without an `integer primary key` keep a hidden rowid that other
     // data (FTS content tables, application caches) may rely on.
-    if new.copies_rowid() && old.column("rowid").is_none() {
+    if new.copies_rowid() && old.copies_rowid() {
         targets.push("rowid".to_owned());
         selects.push("rowid".to_owned());
     }
@@ -279,7 +462,11 @@ fn plan(old: &Table, work: &Work, operation: String) -> Rebuild {
         let Some(src) = source else { continue };
         targets.push(sql::ident(&col.name));
         selects.push(sql::ident(src));
-        let was_not_null = old.column(src).is_some_and(|c| c.not_null);
+        let was_not_null = old
+            .columns
+            .iter()
+            .zip(&work.live)
+            .any(|(c, live)| same_name(live, src) && c.not_null);
         if col.not_null && !was_not_null {
             not_null_checks.push(NotNullCheck {
                 column: Cow::Owned(col.name.clone()),
@@ -308,6 +495,7 @@ fn plan(old: &Table, work: &Work, operation: String) -> Rebuild {
         })
         .collect::<Vec<_>>();
     Rebuild {
+        renames: Cow::Owned(work.renames.iter().cloned().map(Cow::Owned).collect()),
         create_sql: Cow::Owned(render::create_table(new, &temp)),
         copy_sql: Cow::Owned(copy_sql),
         operation: Cow::Owned(operation),
@@ -323,5 +511,6 @@ fn plan(old: &Table, work: &Work, operation: String) -> Rebuild {
                 .collect(),
         ),
         recreate: Cow::Owned(recreate),
+        restore_sequence: new.autoincrement() && old.autoincrement(),
     }
 }

@@ -1,13 +1,15 @@
 //! Rules for `create table`, `create index` and `drop index`.
 
-use super::exprs;
 use super::names::{check_not_reserved, unknown_help};
+use super::{constraints, exprs};
 use crate::diag::Diagnostics;
-use crate::expr::SqlExpr;
-use crate::model::{Column, Index, Schema, Table};
+use crate::model::{Column, ConstraintKind, Index, Schema, Table};
 use crate::name::same_name;
-use crate::op::{ColumnDef, CreateIndex, CreateTable};
-use crate::{render, Name};
+use crate::op::{
+    ColumnConstraint, ColumnConstraintKind, ColumnDef, ColumnType, CreateIndex, CreateTable,
+    TableConstraintKind,
+};
+use crate::{render, Loc, Name};
 
 /// Checks `create table` and adds the table to the model; returns its SQL.
 pub(super) fn create_table(
@@ -26,30 +28,163 @@ pub(super) fn create_table(
         );
     }
     check_unique_columns(&ct.columns, diags);
-    check_single_primary_key(&ct.columns, diags);
+    let mut table = Table {
+        name: ct.name.text.clone(),
+        columns: Vec::new(),
+        constraints: Vec::new(),
+        strict: ct.strict.is_some(),
+        without_rowid: ct.without_rowid.is_some(),
+        defined_at: ct.name.at,
+    };
+    for def in &ct.columns {
+        check_strict_type(&table, def.ty, def.ty_at, diags);
+        table.columns.push(plain_column(def, diags));
+    }
+    // Foreign keys last, so a self-reference sees every key of the table.
+    let is_fk = |k: &ColumnConstraint| matches!(k.kind, ColumnConstraintKind::References(_));
+    for pass_fk in [false, true] {
+        for def in &ct.columns {
+            for k in def.constraints.iter().filter(|k| is_fk(k) == pass_fk) {
+                if let Some(c) =
+                    constraints::column_constraint(schema, &table, &def.name.text, k, diags)
+                {
+                    table.constraints.push(c);
+                }
+            }
+        }
+        for k in ct
+            .constraints
+            .iter()
+            .filter(|k| matches!(k.kind, TableConstraintKind::ForeignKey { .. }) == pass_fk)
+        {
+            if let Some(c) = constraints::table_constraint(schema, &table, k, diags) {
+                table.constraints.push(c);
+            }
+        }
+    }
+    check_single_primary_key(&table, diags);
+    if let (Some(at), None) = (ct.without_rowid, table.primary_key()) {
+        diags.error_help(
+            at,
+            format!("`without rowid` table `{}` has no primary key", table.name),
+            "a WITHOUT ROWID table needs a `primary key`",
+        );
+    }
     if diags.len() > before {
         return None;
     }
-    let names: Vec<&str> = ct.columns.iter().map(|c| c.name.text.as_str()).collect();
-    let columns: Vec<Option<Column>> = ct
-        .columns
-        .iter()
-        .map(|c| exprs::column(c, &ct.name.text, &names, diags))
-        .collect();
-    let checks: Vec<Option<SqlExpr>> = ct
-        .checks
-        .iter()
-        .map(|e| exprs::row_expr(e, "CHECK", &ct.name.text, &names, diags))
-        .collect();
-    let table = Table {
-        name: ct.name.text.clone(),
-        columns: columns.into_iter().collect::<Option<_>>()?,
-        checks: checks.into_iter().collect::<Option<_>>()?,
-        defined_at: ct.name.at,
-    };
     let sql = render::create_table(&table, &table.name);
     schema.tables.push(table);
     Some(sql)
+}
+
+/// The column's own attributes (its constraints come separately).
+pub(super) fn plain_column(def: &ColumnDef, diags: &mut Diagnostics) -> Column {
+    Column {
+        name: def.name.text.clone(),
+        ty: def.ty,
+        not_null: def.not_null,
+        default: def
+            .default
+            .as_ref()
+            .and_then(|e| exprs::default_expr(e, diags)),
+        collate: def.collate.as_ref().map(|c| c.text.clone()),
+    }
+}
+
+/// STRICT tables accept only INT, INTEGER, REAL, TEXT, BLOB and ANY.
+pub(super) fn check_strict_type(table: &Table, ty: ColumnType, at: Loc, diags: &mut Diagnostics) {
+    if table.strict && ty == ColumnType::Numeric {
+        diags.error_help(
+            at,
+            format!(
+                "`strict` table `{}` cannot have a `numeric` column",
+                table.name
+            ),
+            "STRICT tables allow integer, real, text and blob",
+        );
+    }
+}
+
+/// SQLite refuses a table with more than one PRIMARY KEY.
+pub(super) fn check_single_primary_key(table: &Table, diags: &mut Diagnostics) {
+    let mut keys = table
+        .constraints
+        .iter()
+        .filter(|c| matches!(c.kind, ConstraintKind::PrimaryKey { .. }));
+    if keys.next().is_some() {
+        for extra in keys {
+            diags.error_help(
+                extra.defined_at,
+                format!("table `{}` has more than one primary key", table.name),
+                "a table has one primary key; list several columns in one `primary key (a, b)` for a composite key",
+            );
+        }
+    }
+}
+
+/// Dropping a table that another table's foreign key references would leave
+/// that key pointing nowhere ("foreign key mismatch" on every write).
+pub(super) fn drop_table(
+    schema: &mut Schema,
+    name: &Name,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let table = find_table(schema, name, diags)?.name.clone();
+    if let Some((child, fk)) = schema.references_to(&table).next() {
+        diags.error_help(
+            name.at,
+            format!(
+                "cannot drop table `{table}`: foreign key `{}` of table `{}` references it",
+                fk.name, child.name
+            ),
+            format!(
+                "drop table `{}` first, or remove its foreign key with `batch alter table {} {{ drop constraint {}; }}`",
+                child.name, child.name, fk.name
+            ),
+        );
+        return None;
+    }
+    schema.tables.retain(|t| !same_name(&t.name, &table));
+    schema.indexes.retain(|i| !same_name(&i.table, &table));
+    Some(render::drop_table(&table))
+}
+
+/// Renames a table; as SQLite's own RENAME does, indexes and other tables'
+/// foreign keys follow.
+pub(super) fn rename_table(
+    schema: &mut Schema,
+    from: &Name,
+    to: &Name,
+    diags: &mut Diagnostics,
+) -> Option<(String, String)> {
+    let old = find_table(schema, from, diags)?.name.clone();
+    let before = diags.len();
+    check_not_reserved("table", to, diags);
+    if !same_name(&old, &to.text) {
+        check_name_free(schema, "table", to, diags);
+    }
+    if diags.len() > before {
+        return None;
+    }
+    for t in &mut schema.tables {
+        if same_name(&t.name, &old) {
+            t.name.clone_from(&to.text);
+        }
+        for c in &mut t.constraints {
+            if let ConstraintKind::ForeignKey(fk) = &mut c.kind {
+                if same_name(&fk.table, &old) {
+                    fk.table.clone_from(&to.text);
+                }
+            }
+        }
+    }
+    for i in &mut schema.indexes {
+        if same_name(&i.table, &old) {
+            i.table.clone_from(&to.text);
+        }
+    }
+    Some((to.text.clone(), render::rename_table(&old, &to.text)))
 }
 
 /// Tables and indexes share one namespace in SQLite, compared
@@ -74,20 +209,6 @@ pub(super) fn check_unique_columns(columns: &[ColumnDef], diags: &mut Diagnostic
                 c.name.at,
                 format!("duplicate column `{}`", c.name),
                 "column names must be unique within a table (SQLite compares them case-insensitively)",
-            );
-        }
-    }
-}
-
-/// SQLite refuses a table where more than one column says `primary key`.
-fn check_single_primary_key(columns: &[ColumnDef], diags: &mut Diagnostics) {
-    let mut keys = columns.iter().filter_map(|c| c.primary_key);
-    if keys.next().is_some() {
-        for extra in keys {
-            diags.error_help(
-                extra,
-                "more than one column is marked `primary key`",
-                "a table has one primary key; keep `primary key` on one column",
             );
         }
     }

@@ -4,9 +4,8 @@
 use super::names::unknown_help;
 use crate::diag::Diagnostics;
 use crate::expr::SqlExpr;
-use crate::model::Column;
 use crate::name::same_name;
-use crate::op::{ColumnDef, Expr};
+use crate::op::Expr;
 
 /// Parses `e`, reporting a syntax error at the expression.
 fn parse(
@@ -65,31 +64,4 @@ pub(super) fn default_expr(e: &Expr, diags: &mut Diagnostics) -> Option<SqlExpr>
         return None;
     }
     Some(expr)
-}
-
-/// The model column of `def`, its expressions checked against the columns
-/// of its table.
-pub(super) fn column(
-    def: &ColumnDef,
-    table: &str,
-    columns: &[&str],
-    diags: &mut Diagnostics,
-) -> Option<Column> {
-    let default = match &def.default {
-        Some(e) => Some(default_expr(e, diags)?),
-        None => None,
-    };
-    let check = match &def.check {
-        Some(e) => Some(row_expr(e, "CHECK", table, columns, diags)?),
-        None => None,
-    };
-    Some(Column {
-        name: def.name.text.clone(),
-        ty: def.ty,
-        primary_key: def.primary_key.is_some(),
-        not_null: def.not_null,
-        unique: def.unique,
-        default,
-        check,
-    })
 }

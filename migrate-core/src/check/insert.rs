@@ -42,7 +42,7 @@ pub(super) fn insert(schema: &Schema, ins: &Insert, diags: &mut Diagnostics) -> 
     // NOT NULL without a default: leaving it out or giving null fails at run
     // time on the first row, long after the code shipped.
     for col in &table.columns {
-        let required = col.not_null && col.default.is_none() && !col.is_rowid_alias();
+        let required = col.not_null && col.default.is_none() && !table.is_rowid_alias(&col.name);
         if !required {
             continue;
         }

@@ -5,6 +5,7 @@
 //! would have created are reported too rather than hidden.
 
 mod batch;
+mod constraints;
 mod create;
 mod exprs;
 mod insert;
@@ -38,9 +39,7 @@ pub fn check_history(history: &History) -> Result<Vec<RevisionPlan>, Vec<Diagnos
         let mut steps = Vec::with_capacity(rev.ops.len());
         let mut hooks = 0;
         for op in &rev.ops {
-            if let Some(step) = apply(&mut schema, op, &mut hooks, &mut diags) {
-                steps.push(step);
-            }
+            apply(&mut schema, op, &mut hooks, &mut diags, &mut steps);
         }
         plans.push(RevisionPlan {
             id: Cow::Owned(rev.id.text.clone()),
@@ -51,9 +50,28 @@ pub fn check_history(history: &History) -> Result<Vec<RevisionPlan>, Vec<Diagnos
     diags.finish(plans)
 }
 
-/// Checks one operation against `schema`, applies it when valid, and returns
-/// its step.
-fn apply(schema: &mut Schema, op: &Op, hooks: &mut usize, diags: &mut Diagnostics) -> Option<Step> {
+/// Checks one operation against `schema`, applies it when valid, and pushes
+/// its steps.
+fn apply(
+    schema: &mut Schema,
+    op: &Op,
+    hooks: &mut usize,
+    diags: &mut Diagnostics,
+    steps: &mut Vec<Step>,
+) {
+    if let Some(step) = step(schema, op, hooks, diags, steps) {
+        steps.push(step);
+    }
+}
+
+/// The single step of `op`, if it has one (a batch block pushes its own).
+fn step(
+    schema: &mut Schema,
+    op: &Op,
+    hooks: &mut usize,
+    diags: &mut Diagnostics,
+    steps: &mut Vec<Step>,
+) -> Option<Step> {
     let statement = |table: &str, sql: String| {
         Step::Execute(Statement {
             operation: Cow::Owned(describe(op)),
@@ -65,6 +83,14 @@ fn apply(schema: &mut Schema, op: &Op, hooks: &mut usize, diags: &mut Diagnostic
         Op::CreateTable(ct) => {
             let sql = create::create_table(schema, ct, diags)?;
             Some(statement(&ct.name.text, sql))
+        }
+        Op::DropTable(name) => {
+            let sql = create::drop_table(schema, name, diags)?;
+            Some(statement(&name.text, sql))
+        }
+        Op::RenameTable { from, to } => {
+            let (table, sql) = create::rename_table(schema, from, to, diags)?;
+            Some(statement(&table, sql))
         }
         Op::CreateIndex(ci) => {
             let sql = create::create_index(schema, ci, diags)?;
@@ -78,7 +104,10 @@ fn apply(schema: &mut Schema, op: &Op, hooks: &mut usize, diags: &mut Diagnostic
             let sql = insert::insert(schema, ins, diags)?;
             Some(statement(&ins.table.text, sql))
         }
-        Op::Batch(b) => batch::batch(schema, b, describe(op), diags).map(Step::Rebuild),
+        Op::Batch(b) => {
+            steps.extend(batch::batch(schema, b, describe(op), diags));
+            None
+        }
         Op::Run(h) => {
             let call = HookCall {
                 name: Cow::Owned(h.path.text.clone()),

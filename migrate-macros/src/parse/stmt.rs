@@ -10,7 +10,7 @@ use syn::ext::IdentExt;
 use syn::parse::{ParseBuffer, ParseStream};
 use syn::{Ident, LitStr, Result, Token};
 
-const STATEMENTS: &str = "expected a statement: `create table`, `create [unique] index`, `drop index`, `insert into`, `batch alter table` or `run`";
+const STATEMENTS: &str = "expected a statement: `create table`, `drop table`, `rename table`, `create [unique] index`, `drop index`, `insert into`, `batch alter table` or `run`";
 
 /// Parses the statements of a revision body, recovering after each error.
 pub(super) fn parse_body(
@@ -69,15 +69,32 @@ fn statement(input: ParseStream, spans: &Spans, hooks: &mut Vec<syn::Path>) -> R
         }
     } else if look.peek(kw::drop) {
         input.parse::<kw::drop>()?;
-        if !input.peek(kw::index) {
+        let table = if input.peek(kw::table) {
+            input.parse::<kw::table>()?;
+            true
+        } else if input.peek(kw::index) {
+            input.parse::<kw::index>()?;
+            false
+        } else {
             return Err(input.error(
-                "expected `index` after `drop`; columns are dropped inside `batch alter table t { drop column c; }`",
+                "expected `table` or `index` after `drop`; columns are dropped inside `batch alter table t { drop column c; }`",
             ));
-        }
-        input.parse::<kw::index>()?;
+        };
         let n = name(input, spans)?;
         input.parse::<Token![;]>()?;
-        Ok(Op::DropIndex(n))
+        Ok(if table {
+            Op::DropTable(n)
+        } else {
+            Op::DropIndex(n)
+        })
+    } else if look.peek(kw::rename) && input.peek2(kw::table) {
+        input.parse::<kw::rename>()?;
+        input.parse::<kw::table>()?;
+        let from = name(input, spans)?;
+        input.parse::<kw::to>()?;
+        let to = name(input, spans)?;
+        input.parse::<Token![;]>()?;
+        Ok(Op::RenameTable { from, to })
     } else if look.peek(kw::insert) {
         insert(input, spans).map(Op::Insert)
     } else if look.peek(kw::batch) {
@@ -190,48 +207,235 @@ fn default_expr(input: ParseStream, spans: &Spans) -> Result<Expr> {
 
 fn create_table(input: ParseStream, spans: &Spans) -> Result<CreateTable> {
     input.parse::<kw::table>()?;
-    let name = name(input, spans)?;
+    let table_name = name(input, spans)?;
     let content;
     syn::braced!(content in input);
-    let mut columns = Vec::new();
-    let mut checks = Vec::new();
+    let mut table = CreateTable::new(table_name, Vec::new());
     while !content.is_empty() {
-        if content.peek(kw::check) && content.peek2(syn::token::Paren) {
-            content.parse::<kw::check>()?;
-            checks.push(paren_expr(&content, spans)?);
+        if starts_table_constraint(&content) {
+            table.constraints.push(table_constraint(&content, spans)?);
         } else {
-            columns.push(column_def(&content, spans)?);
+            table.columns.push(column_def(&content, spans)?);
         }
         if content.is_empty() {
             break;
         }
         content.parse::<Token![,]>()?;
     }
+    // Table options: `strict`, `without rowid`, in any order.
+    loop {
+        if input.peek(kw::strict) && table.strict.is_none() {
+            let k: kw::strict = input.parse()?;
+            table.strict = Some(spans.loc(k.span));
+        } else if input.peek(kw::without) && table.without_rowid.is_none() {
+            let k: kw::without = input.parse()?;
+            input.parse::<kw::rowid>()?;
+            table.without_rowid = Some(spans.loc(k.span));
+        } else {
+            break;
+        }
+        let _ = input.parse::<Option<Token![,]>>()?;
+    }
     let _ = input.parse::<Option<Token![;]>>()?;
-    Ok(CreateTable {
-        name,
-        columns,
-        checks,
+    Ok(table)
+}
+
+/// Whether a table-level constraint starts here (`constraint n …`,
+/// `primary key (`, `unique (`, `check (`, `foreign key`).
+fn starts_table_constraint(input: ParseStream) -> bool {
+    input.peek(kw::constraint)
+        || (input.peek(kw::primary) && input.peek2(kw::key))
+        || (input.peek(kw::unique) && input.peek2(syn::token::Paren))
+        || (input.peek(kw::check) && input.peek2(syn::token::Paren))
+        || (input.peek(kw::foreign) && input.peek2(kw::key))
+}
+
+/// `[constraint name]`
+fn constraint_name(input: ParseStream, spans: &Spans) -> Result<Option<Name>> {
+    if input.peek(kw::constraint) {
+        input.parse::<kw::constraint>()?;
+        Ok(Some(name(input, spans)?))
+    } else {
+        Ok(None)
+    }
+}
+
+/// A table-level constraint.
+fn table_constraint(input: ParseStream, spans: &Spans) -> Result<TableConstraint> {
+    let cname = constraint_name(input, spans)?;
+    let at = spans.loc(input.span());
+    let kind = if input.peek(kw::primary) {
+        input.parse::<kw::primary>()?;
+        input.parse::<kw::key>()?;
+        let (cols, span) = paren_list(input, |c| indexed_column(c, spans))?;
+        if cols.is_empty() {
+            return Err(syn::Error::new(span, "list the key's columns"));
+        }
+        TableConstraintKind::PrimaryKey(cols)
+    } else if input.peek(kw::unique) {
+        input.parse::<kw::unique>()?;
+        let (cols, span) = paren_list(input, |c| name(c, spans))?;
+        if cols.is_empty() {
+            return Err(syn::Error::new(span, "list the unique columns"));
+        }
+        TableConstraintKind::Unique(cols)
+    } else if input.peek(kw::check) {
+        input.parse::<kw::check>()?;
+        TableConstraintKind::Check(paren_expr(input, spans)?)
+    } else if input.peek(kw::foreign) {
+        input.parse::<kw::foreign>()?;
+        input.parse::<kw::key>()?;
+        let (columns, span) = paren_list(input, |c| name(c, spans))?;
+        if columns.is_empty() {
+            return Err(syn::Error::new(span, "list the referencing columns"));
+        }
+        input.parse::<kw::references>()?;
+        TableConstraintKind::ForeignKey {
+            columns,
+            target: references(input, spans)?,
+        }
+    } else {
+        return Err(input.error(
+            "expected a table constraint: `primary key (…)`, `unique (…)`, `check (…)` or `foreign key (…) references …`",
+        ));
+    };
+    Ok(TableConstraint {
+        name: cname,
+        kind,
+        at,
     })
+}
+
+/// After `references`: `table [(cols)] [on delete a] [on update a]
+/// [deferrable initially deferred]`.
+fn references(input: ParseStream, spans: &Spans) -> Result<ForeignKeyTarget> {
+    let table = name(input, spans)?;
+    let columns = if input.peek(syn::token::Paren) {
+        paren_list(input, |c| name(c, spans))?.0
+    } else {
+        Vec::new()
+    };
+    let mut target = ForeignKeyTarget {
+        table,
+        columns,
+        on_delete: None,
+        on_update: None,
+        deferred: false,
+    };
+    loop {
+        if input.peek(kw::on) {
+            input.parse::<kw::on>()?;
+            let delete = if input.peek(kw::delete) {
+                input.parse::<kw::delete>()?;
+                true
+            } else {
+                input.parse::<kw::update>().map_err(|e| {
+                    syn::Error::new(e.span(), "expected `delete` or `update` after `on`")
+                })?;
+                false
+            };
+            let action = fk_action(input)?;
+            if delete {
+                target.on_delete = Some(action);
+            } else {
+                target.on_update = Some(action);
+            }
+        } else if input.peek(kw::deferrable) {
+            input.parse::<kw::deferrable>()?;
+            input.parse::<kw::initially>()?;
+            input.parse::<kw::deferred>()?;
+            target.deferred = true;
+        } else {
+            return Ok(target);
+        }
+    }
+}
+
+fn fk_action(input: ParseStream) -> Result<FkAction> {
+    if input.peek(kw::cascade) {
+        input.parse::<kw::cascade>()?;
+        Ok(FkAction::Cascade)
+    } else if input.peek(kw::restrict) {
+        input.parse::<kw::restrict>()?;
+        Ok(FkAction::Restrict)
+    } else if input.peek(kw::set) {
+        input.parse::<kw::set>()?;
+        if input.peek(kw::null) {
+            input.parse::<kw::null>()?;
+            Ok(FkAction::SetNull)
+        } else {
+            input.parse::<kw::default>()?;
+            Ok(FkAction::SetDefault)
+        }
+    } else if input.peek(kw::no) {
+        input.parse::<kw::no>()?;
+        input.parse::<kw::action>()?;
+        Ok(FkAction::NoAction)
+    } else {
+        Err(input.error(
+            "expected a foreign key action: `cascade`, `set null`, `set default`, `restrict` or `no action`",
+        ))
+    }
+}
+
+/// `name [asc|desc]`
+fn indexed_column(input: ParseStream, spans: &Spans) -> Result<IndexedColumn> {
+    let column = name(input, spans)?;
+    let desc = if input.peek(kw::desc) {
+        input.parse::<kw::desc>()?;
+        true
+    } else {
+        let _ = input.parse::<Option<kw::asc>>()?;
+        false
+    };
+    Ok(IndexedColumn { name: column, desc })
 }
 
 /// `name type constraint*`
 fn column_def(input: ParseStream, spans: &Spans) -> Result<ColumnDef> {
-    let name = name(input, spans)?;
+    let column = name(input, spans)?;
     let (ty, ty_at) = column_type(input, spans)?;
-    let mut def = ColumnDef::new(name, ty);
+    let mut def = ColumnDef::new(column, ty);
     def.ty_at = ty_at;
     while !input.is_empty() && !input.peek(Token![,]) && !input.peek(Token![;]) {
         let span = input.span();
         let dup =
             |what: &str| syn::Error::new(span, format!("`{what}` is given twice for this column"));
-        if input.peek(kw::primary) {
+        let cname = constraint_name(input, spans)?;
+        let at = spans.loc(input.span());
+        let kind = if input.peek(kw::primary) {
             input.parse::<kw::primary>()?;
             input.parse::<kw::key>()?;
-            if def.primary_key.is_some() {
+            let desc = if input.peek(kw::desc) {
+                input.parse::<kw::desc>()?;
+                true
+            } else {
+                let _ = input.parse::<Option<kw::asc>>()?;
+                false
+            };
+            let autoincrement = input
+                .parse::<Option<kw::autoincrement>>()?
+                .map(|k| spans.loc(k.span));
+            if def.primary_key().is_some() {
                 return Err(dup("primary key"));
             }
-            def.primary_key = Some(spans.loc(span));
+            Some(ColumnConstraintKind::PrimaryKey {
+                desc,
+                autoincrement,
+            })
+        } else if input.peek(kw::unique) {
+            input.parse::<kw::unique>()?;
+            Some(ColumnConstraintKind::Unique)
+        } else if input.peek(kw::check) {
+            input.parse::<kw::check>()?;
+            Some(ColumnConstraintKind::Check(paren_expr(input, spans)?))
+        } else if input.peek(kw::references) {
+            input.parse::<kw::references>()?;
+            Some(ColumnConstraintKind::References(references(input, spans)?))
+        } else if cname.is_some() {
+            return Err(input.error(
+                "expected a named constraint: `primary key`, `unique`, `check (…)` or `references …`",
+            ));
         } else if input.peek(kw::not) {
             input.parse::<kw::not>()?;
             input.parse::<kw::null>()?;
@@ -239,28 +443,32 @@ fn column_def(input: ParseStream, spans: &Spans) -> Result<ColumnDef> {
                 return Err(dup("not null"));
             }
             def.not_null = true;
-        } else if input.peek(kw::unique) {
-            input.parse::<kw::unique>()?;
-            if def.unique {
-                return Err(dup("unique"));
-            }
-            def.unique = true;
+            None
         } else if input.peek(kw::default) {
             input.parse::<kw::default>()?;
             if def.default.is_some() {
                 return Err(dup("default"));
             }
             def.default = Some(default_expr(input, spans)?);
-        } else if input.peek(kw::check) {
-            input.parse::<kw::check>()?;
-            if def.check.is_some() {
-                return Err(dup("check"));
+            None
+        } else if input.peek(kw::collate) {
+            input.parse::<kw::collate>()?;
+            if def.collate.is_some() {
+                return Err(dup("collate"));
             }
-            def.check = Some(paren_expr(input, spans)?);
+            def.collate = Some(name(input, spans)?);
+            None
         } else {
             return Err(input.error(
-                "expected a column constraint (`primary key`, `not null`, `unique`, `default (…)`, `check (…)`) or `,`",
+                "expected a column constraint (`primary key`, `not null`, `unique`, `default (…)`, `check (…)`, `collate …`, `references …`) or `,`",
             ));
+        };
+        if let Some(kind) = kind {
+            def.constraints.push(ColumnConstraint {
+                name: cname,
+                kind,
+                at,
+            });
         }
     }
     Ok(def)
@@ -291,17 +499,7 @@ fn create_index(input: ParseStream, spans: &Spans) -> Result<CreateIndex> {
     let index = name(input, spans)?;
     input.parse::<kw::on>()?;
     let table = name(input, spans)?;
-    let (columns, span) = paren_list(input, |content| {
-        let name = name(content, spans)?;
-        let desc = if content.peek(kw::desc) {
-            content.parse::<kw::desc>()?;
-            true
-        } else {
-            let _ = content.parse::<Option<kw::asc>>()?;
-            false
-        };
-        Ok(IndexedColumn { name, desc })
-    })?;
+    let (columns, span) = paren_list(input, |content| indexed_column(content, spans))?;
     if columns.is_empty() {
         return Err(syn::Error::new(span, "an index needs at least one column"));
     }
@@ -368,12 +566,25 @@ fn change(input: ParseStream, spans: &Spans) -> Result<Change> {
     let look = input.lookahead1();
     let change = if look.peek(kw::add) {
         input.parse::<kw::add>()?;
-        input.parse::<kw::column>()?;
-        Change::AddColumn(column_def(input, spans)?)
+        if input.peek(kw::column) {
+            input.parse::<kw::column>()?;
+            Change::AddColumn(column_def(input, spans)?)
+        } else if starts_table_constraint(input) {
+            Change::AddConstraint(table_constraint(input, spans)?)
+        } else {
+            return Err(input.error("expected `column` or a constraint after `add`"));
+        }
     } else if look.peek(kw::drop) {
         input.parse::<kw::drop>()?;
-        input.parse::<kw::column>()?;
-        Change::DropColumn(name(input, spans)?)
+        if input.peek(kw::constraint) {
+            input.parse::<kw::constraint>()?;
+            Change::DropConstraint(name(input, spans)?)
+        } else {
+            input.parse::<kw::column>().map_err(|e| {
+                syn::Error::new(e.span(), "expected `column` or `constraint` after `drop`")
+            })?;
+            Change::DropColumn(name(input, spans)?)
+        }
     } else if look.peek(kw::rename) {
         input.parse::<kw::rename>()?;
         input.parse::<kw::column>()?;
@@ -392,7 +603,7 @@ fn change(input: ParseStream, spans: &Spans) -> Result<Change> {
     } else {
         return Err(syn::Error::new(
             input.span(),
-            "expected a change: `add column`, `drop column`, `rename column … to …` or `alter column`",
+            "expected a change: `add column`, `drop column`, `rename column … to …`, `alter column`, `add constraint` or `drop constraint`",
         ));
     };
     input.parse::<Token![;]>()?;
@@ -411,7 +622,11 @@ fn column_alter(input: ParseStream, spans: &Spans) -> Result<ColumnAlter> {
             input.parse::<kw::default>()?;
             return Ok(ColumnAlter::DropDefault);
         }
-        return Err(input.error("expected `not null` or `default` after `drop`"));
+        if input.peek(kw::collate) {
+            input.parse::<kw::collate>()?;
+            return Ok(ColumnAlter::DropCollate);
+        }
+        return Err(input.error("expected `not null`, `default` or `collate` after `drop`"));
     }
     if input.peek(kw::set) {
         input.parse::<kw::set>()?;
@@ -424,7 +639,11 @@ fn column_alter(input: ParseStream, spans: &Spans) -> Result<ColumnAlter> {
             input.parse::<kw::default>()?;
             return Ok(ColumnAlter::SetDefault(default_expr(input, spans)?));
         }
-        return Err(input.error("expected `not null` or `default (…)` after `set`"));
+        if input.peek(kw::collate) {
+            input.parse::<kw::collate>()?;
+            return Ok(ColumnAlter::SetCollate(name(input, spans)?));
+        }
+        return Err(input.error("expected `not null`, `default (…)` or `collate …` after `set`"));
     }
     if input.peek(Token![type]) {
         input.parse::<Token![type]>()?;
@@ -432,6 +651,6 @@ fn column_alter(input: ParseStream, spans: &Spans) -> Result<ColumnAlter> {
         return Ok(ColumnAlter::Type(ty));
     }
     Err(input.error(
-        "expected `drop not null`, `set not null`, `set default (…)`, `drop default` or `type <type>`",
+        "expected `drop not null`, `set not null`, `set default (…)`, `drop default`, `set collate …`, `drop collate` or `type <type>`",
     ))
 }

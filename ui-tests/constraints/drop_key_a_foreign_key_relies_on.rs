@@ -1,0 +1,16 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    revision "0001" {
+        create table users { id integer primary key, email text constraint users_email unique }
+        create table invites { id integer primary key, email text references users (email) }
+    }
+    revision "0002" {
+        batch alter table users { drop constraint users_email; }
+    }
+}
+
+fn main() {
+    let _ = &M;
+}
