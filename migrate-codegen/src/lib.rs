@@ -1,0 +1,47 @@
+//! The pipeline behind `migration!`: parse (syn) → check (`migrate-core`) →
+//! expand (quote), as a plain library over `proc_macro2` token streams, so
+//! it can be tested, fuzzed and benchmarked without `proc_macro`. The
+//! `migrate-macros` crate is a one-line wrapper around [`expand`].
+
+#![warn(missing_docs)]
+
+mod expand;
+mod fallback;
+mod parse;
+mod spans;
+
+use proc_macro2::TokenStream;
+
+/// parse → check → expand: the expansion of `migration! { input }`. Never
+/// panics; bad input yields `compile_error!`s (and a well-typed stub).
+///
+/// ```
+/// let input: proc_macro2::TokenStream = r#"
+///     static M;
+///     revision "0001" { create table t { id integer primary key } }
+/// "#.parse().unwrap();
+/// let out = migrate_codegen::expand(input).to_string();
+/// assert!(!out.contains("compile_error"));
+/// ```
+pub fn expand(input: TokenStream) -> TokenStream {
+    let spans = spans::Spans::default();
+    let parsed = parse::parse(input, &spans);
+    let input = match parsed.result {
+        Ok(input) => input,
+        Err(e) => return fallback::stub(parsed.header.as_ref(), e.into_compile_error()),
+    };
+    match migrate_core::check::check_history(&input.history) {
+        Ok(plans) => expand::migrations(&input.header, &plans, &input.hooks),
+        Err(diags) => {
+            let errors = diags.iter().map(|d| {
+                let mut message = d.message.clone();
+                if let Some(help) = &d.help {
+                    message.push_str("\n\nhelp: ");
+                    message.push_str(help);
+                }
+                syn::Error::new(spans.span(d.at), message).into_compile_error()
+            });
+            fallback::stub(Some(&input.header), errors.collect())
+        }
+    }
+}
