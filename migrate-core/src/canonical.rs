@@ -193,14 +193,37 @@ impl fmt::Display for Canonical<'_> {
                     name(&to.text)
                 )
             }
-            Op::CreateIndex(i) => write!(
-                f,
-                "create {}index {} on {} ({});",
-                if i.unique { "unique " } else { "" },
-                name(&i.name.text),
-                name(&i.table.text),
-                indexed(&i.columns)
-            ),
+            Op::CreateIndex(i) => {
+                let keys: Vec<String> = i
+                    .keys
+                    .iter()
+                    .map(|k| {
+                        let mut s = match &k.target {
+                            IndexTarget::Column(c) => name(&c.text),
+                            IndexTarget::Expr(e) => format!("({})", e.text),
+                        };
+                        if let Some(c) = &k.collate {
+                            let _ = write!(s, " collate {}", name(&c.text));
+                        }
+                        if k.desc {
+                            s.push_str(" desc");
+                        }
+                        s
+                    })
+                    .collect();
+                let filter = i
+                    .filter
+                    .as_ref()
+                    .map_or_else(String::new, |f| format!(" where ({})", f.text));
+                write!(
+                    f,
+                    "create {}index {} on {} ({}){filter};",
+                    if i.unique { "unique " } else { "" },
+                    name(&i.name.text),
+                    name(&i.table.text),
+                    keys.join(", ")
+                )
+            }
             Op::DropIndex(n) => write!(f, "drop index {};", name(&n.text)),
             Op::Insert(ins) => {
                 let rows: Vec<String> = ins

@@ -103,12 +103,74 @@ pub struct Index {
     pub name: String,
     /// The indexed table.
     pub table: String,
-    /// The indexed columns with `desc`.
-    pub columns: Vec<(String, bool)>,
+    /// The keys.
+    pub keys: Vec<IndexKey>,
     /// UNIQUE index.
     pub unique: bool,
+    /// WHERE of a partial index.
+    pub filter: Option<SqlExpr>,
     /// Where it was created.
     pub defined_at: Loc,
+}
+
+/// One key of an index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexKey {
+    /// A column or an expression.
+    pub target: KeyTarget,
+    /// COLLATE.
+    pub collate: Option<String>,
+    /// DESC.
+    pub desc: bool,
+}
+
+/// What an index key indexes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyTarget {
+    /// A column.
+    Column(String),
+    /// An expression.
+    Expr(SqlExpr),
+}
+
+impl Index {
+    /// Whether the index uses column `column` (as a key, inside a key
+    /// expression, or in its WHERE).
+    pub fn mentions(&self, column: &str) -> bool {
+        self.keys.iter().any(|k| match &k.target {
+            KeyTarget::Column(c) => same_name(c, column),
+            KeyTarget::Expr(e) => e.mentions(column),
+        }) || self.filter.as_ref().is_some_and(|f| f.mentions(column))
+    }
+
+    /// Renames column `from` to `to` everywhere in the index.
+    pub fn rename(&mut self, from: &str, to: &str) {
+        for k in &mut self.keys {
+            match &mut k.target {
+                KeyTarget::Column(c) if same_name(c, from) => *c = to.to_owned(),
+                KeyTarget::Column(_) => {}
+                KeyTarget::Expr(e) => e.rename(from, to),
+            }
+        }
+        if let Some(f) = &mut self.filter {
+            f.rename(from, to);
+        }
+    }
+
+    /// The plain columns of a full (not partial) index whose keys are all
+    /// columns: what can serve as a foreign key's parent key.
+    pub fn plain_columns(&self) -> Option<Vec<String>> {
+        if self.filter.is_some() {
+            return None;
+        }
+        self.keys
+            .iter()
+            .map(|k| match &k.target {
+                KeyTarget::Column(c) => Some(c.clone()),
+                KeyTarget::Expr(_) => None,
+            })
+            .collect()
+    }
 }
 
 impl Schema {
@@ -174,9 +236,9 @@ impl Schema {
             _ => false,
         });
         by_constraint
-            || self.indexes_of(&table.name).any(|i| {
-                i.unique && same_set(&i.columns.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())
-            })
+            || self
+                .indexes_of(&table.name)
+                .any(|i| i.unique && i.plain_columns().is_some_and(|c| same_set(&c)))
     }
 }
 

@@ -309,10 +309,32 @@ pub struct CreateIndex {
     pub name: Name,
     /// The indexed table.
     pub table: Name,
-    /// The indexed columns, in order.
-    pub columns: Vec<IndexedColumn>,
+    /// The keys, in order.
+    pub keys: Vec<IndexKey>,
     /// `create unique index`.
     pub unique: bool,
+    /// `where (…)`: a partial index.
+    pub filter: Option<Expr>,
+}
+
+/// One key of an index: a column or an expression.
+#[derive(Clone, Debug)]
+pub struct IndexKey {
+    /// What is indexed.
+    pub target: IndexTarget,
+    /// `collate <name>`.
+    pub collate: Option<Name>,
+    /// `desc`.
+    pub desc: bool,
+}
+
+/// What an index key indexes.
+#[derive(Clone, Debug)]
+pub enum IndexTarget {
+    /// A column.
+    Column(Name),
+    /// An expression such as `lower(email)`.
+    Expr(Expr),
 }
 
 /// One column of an index.

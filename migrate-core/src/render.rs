@@ -1,6 +1,6 @@
 //! SQL rendering of model objects. Every name is quoted with [`crate::sql`].
 
-use crate::model::{Column, Constraint, ConstraintKind, ForeignKey, Index, Table};
+use crate::model::{Column, Constraint, ConstraintKind, ForeignKey, Index, KeyTarget, Table};
 use crate::name::same_name;
 use crate::op::Literal;
 use crate::sql;
@@ -146,25 +146,35 @@ fn references(fk: &ForeignKey) -> String {
     s
 }
 
-/// `CREATE [UNIQUE] INDEX "<name>" ON "<table>" (…)`.
+/// `CREATE [UNIQUE] INDEX "<name>" ON "<table>" (…) [WHERE …]`.
 pub fn create_index(index: &Index) -> String {
-    let cols: Vec<String> = index
-        .columns
+    let keys: Vec<String> = index
+        .keys
         .iter()
-        .map(|(c, desc)| {
-            if *desc {
-                format!("{} DESC", sql::ident(c))
-            } else {
-                sql::ident(c)
+        .map(|k| {
+            let mut s = match &k.target {
+                KeyTarget::Column(c) => sql::ident(c),
+                KeyTarget::Expr(e) => format!("({})", e.to_sql()),
+            };
+            if let Some(c) = &k.collate {
+                s.push_str(&format!(" COLLATE {}", sql::ident(c)));
             }
+            if k.desc {
+                s.push_str(" DESC");
+            }
+            s
         })
         .collect();
+    let filter = index
+        .filter
+        .as_ref()
+        .map_or_else(String::new, |f| format!(" WHERE {}", f.to_sql()));
     format!(
-        "CREATE {}INDEX {} ON {} ({})",
+        "CREATE {}INDEX {} ON {} ({}){filter}",
         if index.unique { "UNIQUE " } else { "" },
         sql::ident(&index.name),
         sql::ident(&index.table),
-        cols.join(", ")
+        keys.join(", ")
     )
 }
 

@@ -378,6 +378,53 @@ fn fk_action(input: ParseStream) -> Result<FkAction> {
     }
 }
 
+/// An index key: `column` or an expression (`lower(email)`), then
+/// `[collate name] [asc|desc]`.
+fn index_key(input: ParseStream, spans: &Spans) -> Result<IndexKey> {
+    let start = input.span();
+    let mut tokens: Vec<TokenTree> = Vec::new();
+    while !input.is_empty() && !input.peek(Token![,]) {
+        tokens.push(input.parse()?);
+    }
+    let is_word = |t: Option<&TokenTree>, w: &str| matches!(t, Some(TokenTree::Ident(i)) if i == w);
+    let mut desc = false;
+    if is_word(tokens.last(), "desc") {
+        desc = true;
+        tokens.pop();
+    } else if is_word(tokens.last(), "asc") {
+        tokens.pop();
+    }
+    let mut collate = None;
+    if tokens.len() >= 3 && is_word(tokens.get(tokens.len() - 2), "collate") {
+        if let Some(TokenTree::Ident(c)) = tokens.pop() {
+            collate = Some(Name::new(c.unraw().to_string(), spans.loc(c.span())));
+        }
+        tokens.pop();
+    }
+    let target = match tokens.as_slice() {
+        [] => return Err(syn::Error::new(start, "expected a column or an expression")),
+        [TokenTree::Ident(i)] => {
+            IndexTarget::Column(Name::new(i.unraw().to_string(), spans.loc(i.span())))
+        }
+        [TokenTree::Literal(l)] if matches!(syn::Lit::new(l.clone()), syn::Lit::Str(_)) => {
+            let syn::Lit::Str(s) = syn::Lit::new(l.clone()) else {
+                return Err(syn::Error::new(l.span(), "expected a column name"));
+            };
+            IndexTarget::Column(Name::new(s.value(), spans.loc(s.span())))
+        }
+        _ => IndexTarget::Expr(to_expr(
+            tokens.into_iter().collect(),
+            spans,
+            spans.loc(start),
+        )?),
+    };
+    Ok(IndexKey {
+        target,
+        collate,
+        desc,
+    })
+}
+
 /// `name [asc|desc]`
 fn indexed_column(input: ParseStream, spans: &Spans) -> Result<IndexedColumn> {
     let column = name(input, spans)?;
@@ -499,16 +546,33 @@ fn create_index(input: ParseStream, spans: &Spans) -> Result<CreateIndex> {
     let index = name(input, spans)?;
     input.parse::<kw::on>()?;
     let table = name(input, spans)?;
-    let (columns, span) = paren_list(input, |content| indexed_column(content, spans))?;
-    if columns.is_empty() {
+    let (keys, span) = paren_list(input, |content| index_key(content, spans))?;
+    if keys.is_empty() {
         return Err(syn::Error::new(span, "an index needs at least one column"));
     }
+    let filter = if input.peek(Token![where]) {
+        let w: Token![where] = input.parse()?;
+        let mut tokens = proc_macro2::TokenStream::new();
+        while !input.is_empty() && !input.peek(Token![;]) {
+            tokens.extend(std::iter::once(input.parse::<TokenTree>()?));
+        }
+        if tokens.is_empty() {
+            return Err(syn::Error::new(
+                w.span,
+                "expected the partial index's condition after `where`",
+            ));
+        }
+        Some(to_expr(tokens, spans, spans.loc(w.span))?)
+    } else {
+        None
+    };
     input.parse::<Token![;]>()?;
     Ok(CreateIndex {
         name: index,
         table,
-        columns,
+        keys,
         unique,
+        filter,
     })
 }
 

@@ -179,11 +179,7 @@ fn drop_column(schema: &Schema, work: &mut Work, name: &Name, diags: &mut Diagno
             help,
         );
     };
-    if let Some(ix) = work
-        .indexes
-        .iter()
-        .find(|i| i.columns.iter().any(|(c, _)| same_name(c, &col)))
-    {
+    if let Some(ix) = work.indexes.iter().find(|i| i.mentions(&col)) {
         blocked(
             format!("index `{}`", ix.name),
             format!(
@@ -287,11 +283,7 @@ fn rename_column(
         rename_in_constraint(&mut k.kind, &mut k.inline, &old, &to.text);
     }
     for ix in &mut work.indexes {
-        for (c, _) in &mut ix.columns {
-            if same_name(c, &old) {
-                c.clone_from(&to.text);
-            }
-        }
+        ix.rename(&old, &to.text);
     }
     for t in &mut schema_after.tables {
         for k in &mut t.constraints {

@@ -3,11 +3,11 @@
 use super::names::{check_not_reserved, unknown_help};
 use super::{constraints, exprs};
 use crate::diag::Diagnostics;
-use crate::model::{Column, ConstraintKind, Index, Schema, Table};
+use crate::model::{Column, ConstraintKind, Index, IndexKey, KeyTarget, Schema, Table};
 use crate::name::same_name;
 use crate::op::{
     ColumnConstraint, ColumnConstraintKind, ColumnDef, ColumnType, CreateIndex, CreateTable,
-    TableConstraintKind,
+    IndexTarget, TableConstraintKind,
 };
 use crate::{render, Loc, Name};
 
@@ -224,32 +224,53 @@ pub(super) fn create_index(
     check_not_reserved("index", &ci.name, diags);
     check_name_free(schema, "index", &ci.name, diags);
     let table = find_table(schema, &ci.table, diags)?;
-    for (i, col) in ci.columns.iter().enumerate() {
-        if find_column(table, &col.name, diags).is_some()
-            && ci.columns[..i].iter().any(|p| p.name.same(&col.name.text))
-        {
-            diags.error_help(
-                col.name.at,
-                format!("column `{}` appears twice in index `{}`", col.name, ci.name),
-                "list each column once",
-            );
-        }
+    let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    let mut keys = Vec::with_capacity(ci.keys.len());
+    for (i, key) in ci.keys.iter().enumerate() {
+        let target = match &key.target {
+            IndexTarget::Column(col) => {
+                let Some(c) = find_column(table, col, diags) else {
+                    continue;
+                };
+                let twice = ci.keys[..i]
+                    .iter()
+                    .any(|p| matches!(&p.target, IndexTarget::Column(n) if n.same(&col.text)));
+                if twice {
+                    diags.error_help(
+                        col.at,
+                        format!("column `{col}` appears twice in index `{}`", ci.name),
+                        "list each column once",
+                    );
+                }
+                // The table's spelling, so SQL and model agree.
+                KeyTarget::Column(c.name.clone())
+            }
+            IndexTarget::Expr(e) => {
+                let Some(expr) = exprs::row_expr(e, "index", &table.name, &names, diags) else {
+                    continue;
+                };
+                KeyTarget::Expr(expr)
+            }
+        };
+        keys.push(IndexKey {
+            target,
+            collate: key.collate.as_ref().map(|c| c.text.clone()),
+            desc: key.desc,
+        });
     }
+    let filter = ci
+        .filter
+        .as_ref()
+        .and_then(|f| exprs::row_expr(f, "index WHERE", &table.name, &names, diags));
     if diags.len() > before {
         return None;
     }
-    // Store the column names as the table spells them, so rendered SQL and
-    // the model agree whatever case the index was written in.
-    let columns = ci
-        .columns
-        .iter()
-        .filter_map(|c| table.column(&c.name.text).map(|m| (m.name.clone(), c.desc)))
-        .collect();
     let index = Index {
         name: ci.name.text.clone(),
         table: table.name.clone(),
-        columns,
+        keys,
         unique: ci.unique,
+        filter,
         defined_at: ci.name.at,
     };
     let sql = render::create_index(&index);

@@ -74,14 +74,16 @@ fn index(name: &str, table: &str, cols: &[&str]) -> Op {
     Op::CreateIndex(CreateIndex {
         name: n(name, 0),
         table: n(table, 0),
-        columns: cols
+        keys: cols
             .iter()
-            .map(|c| IndexedColumn {
-                name: n(c, 0),
+            .map(|c| IndexKey {
+                target: IndexTarget::Column(n(c, 0)),
+                collate: None,
                 desc: false,
             })
             .collect(),
         unique: false,
+        filter: None,
     })
 }
 

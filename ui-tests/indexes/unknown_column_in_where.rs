@@ -1,0 +1,13 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    revision "0001" {
+        create table users { id integer primary key, email text, deleted integer }
+        create index users_live on users (email) where delted = 0;
+    }
+}
+
+fn main() {
+    let _ = &M;
+}
