@@ -59,6 +59,10 @@ pub use migrate_runtime::{
 /// The `rusqlite` version the runtime is built on (hooks take its `Transaction`).
 pub use rusqlite;
 
+/// The schema model, rules and SQL rendering, for histories built at run
+/// time (see [`Migrations::from_plans`]).
+pub use migrate_core as core;
+
 /// Failure injection points, for tests (feature `fault-injection` of `migrate-runtime`).
 pub use migrate_runtime::fault;
 

@@ -234,3 +234,19 @@ pub fn rename_column(table: &str, from: &str, to: &str) -> String {
         sql::ident(to)
     )
 }
+
+/// Every table and index of `schema` as (name, SQL), in creation order: what
+/// `sqlite_schema.sql` holds for them after the history is applied.
+pub fn schema_sql(schema: &crate::model::Schema) -> Vec<(String, String)> {
+    schema
+        .tables
+        .iter()
+        .map(|t| (t.name.clone(), create_table(t, &t.name)))
+        .chain(
+            schema
+                .indexes
+                .iter()
+                .map(|i| (i.name.clone(), create_index(i))),
+        )
+        .collect()
+}

@@ -124,6 +124,26 @@ pub struct Migrations {
 }
 
 impl Migrations {
+    /// A history from checked plans built at run time (no `run` hooks).
+    ///
+    /// The plans come from [`migrate_core::check::check_history`], so they
+    /// passed the same rules the macro applies at compile time.
+    pub fn from_plans(plans: Vec<migrate_core::plan::RevisionPlan>) -> Self {
+        let revisions = plans
+            .into_iter()
+            .map(|p| Revision {
+                id: p.id,
+                checksum: p.checksum,
+                steps: p.steps,
+                hooks: Cow::Borrowed(&[]),
+            })
+            .collect::<Vec<_>>();
+        Migrations {
+            revisions: Cow::Owned(revisions),
+            history_table: Cow::Borrowed(migrate_core::DEFAULT_HISTORY_TABLE),
+        }
+    }
+
     #[doc(hidden)]
     pub const fn from_static(revisions: &'static [Revision], history_table: &'static str) -> Self {
         Migrations {

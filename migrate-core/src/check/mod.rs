@@ -24,6 +24,13 @@ pub use names::{is_reserved, suggest};
 /// Checks a whole history and returns the plan of every revision, or every
 /// problem found.
 pub fn check_history(history: &History) -> Result<Vec<RevisionPlan>, Vec<Diagnostic>> {
+    check_history_to_head(history).map(|(plans, _)| plans)
+}
+
+/// [`check_history`], also returning the schema at the head of the history.
+pub fn check_history_to_head(
+    history: &History,
+) -> Result<(Vec<RevisionPlan>, Schema), Vec<Diagnostic>> {
     let mut diags = Diagnostics::new();
     let mut schema = Schema::default();
     revision::check_ids(history, &mut diags);
@@ -47,7 +54,7 @@ pub fn check_history(history: &History) -> Result<Vec<RevisionPlan>, Vec<Diagnos
             steps: Cow::Owned(steps),
         });
     }
-    diags.finish(plans)
+    diags.finish((plans, schema))
 }
 
 /// Checks one operation against `schema`, applies it when valid, and pushes
