@@ -2,6 +2,7 @@
 //! naming convention that gives every unnamed constraint a deterministic
 //! name (so a later `drop constraint` can name it).
 
+use super::create::find_column;
 use super::exprs;
 use super::names::unknown_help;
 use crate::diag::Diagnostics;
@@ -13,24 +14,9 @@ use crate::op::{
 };
 use crate::{Loc, Name};
 
-/// The column `name` of `table`, or an error.
+/// The column `name` of `table` as the table spells it, or an error.
 fn column_of(table: &Table, name: &Name, diags: &mut Diagnostics) -> Option<String> {
-    match table.column(&name.text) {
-        Some(c) => Some(c.name.clone()),
-        None => {
-            let help = unknown_help(
-                "column",
-                &name.text,
-                table.columns.iter().map(|c| c.name.as_str()),
-            );
-            diags.error_help(
-                name.at,
-                format!("table `{}` has no column `{name}`", table.name),
-                help,
-            );
-            None
-        }
-    }
+    find_column(table, name, diags).map(|c| c.name.clone())
 }
 
 /// Columns listed by a constraint: each must exist, once.
