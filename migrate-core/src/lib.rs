@@ -23,8 +23,9 @@
 //!         ))],
 //!     }],
 //! };
-//! let plans = check_history(&history).expect("a valid history");
+//! let plans = check_history(&history).map_err(|diags| format!("{diags:?}"))?;
 //! assert_eq!(plans[0].id, "0001");
+//! # Ok::<(), String>(())
 //! ```
 
 #![warn(missing_docs)]
