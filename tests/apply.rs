@@ -503,3 +503,23 @@ fn case_a6_a_child_left_dangling_fails_the_revision() {
     assert_eq!(snapshot(&conn), before);
     assert_healthy(&conn);
 }
+
+/// A revision applied while an earlier one is not (a history edited to
+/// insert a revision before applied ones) is refused before anything runs.
+#[test]
+fn a_gap_in_the_applied_revisions_is_refused() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    TWO.apply_pending(&mut conn).unwrap();
+    conn.execute("DELETE FROM _migrate_history WHERE id = '0001'", [])
+        .unwrap();
+    let before = snapshot(&conn);
+    let err = TWO.apply_pending(&mut conn).unwrap_err();
+    match err.kind() {
+        ErrorKind::OutOfOrder { missing, later } => {
+            assert_eq!((missing.as_str(), later.as_str()), ("0001", "0002"));
+        }
+        other => panic!("expected OutOfOrder, got {other:?}"),
+    }
+    assert_eq!(snapshot(&conn), before);
+}
