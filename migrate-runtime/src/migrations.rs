@@ -218,39 +218,32 @@ impl Migrations {
                 }));
             }
         }
-        for (i, rev) in self.revisions.iter().enumerate() {
-            let row = applied.iter().find(|r| r.id == rev.id);
-            match row {
-                Some(row) if i >= applied.len() => {
-                    // Applied, yet more revisions before it than rows: a gap.
-                    let missing = self.revisions[..i]
-                        .iter()
-                        .find(|r| !applied.iter().any(|a| a.id == r.id))
-                        .map_or_else(String::new, |r| r.id.to_string());
-                    return Err(Error::from(ErrorKind::OutOfOrder {
-                        missing,
-                        later: row.id.clone(),
-                    }));
-                }
-                Some(row) if options.verify_checksums && row.checksum != rev.checksum => {
+        // Applied revisions must be a prefix of the history.
+        let is_applied = |id: &str| applied.iter().any(|a| a.id == id);
+        if let Some(first_missing) = self.revisions.iter().position(|r| !is_applied(&r.id)) {
+            if let Some(later) = self.revisions[first_missing..]
+                .iter()
+                .find(|r| is_applied(&r.id))
+            {
+                return Err(Error::from(ErrorKind::OutOfOrder {
+                    missing: self.revisions[first_missing].id.to_string(),
+                    later: later.id.to_string(),
+                }));
+            }
+        }
+        if options.verify_checksums {
+            for row in applied {
+                let changed = self
+                    .revisions
+                    .iter()
+                    .find(|r| r.id == row.id && r.checksum != row.checksum);
+                if let Some(rev) = changed {
                     return Err(Error::from(ErrorKind::ChecksumMismatch {
                         revision: row.id.clone(),
                         recorded: row.checksum.clone(),
                         expected: rev.checksum.to_string(),
                     }));
                 }
-                Some(_) => {}
-                None if i < applied.len() => {
-                    let later = applied
-                        .iter()
-                        .find(|a| self.revisions[i + 1..].iter().any(|r| r.id == a.id))
-                        .map_or_else(String::new, |a| a.id.clone());
-                    return Err(Error::from(ErrorKind::OutOfOrder {
-                        missing: rev.id.to_string(),
-                        later,
-                    }));
-                }
-                None => {}
             }
         }
         Ok(())

@@ -189,12 +189,13 @@ fn drop_column(schema: &Schema, work: &mut Work, name: &Name, diags: &mut Diagno
         );
         return;
     }
+    // Constraints written on the column go with it; others must not use it.
     let dependent = work.table.constraints.iter().find(|k| {
         let on_this_column = k.inline.as_deref().is_some_and(|c| same_name(c, &col));
-        let single_column_key = matches!(&k.kind, ConstraintKind::Unique(c) | ConstraintKind::ForeignKey(crate::model::ForeignKey { columns: c, .. }) if c.len() == 1);
-        let dies_with_it = on_this_column
-            && (single_column_key || matches!(k.kind, ConstraintKind::Check(_) | ConstraintKind::PrimaryKey { .. }));
-        !dies_with_it && Table::constraint_columns(k).iter().any(|c| same_name(c, &col))
+        !on_this_column
+            && Table::constraint_columns(k)
+                .iter()
+                .any(|c| same_name(c, &col))
     });
     if let Some(k) = dependent {
         blocked(

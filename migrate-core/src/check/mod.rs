@@ -46,7 +46,7 @@ pub fn check_history_to_head(
         let mut steps = Vec::with_capacity(rev.ops.len());
         let mut hooks = 0;
         for op in &rev.ops {
-            apply(&mut schema, op, &mut hooks, &mut diags, &mut steps);
+            steps.extend(apply(&mut schema, op, &mut hooks, &mut diags));
         }
         plans.push(RevisionPlan {
             id: Cow::Owned(rev.id.text.clone()),
@@ -57,28 +57,17 @@ pub fn check_history_to_head(
     diags.finish((plans, schema))
 }
 
-/// Checks one operation against `schema`, applies it when valid, and pushes
-/// its steps.
-fn apply(
-    schema: &mut Schema,
-    op: &Op,
-    hooks: &mut usize,
-    diags: &mut Diagnostics,
-    steps: &mut Vec<Step>,
-) {
-    if let Some(step) = step(schema, op, hooks, diags, steps) {
-        steps.push(step);
+/// Checks one operation against `schema`, applies it when valid, and
+/// returns its steps (none when it is invalid).
+fn apply(schema: &mut Schema, op: &Op, hooks: &mut usize, diags: &mut Diagnostics) -> Vec<Step> {
+    if let Op::Batch(b) = op {
+        return batch::batch(schema, b, describe(op), diags);
     }
+    step(schema, op, hooks, diags).into_iter().collect()
 }
 
-/// The single step of `op`, if it has one (a batch block pushes its own).
-fn step(
-    schema: &mut Schema,
-    op: &Op,
-    hooks: &mut usize,
-    diags: &mut Diagnostics,
-    steps: &mut Vec<Step>,
-) -> Option<Step> {
+/// The single step of an operation other than a batch block.
+fn step(schema: &mut Schema, op: &Op, hooks: &mut usize, diags: &mut Diagnostics) -> Option<Step> {
     let statement = |table: &str, sql: String| {
         Step::Execute(Statement {
             operation: Cow::Owned(describe(op)),
@@ -111,10 +100,7 @@ fn step(
             let sql = insert::insert(schema, ins, diags)?;
             Some(statement(&ins.table.text, sql))
         }
-        Op::Batch(b) => {
-            steps.extend(batch::batch(schema, b, describe(op), diags));
-            None
-        }
+        Op::Batch(_) => None,
         Op::Run(h) => {
             let call = HookCall {
                 name: Cow::Owned(h.path.text.clone()),
