@@ -39,6 +39,8 @@ struct Tab {
     cols: Vec<Col>,
     indexes: Vec<(String, Vec<String>)>,
     rows: bool,
+    /// A view reads the table: it cannot be dropped or renamed.
+    viewed: bool,
 }
 
 /// Turns seeds into a valid history, tracking just enough state.
@@ -110,11 +112,13 @@ impl Gen {
                 cols: tcols,
                 indexes: Vec::new(),
                 rows: false,
+                viewed: false,
             });
             return Some(Op::CreateTable(CreateTable::new(n(&name), cols)));
         }
         let ti = pick(self.tables.len(), seed);
-        let kind = seed % 10;
+        let kind = seed % 12;
+        let tables = self.tables.len();
         let t = &mut self.tables[ti];
         let table = t.name.clone();
         match kind {
@@ -227,7 +231,7 @@ impl Gen {
                 let column = n(&c.name);
                 Some(batch(&table, Change::AlterColumn { column, alter }))
             }
-            8 => {
+            8 if !t.viewed => {
                 let new = self.fresh("t");
                 self.tables[ti].name.clone_from(&new);
                 Some(Op::RenameTable {
@@ -235,9 +239,29 @@ impl Gen {
                     to: n(&new),
                 })
             }
-            9 if self.tables.len() > 1 => {
+            9 if tables > 1 && !t.viewed => {
                 self.tables.remove(ti);
                 Some(Op::DropTable(n(&table)))
+            }
+            10 => {
+                t.viewed = true;
+                let view = self.fresh("v");
+                Some(Op::CreateView(CreateView {
+                    name: n(&view),
+                    query: Expr::new(format!("SELECT * FROM \"{table}\" WHERE id > 0"), Loc::NONE),
+                    replace: false,
+                }))
+            }
+            11 => {
+                let trigger = self.fresh("tr");
+                Some(Op::CreateTrigger(CreateTrigger {
+                    name: n(&trigger),
+                    timing: TriggerTiming::After,
+                    event: TriggerEvent::Update(Vec::new()),
+                    table: n(&table),
+                    when: Some(Expr::new("old.id > 0", Loc::NONE)),
+                    body: Expr::new("SELECT old.id, new.id;", Loc::NONE),
+                }))
             }
             _ => None,
         }

@@ -82,3 +82,46 @@ fn case_b12_a_view_using_a_dropped_column_fails_naming_the_view() {
     assert_eq!(snapshot(&conn), before);
     assert_healthy(&conn);
 }
+
+migration! {
+    static WITH_VIEWS;
+    revision "0001" {
+        create table x { id integer primary key, a text, b text }
+        create table log { what text }
+        create view ab as "SELECT id, a, b AS bee FROM x";
+        create view only_a as "SELECT a FROM ab WHERE bee IS NOT NULL";
+        create trigger ab_insert instead of insert on ab
+            as "INSERT INTO x (id, a, b) VALUES (new.id, new.a, new.bee); INSERT INTO log (what) VALUES ('via view');";
+        insert into x (id, a, b) values (1, "a1", "b1"), (2, "a2", null);
+    }
+    revision "0002" {
+        batch alter table x { add column c text default ("c"); }
+        replace view ab as "SELECT id, a, b AS bee, c FROM x";
+    }
+}
+
+#[test]
+fn views_and_instead_of_triggers_written_in_the_history_work_after_a_rebuild() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    WITH_VIEWS.apply_pending(&mut conn).unwrap();
+    assert_eq!(
+        schema_sql(&conn, "ab").unwrap(),
+        "CREATE VIEW \"ab\" AS SELECT id, a, b AS bee, c FROM x"
+    );
+    conn.execute("INSERT INTO ab (id, a, bee) VALUES (3, 'a3', 'b3')", [])
+        .unwrap();
+    let rows: Vec<String> = conn
+        .prepare("SELECT a FROM only_a ORDER BY a")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows, ["a1", "a3"]);
+    let logged: i64 = conn
+        .query_row("SELECT count(*) FROM log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(logged, 1, "the INSTEAD OF trigger survived the replace");
+    assert_healthy(&conn);
+}

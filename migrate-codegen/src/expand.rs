@@ -100,7 +100,7 @@ fn rebuild(r: &Rebuild) -> TokenStream {
     );
     let expected = slice(
         quote!(::migrate_dsl::__private::Text),
-        r.expected_indexes.iter().map(|n| {
+        r.expected_objects.iter().map(|n| {
             let n = &**n;
             quote!(::migrate_dsl::__private::text(#n))
         }),

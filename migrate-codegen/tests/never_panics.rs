@@ -29,6 +29,13 @@ const VALID: &str = r#"
         rename table kid to child;
         run a::b;
     }
+    revision "0003" {
+        create view v as "SELECT f.id, note AS n FROM foo AS f WHERE f.id > 0";
+        create trigger tr after update of note on foo when "new.note IS NOT NULL" as "INSERT INTO child (id) VALUES (new.id);";
+        replace view v as "SELECT id FROM foo";
+        drop trigger tr;
+        drop view v;
+    }
 "#;
 
 /// Words that steer the parser into every branch.
@@ -82,6 +89,17 @@ const VOCABULARY: &[&str] = &[
     "desc",
     "cascade",
     "run",
+    "view",
+    "trigger",
+    "replace",
+    "before",
+    "after",
+    "instead",
+    "of",
+    "when",
+    "as",
+    "\"SELECT * FROM foo\"",
+    "\"new.id\"",
     "a",
     "b",
     "t",

@@ -26,6 +26,17 @@ pub fn checksum(rev: &RevisionDef) -> String {
 pub fn describe(op: &Op) -> String {
     match op {
         Op::Batch(b) => format!("batch alter table {} {{ … }}", name(&b.table.text)),
+        Op::CreateView(v) => format!(
+            "{} view {} as \"…\";",
+            if v.replace { "replace" } else { "create" },
+            name(&v.name.text)
+        ),
+        Op::CreateTrigger(t) => format!(
+            "create trigger {} {} on {} as \"…\";",
+            name(&t.name.text),
+            trigger_event(t),
+            name(&t.table.text)
+        ),
         other => Canonical(other).to_string(),
     }
 }
@@ -137,6 +148,24 @@ fn indexed(cols: &[IndexedColumn]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+fn trigger_event(t: &CreateTrigger) -> String {
+    let event = match &t.event {
+        TriggerEvent::Insert => "insert".to_owned(),
+        TriggerEvent::Delete => "delete".to_owned(),
+        TriggerEvent::Update(cols) if cols.is_empty() => "update".to_owned(),
+        TriggerEvent::Update(cols) => {
+            format!("update of {}", names(cols.iter().map(|c| &c.text)))
+        }
+    };
+    format!("{} {event}", t.timing.sql().to_ascii_lowercase())
+}
+
+/// SQL text in a string literal, trimmed: bodies differing only in outer
+/// whitespace are the same revision.
+fn sql_text(text: &str) -> String {
+    format!("{:?}", text.trim())
 }
 
 fn change(c: &Change) -> String {
@@ -252,6 +281,29 @@ impl fmt::Display for Canonical<'_> {
                 )
             }
             Op::Run(h) => write!(f, "run {};", h.path.text),
+            Op::CreateView(v) => write!(
+                f,
+                "{} view {} as {};",
+                if v.replace { "replace" } else { "create" },
+                name(&v.name.text),
+                sql_text(&v.query.text)
+            ),
+            Op::DropView(n) => write!(f, "drop view {};", name(&n.text)),
+            Op::CreateTrigger(t) => {
+                let when = t
+                    .when
+                    .as_ref()
+                    .map_or_else(String::new, |w| format!(" when {}", sql_text(&w.text)));
+                write!(
+                    f,
+                    "create trigger {} {} on {}{when} as {};",
+                    name(&t.name.text),
+                    trigger_event(t),
+                    name(&t.table.text),
+                    sql_text(&t.body.text)
+                )
+            }
+            Op::DropTrigger(n) => write!(f, "drop trigger {};", name(&n.text)),
         }
     }
 }

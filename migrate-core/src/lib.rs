@@ -30,6 +30,7 @@
 
 #![warn(missing_docs)]
 
+pub mod body;
 pub mod canonical;
 pub mod check;
 pub mod diag;

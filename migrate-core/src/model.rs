@@ -2,16 +2,121 @@
 
 use crate::expr::SqlExpr;
 use crate::name::same_name;
-use crate::op::{ColumnType, FkAction};
+use crate::op::{ColumnType, FkAction, TriggerEvent, TriggerTiming};
 use crate::Loc;
+use std::fmt;
 
-/// All tables and indexes at one point of the history.
+/// All tables, indexes, views and triggers at one point of the history.
 #[derive(Clone, Debug, Default)]
 pub struct Schema {
     /// Tables in creation order.
     pub tables: Vec<Table>,
     /// Indexes in creation order.
     pub indexes: Vec<Index>,
+    /// Views in creation order.
+    pub views: Vec<View>,
+    /// Triggers in creation order.
+    pub triggers: Vec<Trigger>,
+}
+
+/// A view.
+#[derive(Clone, Debug)]
+pub struct View {
+    /// The view's name.
+    pub name: String,
+    /// Its query as written (`SELECT …`).
+    pub query: String,
+    /// Its result columns, when the query is a plain `SELECT`.
+    pub outputs: Option<Vec<ViewOutput>>,
+    /// What the query uses.
+    pub uses: Uses,
+    /// Where it was created.
+    pub defined_at: Loc,
+    /// The revision that created it.
+    pub revision: String,
+}
+
+/// One result column of a view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ViewOutput {
+    /// A column with this name.
+    Named(String),
+    /// Every column of this table or view (`*`, `t.*`).
+    AllOf(String),
+    /// An expression SQLite names after its text.
+    Unnamed,
+}
+
+/// A trigger.
+#[derive(Clone, Debug)]
+pub struct Trigger {
+    /// The trigger's name.
+    pub name: String,
+    /// The table (or view) it is on.
+    pub table: String,
+    /// BEFORE, AFTER or INSTEAD OF.
+    pub timing: TriggerTiming,
+    /// INSERT, DELETE or UPDATE [OF columns].
+    pub event: TriggerEvent<String>,
+    /// WHEN condition as written.
+    pub when: Option<String>,
+    /// The statements as written.
+    pub body: String,
+    /// What the condition and statements use (`new.c` / `old.c` count as
+    /// columns of the trigger's table).
+    pub uses: Uses,
+    /// Where it was created.
+    pub defined_at: Loc,
+    /// The revision that created it.
+    pub revision: String,
+}
+
+/// The schema objects an SQL body uses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Uses {
+    /// Tables and views read or written.
+    pub objects: Vec<String>,
+    /// Columns used: (table or view, column).
+    pub columns: Vec<(String, String)>,
+}
+
+impl Uses {
+    /// Whether the body reads or writes table or view `name`.
+    pub fn object(&self, name: &str) -> bool {
+        self.objects.iter().any(|o| same_name(o, name))
+    }
+
+    /// Whether the body uses column `column` of `table`.
+    pub fn column(&self, table: &str, column: &str) -> bool {
+        self.columns
+            .iter()
+            .any(|(t, c)| same_name(t, table) && same_name(c, column))
+    }
+}
+
+/// A view or trigger that uses something, for messages.
+#[derive(Clone, Copy, Debug)]
+pub struct Dependent<'a> {
+    /// `"view"` or `"trigger"`.
+    pub kind: &'static str,
+    /// Its name.
+    pub name: &'a str,
+    /// The revision that created it.
+    pub revision: &'a str,
+    /// What it uses.
+    pub uses: &'a Uses,
+    /// For a trigger, the table it is on.
+    pub on: Option<&'a str>,
+}
+
+impl fmt::Display for Dependent<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} `{}` (created in revision `{}`)",
+            self.kind, self.name, self.revision
+        )
+    }
 }
 
 /// A table.
@@ -196,16 +301,92 @@ impl Schema {
             .filter(move |i| same_name(&i.table, table))
     }
 
-    /// Whether any table or index already uses `name` (they share SQLite's
-    /// namespace), and what kind of object it is.
+    /// Whether any table, index or view already uses `name` (they share
+    /// SQLite's namespace), and what kind of object it is.
     pub fn object_kind(&self, name: &str) -> Option<&'static str> {
         if self.table(name).is_some() {
             Some("table")
         } else if self.index(name).is_some() {
             Some("index")
+        } else if self.view(name).is_some() {
+            Some("view")
         } else {
             None
         }
+    }
+
+    /// The view named `name`.
+    pub fn view(&self, name: &str) -> Option<&View> {
+        self.views.iter().find(|v| same_name(&v.name, name))
+    }
+
+    /// The trigger named `name`.
+    pub fn trigger(&self, name: &str) -> Option<&Trigger> {
+        self.triggers.iter().find(|t| same_name(&t.name, name))
+    }
+
+    /// The triggers on table or view `table`, in creation order.
+    pub fn triggers_on<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a Trigger> + 'a {
+        self.triggers
+            .iter()
+            .filter(move |t| same_name(&t.table, table))
+    }
+
+    /// Every view and trigger, with what it uses.
+    pub fn dependents(&self) -> impl Iterator<Item = Dependent<'_>> {
+        let views = self.views.iter().map(|v| Dependent {
+            kind: "view",
+            name: &v.name,
+            revision: &v.revision,
+            uses: &v.uses,
+            on: None,
+        });
+        let triggers = self.triggers.iter().map(|t| Dependent {
+            kind: "trigger",
+            name: &t.name,
+            revision: &t.revision,
+            uses: &t.uses,
+            on: Some(&t.table),
+        });
+        views.chain(triggers)
+    }
+
+    /// The first view or trigger whose SQL reads or writes table or view
+    /// `name` (triggers *on* it go with it and do not count).
+    pub fn user_of_object(&self, name: &str) -> Option<Dependent<'_>> {
+        self.dependents()
+            .find(|d| d.uses.object(name) && !d.on.is_some_and(|t| same_name(t, name)))
+    }
+
+    /// The first view or trigger that uses column `column` of `table`.
+    pub fn user_of_column(&self, table: &str, column: &str) -> Option<Dependent<'_>> {
+        self.dependents().find(|d| d.uses.column(table, column))
+    }
+
+    /// The result columns of table or view `name`, when known.
+    pub fn columns_of(&self, name: &str) -> Option<Vec<String>> {
+        self.columns_of_depth(name, 0)
+    }
+
+    fn columns_of_depth(&self, name: &str, depth: usize) -> Option<Vec<String>> {
+        if let Some(t) = self.table(name) {
+            return Some(t.columns.iter().map(|c| c.name.clone()).collect());
+        }
+        // Views only use what existed before them, so this ends; the depth
+        // bound is a guard for hand-built models.
+        if depth > 64 {
+            return None;
+        }
+        let view = self.view(name)?;
+        let mut out = Vec::new();
+        for o in view.outputs.as_ref()? {
+            match o {
+                ViewOutput::Named(n) => out.push(n.clone()),
+                ViewOutput::AllOf(t) => out.extend(self.columns_of_depth(t, depth + 1)?),
+                ViewOutput::Unnamed => return None,
+            }
+        }
+        Some(out)
     }
 
     /// Foreign keys of *other* tables that reference `table`: (child table,

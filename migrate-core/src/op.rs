@@ -45,6 +45,76 @@ pub enum Op {
     Batch(BatchAlter),
     /// `run path;`: a Rust function called inside the revision's transaction.
     Run(RunHook),
+    /// `create view v as "SELECT …";` or `replace view v as "…";`
+    CreateView(CreateView),
+    /// `drop view v;`
+    DropView(Name),
+    /// `create trigger t after insert on tbl as "…";`
+    CreateTrigger(CreateTrigger),
+    /// `drop trigger t;`
+    DropTrigger(Name),
+}
+
+/// `create view` / `replace view`.
+#[derive(Clone, Debug)]
+pub struct CreateView {
+    /// The view's name.
+    pub name: Name,
+    /// The query (`SELECT …`) as SQL text.
+    pub query: Expr,
+    /// `replace view`: the view exists and gets a new query.
+    pub replace: bool,
+}
+
+/// `create trigger`.
+#[derive(Clone, Debug)]
+pub struct CreateTrigger {
+    /// The trigger's name.
+    pub name: Name,
+    /// `before`, `after` or `instead of`.
+    pub timing: TriggerTiming,
+    /// `insert`, `delete` or `update [of c, …]`.
+    pub event: TriggerEvent<Name>,
+    /// The table (or, for `instead of`, the view) it is on.
+    pub table: Name,
+    /// `when "…"`: the condition, as SQL text.
+    pub when: Option<Expr>,
+    /// The statements run, as SQL text separated by `;`.
+    pub body: Expr,
+}
+
+/// When a trigger fires relative to its event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TriggerTiming {
+    /// `before`
+    Before,
+    /// `after`
+    After,
+    /// `instead of` (views only)
+    InsteadOf,
+}
+
+impl TriggerTiming {
+    /// The SQL spelling.
+    pub fn sql(self) -> &'static str {
+        match self {
+            TriggerTiming::Before => "BEFORE",
+            TriggerTiming::After => "AFTER",
+            TriggerTiming::InsteadOf => "INSTEAD OF",
+        }
+    }
+}
+
+/// What fires a trigger; `C` names a column (a [`Name`] as written, a
+/// `String` in the model).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TriggerEvent<C> {
+    /// `insert`
+    Insert,
+    /// `delete`
+    Delete,
+    /// `update`, or `update of a, b`.
+    Update(Vec<C>),
 }
 
 /// `create table`.

@@ -72,11 +72,11 @@ pub struct Rebuild {
     /// Columns that gain NOT NULL: checked before the copy so the error can
     /// name the real table, the column and the number of rows.
     pub not_null_checks: Cow<'static, [NotNullCheck]>,
-    /// Names of the indexes the model expects on the table before the
-    /// rebuild. Any other index or trigger found there would be lost, so it
-    /// is an error.
-    pub expected_indexes: Cow<'static, [Text]>,
-    /// `CREATE INDEX` statements run after the rename.
+    /// Names of the indexes and triggers the model expects on the table
+    /// before the rebuild. Any other index or trigger found there would be
+    /// lost, so it is an error.
+    pub expected_objects: Cow<'static, [Text]>,
+    /// `CREATE INDEX` then `CREATE TRIGGER` statements run after the rename.
     pub recreate: Cow<'static, [Statement]>,
     /// The table has AUTOINCREMENT: its `sqlite_sequence` value is carried
     /// over, so ids of deleted rows are never reused.
@@ -113,7 +113,7 @@ impl Rebuild {
         create_sql: &'static str,
         copy_sql: &'static str,
         not_null_checks: &'static [NotNullCheck],
-        expected_indexes: &'static [Text],
+        expected_objects: &'static [Text],
         recreate: &'static [Statement],
         restore_sequence: bool,
     ) -> Self {
@@ -125,7 +125,7 @@ impl Rebuild {
             create_sql: Cow::Borrowed(create_sql),
             copy_sql: Cow::Borrowed(copy_sql),
             not_null_checks: Cow::Borrowed(not_null_checks),
-            expected_indexes: Cow::Borrowed(expected_indexes),
+            expected_objects: Cow::Borrowed(expected_objects),
             recreate: Cow::Borrowed(recreate),
             restore_sequence,
         }

@@ -1,8 +1,10 @@
 //! SQL rendering of model objects. Every name is quoted with [`crate::sql`].
 
-use crate::model::{Column, Constraint, ConstraintKind, ForeignKey, Index, KeyTarget, Table};
+use crate::model::{
+    Column, Constraint, ConstraintKind, ForeignKey, Index, KeyTarget, Table, Trigger, View,
+};
 use crate::name::same_name;
-use crate::op::Literal;
+use crate::op::{Literal, TriggerEvent};
 use crate::sql;
 
 /// `CREATE TABLE "<name>" (…)` for `table`'s complete definition, under
@@ -235,18 +237,68 @@ pub fn rename_column(table: &str, from: &str, to: &str) -> String {
     )
 }
 
-/// Every table and index of `schema` as (name, SQL), in creation order: what
-/// `sqlite_schema.sql` holds for them after the history is applied.
+/// `CREATE VIEW "<name>" AS <query>`.
+pub fn create_view(view: &View) -> String {
+    format!("CREATE VIEW {} AS {}", sql::ident(&view.name), view.query)
+}
+
+/// `DROP VIEW "<name>"`.
+pub fn drop_view(name: &str) -> String {
+    format!("DROP VIEW {}", sql::ident(name))
+}
+
+/// `CREATE TRIGGER "<name>" <timing> <event> ON "<table>" [WHEN …] BEGIN …; END`.
+pub fn create_trigger(trigger: &Trigger) -> String {
+    let event = match &trigger.event {
+        TriggerEvent::Insert => "INSERT".to_owned(),
+        TriggerEvent::Delete => "DELETE".to_owned(),
+        TriggerEvent::Update(cols) if cols.is_empty() => "UPDATE".to_owned(),
+        TriggerEvent::Update(cols) => {
+            format!(
+                "UPDATE OF {}",
+                sql::ident_list(cols.iter().map(String::as_str))
+            )
+        }
+    };
+    let when = trigger
+        .when
+        .as_ref()
+        .map_or_else(String::new, |w| format!(" WHEN {w}"));
+    // Every statement of a trigger ends with `;`, the last one included.
+    let body = trigger.body.trim_end();
+    let end = if body.ends_with(';') { "" } else { ";" };
+    format!(
+        "CREATE TRIGGER {} {} {event} ON {}{when} BEGIN {body}{end} END",
+        sql::ident(&trigger.name),
+        trigger.timing.sql(),
+        sql::ident(&trigger.table),
+    )
+}
+
+/// `DROP TRIGGER "<name>"`.
+pub fn drop_trigger(name: &str) -> String {
+    format!("DROP TRIGGER {}", sql::ident(name))
+}
+
+/// Every table, index, view and trigger of `schema` as (name, SQL), in
+/// creation order per kind: what `sqlite_schema.sql` holds for them after
+/// the history is applied.
 pub fn schema_sql(schema: &crate::model::Schema) -> Vec<(String, String)> {
-    schema
+    let tables = schema
         .tables
         .iter()
-        .map(|t| (t.name.clone(), create_table(t, &t.name)))
-        .chain(
-            schema
-                .indexes
-                .iter()
-                .map(|i| (i.name.clone(), create_index(i))),
-        )
-        .collect()
+        .map(|t| (t.name.clone(), create_table(t, &t.name)));
+    let indexes = schema
+        .indexes
+        .iter()
+        .map(|i| (i.name.clone(), create_index(i)));
+    let views = schema
+        .views
+        .iter()
+        .map(|v| (v.name.clone(), create_view(v)));
+    let triggers = schema
+        .triggers
+        .iter()
+        .map(|t| (t.name.clone(), create_trigger(t)));
+    tables.chain(indexes).chain(views).chain(triggers).collect()
 }

@@ -8,7 +8,7 @@
 //! the real table, creates the new table from its complete definition, copies
 //! rows by explicit column lists, drops the old table, renames the new one
 //! (with `legacy_alter_table` on, so views and triggers elsewhere are not
-//! re-resolved mid-swap), recreates the indexes after the rename, checks
+//! re-resolved mid-swap), recreates the indexes and triggers after the rename, checks
 //! that every view still resolves, and checks foreign keys of the table and
 //! of every table that references it.
 
@@ -170,8 +170,8 @@ fn write_sequence(conn: &Connection, cx: Context<'_>, seq: i64) -> Result<(), Er
 }
 
 /// Indexes and triggers on the table are dropped with it. The history
-/// recreates the indexes it knows; anything else (a hand-made index, a
-/// trigger) would be lost without a word, so it is an error.
+/// recreates the ones it knows; anything else (a hand-made index or trigger)
+/// would be lost without a word, so it is an error.
 fn check_known_objects(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
     let r = cx.rebuild;
     let objects = cx.query(
@@ -181,10 +181,10 @@ fn check_known_objects(conn: &Connection, cx: Context<'_>) -> Result<(), Error> 
         |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?)),
     )?;
     for (kind, name, sql) in objects {
-        let known = kind == "index"
-            && r.expected_indexes
-                .iter()
-                .any(|e| e.eq_ignore_ascii_case(&name));
+        let known = r
+            .expected_objects
+            .iter()
+            .any(|e| e.eq_ignore_ascii_case(&name));
         if !known {
             return Err(ErrorKind::UnknownObject {
                 revision: cx.revision.to_owned(),

@@ -10,7 +10,7 @@ use syn::ext::IdentExt;
 use syn::parse::{ParseBuffer, ParseStream};
 use syn::{Ident, LitStr, Result, Token};
 
-const STATEMENTS: &str = "expected a statement: `create table`, `drop table`, `rename table`, `create [unique] index`, `drop index`, `insert into`, `batch alter table` or `run`";
+const STATEMENTS: &str = "expected a statement: `create table`, `drop table`, `rename table`, `create [unique] index`, `drop index`, `create view`, `replace view`, `drop view`, `create trigger`, `drop trigger`, `insert into`, `batch alter table` or `run`";
 
 /// Parses the statements of a revision body, recovering after each error.
 pub(super) fn parse_body(
@@ -64,29 +64,40 @@ fn statement(input: ParseStream, spans: &Spans, hooks: &mut Vec<syn::Path>) -> R
             create_table(input, spans).map(Op::CreateTable)
         } else if input.peek(kw::index) || input.peek(kw::unique) {
             create_index(input, spans).map(Op::CreateIndex)
+        } else if input.peek(kw::view) {
+            view(input, spans, false).map(Op::CreateView)
+        } else if input.peek(kw::trigger) {
+            trigger(input, spans).map(Op::CreateTrigger)
         } else {
-            Err(input.error("expected `table`, `index` or `unique index` after `create`"))
+            Err(input.error(
+                "expected `table`, `index`, `unique index`, `view` or `trigger` after `create`",
+            ))
         }
+    } else if look.peek(kw::replace) {
+        input.parse::<kw::replace>()?;
+        view(input, spans, true).map(Op::CreateView)
     } else if look.peek(kw::drop) {
         input.parse::<kw::drop>()?;
-        let table = if input.peek(kw::table) {
+        let make: fn(Name) -> Op = if input.peek(kw::table) {
             input.parse::<kw::table>()?;
-            true
+            Op::DropTable
         } else if input.peek(kw::index) {
             input.parse::<kw::index>()?;
-            false
+            Op::DropIndex
+        } else if input.peek(kw::view) {
+            input.parse::<kw::view>()?;
+            Op::DropView
+        } else if input.peek(kw::trigger) {
+            input.parse::<kw::trigger>()?;
+            Op::DropTrigger
         } else {
             return Err(input.error(
-                "expected `table` or `index` after `drop`; columns are dropped inside `batch alter table t { drop column c; }`",
+                "expected `table`, `index`, `view` or `trigger` after `drop`; columns are dropped inside `batch alter table t { drop column c; }`",
             ));
         };
         let n = name(input, spans)?;
         input.parse::<Token![;]>()?;
-        Ok(if table {
-            Op::DropTable(n)
-        } else {
-            Op::DropIndex(n)
-        })
+        Ok(make(n))
     } else if look.peek(kw::rename) && input.peek2(kw::table) {
         input.parse::<kw::rename>()?;
         input.parse::<kw::table>()?;
@@ -114,6 +125,109 @@ fn statement(input: ParseStream, spans: &Spans, hooks: &mut Vec<syn::Path>) -> R
     } else {
         Err(syn::Error::new(input.span(), STATEMENTS))
     }
+}
+
+/// After `create` / `replace`: `view name as "SELECT …";`
+fn view(input: ParseStream, spans: &Spans, replace: bool) -> Result<CreateView> {
+    input.parse::<kw::view>()?;
+    let view_name = name(input, spans)?;
+    input.parse::<Token![as]>()?;
+    let query = sql_text(
+        input,
+        spans,
+        "the view's query, e.g. `\"SELECT id, name FROM users\"`",
+    )?;
+    input.parse::<Token![;]>()?;
+    Ok(CreateView {
+        name: view_name,
+        query,
+        replace,
+    })
+}
+
+/// After `create`: `trigger name before|after|instead of
+/// insert|delete|update [of c, …] on table [when "…"] as "…";`
+fn trigger(input: ParseStream, spans: &Spans) -> Result<CreateTrigger> {
+    input.parse::<kw::trigger>()?;
+    let trigger_name = name(input, spans)?;
+    let timing = if input.peek(kw::before) {
+        input.parse::<kw::before>()?;
+        TriggerTiming::Before
+    } else if input.peek(kw::after) {
+        input.parse::<kw::after>()?;
+        TriggerTiming::After
+    } else if input.peek(kw::instead) {
+        input.parse::<kw::instead>()?;
+        input.parse::<kw::of>()?;
+        TriggerTiming::InsteadOf
+    } else {
+        return Err(input.error("expected `before`, `after` or `instead of`"));
+    };
+    let event = if input.peek(kw::insert) {
+        input.parse::<kw::insert>()?;
+        TriggerEvent::Insert
+    } else if input.peek(kw::delete) {
+        input.parse::<kw::delete>()?;
+        TriggerEvent::Delete
+    } else if input.peek(kw::update) {
+        input.parse::<kw::update>()?;
+        let mut columns = Vec::new();
+        if input.peek(kw::of) {
+            input.parse::<kw::of>()?;
+            loop {
+                columns.push(name(input, spans)?);
+                if !input.peek(Token![,]) {
+                    break;
+                }
+                input.parse::<Token![,]>()?;
+            }
+        }
+        TriggerEvent::Update(columns)
+    } else {
+        return Err(input.error("expected `insert`, `delete` or `update [of columns]`"));
+    };
+    input.parse::<kw::on>()?;
+    let table = name(input, spans)?;
+    let when = if input.peek(kw::when) {
+        input.parse::<kw::when>()?;
+        Some(sql_text(
+            input,
+            spans,
+            "the trigger's condition, e.g. `\"new.total > 0\"`",
+        )?)
+    } else {
+        None
+    };
+    input.parse::<Token![as]>()?;
+    let body = sql_text(
+        input,
+        spans,
+        "the trigger's statements, e.g. `\"INSERT INTO log (id) VALUES (new.id);\"`",
+    )?;
+    input.parse::<Token![;]>()?;
+    Ok(CreateTrigger {
+        name: trigger_name,
+        timing,
+        event,
+        table,
+        when,
+        body,
+    })
+}
+
+/// SQL text in a string literal (view queries, trigger bodies).
+fn sql_text(input: ParseStream, spans: &Spans, what: &str) -> Result<Expr> {
+    let lit: LitStr = input
+        .parse()
+        .map_err(|e| syn::Error::new(e.span(), format!("expected a string literal with {what}")))?;
+    let text = lit.value();
+    if text.trim().is_empty() {
+        return Err(syn::Error::new(
+            lit.span(),
+            format!("expected {what}, found an empty string"),
+        ));
+    }
+    Ok(Expr::new(text, spans.loc(lit.span())))
 }
 
 fn path_span(path: &syn::Path) -> Span {

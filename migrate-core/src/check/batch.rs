@@ -16,7 +16,7 @@ use super::create::{
 use super::exprs;
 use super::names::unknown_help;
 use crate::diag::Diagnostics;
-use crate::model::{ConstraintKind, Index, Schema, Table};
+use crate::model::{ConstraintKind, Index, Schema, Table, Trigger};
 use crate::name::same_name;
 use crate::op::{BatchAlter, Change, ColumnAlter, ColumnDef, TableConstraint};
 use crate::plan::{NotNullCheck, Rebuild, Statement, Step};
@@ -36,6 +36,8 @@ struct Work {
     /// Whether any change needs a rebuild.
     rebuild: bool,
     indexes: Vec<Index>,
+    /// Triggers on the table: dropped with it, recreated after the rebuild.
+    triggers: Vec<Trigger>,
 }
 
 /// Checks a batch block; on success applies it to the model and returns its
@@ -64,6 +66,7 @@ pub(super) fn batch(
         renames: Vec::new(),
         rebuild: false,
         indexes: schema.indexes_of(&old.name).cloned().collect(),
+        triggers: schema.triggers_on(&old.name).cloned().collect(),
     };
     let mut schema_after = schema.clone();
     for change in &b.changes {
@@ -204,6 +207,13 @@ fn drop_column(schema: &Schema, work: &mut Work, name: &Name, diags: &mut Diagno
         );
         return;
     }
+    if let Some(d) = schema.user_of_column(&work.table.name, &col) {
+        blocked(
+            d.to_string(),
+            format!("drop the {} first (`drop {} {};`), and create it again after this block if it is still needed", d.kind, d.kind, d.name),
+        );
+        return;
+    }
     if let Some((child, fk)) = schema
         .references_to(&work.table.name)
         .find(|(_, k)| matches!(&k.kind, ConstraintKind::ForeignKey(fk) if fk.ref_columns.iter().any(|c| same_name(c, &col))))
@@ -246,6 +256,25 @@ fn rename_column(
     let Some(pos) = position(&work.table, from, diags) else {
         return;
     };
+    // SQLite rewrites view and trigger bodies on a rename; the model keeps
+    // them as written, so a body naming the column must be recreated by hand.
+    // (A column added in this block has no users; a live one still has its
+    // original name, as a rename of a used column stops here.)
+    let user = work.sources[pos]
+        .is_some()
+        .then(|| schema_after.user_of_column(&work.table.name, &work.table.columns[pos].name))
+        .flatten();
+    if let Some(d) = user {
+        diags.error_help(
+            from.at,
+            format!("cannot rename column `{from}`: {d} uses it"),
+            format!(
+                "drop the {} before this block (`drop {} {};`) and create it again after, naming `{to}`",
+                d.kind, d.kind, d.name
+            ),
+        );
+        return;
+    }
     if let Some(other) = work.table.column_index(&to.text) {
         if other != pos {
             diags.error_help(
@@ -478,15 +507,30 @@ fn plan(old: &Table, work: &Work, operation: String) -> Rebuild {
         selects.join(", "),
         sql::ident(&old.name)
     );
-    let recreate = work
+    let statement = |sql: String| Statement {
+        operation: Cow::Owned(operation.clone()),
+        table: Cow::Owned(old.name.clone()),
+        sql: Cow::Owned(sql),
+    };
+    // Indexes first, then triggers (step 10 of SQLite's procedure).
+    let recreate: Vec<Statement> = work
         .indexes
         .iter()
-        .map(|ix| Statement {
-            operation: Cow::Owned(operation.clone()),
-            table: Cow::Owned(old.name.clone()),
-            sql: Cow::Owned(render::create_index(ix)),
-        })
-        .collect::<Vec<_>>();
+        .map(|ix| statement(render::create_index(ix)))
+        .chain(
+            work.triggers
+                .iter()
+                .map(|t| statement(render::create_trigger(t))),
+        )
+        .collect();
+    // A batch block neither creates nor drops indexes or triggers, so the
+    // names expected before the rebuild are the ones recreated after it.
+    let expected_objects = work
+        .indexes
+        .iter()
+        .map(|i| Cow::Owned(i.name.clone()))
+        .chain(work.triggers.iter().map(|t| Cow::Owned(t.name.clone())))
+        .collect();
     Rebuild {
         renames: Cow::Owned(work.renames.iter().cloned().map(Cow::Owned).collect()),
         create_sql: Cow::Owned(render::create_table(new, &temp)),
@@ -495,14 +539,7 @@ fn plan(old: &Table, work: &Work, operation: String) -> Rebuild {
         table: Cow::Owned(old.name.clone()),
         temp_table: Cow::Owned(temp),
         not_null_checks: Cow::Owned(not_null_checks),
-        // A batch block neither creates nor drops indexes, so the names
-        // expected before the rebuild are the ones recreated after it.
-        expected_indexes: Cow::Owned(
-            work.indexes
-                .iter()
-                .map(|i| Cow::Owned(i.name.clone()))
-                .collect(),
-        ),
+        expected_objects: Cow::Owned(expected_objects),
         recreate: Cow::Owned(recreate),
         restore_sequence: new.autoincrement() && old.autoincrement(),
     }

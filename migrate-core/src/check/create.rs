@@ -145,8 +145,18 @@ pub(super) fn drop_table(
         );
         return None;
     }
+    if let Some(d) = schema.user_of_object(&table) {
+        diags.error_help(
+            name.at,
+            format!("cannot drop table `{table}`: {d} uses it"),
+            format!("drop the {} first: `drop {} {};`", d.kind, d.kind, d.name),
+        );
+        return None;
+    }
+    // Its indexes and triggers go with it, as in SQLite.
     schema.tables.retain(|t| !same_name(&t.name, &table));
     schema.indexes.retain(|i| !same_name(&i.table, &table));
+    schema.triggers.retain(|t| !same_name(&t.table, &table));
     Some(render::drop_table(&table))
 }
 
@@ -164,8 +174,30 @@ pub(super) fn rename_table(
     if !same_name(&old, &to.text) {
         check_name_free(schema, "table", to, diags);
     }
+    // SQLite rewrites view and trigger bodies on a rename; the model keeps
+    // them as written, so a body naming the table must be recreated by hand.
+    if let Some(d) = schema.user_of_object(&old) {
+        diags.error_help(
+            from.at,
+            format!("cannot rename table `{old}`: {d} uses it"),
+            format!(
+                "drop the {} before the rename and create it again after, naming `{to}`",
+                d.kind
+            ),
+        );
+    }
     if diags.len() > before {
         return None;
+    }
+    for t in &mut schema.triggers {
+        if same_name(&t.table, &old) {
+            t.table.clone_from(&to.text);
+        }
+        for (table, _) in &mut t.uses.columns {
+            if same_name(table, &old) {
+                table.clone_from(&to.text);
+            }
+        }
     }
     for t in &mut schema.tables {
         if same_name(&t.name, &old) {
@@ -187,7 +219,7 @@ pub(super) fn rename_table(
     Some((to.text.clone(), render::rename_table(&old, &to.text)))
 }
 
-/// Tables and indexes share one namespace in SQLite, compared
+/// Tables, indexes and views share one namespace in SQLite, compared
 /// case-insensitively: `Foo` and `foo` collide, and so do a table and an
 /// index of the same name.
 pub(super) fn check_name_free(schema: &Schema, kind: &str, name: &Name, diags: &mut Diagnostics) {
@@ -195,7 +227,7 @@ pub(super) fn check_name_free(schema: &Schema, kind: &str, name: &Name, diags: &
         let help = if existing == kind {
             format!("a {existing} with this name already exists (SQLite compares names case-insensitively); choose another name or drop it first")
         } else {
-            format!("tables and indexes share one namespace in SQLite and a {existing} is already named so; choose another name")
+            format!("tables, indexes and views share one namespace in SQLite and a {existing} is already named so; choose another name")
         };
         diags.error_help(name.at, format!("duplicate {kind} `{name}`"), help);
     }

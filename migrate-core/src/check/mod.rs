@@ -11,6 +11,7 @@ mod exprs;
 mod insert;
 mod names;
 mod revision;
+mod views;
 
 use crate::canonical::{checksum, describe};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -46,7 +47,7 @@ pub fn check_history_to_head(
         let mut steps = Vec::with_capacity(rev.ops.len());
         let mut hooks = 0;
         for op in &rev.ops {
-            steps.extend(apply(&mut schema, op, &mut hooks, &mut diags));
+            steps.extend(apply(&mut schema, op, &rev.id.text, &mut hooks, &mut diags));
         }
         plans.push(RevisionPlan {
             id: Cow::Owned(rev.id.text.clone()),
@@ -57,17 +58,15 @@ pub fn check_history_to_head(
     diags.finish((plans, schema))
 }
 
-/// Checks one operation against `schema`, applies it when valid, and
-/// returns its steps (none when it is invalid).
-fn apply(schema: &mut Schema, op: &Op, hooks: &mut usize, diags: &mut Diagnostics) -> Vec<Step> {
-    if let Op::Batch(b) = op {
-        return batch::batch(schema, b, describe(op), diags);
-    }
-    step(schema, op, hooks, diags).into_iter().collect()
-}
-
-/// The single step of an operation other than a batch block.
-fn step(schema: &mut Schema, op: &Op, hooks: &mut usize, diags: &mut Diagnostics) -> Option<Step> {
+/// Checks one operation of revision `revision` against `schema`, applies it
+/// when valid, and returns its steps (none when it is invalid).
+fn apply(
+    schema: &mut Schema,
+    op: &Op,
+    revision: &str,
+    hooks: &mut usize,
+    diags: &mut Diagnostics,
+) -> Vec<Step> {
     let statement = |table: &str, sql: String| {
         Step::Execute(Statement {
             operation: Cow::Owned(describe(op)),
@@ -75,40 +74,39 @@ fn step(schema: &mut Schema, op: &Op, hooks: &mut usize, diags: &mut Diagnostics
             sql: Cow::Owned(sql),
         })
     };
+    let one = |table: &str, sql: Option<String>| {
+        sql.map(|sql| statement(table, sql)).into_iter().collect()
+    };
+    let pair = |found: Option<(String, String)>| {
+        found
+            .map(|(table, sql)| statement(&table, sql))
+            .into_iter()
+            .collect()
+    };
     match op {
-        Op::CreateTable(ct) => {
-            let sql = create::create_table(schema, ct, diags)?;
-            Some(statement(&ct.name.text, sql))
-        }
-        Op::DropTable(name) => {
-            let sql = create::drop_table(schema, name, diags)?;
-            Some(statement(&name.text, sql))
-        }
-        Op::RenameTable { from, to } => {
-            let (table, sql) = create::rename_table(schema, from, to, diags)?;
-            Some(statement(&table, sql))
-        }
-        Op::CreateIndex(ci) => {
-            let sql = create::create_index(schema, ci, diags)?;
-            Some(statement(&ci.table.text, sql))
-        }
-        Op::DropIndex(name) => {
-            let (table, sql) = create::drop_index(schema, name, diags)?;
-            Some(statement(&table, sql))
-        }
-        Op::Insert(ins) => {
-            let sql = insert::insert(schema, ins, diags)?;
-            Some(statement(&ins.table.text, sql))
-        }
-        Op::Batch(_) => None,
+        Op::CreateTable(ct) => one(&ct.name.text, create::create_table(schema, ct, diags)),
+        Op::DropTable(name) => one(&name.text, create::drop_table(schema, name, diags)),
+        Op::RenameTable { from, to } => pair(create::rename_table(schema, from, to, diags)),
+        Op::CreateIndex(ci) => one(&ci.table.text, create::create_index(schema, ci, diags)),
+        Op::DropIndex(name) => pair(create::drop_index(schema, name, diags)),
+        Op::Insert(ins) => one(&ins.table.text, insert::insert(schema, ins, diags)),
+        Op::Batch(b) => batch::batch(schema, b, describe(op), diags),
         Op::Run(h) => {
             let call = HookCall {
                 name: Cow::Owned(h.path.text.clone()),
                 index: *hooks,
             };
             *hooks += 1;
-            Some(Step::Hook(call))
+            vec![Step::Hook(call)]
         }
+        Op::CreateView(cv) => views::create_view(schema, cv, revision, diags)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|sql| statement(&cv.name.text, sql))
+            .collect(),
+        Op::DropView(name) => one(&name.text, views::drop_view(schema, name, diags)),
+        Op::CreateTrigger(ct) => pair(views::create_trigger(schema, ct, revision, diags)),
+        Op::DropTrigger(name) => pair(views::drop_trigger(schema, name, diags)),
     }
 }
 

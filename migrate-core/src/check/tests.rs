@@ -126,7 +126,7 @@ fn valid_history_yields_one_plan_per_revision() {
         r.copy_sql,
         "INSERT INTO \"_migrate_tmp_foo\" (\"foo_id\", \"bar\") SELECT \"foo_id\", \"bar\" FROM \"foo\""
     );
-    assert_eq!(r.expected_indexes.len(), 1);
+    assert_eq!(r.expected_objects.len(), 1);
     assert_eq!(
         r.recreate[0].sql,
         "CREATE INDEX \"foo_bar\" ON \"foo\" (\"bar\")"
@@ -553,5 +553,229 @@ fn rename_follows_into_checks_and_drop_sees_them() {
     assert_eq!(
         r.create_sql,
         "CREATE TABLE \"_migrate_tmp_r\" (\"low\" REAL, \"hi\" INTEGER CHECK (hi >= \"low\"))"
+    );
+}
+
+fn view(name: &str, query: &str) -> Op {
+    Op::CreateView(CreateView {
+        name: n(name, 0),
+        query: Expr::new(query, Loc(7)),
+        replace: false,
+    })
+}
+
+fn trigger(name: &str, event: TriggerEvent<Name>, on: &str, body: &str) -> Op {
+    Op::CreateTrigger(CreateTrigger {
+        name: n(name, 0),
+        timing: TriggerTiming::After,
+        event,
+        table: n(on, 0),
+        when: None,
+        body: Expr::new(body, Loc(8)),
+    })
+}
+
+fn messages(h: &History) -> Vec<String> {
+    sorted(errors(h).into_iter().map(|d| d.message))
+}
+
+fn audit() -> Op {
+    table(
+        "audit",
+        0,
+        vec![
+            col("foo_id", ColumnType::Integer),
+            col("note", ColumnType::Text),
+        ],
+    )
+}
+
+#[test]
+fn views_and_triggers_resolve_every_name_they_use() {
+    let ok = history(vec![(
+        "1",
+        vec![
+            foo(),
+            audit(),
+            view(
+                "v",
+                "SELECT f.foo_id, bar AS label, count(*) FROM foo AS f JOIN audit a ON a.foo_id = f.foo_id GROUP BY label",
+            ),
+            view("w", "SELECT label FROM v WHERE rowid > 0"),
+            trigger(
+                "t",
+                TriggerEvent::Update(vec![n("bar", 0)]),
+                "foo",
+                "INSERT INTO audit (foo_id, note) VALUES (new.foo_id, old.bar)",
+            ),
+        ],
+    )]);
+    let plans = check_history(&ok).unwrap();
+    let sql: Vec<&str> = plans[0]
+        .steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Execute(st) => Some(&*st.sql),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        sql[4],
+        "CREATE TRIGGER \"t\" AFTER UPDATE OF \"bar\" ON \"foo\" BEGIN INSERT INTO audit (foo_id, note) VALUES (new.foo_id, old.bar); END"
+    );
+
+    let bad = history(vec![(
+        "1",
+        vec![
+            foo(),
+            audit(),
+            view("v1", "SELECT bra FROM foo"),
+            view("v2", "SELECT x.bar FROM foo AS f"),
+            view("v3", "SELECT * FROM fooo"),
+            view("v4", "SELECT f.nope FROM foo f"),
+            trigger(
+                "t1",
+                TriggerEvent::Insert,
+                "foo",
+                "INSERT INTO audit (foo_id, nope) VALUES (old.foo_id, 1)",
+            ),
+            trigger("t2", TriggerEvent::Delete, "foo", "DROP TABLE audit"),
+            view("v5", "SELECT 1; SELECT 2"),
+        ],
+    )]);
+    assert_eq!(
+        messages(&bad),
+        [
+            "`old.foo_id` in trigger `t1`: this trigger's event has no `old` row",
+            "`x.bar` in view `v2`: `x` is not a table, view or alias it reads",
+            "the SQL of trigger `t2` does not parse: a trigger may run only INSERT, UPDATE, DELETE and SELECT, not DROP",
+            "the SQL of view `v5` does not parse: a view's body is one SELECT, found 2 statements",
+            "trigger `t1` uses `audit.nope`, but `audit` has no column `nope`",
+            "view `v1` uses column `bra`, which no table it reads has",
+            "view `v3` uses unknown table or view `fooo`",
+            "view `v4` uses `f.nope`, but `foo` has no column `nope`",
+        ]
+    );
+}
+
+#[test]
+fn objects_used_by_views_and_triggers_cannot_go_from_under_them() {
+    let base = || {
+        vec![
+            foo(),
+            audit(),
+            view("v", "SELECT bar FROM foo"),
+            trigger(
+                "t",
+                TriggerEvent::Insert,
+                "foo",
+                "INSERT INTO audit (foo_id) VALUES (new.foo_id)",
+            ),
+        ]
+    };
+    let h = history(vec![
+        ("1", base()),
+        (
+            "2",
+            vec![
+                Op::DropTable(n("audit", 0)),
+                batch("foo", 0, vec![Change::DropColumn(n("bar", 0))]),
+                batch(
+                    "foo",
+                    0,
+                    vec![Change::RenameColumn {
+                        from: n("foo_id", 0),
+                        to: n("id", 0),
+                    }],
+                ),
+                Op::RenameTable {
+                    from: n("foo", 0),
+                    to: n("foos", 0),
+                },
+            ],
+        ),
+    ]);
+    assert_eq!(
+        messages(&h),
+        [
+            "cannot drop column `bar`: view `v` (created in revision `1`) uses it",
+            "cannot drop table `audit`: trigger `t` (created in revision `1`) uses it",
+            "cannot rename column `foo_id`: trigger `t` (created in revision `1`) uses it",
+            "cannot rename table `foo`: view `v` (created in revision `1`) uses it",
+        ]
+    );
+    // Dropping the dependents first makes it all valid; the trigger on
+    // `foo` goes with its table.
+    let h = history(vec![
+        ("1", base()),
+        (
+            "2",
+            vec![
+                Op::DropView(n("v", 0)),
+                batch("foo", 0, vec![Change::DropColumn(n("bar", 0))]),
+                Op::DropTable(n("foo", 0)),
+                Op::DropTable(n("audit", 0)),
+            ],
+        ),
+    ]);
+    check_history(&h).unwrap();
+}
+
+#[test]
+fn a_rebuild_recreates_the_triggers_of_its_table() {
+    let h = history(vec![
+        (
+            "1",
+            vec![
+                foo(),
+                audit(),
+                trigger(
+                    "t",
+                    TriggerEvent::Insert,
+                    "foo",
+                    "INSERT INTO audit (foo_id) VALUES (new.foo_id);",
+                ),
+            ],
+        ),
+        (
+            "2",
+            vec![batch(
+                "foo",
+                0,
+                vec![Change::AddColumn(col("extra", ColumnType::Text))],
+            )],
+        ),
+    ]);
+    let plans = check_history(&h).unwrap();
+    let Step::Rebuild(r) = &plans[1].steps[0] else {
+        panic!("expected a rebuild");
+    };
+    assert_eq!(r.expected_objects.as_ref(), ["t"]);
+    assert!(r.recreate[0].sql.starts_with("CREATE TRIGGER \"t\""));
+}
+
+#[test]
+fn replacing_a_view_keeps_what_its_users_need() {
+    let h = history(vec![
+        (
+            "1",
+            vec![
+                foo(),
+                view("v", "SELECT foo_id, bar FROM foo"),
+                view("w", "SELECT bar FROM v"),
+            ],
+        ),
+        (
+            "2",
+            vec![Op::CreateView(CreateView {
+                name: n("v", 0),
+                query: Expr::new("SELECT foo_id FROM foo", Loc(9)),
+                replace: true,
+            })],
+        ),
+    ]);
+    assert_eq!(
+        messages(&h),
+        ["the new query of view `v` has no column `bar`, which view `w` (created in revision `1`) uses"]
     );
 }

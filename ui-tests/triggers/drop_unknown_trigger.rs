@@ -1,0 +1,17 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    revision "0001" {
+        create table users { id integer primary key, name text, active integer }
+        create table orders { id integer primary key, user_id integer references users (id), total real }
+        create trigger cascade_orders after delete on users as "DELETE FROM orders WHERE user_id = old.id";
+    }
+    revision "0002" {
+        drop trigger cascade_order;
+    }
+}
+
+fn main() {
+    let _ = &M;
+}

@@ -1,0 +1,14 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    revision "0001" {
+        create table users { id integer primary key, name text, active integer }
+        create table orders { id integer primary key, user_id integer references users (id), total real }
+        create trigger t after delete on users as "DROP TABLE orders";
+    }
+}
+
+fn main() {
+    let _ = &M;
+}

@@ -1,0 +1,17 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    revision "0001" {
+        create table users { id integer primary key, name text, active integer }
+        create table orders { id integer primary key, user_id integer references users (id), total real }
+        create view totals as "SELECT user_id, sum(total) AS total FROM orders GROUP BY user_id";
+    }
+    revision "0002" {
+        drop table orders;
+    }
+}
+
+fn main() {
+    let _ = &M;
+}

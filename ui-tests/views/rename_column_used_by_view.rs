@@ -1,0 +1,17 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    revision "0001" {
+        create table users { id integer primary key, name text, active integer }
+        create table orders { id integer primary key, user_id integer references users (id), total real }
+        create view named as "SELECT id, name FROM users";
+    }
+    revision "0002" {
+        batch alter table users { rename column name to full_name; }
+    }
+}
+
+fn main() {
+    let _ = &M;
+}

@@ -1,0 +1,14 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    revision "0001" {
+        create table users { id integer primary key, name text, active integer }
+        create table orders { id integer primary key, user_id integer references users (id), total real }
+        create view v as "SELECT u.id, o.totl FROM users u JOIN orders o ON o.user_id = u.id";
+    }
+}
+
+fn main() {
+    let _ = &M;
+}
