@@ -107,6 +107,15 @@ impl Gen {
                 });
                 cols.push(def);
             }
+            if seed.is_multiple_of(4) {
+                // A generated column on the key (never dropped or renamed).
+                let mut def = ColumnDef::new(n(&self.fresh("g")), ColumnType::Integer);
+                def.generated = Some(Generated {
+                    expr: Expr::new("id * 2", Loc::NONE),
+                    stored: seed.is_multiple_of(8),
+                });
+                cols.push(def);
+            }
             self.tables.push(Tab {
                 name: name.clone(),
                 cols: tcols,

@@ -10,7 +10,7 @@ const VALID: &str = r#"
     pub static M;
     revision "0001" {
         create table foo { id integer primary key autoincrement, bar text not null check (length(bar) < 9) collate nocase, n real default 0.5, constraint u unique (bar, n) }
-        create table kid { id integer primary key, f integer references foo (id) on delete cascade } strict
+        create table kid { id integer primary key, f integer references foo (id) on delete cascade, g integer as (id + 1) virtual } strict
         create unique index foo_bar on foo (bar desc, id);
         insert into foo (id, bar, n) values (1, "a", -2), (2, "b", null);
     }
@@ -97,6 +97,8 @@ const VOCABULARY: &[&str] = &[
     "instead",
     "of",
     "when",
+    "stored",
+    "virtual",
     "as",
     "\"SELECT * FROM foo\"",
     "\"new.id\"",

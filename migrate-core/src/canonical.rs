@@ -97,6 +97,10 @@ fn column(c: &ColumnDef) -> String {
     if let Some(coll) = &c.collate {
         let _ = write!(s, " collate {}", name(&coll.text));
     }
+    if let Some(g) = &c.generated {
+        let kind = if g.stored { "stored" } else { "virtual" };
+        let _ = write!(s, " as ({}) {kind}", g.expr.text);
+    }
     for k in &c.constraints {
         let body = match &k.kind {
             ColumnConstraintKind::PrimaryKey {

@@ -2,7 +2,7 @@
 
 use crate::expr::SqlExpr;
 use crate::name::same_name;
-use crate::op::{ColumnType, FkAction, TriggerEvent, TriggerTiming};
+use crate::op::{ColumnType, FkAction, Generated, TriggerEvent, TriggerTiming};
 use crate::Loc;
 use std::fmt;
 
@@ -149,6 +149,8 @@ pub struct Column {
     pub default: Option<SqlExpr>,
     /// COLLATE name.
     pub collate: Option<String>,
+    /// GENERATED ALWAYS AS (…) STORED | VIRTUAL.
+    pub generated: Option<Generated<SqlExpr>>,
 }
 
 /// A named constraint.

@@ -257,8 +257,21 @@ pub struct ColumnDef {
     pub default: Option<Expr>,
     /// `collate <name>`.
     pub collate: Option<Name>,
+    /// `as (expr) stored|virtual`: a generated column.
+    pub generated: Option<Generated<Expr>>,
     /// Primary key, unique, check and references constraints, in order.
     pub constraints: Vec<ColumnConstraint>,
+}
+
+/// A generated column's definition; `E` is the expression (as written in an
+/// operation, parsed in the model).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Generated<E> {
+    /// The expression computing the value.
+    pub expr: E,
+    /// `stored` (computed on write, takes space) or `virtual` (computed on
+    /// read).
+    pub stored: bool,
 }
 
 impl ColumnDef {
@@ -271,6 +284,7 @@ impl ColumnDef {
             not_null: false,
             default: None,
             collate: None,
+            generated: None,
             constraints: Vec::new(),
         }
     }

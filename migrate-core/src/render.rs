@@ -63,6 +63,13 @@ fn column_def(table: &Table, c: &Column) -> String {
     if let Some(coll) = &c.collate {
         s.push_str(&format!(" COLLATE {}", sql::ident(coll)));
     }
+    if let Some(g) = &c.generated {
+        let kind = if g.stored { "STORED" } else { "VIRTUAL" };
+        s.push_str(&format!(
+            " GENERATED ALWAYS AS ({}) {kind}",
+            g.expr.to_sql()
+        ));
+    }
     s
 }
 

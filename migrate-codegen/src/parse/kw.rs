@@ -51,3 +51,4 @@ syn::custom_keyword!(instead);
 syn::custom_keyword!(of);
 syn::custom_keyword!(when);
 syn::custom_keyword!(replace);
+syn::custom_keyword!(stored);

@@ -619,9 +619,28 @@ fn column_def(input: ParseStream, spans: &Spans) -> Result<ColumnDef> {
             }
             def.collate = Some(name(input, spans)?);
             None
+        } else if input.peek(Token![as]) {
+            input.parse::<Token![as]>()?;
+            if def.generated.is_some() {
+                return Err(dup("as (…)"));
+            }
+            let expr = paren_expr(input, spans)?;
+            let stored = if input.peek(kw::stored) {
+                input.parse::<kw::stored>()?;
+                true
+            } else if input.peek(Token![virtual]) {
+                input.parse::<Token![virtual]>()?;
+                false
+            } else {
+                return Err(input.error(
+                    "expected `stored` or `virtual` after a generated column's expression",
+                ));
+            };
+            def.generated = Some(Generated { expr, stored });
+            None
         } else {
             return Err(input.error(
-                "expected a column constraint (`primary key`, `not null`, `unique`, `default (…)`, `check (…)`, `collate …`, `references …`) or `,`",
+                "expected a column constraint (`primary key`, `not null`, `unique`, `default (…)`, `check (…)`, `collate …`, `references …`, `as (…) stored|virtual`) or `,`",
             ));
         };
         if let Some(kind) = kind {

@@ -11,7 +11,7 @@
 
 use super::constraints;
 use super::create::{
-    check_single_primary_key, check_strict_type, find_column, find_table, plain_column,
+    check_single_primary_key, check_strict_type, find_column, find_table, generated, plain_column,
 };
 use super::exprs;
 use super::names::unknown_help;
@@ -144,8 +144,12 @@ fn add_column(schema: &Schema, work: &mut Work, def: &ColumnDef, diags: &mut Dia
         }
     }
     check_strict_type(&work.table, def.ty, def.ty_at, diags);
-    let column = plain_column(def, diags);
-    let needs_default = column.not_null && column.default.is_none() && def.primary_key().is_none();
+    let mut column = plain_column(def, diags);
+    column.generated = generated(&work.table, def, diags);
+    let needs_default = column.not_null
+        && column.default.is_none()
+        && column.generated.is_none()
+        && def.primary_key().is_none();
     work.table.columns.push(column);
     work.sources.push(None);
     work.rebuild = true;
@@ -182,6 +186,18 @@ fn drop_column(schema: &Schema, work: &mut Work, name: &Name, diags: &mut Diagno
             help,
         );
     };
+    let generated_user = work
+        .table
+        .columns
+        .iter()
+        .find(|c| c.generated.as_ref().is_some_and(|g| g.expr.mentions(&col)));
+    if let Some(user) = generated_user {
+        blocked(
+            format!("generated column `{}`", user.name),
+            format!("drop column `{}` first, in this block", user.name),
+        );
+        return;
+    }
     if let Some(ix) = work.indexes.iter().find(|i| i.mentions(&col)) {
         blocked(
             format!("index `{}`", ix.name),
@@ -312,6 +328,11 @@ fn rename_column(
     for k in &mut work.table.constraints {
         rename_in_constraint(&mut k.kind, &mut k.inline, &old, &to.text);
     }
+    for c in &mut work.table.columns {
+        if let Some(g) = &mut c.generated {
+            g.expr.rename(&old, &to.text);
+        }
+    }
     for ix in &mut work.indexes {
         ix.rename(&old, &to.text);
     }
@@ -363,6 +384,14 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
         check_strict_type(&work.table, *t, name.at, diags);
     }
     let col = &mut work.table.columns[pos];
+    if col.generated.is_some() && matches!(alter, ColumnAlter::SetDefault(_)) {
+        diags.error_help(
+            name.at,
+            format!("generated column `{name}` cannot have a default"),
+            "its value always comes from its expression",
+        );
+        return;
+    }
     let redundant = match alter {
         ColumnAlter::DropNotNull if !col.not_null => Some("is already nullable"),
         ColumnAlter::SetNotNull if col.not_null => Some("is already NOT NULL"),
@@ -481,7 +510,11 @@ fn plan(old: &Table, work: &Work, operation: String) -> Rebuild {
     }
     let mut not_null_checks = Vec::new();
     for (col, source) in new.columns.iter().zip(&work.sources) {
-        let Some(src) = source else { continue };
+        // A generated column computes its values; SQLite refuses writes to
+        // it (REBUILD_CASES D27).
+        let Some(src) = source.as_ref().filter(|_| col.generated.is_none()) else {
+            continue;
+        };
         targets.push(sql::ident(&col.name));
         selects.push(sql::ident(src));
         let was_not_null = old

@@ -3,11 +3,12 @@
 use super::names::{check_not_reserved, unknown_help};
 use super::{constraints, exprs};
 use crate::diag::Diagnostics;
+use crate::expr::SqlExpr;
 use crate::model::{Column, ConstraintKind, Index, IndexKey, KeyTarget, Schema, Table};
 use crate::name::same_name;
 use crate::op::{
     ColumnConstraint, ColumnConstraintKind, ColumnDef, ColumnType, CreateIndex, CreateTable,
-    IndexTarget, TableConstraintKind,
+    Generated, IndexTarget, TableConstraintKind,
 };
 use crate::{render, Loc, Name};
 
@@ -39,6 +40,12 @@ pub(super) fn create_table(
     for def in &ct.columns {
         check_strict_type(&table, def.ty, def.ty_at, diags);
         table.columns.push(plain_column(def, diags));
+    }
+    for (i, def) in ct.columns.iter().enumerate() {
+        let g = generated(&table, def, diags);
+        if let Some(c) = table.columns.get_mut(i) {
+            c.generated = g;
+        }
     }
     // Foreign keys last, so a self-reference sees every key of the table.
     let is_fk = |k: &ColumnConstraint| matches!(k.kind, ColumnConstraintKind::References(_));
@@ -89,7 +96,43 @@ pub(super) fn plain_column(def: &ColumnDef, diags: &mut Diagnostics) -> Column {
             .as_ref()
             .and_then(|e| exprs::default_expr(e, diags)),
         collate: def.collate.as_ref().map(|c| c.text.clone()),
+        generated: None,
     }
+}
+
+/// A generated column's expression may use the table's other columns, and
+/// SQLite refuses a DEFAULT or PRIMARY KEY on it.
+pub(super) fn generated(
+    table: &Table,
+    def: &ColumnDef,
+    diags: &mut Diagnostics,
+) -> Option<Generated<SqlExpr>> {
+    let g = def.generated.as_ref()?;
+    if let Some(d) = &def.default {
+        diags.error_help(
+            d.at,
+            format!("generated column `{}` cannot have a default", def.name),
+            "its value always comes from its expression; remove `default`",
+        );
+    }
+    if let Some(pk) = def.primary_key() {
+        diags.error_help(
+            pk,
+            format!("generated column `{}` cannot be a primary key", def.name),
+            "SQLite refuses generated columns in a PRIMARY KEY; key on a plain column",
+        );
+    }
+    let others: Vec<&str> = table
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|c| !same_name(c, &def.name.text))
+        .collect();
+    let expr = exprs::row_expr(&g.expr, "generated column", &table.name, &others, diags)?;
+    Some(Generated {
+        expr,
+        stored: g.stored,
+    })
 }
 
 /// STRICT tables accept only INT, INTEGER, REAL, TEXT, BLOB and ANY.

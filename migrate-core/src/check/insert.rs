@@ -15,6 +15,13 @@ pub(super) fn insert(schema: &Schema, ins: &Insert, diags: &mut Diagnostics) -> 
         let Some(col) = find_column(table, name, diags) else {
             continue;
         };
+        if col.generated.is_some() {
+            diags.error_help(
+                name.at,
+                format!("column `{name}` is generated; it cannot be given a value"),
+                "leave it out of the column list: SQLite computes it",
+            );
+        }
         if ins.columns[..i].iter().any(|p| p.same(&name.text)) {
             diags.error_help(
                 name.at,
@@ -42,7 +49,10 @@ pub(super) fn insert(schema: &Schema, ins: &Insert, diags: &mut Diagnostics) -> 
     // NOT NULL without a default: leaving it out or giving null fails at run
     // time on the first row, long after the code shipped.
     for col in &table.columns {
-        let required = col.not_null && col.default.is_none() && !table.is_rowid_alias(&col.name);
+        let required = col.not_null
+            && col.default.is_none()
+            && col.generated.is_none()
+            && !table.is_rowid_alias(&col.name);
         if !required {
             continue;
         }
