@@ -14,7 +14,7 @@ migration! {
         insert into items (id, name) values (1, "a"), (2, "b");
     }
     revision "0002" {
-        batch alter table items {
+        batch alter table items recreate = always {
             add column qty integer not null default 0;
             rename column name to label;
         }
@@ -204,7 +204,7 @@ migration! {
         insert into parent (id, name) values (1, "p1"), (2, "p2");
     }
     revision "0002" {
-        batch alter table parent { add column note text; }
+        batch alter table parent recreate = always { add column note text; }
     }
 }
 
@@ -333,7 +333,7 @@ migration! {
         insert into "order details" ("select", "a\"b", "group") values ("it's", 7, "g");
     }
     revision "0002" {
-        batch alter table "order details" {
+        batch alter table "order details" recreate = always {
             rename column "a\"b" to "c d";
             add column "where" text default ("x");
         }
@@ -367,7 +367,7 @@ migration! {
         insert into log (msg, level) values ("a", 1), ("b", 2), ("c", 3);
     }
     revision "0002" {
-        batch alter table log { drop column level; }
+        batch alter table log recreate = always { drop column level; }
     }
 }
 
@@ -453,7 +453,7 @@ migration! {
     }
     revision "0002" {
         run delete_parent_one;
-        batch alter table parent { add column note text; }
+        batch alter table parent recreate = always { add column note text; }
     }
 }
 

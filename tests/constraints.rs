@@ -20,7 +20,7 @@ migration! {
         insert into child (id, pid, pcode) values (10, 1, "a"), (11, 2, "b");
     }
     revision "0002" {
-        batch alter table parent {
+        batch alter table parent recreate = always {
             add column note text;
             rename column code to label;
         }
@@ -28,7 +28,7 @@ migration! {
     revision "0003" {
         // The child's foreign key followed the rename (SQLite rewrote it);
         // rebuilding the child renders it from the model, which followed too.
-        batch alter table child { add column extra text; }
+        batch alter table child recreate = always { add column extra text; }
     }
 }
 
@@ -126,7 +126,7 @@ migration! {
         insert into t (v) values ("a"), ("b"), ("c");
     }
     revision "0002" {
-        batch alter table t { add column w text default ("w"); }
+        batch alter table t recreate = always { add column w text default ("w"); }
     }
 }
 
@@ -158,7 +158,7 @@ migration! {
         insert into s (id, n) values (1, 10);
     }
     revision "0002" {
-        batch alter table kv { add column note text; }
+        batch alter table kv recreate = always { add column note text; }
         batch alter table s { alter column n drop not null; }
     }
 }

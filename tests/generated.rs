@@ -19,7 +19,7 @@ migration! {
         insert into item (id, price, qty) values (1, 2.5, 4), (2, 1.0, 3);
     }
     revision "0002" {
-        batch alter table item {
+        batch alter table item recreate = always {
             add column note text;
             rename column qty to quantity;
             add column doubled integer as (quantity * 2) virtual;

@@ -87,7 +87,7 @@ migration! {
         insert into t (id, a, b) values (1, "X", 1);
     }
     revision "0002" {
-        batch alter table t { rename column a to label; rename column b to weight; add column c text; }
+        batch alter table t recreate = always { rename column a to label; rename column b to weight; add column c text; }
     }
 }
 

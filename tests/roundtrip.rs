@@ -189,7 +189,7 @@ impl Gen {
                     not_null: def.not_null,
                     nulls,
                 });
-                Some(batch(&table, Change::AddColumn(def)))
+                Some(batch(&table, Change::AddColumn(def), seed))
             }
             5 if t.cols.len() > 1 => {
                 let ci = pick(t.cols.len(), seed);
@@ -198,7 +198,7 @@ impl Gen {
                     return None;
                 }
                 t.cols.remove(ci);
-                Some(batch(&table, Change::DropColumn(n(&c))))
+                Some(batch(&table, Change::DropColumn(n(&c)), seed))
             }
             6 if !t.cols.is_empty() => {
                 let ci = pick(t.cols.len(), seed);
@@ -218,6 +218,7 @@ impl Gen {
                         from: n(&old),
                         to: n(&new),
                     },
+                    seed,
                 ))
             }
             7 if !t.cols.is_empty() => {
@@ -238,7 +239,7 @@ impl Gen {
                     ColumnAlter::Type(ty)
                 };
                 let column = n(&c.name);
-                Some(batch(&table, Change::AlterColumn { column, alter }))
+                Some(batch(&table, Change::AlterColumn { column, alter }, seed))
             }
             8 if !t.viewed => {
                 let new = self.fresh("t");
@@ -277,8 +278,15 @@ impl Gen {
     }
 }
 
-fn batch(table: &str, change: Change) -> Op {
+/// A one-change block; `seed` picks plain ALTER where possible or a forced
+/// rebuild, so both paths are compared with the model.
+fn batch(table: &str, change: Change, seed: u32) -> Op {
     Op::Batch(BatchAlter {
+        recreate: if (seed >> 8).is_multiple_of(3) {
+            Recreate::Always
+        } else {
+            Recreate::Auto
+        },
         table: n(table),
         changes: vec![change],
         at: Loc::NONE,

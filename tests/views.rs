@@ -21,7 +21,7 @@ migration! {
         insert into x (id, a, b) values (1, "a1", "b1"), (2, "a2", "b2");
     }
     revision "0002" {
-        batch alter table x { add column c text default ("c"); }
+        batch alter table x recreate = always { add column c text default ("c"); }
     }
 }
 
@@ -32,7 +32,7 @@ migration! {
         insert into x (id, a, b) values (1, "a1", "b1"), (2, "a2", "b2");
     }
     revision "0002" {
-        batch alter table x { drop column b; }
+        batch alter table x recreate = always { drop column b; }
     }
 }
 
@@ -95,7 +95,7 @@ migration! {
         insert into x (id, a, b) values (1, "a1", "b1"), (2, "a2", null);
     }
     revision "0002" {
-        batch alter table x { add column c text default ("c"); }
+        batch alter table x recreate = always { add column c text default ("c"); }
         replace view ab as "SELECT id, a, b AS bee, c FROM x";
     }
 }

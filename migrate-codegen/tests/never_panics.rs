@@ -35,6 +35,9 @@ const VALID: &str = r#"
         replace view v as "SELECT id FROM foo";
         drop trigger tr;
         drop view v;
+        alter table foo add column extra text default ("e");
+        alter table foo rename column extra to more;
+        batch alter table foo recreate = always { drop column more; }
     }
 "#;
 
@@ -98,6 +101,10 @@ const VOCABULARY: &[&str] = &[
     "of",
     "when",
     "stored",
+    "recreate",
+    "always",
+    "auto",
+    "=",
     "virtual",
     "as",
     "\"SELECT * FROM foo\"",

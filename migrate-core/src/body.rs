@@ -107,14 +107,7 @@ pub fn parse_statements(text: &str) -> Result<BodyRefs, String> {
 
 /// Parses a trigger's `WHEN` condition: one expression.
 pub fn parse_condition(text: &str) -> Result<BodyRefs, String> {
-    let expr = Parser::new(&SQLiteDialect {})
-        .try_with_sql(text)
-        .and_then(|mut p| {
-            let e = p.parse_expr()?;
-            p.expect_token(&sqlparser::tokenizer::Token::EOF)?;
-            Ok(e)
-        })
-        .map_err(clean)?;
+    let expr = crate::expr::parse_ast(text)?;
     let mut refs = Collector::default();
     let _ = expr.visit(&mut refs);
     Ok(refs.finish())

@@ -25,7 +25,9 @@ pub fn checksum(rev: &RevisionDef) -> String {
 /// a batch block's body elided.
 pub fn describe(op: &Op) -> String {
     match op {
-        Op::Batch(b) => format!("batch alter table {} {{ … }}", name(&b.table.text)),
+        Op::Batch(b) if b.recreate != Recreate::Never => {
+            format!("batch alter table {} {{ … }}", name(&b.table.text))
+        }
         Op::CreateView(v) => format!(
             "{} view {} as \"…\";",
             if v.replace { "replace" } else { "create" },
@@ -277,12 +279,18 @@ impl fmt::Display for Canonical<'_> {
             }
             Op::Batch(b) => {
                 let body: Vec<String> = b.changes.iter().map(change).collect();
-                write!(
-                    f,
-                    "batch alter table {} {{ {} }}",
-                    name(&b.table.text),
-                    body.join(" ")
-                )
+                let table = name(&b.table.text);
+                match b.recreate {
+                    Recreate::Never => write!(f, "alter table {table} {}", body.join(" ")),
+                    Recreate::Auto => {
+                        write!(f, "batch alter table {table} {{ {} }}", body.join(" "))
+                    }
+                    Recreate::Always => write!(
+                        f,
+                        "batch alter table {table} recreate = always {{ {} }}",
+                        body.join(" ")
+                    ),
+                }
             }
             Op::Run(h) => write!(f, "run {};", h.path.text),
             Op::CreateView(v) => write!(

@@ -4,7 +4,7 @@
 
 use crate::name::same_name;
 use crate::sql;
-use sqlparser::ast::{visit_expressions, Expr as Ast, Ident};
+use sqlparser::ast::{visit_expressions, Expr as Ast, Ident, UnaryOperator, Value};
 use sqlparser::dialect::SQLiteDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Token;
@@ -51,15 +51,7 @@ impl SqlExpr {
     /// Parses `text` as one SQLite expression; returns it with its column
     /// references, or the parser's message.
     pub fn parse(text: &str) -> Result<(SqlExpr, Vec<ColumnRef>), String> {
-        let dialect = SQLiteDialect {};
-        let ast = Parser::new(&dialect)
-            .try_with_sql(text)
-            .and_then(|mut p| {
-                let e = p.parse_expr()?;
-                p.expect_token(&Token::EOF)?;
-                Ok(e)
-            })
-            .map_err(|e| e.to_string().replace("sql parser error: ", ""))?;
+        let ast = parse_ast(text)?;
         let mut idents: Vec<Ident> = Vec::new();
         let _ = visit_expressions(&ast, |e: &Ast| {
             match e {
@@ -113,6 +105,24 @@ impl SqlExpr {
         Ok((SqlExpr { parts }, refs))
     }
 
+    /// Whether the expression is a literal (`1`, `-2.5`, `'x'`, `x'00'`,
+    /// `NULL`, `TRUE`): what `ALTER TABLE ADD COLUMN` accepts as a default.
+    pub fn is_literal(&self) -> bool {
+        match parse_ast(&self.to_sql()) {
+            Ok(Ast::Value(_)) => true,
+            Ok(Ast::UnaryOp { op, expr }) => {
+                matches!(op, UnaryOperator::Minus | UnaryOperator::Plus)
+                    && matches!(*expr, Ast::Value(_))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the expression is the literal `NULL`.
+    pub fn is_null(&self) -> bool {
+        matches!(parse_ast(&self.to_sql()), Ok(Ast::Value(v)) if v.value == Value::Null)
+    }
+
     /// The SQL text.
     pub fn to_sql(&self) -> String {
         let mut out = String::new();
@@ -153,6 +163,18 @@ impl SqlExpr {
             }
         }
     }
+}
+
+/// Parses `text` as exactly one SQLite expression.
+pub(crate) fn parse_ast(text: &str) -> Result<Ast, String> {
+    Parser::new(&SQLiteDialect {})
+        .try_with_sql(text)
+        .and_then(|mut p| {
+            let e = p.parse_expr()?;
+            p.expect_token(&Token::EOF)?;
+            Ok(e)
+        })
+        .map_err(|e| e.to_string().replace("sql parser error: ", ""))
 }
 
 /// The byte offset of 1-based (`line`, `column`) in `text`, counting columns

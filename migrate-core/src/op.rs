@@ -474,6 +474,22 @@ pub struct BatchAlter {
     pub changes: Vec<Change>,
     /// Where the block was written.
     pub at: Loc,
+    /// When the table is rebuilt.
+    pub recreate: Recreate,
+}
+
+/// When a block of changes rebuilds its table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Recreate {
+    /// `batch alter table t { … }`: plain `ALTER TABLE` statements when
+    /// SQLite can make every change with them, one rebuild otherwise.
+    #[default]
+    Auto,
+    /// `batch alter table t recreate = always { … }`: always one rebuild.
+    Always,
+    /// `alter table t <change>;` outside a block: plain `ALTER TABLE` only;
+    /// a change that needs a rebuild is an error.
+    Never,
 }
 
 /// One change inside a batch block.

@@ -234,6 +234,26 @@ pub fn rename_table(from: &str, to: &str) -> String {
     )
 }
 
+/// `ALTER TABLE "<table>" ADD COLUMN <definition of column>`. SQLite splices
+/// the definition into the table's SQL after the last column, so the stored
+/// text stays what [`create_table`] renders.
+pub fn add_column(table: &Table, column: &Column) -> String {
+    format!(
+        "ALTER TABLE {} ADD COLUMN {}",
+        sql::ident(&table.name),
+        column_def(table, column)
+    )
+}
+
+/// `ALTER TABLE "<table>" DROP COLUMN "<column>"`.
+pub fn drop_column(table: &str, column: &str) -> String {
+    format!(
+        "ALTER TABLE {} DROP COLUMN {}",
+        sql::ident(table),
+        sql::ident(column)
+    )
+}
+
 /// `ALTER TABLE "<table>" RENAME COLUMN "<from>" TO "<to>"`.
 pub fn rename_column(table: &str, from: &str, to: &str) -> String {
     format!(

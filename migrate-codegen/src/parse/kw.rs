@@ -52,3 +52,6 @@ syn::custom_keyword!(of);
 syn::custom_keyword!(when);
 syn::custom_keyword!(replace);
 syn::custom_keyword!(stored);
+syn::custom_keyword!(recreate);
+syn::custom_keyword!(always);
+syn::custom_keyword!(auto);

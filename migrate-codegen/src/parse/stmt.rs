@@ -110,6 +110,8 @@ fn statement(input: ParseStream, spans: &Spans, hooks: &mut Vec<syn::Path>) -> R
         insert(input, spans).map(Op::Insert)
     } else if look.peek(kw::batch) {
         batch(input, spans).map(Op::Batch)
+    } else if look.peek(kw::alter) && input.peek2(kw::table) {
+        alter(input, spans).map(Op::Batch)
     } else if look.peek(kw::run) {
         input.parse::<kw::run>()?;
         let path: syn::Path = input.parse()?;
@@ -121,7 +123,9 @@ fn statement(input: ParseStream, spans: &Spans, hooks: &mut Vec<syn::Path>) -> R
             path: Name::new(text, at),
         }))
     } else if input.peek(kw::alter) || input.peek(kw::add) || input.peek(kw::rename) {
-        Err(input.error("column changes go inside a batch block: `batch alter table t { … }`"))
+        Err(input.error(
+            "column changes are written `alter table t …;` or inside `batch alter table t { … }`",
+        ))
     } else {
         Err(syn::Error::new(input.span(), STATEMENTS))
     }
@@ -745,6 +749,21 @@ fn batch(input: ParseStream, spans: &Spans) -> Result<BatchAlter> {
     input.parse::<kw::alter>()?;
     input.parse::<kw::table>()?;
     let table = name(input, spans)?;
+    let recreate = if input.peek(kw::recreate) {
+        input.parse::<kw::recreate>()?;
+        input.parse::<Token![=]>()?;
+        if input.peek(kw::always) {
+            input.parse::<kw::always>()?;
+            Recreate::Always
+        } else if input.peek(kw::auto) {
+            input.parse::<kw::auto>()?;
+            Recreate::Auto
+        } else {
+            return Err(input.error("expected `auto` or `always` after `recreate =`"));
+        }
+    } else {
+        Recreate::Auto
+    };
     let content;
     syn::braced!(content in input);
     let mut changes = Vec::new();
@@ -756,6 +775,23 @@ fn batch(input: ParseStream, spans: &Spans) -> Result<BatchAlter> {
         table,
         changes,
         at: spans.loc(start),
+        recreate,
+    })
+}
+
+/// `alter table t <change>` outside a block: one change by plain `ALTER
+/// TABLE`.
+fn alter(input: ParseStream, spans: &Spans) -> Result<BatchAlter> {
+    let start = input.span();
+    input.parse::<kw::alter>()?;
+    input.parse::<kw::table>()?;
+    let table = name(input, spans)?;
+    let change = change(input, spans)?;
+    Ok(BatchAlter {
+        table,
+        changes: vec![change],
+        at: spans.loc(start),
+        recreate: Recreate::Never,
     })
 }
 

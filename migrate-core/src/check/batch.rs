@@ -18,9 +18,9 @@ use super::names::unknown_help;
 use crate::diag::Diagnostics;
 use crate::model::{ConstraintKind, Index, Schema, Table, Trigger};
 use crate::name::same_name;
-use crate::op::{BatchAlter, Change, ColumnAlter, ColumnDef, TableConstraint};
+use crate::op::{BatchAlter, Change, ColumnAlter, ColumnDef, Recreate, TableConstraint};
 use crate::plan::{NotNullCheck, Rebuild, Statement, Step};
-use crate::{render, sql, Name, TEMP_PREFIX};
+use crate::{render, sql, Loc, Name, TEMP_PREFIX};
 use std::borrow::Cow;
 
 /// The table being changed.
@@ -33,8 +33,10 @@ struct Work {
     live: Vec<String>,
     /// `ALTER TABLE … RENAME COLUMN` statements run before the rebuild.
     renames: Vec<String>,
-    /// Whether any change needs a rebuild.
-    rebuild: bool,
+    /// Plain `ALTER TABLE` statements making the changes so far, in order.
+    plain: Vec<String>,
+    /// The first change that plain `ALTER TABLE` cannot make, and why.
+    needs_rebuild: Option<(Loc, String)>,
     indexes: Vec<Index>,
     /// Triggers on the table: dropped with it, recreated after the rebuild.
     triggers: Vec<Trigger>,
@@ -64,7 +66,8 @@ pub(super) fn batch(
         live: old.columns.iter().map(|c| c.name.clone()).collect(),
         table: old.clone(),
         renames: Vec::new(),
-        rebuild: false,
+        plain: Vec::new(),
+        needs_rebuild: None,
         indexes: schema.indexes_of(&old.name).cloned().collect(),
         triggers: schema.triggers_on(&old.name).cloned().collect(),
     };
@@ -85,11 +88,29 @@ pub(super) fn batch(
     if diags.len() > before {
         return Vec::new();
     }
-    let steps = if work.rebuild {
+    let rebuild = match b.recreate {
+        Recreate::Always => true,
+        Recreate::Auto => work.needs_rebuild.is_some(),
+        Recreate::Never => {
+            if let Some((at, why)) = &work.needs_rebuild {
+                diags.error_help(
+                    *at,
+                    format!("SQLite's ALTER TABLE cannot do this: {why}"),
+                    format!(
+                        "write it in a block that rebuilds the table: `batch alter table {} {{ … }}`",
+                        old.name
+                    ),
+                );
+                return Vec::new();
+            }
+            false
+        }
+    };
+    let steps = if rebuild {
         vec![Step::Rebuild(plan(&old, &work, operation))]
     } else {
-        // Renames only: SQLite does it all with ALTER, no rebuild.
-        work.renames
+        // SQLite makes every change with ALTER TABLE: no rebuild.
+        work.plain
             .iter()
             .map(|sql| {
                 Step::Execute(Statement {
@@ -152,13 +173,20 @@ fn add_column(schema: &Schema, work: &mut Work, def: &ColumnDef, diags: &mut Dia
         && def.primary_key().is_none();
     work.table.columns.push(column);
     work.sources.push(None);
-    work.rebuild = true;
     for k in &def.constraints {
         if let Some(c) =
             constraints::column_constraint(schema, &work.table, &def.name.text, k, diags)
         {
             work.table.constraints.push(c);
         }
+    }
+    match add_needs_rebuild(&work.table, &def.name.text) {
+        None => {
+            if let Some(col) = work.table.column(&def.name.text) {
+                work.plain.push(render::add_column(&work.table, col));
+            }
+        }
+        Some(why) => rebuild_for(work, def.name.at, why),
     }
     if needs_default {
         diags.error_help(
@@ -251,13 +279,81 @@ fn drop_column(schema: &Schema, work: &mut Work, name: &Name, diags: &mut Diagno
         );
         return;
     }
+    match drop_needs_rebuild(&work.table, &col) {
+        None => work.plain.push(render::drop_column(&work.table.name, &col)),
+        Some(why) => rebuild_for(work, name.at, why),
+    }
     // Constraints written on the column go with it.
     work.table
         .constraints
         .retain(|k| !k.inline.as_deref().is_some_and(|c| same_name(c, &col)));
     work.table.columns.remove(pos);
     work.sources.remove(pos);
-    work.rebuild = true;
+}
+
+/// Records that a change needs a rebuild (the first reason is reported).
+fn rebuild_for(work: &mut Work, at: Loc, why: String) {
+    work.needs_rebuild.get_or_insert((at, why));
+}
+
+/// Why `ALTER TABLE … ADD COLUMN` cannot add column `name` of `table` as
+/// defined (lang_altertable.html, "ALTER TABLE ADD COLUMN"), if it cannot.
+fn add_needs_rebuild(table: &Table, name: &str) -> Option<String> {
+    let col = table.column(name)?;
+    let on_column =
+        |k: &&crate::model::Constraint| k.inline.as_deref().is_some_and(|c| same_name(c, name));
+    for k in table.constraints.iter().filter(on_column) {
+        match &k.kind {
+            ConstraintKind::PrimaryKey { .. } => {
+                return Some(format!("add a PRIMARY KEY column `{name}`"))
+            }
+            ConstraintKind::Unique(_) => return Some(format!("add a UNIQUE column `{name}`")),
+            // With foreign keys on, SQLite refuses a REFERENCES column whose
+            // default is not NULL.
+            ConstraintKind::ForeignKey(_) if col.default.as_ref().is_some_and(|d| !d.is_null()) => {
+                return Some(format!(
+                    "add a REFERENCES column `{name}` with a non-NULL default"
+                ))
+            }
+            _ => {}
+        }
+    }
+    if col.generated.as_ref().is_some_and(|g| g.stored) {
+        return Some(format!("add a STORED generated column `{name}`"));
+    }
+    if let Some(d) = &col.default {
+        if !d.is_literal() {
+            return Some(format!(
+                "add column `{name}` with a default that is not a literal (`{}`)",
+                d.to_sql()
+            ));
+        }
+    }
+    None
+}
+
+/// Why `ALTER TABLE … DROP COLUMN` cannot drop column `name` of `table`, if
+/// it cannot (the cases the checker does not refuse outright).
+fn drop_needs_rebuild(table: &Table, name: &str) -> Option<String> {
+    let uses = |k: &&crate::model::Constraint| {
+        Table::constraint_columns(k)
+            .iter()
+            .any(|c| same_name(c, name))
+    };
+    table
+        .constraints
+        .iter()
+        .filter(uses)
+        .find_map(|k| match &k.kind {
+            ConstraintKind::PrimaryKey { .. } => {
+                Some(format!("drop column `{name}` of the PRIMARY KEY"))
+            }
+            ConstraintKind::Unique(_) => Some(format!("drop the UNIQUE column `{name}`")),
+            ConstraintKind::ForeignKey(_) => {
+                Some(format!("drop column `{name}`, which has a foreign key"))
+            }
+            ConstraintKind::Check(_) => None,
+        })
 }
 
 /// A rename keeps the values; SQLite's RENAME COLUMN makes every reference
@@ -325,6 +421,10 @@ fn rename_column(
         }
         work.sources[pos] = Some(to.text.clone());
     }
+    // Without a rebuild the statements run in order, so the column has its
+    // current name (it may have been added by this block).
+    work.plain
+        .push(render::rename_column(&work.table.name, &old, &to.text));
     for k in &mut work.table.constraints {
         rename_in_constraint(&mut k.kind, &mut k.inline, &old, &to.text);
     }
@@ -429,13 +529,17 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
         ColumnAlter::SetCollate(c) => col.collate = Some(c.text.clone()),
         ColumnAlter::DropCollate => col.collate = None,
     }
-    work.rebuild = true;
+    rebuild_for(
+        work,
+        name.at,
+        format!("change the definition of column `{name}`"),
+    );
 }
 
 fn add_constraint(schema: &Schema, work: &mut Work, k: &TableConstraint, diags: &mut Diagnostics) {
     if let Some(c) = constraints::table_constraint(schema, &work.table, k, diags) {
+        rebuild_for(work, k.at, format!("add {}", Table::describe(&c)));
         work.table.constraints.push(c);
-        work.rebuild = true;
     }
 }
 
@@ -488,7 +592,7 @@ fn drop_constraint(schema: &Schema, work: &mut Work, name: &Name, diags: &mut Di
         );
         return;
     }
-    work.rebuild = true;
+    rebuild_for(work, name.at, format!("drop {}", Table::describe(&removed)));
 }
 
 fn position(table: &Table, name: &Name, diags: &mut Diagnostics) -> Option<usize> {

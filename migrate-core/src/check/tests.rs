@@ -63,7 +63,12 @@ fn sorted<T: Ord + Clone>(items: impl IntoIterator<Item = T>) -> Vec<T> {
 }
 
 fn batch(table: &str, at: u32, changes: Vec<Change>) -> Op {
+    batch_with(Recreate::Auto, table, at, changes)
+}
+
+fn batch_with(recreate: Recreate, table: &str, at: u32, changes: Vec<Change>) -> Op {
     Op::Batch(BatchAlter {
+        recreate,
         table: n(table, at),
         changes,
         at: Loc(at),
@@ -370,7 +375,12 @@ fn rowid_is_copied_for_tables_without_an_integer_key() {
         ("0001", vec![t]),
         (
             "0002",
-            vec![batch("t", 0, vec![Change::DropColumn(n("b", 0))])],
+            vec![batch_with(
+                Recreate::Always,
+                "t",
+                0,
+                vec![Change::DropColumn(n("b", 0))],
+            )],
         ),
     ]);
     let plans = check_history(&h).unwrap();
@@ -739,7 +749,8 @@ fn a_rebuild_recreates_the_triggers_of_its_table() {
         ),
         (
             "2",
-            vec![batch(
+            vec![batch_with(
+                Recreate::Always,
                 "foo",
                 0,
                 vec![Change::AddColumn(col("extra", ColumnType::Text))],
@@ -778,4 +789,80 @@ fn replacing_a_view_keeps_what_its_users_need() {
         messages(&h),
         ["the new query of view `v` has no column `bar`, which view `w` (created in revision `1`) uses"]
     );
+}
+
+#[test]
+fn auto_blocks_use_plain_alter_when_sqlite_can() {
+    let plans = |recreate, changes| {
+        let h = history(vec![
+            ("1", vec![foo()]),
+            ("2", vec![batch_with(recreate, "foo", 0, changes)]),
+        ]);
+        check_history(&h).map(|p| p[1].steps.to_vec())
+    };
+    let sql = |steps: Vec<Step>| -> Vec<String> {
+        steps
+            .into_iter()
+            .map(|s| match s {
+                Step::Execute(st) => st.sql.into_owned(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    };
+    let mut with_default = col("n", ColumnType::Integer);
+    with_default.default = Some(Expr::new("-1", Loc(0)));
+    let cheap = vec![
+        Change::AddColumn(with_default),
+        Change::RenameColumn {
+            from: n("n", 0),
+            to: n("m", 0),
+        },
+        Change::DropColumn(n("bar", 0)),
+    ];
+    assert_eq!(
+        sql(plans(Recreate::Auto, cheap.clone()).unwrap()),
+        [
+            "ALTER TABLE \"foo\" ADD COLUMN \"n\" INTEGER DEFAULT (-1)",
+            "ALTER TABLE \"foo\" RENAME COLUMN \"n\" TO \"m\"",
+            "ALTER TABLE \"foo\" DROP COLUMN \"bar\"",
+        ]
+    );
+    assert!(matches!(
+        plans(Recreate::Always, cheap).unwrap()[..],
+        [Step::Rebuild(_)]
+    ));
+    // A non-literal default, a UNIQUE column, a changed definition: SQLite's
+    // ALTER cannot, so auto rebuilds and a plain `alter table` is refused.
+    let mut computed = col("n", ColumnType::Integer);
+    computed.default = Some(Expr::new("1 + 2", Loc(5)));
+    let mut unique = col("u", ColumnType::Text);
+    unique.constraints.push(ColumnConstraint {
+        name: None,
+        kind: ColumnConstraintKind::Unique,
+        at: Loc(6),
+    });
+    for (change, why) in [
+        (
+            Change::AddColumn(computed),
+            "add column `n` with a default that is not a literal (`1 + 2`)",
+        ),
+        (Change::AddColumn(unique), "add a UNIQUE column `u`"),
+        (
+            Change::AlterColumn {
+                column: n("bar", 7),
+                alter: ColumnAlter::DropNotNull,
+            },
+            "change the definition of column `bar`",
+        ),
+    ] {
+        assert!(matches!(
+            plans(Recreate::Auto, vec![change.clone()]).unwrap()[..],
+            [Step::Rebuild(_)]
+        ));
+        let e = plans(Recreate::Never, vec![change]).unwrap_err();
+        assert_eq!(
+            e[0].message,
+            format!("SQLite's ALTER TABLE cannot do this: {why}")
+        );
+    }
 }

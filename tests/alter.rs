@@ -1,0 +1,68 @@
+//! Plain `ALTER TABLE` where SQLite can make the change: `alter table t …;`
+//! outside a block, and `batch alter table` blocks in `recreate = auto`.
+
+mod common;
+
+use common::*;
+use migrate_dsl::core::plan::Step;
+use migrate_dsl::migration;
+
+migration! {
+    static PLAIN;
+    revision "0001" {
+        create table users { id integer primary key, email text not null, check (length(email) > 3) }
+        insert into users (id, email) values (1, "ann@example.com"), (2, "bob@example.com");
+    }
+    revision "0002" {
+        alter table users add column name text default ("?") collate nocase;
+        alter table users rename column email to mail;
+        batch alter table users { add column age integer check (age >= 0); drop column name; }
+    }
+}
+
+#[test]
+fn cheap_changes_run_as_alter_statements_and_match_the_model() {
+    let steps: Vec<String> = PLAIN.revisions()[1]
+        .steps()
+        .iter()
+        .map(|s| match s {
+            Step::Execute(st) => st.sql.to_string(),
+            other => panic!("expected plain statements, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "ALTER TABLE \"users\" ADD COLUMN \"name\" TEXT DEFAULT ('?') COLLATE \"nocase\"",
+            "ALTER TABLE \"users\" RENAME COLUMN \"email\" TO \"mail\"",
+            "ALTER TABLE \"users\" ADD COLUMN \"age\" INTEGER CHECK (age >= 0)",
+            "ALTER TABLE \"users\" DROP COLUMN \"name\"",
+        ]
+    );
+    let db = TempDb::new();
+    let mut conn = db.open();
+    PLAIN.apply_pending(&mut conn).unwrap();
+    // SQLite splices added columns in before the table constraints, which is
+    // where the model renders them.
+    assert_eq!(
+        schema_sql(&conn, "users").unwrap(),
+        "CREATE TABLE \"users\" (\"id\" INTEGER PRIMARY KEY, \"mail\" TEXT NOT NULL, \"age\" INTEGER CHECK (age >= 0), CHECK (length(\"mail\") > 3))"
+    );
+    assert_eq!(
+        table_rows(&conn, "users").len(),
+        2,
+        "rows kept through the ALTERs"
+    );
+    assert_healthy(&conn);
+}
+
+/// Plain RENAME COLUMN needs SQLite 3.25 and DROP COLUMN 3.35; the SQLite
+/// linked in (rusqlite's bundled build) must have both.
+#[test]
+fn the_linked_sqlite_has_rename_and_drop_column() {
+    assert!(
+        migrate_dsl::rusqlite::version_number() >= 3_035_000,
+        "SQLite {} is older than 3.35",
+        migrate_dsl::rusqlite::version()
+    );
+}
