@@ -66,3 +66,38 @@ fn the_linked_sqlite_has_rename_and_drop_column() {
         migrate_dsl::rusqlite::version()
     );
 }
+
+migration! {
+    static ADOPTING;
+    revision "0001" {
+        create table if not exists users { id integer primary key, email text }
+        create index if not exists users_email on users (email);
+        drop table if exists legacy_sessions;
+    }
+}
+
+#[test]
+fn if_not_exists_adopts_a_database_made_by_hand_and_if_exists_cleans_up() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    conn.execute_batch(
+        "CREATE TABLE \"users\" (\"id\" INTEGER PRIMARY KEY, \"email\" TEXT);
+         INSERT INTO users VALUES (1, 'kept@example.com');
+         CREATE TABLE legacy_sessions (token TEXT);",
+    )
+    .unwrap();
+    ADOPTING.apply_pending(&mut conn).unwrap();
+    assert_eq!(
+        table_rows(&conn, "users").len(),
+        1,
+        "the existing rows stay"
+    );
+    assert!(schema_sql(&conn, "users_email").is_some());
+    assert!(schema_sql(&conn, "legacy_sessions").is_none());
+    // On an empty database the same history creates everything.
+    let fresh = TempDb::new();
+    let mut conn = fresh.open();
+    ADOPTING.apply_pending(&mut conn).unwrap();
+    assert!(schema_sql(&conn, "users").is_some());
+    assert_healthy(&conn);
+}

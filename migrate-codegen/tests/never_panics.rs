@@ -38,6 +38,8 @@ const VALID: &str = r#"
         alter table foo add column extra text default ("e");
         alter table foo rename column extra to more;
         batch alter table foo recreate = always { drop column more; }
+        create table if not exists later { id integer primary key }
+        drop index if exists gone;
     }
 "#;
 
@@ -102,6 +104,8 @@ const VOCABULARY: &[&str] = &[
     "when",
     "stored",
     "recreate",
+    "if",
+    "exists",
     "always",
     "auto",
     "=",

@@ -39,6 +39,10 @@ pub fn describe(op: &Op) -> String {
             trigger_event(t),
             name(&t.table.text)
         ),
+        Op::IfExists(inner) => {
+            let create = inner.object().is_some_and(|(create, _, _)| create);
+            render::guarded(&describe(inner), create)
+        }
         other => Canonical(other).to_string(),
     }
 }
@@ -316,6 +320,10 @@ impl fmt::Display for Canonical<'_> {
                 )
             }
             Op::DropTrigger(n) => write!(f, "drop trigger {};", name(&n.text)),
+            Op::IfExists(inner) => {
+                let create = inner.object().is_some_and(|(create, _, _)| create);
+                f.write_str(&render::guarded(&Canonical(inner).to_string(), create))
+            }
         }
     }
 }

@@ -53,6 +53,27 @@ pub enum Op {
     CreateTrigger(CreateTrigger),
     /// `drop trigger t;`
     DropTrigger(Name),
+    /// `create … if not exists …` or `drop … if exists …` around one of the
+    /// create or drop operations above.
+    IfExists(Box<Op>),
+}
+
+impl Op {
+    /// For a create or drop of a table, index, view or trigger: whether it
+    /// creates, the kind of object, and its name.
+    pub fn object(&self) -> Option<(bool, &'static str, &Name)> {
+        Some(match self {
+            Op::CreateTable(t) => (true, "table", &t.name),
+            Op::CreateIndex(i) => (true, "index", &i.name),
+            Op::CreateView(v) if !v.replace => (true, "view", &v.name),
+            Op::CreateTrigger(t) => (true, "trigger", &t.name),
+            Op::DropTable(n) => (false, "table", n),
+            Op::DropIndex(n) => (false, "index", n),
+            Op::DropView(n) => (false, "view", n),
+            Op::DropTrigger(n) => (false, "trigger", n),
+            _ => return None,
+        })
+    }
 }
 
 /// `create view` / `replace view`.

@@ -189,7 +189,7 @@ pub fn create_index(index: &Index) -> String {
 
 /// `DROP INDEX "<name>"`.
 pub fn drop_index(name: &str) -> String {
-    format!("DROP INDEX {}", sql::ident(name))
+    drop("index", name)
 }
 
 /// A literal as SQL.
@@ -222,7 +222,7 @@ pub fn insert(table: &str, columns: &[&str], rows: &[Vec<Literal>]) -> String {
 
 /// `DROP TABLE "<name>"`.
 pub fn drop_table(name: &str) -> String {
-    format!("DROP TABLE {}", sql::ident(name))
+    drop("table", name)
 }
 
 /// `ALTER TABLE "<from>" RENAME TO "<to>"`.
@@ -271,7 +271,7 @@ pub fn create_view(view: &View) -> String {
 
 /// `DROP VIEW "<name>"`.
 pub fn drop_view(name: &str) -> String {
-    format!("DROP VIEW {}", sql::ident(name))
+    drop("view", name)
 }
 
 /// `CREATE TRIGGER "<name>" <timing> <event> ON "<table>" [WHEN …] BEGIN …; END`.
@@ -302,9 +302,39 @@ pub fn create_trigger(trigger: &Trigger) -> String {
     )
 }
 
+/// `statement` (`CREATE TABLE …`, `drop index …`: SQL or canonical DSL)
+/// with `IF NOT EXISTS` (a create) or `IF EXISTS` (a drop) after the kind of
+/// object, in the statement's letter case.
+pub fn guarded(statement: &str, create: bool) -> String {
+    let lower = statement.to_ascii_lowercase();
+    let at = [" table ", " index ", " view ", " trigger "]
+        .iter()
+        .filter_map(|k| lower.find(k).map(|i| i + k.len()))
+        .min();
+    let Some(at) = at else {
+        return statement.to_owned();
+    };
+    let guard = if create {
+        "if not exists "
+    } else {
+        "if exists "
+    };
+    let guard = if statement.starts_with(|c: char| c.is_ascii_uppercase()) {
+        guard.to_ascii_uppercase()
+    } else {
+        guard.to_owned()
+    };
+    format!("{}{guard}{}", &statement[..at], &statement[at..])
+}
+
+/// `DROP <KIND> "<name>"` for a table, index, view or trigger.
+pub fn drop(kind: &str, name: &str) -> String {
+    format!("DROP {} {}", kind.to_ascii_uppercase(), sql::ident(name))
+}
+
 /// `DROP TRIGGER "<name>"`.
 pub fn drop_trigger(name: &str) -> String {
-    format!("DROP TRIGGER {}", sql::ident(name))
+    drop("trigger", name)
 }
 
 /// Every table, index, view and trigger of `schema` as (name, SQL), in

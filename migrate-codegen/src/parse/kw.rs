@@ -55,3 +55,4 @@ syn::custom_keyword!(stored);
 syn::custom_keyword!(recreate);
 syn::custom_keyword!(always);
 syn::custom_keyword!(auto);
+syn::custom_keyword!(exists);

@@ -60,22 +60,28 @@ fn statement(input: ParseStream, spans: &Spans, hooks: &mut Vec<syn::Path>) -> R
     let look = input.lookahead1();
     if look.peek(kw::create) {
         input.parse::<kw::create>()?;
-        if input.peek(kw::table) {
-            create_table(input, spans).map(Op::CreateTable)
+        let mut guarded = false;
+        let op = if input.peek(kw::table) {
+            Op::CreateTable(create_table(input, spans, &mut guarded)?)
         } else if input.peek(kw::index) || input.peek(kw::unique) {
-            create_index(input, spans).map(Op::CreateIndex)
+            Op::CreateIndex(create_index(input, spans, &mut guarded)?)
         } else if input.peek(kw::view) {
-            view(input, spans, false).map(Op::CreateView)
+            Op::CreateView(view(input, spans, Some(&mut guarded))?)
         } else if input.peek(kw::trigger) {
-            trigger(input, spans).map(Op::CreateTrigger)
+            Op::CreateTrigger(trigger(input, spans, &mut guarded)?)
         } else {
-            Err(input.error(
+            return Err(input.error(
                 "expected `table`, `index`, `unique index`, `view` or `trigger` after `create`",
-            ))
-        }
+            ));
+        };
+        Ok(if guarded {
+            Op::IfExists(Box::new(op))
+        } else {
+            op
+        })
     } else if look.peek(kw::replace) {
         input.parse::<kw::replace>()?;
-        view(input, spans, true).map(Op::CreateView)
+        view(input, spans, None).map(Op::CreateView)
     } else if look.peek(kw::drop) {
         input.parse::<kw::drop>()?;
         let make: fn(Name) -> Op = if input.peek(kw::table) {
@@ -95,9 +101,14 @@ fn statement(input: ParseStream, spans: &Spans, hooks: &mut Vec<syn::Path>) -> R
                 "expected `table`, `index`, `view` or `trigger` after `drop`; columns are dropped inside `batch alter table t { drop column c; }`",
             ));
         };
+        let guarded = if_exists(input, false)?;
         let n = name(input, spans)?;
         input.parse::<Token![;]>()?;
-        Ok(make(n))
+        Ok(if guarded {
+            Op::IfExists(Box::new(make(n)))
+        } else {
+            make(n)
+        })
     } else if look.peek(kw::rename) && input.peek2(kw::table) {
         input.parse::<kw::rename>()?;
         input.parse::<kw::table>()?;
@@ -131,9 +142,32 @@ fn statement(input: ParseStream, spans: &Spans, hooks: &mut Vec<syn::Path>) -> R
     }
 }
 
-/// After `create` / `replace`: `view name as "SELECT …";`
-fn view(input: ParseStream, spans: &Spans, replace: bool) -> Result<CreateView> {
+/// `if not exists` (after a create's kind) or `if exists` (after a drop's).
+fn if_exists(input: ParseStream, create: bool) -> Result<bool> {
+    if !input.peek(Token![if]) {
+        return Ok(false);
+    }
+    input.parse::<Token![if]>()?;
+    if create {
+        input
+            .parse::<kw::not>()
+            .map_err(|e| syn::Error::new(e.span(), "expected `if not exists`"))?;
+    }
+    input.parse::<kw::exists>().map_err(|e| {
+        let what = if create { "if not exists" } else { "if exists" };
+        syn::Error::new(e.span(), format!("expected `{what}`"))
+    })?;
+    Ok(true)
+}
+
+/// After `create` / `replace`: `view name as "SELECT …";`. `guarded` is
+/// `None` for `replace view`, which has no `if not exists`.
+fn view(input: ParseStream, spans: &Spans, guarded: Option<&mut bool>) -> Result<CreateView> {
     input.parse::<kw::view>()?;
+    let replace = guarded.is_none();
+    if let Some(g) = guarded {
+        *g = if_exists(input, true)?;
+    }
     let view_name = name(input, spans)?;
     input.parse::<Token![as]>()?;
     let query = sql_text(
@@ -151,8 +185,9 @@ fn view(input: ParseStream, spans: &Spans, replace: bool) -> Result<CreateView> 
 
 /// After `create`: `trigger name before|after|instead of
 /// insert|delete|update [of c, …] on table [when "…"] as "…";`
-fn trigger(input: ParseStream, spans: &Spans) -> Result<CreateTrigger> {
+fn trigger(input: ParseStream, spans: &Spans, guarded: &mut bool) -> Result<CreateTrigger> {
     input.parse::<kw::trigger>()?;
+    *guarded = if_exists(input, true)?;
     let trigger_name = name(input, spans)?;
     let timing = if input.peek(kw::before) {
         input.parse::<kw::before>()?;
@@ -323,8 +358,9 @@ fn default_expr(input: ParseStream, spans: &Spans) -> Result<Expr> {
     }
 }
 
-fn create_table(input: ParseStream, spans: &Spans) -> Result<CreateTable> {
+fn create_table(input: ParseStream, spans: &Spans, guarded: &mut bool) -> Result<CreateTable> {
     input.parse::<kw::table>()?;
+    *guarded = if_exists(input, true)?;
     let table_name = name(input, spans)?;
     let content;
     syn::braced!(content in input);
@@ -677,9 +713,10 @@ fn paren_list<T>(
     Ok((items, paren.span.join()))
 }
 
-fn create_index(input: ParseStream, spans: &Spans) -> Result<CreateIndex> {
+fn create_index(input: ParseStream, spans: &Spans, guarded: &mut bool) -> Result<CreateIndex> {
     let unique = input.parse::<Option<kw::unique>>()?.is_some();
     input.parse::<kw::index>()?;
+    *guarded = if_exists(input, true)?;
     let index = name(input, spans)?;
     input.parse::<kw::on>()?;
     let table = name(input, spans)?;

@@ -18,6 +18,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Schema;
 use crate::op::{History, Op};
 use crate::plan::{HookCall, RevisionPlan, Statement, Step};
+use crate::{render, Loc};
 use std::borrow::Cow;
 
 pub use names::{is_reserved, suggest};
@@ -107,7 +108,64 @@ fn apply(
         Op::DropView(name) => one(&name.text, views::drop_view(schema, name, diags)),
         Op::CreateTrigger(ct) => pair(views::create_trigger(schema, ct, revision, diags)),
         Op::DropTrigger(name) => pair(views::drop_trigger(schema, name, diags)),
+        Op::IfExists(inner) => if_exists(schema, inner, revision, hooks, diags),
     }
+}
+
+/// `create … if not exists` / `drop … if exists`. The model knows whether
+/// the object exists at this point: a create of something that exists does
+/// nothing, which is almost always a mistake, so it is an error; a drop of
+/// something the history never made is allowed (it removes what was made
+/// outside the history) and changes nothing in the model. Otherwise the
+/// operation is checked as usual and its SQL carries the guard, so a
+/// database made outside the history is tolerated at run time.
+fn if_exists(
+    schema: &mut Schema,
+    op: &Op,
+    revision: &str,
+    hooks: &mut usize,
+    diags: &mut Diagnostics,
+) -> Vec<Step> {
+    let Some((create, kind, name)) = op.object() else {
+        diags.error(
+            Loc::NONE,
+            "`if exists` applies only to a create or drop of a table, index, view or trigger",
+        );
+        return Vec::new();
+    };
+    let exists = match kind {
+        "table" => schema.table(&name.text).is_some(),
+        "index" => schema.index(&name.text).is_some(),
+        "view" => schema.view(&name.text).is_some(),
+        _ => schema.trigger(&name.text).is_some(),
+    };
+    if create && exists {
+        diags.error_help(
+            name.at,
+            format!("{kind} `{name}` already exists at this point of the history"),
+            "`if not exists` would do nothing here; remove this statement, or drop the old one first",
+        );
+        return Vec::new();
+    }
+    if !create && !exists {
+        return vec![Step::Execute(Statement {
+            operation: Cow::Owned(describe(&Op::IfExists(Box::new(op.clone())))),
+            table: Cow::Owned(name.text.clone()),
+            sql: Cow::Owned(render::guarded(&render::drop(kind, &name.text), false)),
+        })];
+    }
+    let operation = describe(&Op::IfExists(Box::new(op.clone())));
+    apply(schema, op, revision, hooks, diags)
+        .into_iter()
+        .map(|step| match step {
+            Step::Execute(mut st) => {
+                st.sql = Cow::Owned(render::guarded(&st.sql, create));
+                st.operation = Cow::Owned(operation.clone());
+                Step::Execute(st)
+            }
+            other => other,
+        })
+        .collect()
 }
 
 #[cfg(test)]
