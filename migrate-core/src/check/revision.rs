@@ -2,6 +2,8 @@
 
 use crate::diag::Diagnostics;
 use crate::op::History;
+use crate::Name;
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 /// Ids identify applied revisions in the history table: an empty id cannot be
@@ -26,5 +28,66 @@ pub(super) fn check_ids(history: &History, diags: &mut Diagnostics) {
             );
             diags.error(first, format!("revision id `{}` first used here", rev.id));
         }
+    }
+    check_order(history, diags);
+}
+
+/// Revisions apply in the order written. Ids that also sort in that order
+/// make a bad merge visible: two branches that each added "the next"
+/// revision produce ids out of order, instead of a history that silently
+/// applies one branch's revision before the other's on some databases.
+fn check_order(history: &History, diags: &mut Diagnostics) {
+    let ids: Vec<&Name> = history
+        .revisions
+        .iter()
+        .map(|r| &r.id)
+        .filter(|id| !id.text.trim().is_empty())
+        .collect();
+    for pair in ids.windows(2) {
+        let (before, after) = (pair[0], pair[1]);
+        if natural_cmp(&before.text, &after.text) == Ordering::Greater {
+            diags.error_help(
+                after.at,
+                format!(
+                    "revision `{after}` is written after `{before}` but its id sorts before it"
+                ),
+                "revisions apply in the order written and their ids must increase: number them (`0001_init`, `0002_users`, …) or use timestamps",
+            );
+        }
+    }
+}
+
+/// Orders ids by their leading number when both have one (`9_x` < `10_x`),
+/// then by the rest; otherwise as strings.
+pub(crate) fn natural_cmp(a: &str, b: &str) -> Ordering {
+    fn split(s: &str) -> Option<(&str, &str)> {
+        let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        (end > 0).then(|| {
+            let digits = s[..end].trim_start_matches('0');
+            (digits, &s[end..])
+        })
+    }
+    match (split(a), split(b)) {
+        (Some((na, ra)), Some((nb, rb))) => na
+            .len()
+            .cmp(&nb.len())
+            .then_with(|| na.cmp(nb))
+            .then_with(|| ra.cmp(rb)),
+        _ => a.cmp(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_cmp;
+    use std::cmp::Ordering::*;
+
+    #[test]
+    fn leading_numbers_compare_as_numbers() {
+        assert_eq!(natural_cmp("9_b", "10_a"), Less);
+        assert_eq!(natural_cmp("0002", "0010"), Less);
+        assert_eq!(natural_cmp("0002_b", "0002_a"), Greater);
+        assert_eq!(natural_cmp("20260101T1200", "20251231T0000"), Greater);
+        assert_eq!(natural_cmp("add_users", "init"), Less);
     }
 }
