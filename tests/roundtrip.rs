@@ -308,7 +308,10 @@ fn history(seeds: &[Vec<u32>]) -> History {
             });
         }
     }
-    History { revisions }
+    History {
+        revisions,
+        ..History::default()
+    }
 }
 
 fn live_schema(conn: &migrate_dsl::rusqlite::Connection) -> BTreeMap<String, String> {

@@ -8,6 +8,7 @@ use proptest::prelude::*;
 const VALID: &str = r#"
     /// docs
     pub static M;
+    naming { unique = "{table}_{columns}_u", check = "{table}_ck" }
     revision "0001" {
         create table foo { id integer primary key autoincrement, bar text not null check (length(bar) < 9) collate nocase, n real default 0.5, constraint u unique (bar, n) }
         create table kid { id integer primary key, f integer references foo (id) on delete cascade, g integer as (id + 1) virtual } strict
@@ -104,6 +105,8 @@ const VOCABULARY: &[&str] = &[
     "when",
     "stored",
     "recreate",
+    "naming",
+    "\"{table}_{x}\"",
     "if",
     "exists",
     "always",

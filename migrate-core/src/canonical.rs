@@ -12,7 +12,32 @@ use std::fmt::{self, Write};
 
 /// The checksum of a revision: SHA-256 (hex) of its canonical text.
 pub fn checksum(rev: &RevisionDef) -> String {
+    checksum_with(rev, &Naming::default())
+}
+
+/// [`checksum`] of a revision of a history with naming convention
+/// `naming`: a non-default convention is part of it, since the names it
+/// gave are in the database.
+pub fn checksum_with(rev: &RevisionDef, naming: &Naming) -> String {
     let mut text = String::new();
+    let default = Naming::default();
+    if (
+        &naming.primary_key,
+        &naming.unique,
+        &naming.check,
+        &naming.foreign_key,
+    ) != (
+        &default.primary_key,
+        &default.unique,
+        &default.check,
+        &default.foreign_key,
+    ) {
+        let _ = writeln!(
+            text,
+            "naming {:?} {:?} {:?} {:?}",
+            naming.primary_key, naming.unique, naming.check, naming.foreign_key
+        );
+    }
     let _ = writeln!(text, "revision {:?}", rev.id.text);
     for op in &rev.ops {
         let _ = writeln!(text, "{}", Canonical(op));

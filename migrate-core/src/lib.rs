@@ -22,6 +22,7 @@
 //!             vec![ColumnDef::new(Name::new("id", at), ColumnType::Integer)],
 //!         ))],
 //!     }],
+//!     ..History::default()
 //! };
 //! let plans = check_history(&history).map_err(|diags| format!("{diags:?}"))?;
 //! assert_eq!(plans[0].id, "0001");

@@ -2,7 +2,7 @@
 
 use crate::expr::SqlExpr;
 use crate::name::same_name;
-use crate::op::{ColumnType, FkAction, Generated, TriggerEvent, TriggerTiming};
+use crate::op::{ColumnType, FkAction, Generated, Naming, TriggerEvent, TriggerTiming};
 use crate::Loc;
 use std::fmt;
 
@@ -17,6 +17,8 @@ pub struct Schema {
     pub views: Vec<View>,
     /// Triggers in creation order.
     pub triggers: Vec<Trigger>,
+    /// How unnamed constraints are named.
+    pub naming: Naming,
 }
 
 /// A view.

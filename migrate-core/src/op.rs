@@ -10,6 +10,60 @@ use crate::{Loc, Name};
 pub struct History {
     /// The revisions in the order they must be applied.
     pub revisions: Vec<RevisionDef>,
+    /// How unnamed constraints are named.
+    pub naming: Naming,
+}
+
+/// The naming convention: templates for the names of unnamed constraints.
+///
+/// Placeholders: `{table}`; `{columns}` (the constrained columns joined by
+/// `_`; for a CHECK, the column it is written on or the columns it uses);
+/// `{parent}` (a foreign key's parent table). Changing the convention of a
+/// history renames nothing already created: names are fixed when a
+/// constraint is made, so the convention is part of every checksum.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Naming {
+    /// Primary keys, default `pk_{table}`.
+    pub primary_key: String,
+    /// UNIQUE constraints, default `uq_{table}_{columns}`.
+    pub unique: String,
+    /// CHECK constraints, default `ck_{table}_{columns}`.
+    pub check: String,
+    /// Foreign keys, default `fk_{table}_{columns}_{parent}`.
+    pub foreign_key: String,
+    /// Where each template given in the DSL was written, by key
+    /// (`primary_key`, `unique`, `check`, `foreign_key`).
+    pub at: Vec<(&'static str, Loc)>,
+}
+
+impl Default for Naming {
+    fn default() -> Self {
+        Naming {
+            primary_key: "pk_{table}".to_owned(),
+            unique: "uq_{table}_{columns}".to_owned(),
+            check: "ck_{table}_{columns}".to_owned(),
+            foreign_key: "fk_{table}_{columns}_{parent}".to_owned(),
+            at: Vec::new(),
+        }
+    }
+}
+
+impl Naming {
+    /// The placeholders a template may use.
+    pub const PLACEHOLDERS: [&'static str; 3] = ["{table}", "{columns}", "{parent}"];
+
+    /// Fills `template` in. Empty `{columns}` drop the separator before them
+    /// (`ck_{table}_{columns}` for a table CHECK without columns is `ck_t`).
+    pub fn fill(template: &str, table: &str, columns: &[String], parent: &str) -> String {
+        let joined = columns.join("_");
+        let mut t = template.to_owned();
+        if joined.is_empty() {
+            t = t.replace("_{columns}", "").replace("{columns}", "");
+        }
+        t.replace("{table}", table)
+            .replace("{columns}", &joined)
+            .replace("{parent}", parent)
+    }
 }
 
 /// One revision: an id and the operations applied together, atomically.

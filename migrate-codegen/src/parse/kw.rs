@@ -56,3 +56,4 @@ syn::custom_keyword!(recreate);
 syn::custom_keyword!(always);
 syn::custom_keyword!(auto);
 syn::custom_keyword!(exists);
+syn::custom_keyword!(naming);

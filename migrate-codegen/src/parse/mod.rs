@@ -9,7 +9,7 @@ mod kw;
 mod stmt;
 
 use crate::spans::Spans;
-use migrate_core::op::{History, RevisionDef};
+use migrate_core::op::{History, Naming, RevisionDef};
 use proc_macro2::TokenStream;
 use syn::parse::{ParseStream, Parser};
 use syn::{Attribute, Ident, LitStr, Token, Visibility};
@@ -48,6 +48,9 @@ pub(crate) fn parse(tokens: TokenStream, spans: &Spans) -> Parsed {
         });
         let mut errors: Option<syn::Error> = None;
         let mut history = History::default();
+        if input.peek(kw::naming) {
+            history.naming = parse_naming(input, spans)?;
+        }
         let mut hooks = Vec::new();
         while !input.is_empty() {
             match parse_revision(input, spans) {
@@ -101,6 +104,39 @@ fn parse_header(input: ParseStream) -> syn::Result<Header> {
     let name: Ident = input.parse()?;
     input.parse::<Token![;]>()?;
     Ok(Header { attrs, vis, name })
+}
+
+/// `naming { primary_key = "…", unique = "…", check = "…", foreign_key =
+/// "…" }`: any subset, the rest keep their defaults.
+fn parse_naming(input: ParseStream, spans: &Spans) -> syn::Result<Naming> {
+    input.parse::<kw::naming>()?;
+    let mut naming = Naming::default();
+    let content;
+    syn::braced!(content in input);
+    while !content.is_empty() {
+        let key: Ident = content.parse()?;
+        content.parse::<Token![=]>()?;
+        let template: LitStr = content.parse()?;
+        let (name, slot) = match key.to_string().as_str() {
+            "primary_key" => ("primary_key", &mut naming.primary_key),
+            "unique" => ("unique", &mut naming.unique),
+            "check" => ("check", &mut naming.check),
+            "foreign_key" => ("foreign_key", &mut naming.foreign_key),
+            _ => {
+                return Err(syn::Error::new(
+                    key.span(),
+                    "unknown naming template; expected `primary_key`, `unique`, `check` or `foreign_key`",
+                ))
+            }
+        };
+        *slot = template.value();
+        naming.at.push((name, spans.loc(template.span())));
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<Token![,]>()?;
+    }
+    Ok(naming)
 }
 
 /// A revision, its hooks, and the syntax errors of its statements.

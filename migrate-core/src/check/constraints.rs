@@ -9,7 +9,7 @@ use crate::diag::Diagnostics;
 use crate::model::{Constraint, ConstraintKind, ForeignKey, Schema, Table};
 use crate::name::same_name;
 use crate::op::{
-    ColumnConstraint, ColumnConstraintKind, ColumnType, ForeignKeyTarget, TableConstraint,
+    ColumnConstraint, ColumnConstraintKind, ColumnType, ForeignKeyTarget, Naming, TableConstraint,
     TableConstraintKind,
 };
 use crate::{Loc, Name};
@@ -80,6 +80,7 @@ pub(super) fn column_constraint(
         )?),
     };
     Some(named(
+        &schema.naming,
         table,
         k.name.as_ref(),
         Some(column),
@@ -123,7 +124,15 @@ pub(super) fn table_constraint(
             ConstraintKind::ForeignKey(foreign_key(schema, table, local, k.at, target, diags)?)
         }
     };
-    Some(named(table, k.name.as_ref(), None, kind, k.at, diags))
+    Some(named(
+        &schema.naming,
+        table,
+        k.name.as_ref(),
+        None,
+        kind,
+        k.at,
+        diags,
+    ))
 }
 
 fn column_names(table: &Table) -> Vec<&str> {
@@ -242,9 +251,11 @@ fn foreign_key(
 }
 
 /// Gives the constraint its explicit name or one from the naming convention
-/// (`pk_<table>`, `uq_<table>_<cols>`, `ck_<table>_<cols>`,
+/// (by default `pk_<table>`, `uq_<table>_<cols>`, `ck_<table>_<cols>`,
 /// `fk_<table>_<cols>_<parent>`), unique within the table.
+#[allow(clippy::too_many_arguments)]
 fn named(
+    naming: &Naming,
     table: &Table,
     explicit: Option<&Name>,
     inline: Option<&str>,
@@ -274,17 +285,17 @@ fn named(
                 kind: kind.clone(),
                 defined_at: at,
             });
+            let fill = |template: &str, cols: &[String], parent: &str| {
+                Naming::fill(template, &table.name, cols, parent)
+            };
             let base = match &kind {
-                ConstraintKind::PrimaryKey { .. } => format!("pk_{}", table.name),
-                ConstraintKind::Unique(_) => format!("uq_{}_{}", table.name, cols.join("_")),
+                ConstraintKind::PrimaryKey { .. } => fill(&naming.primary_key, &cols, ""),
+                ConstraintKind::Unique(_) => fill(&naming.unique, &cols, ""),
                 ConstraintKind::Check(_) => match inline {
-                    Some(c) => format!("ck_{}_{c}", table.name),
-                    None if cols.is_empty() => format!("ck_{}", table.name),
-                    None => format!("ck_{}_{}", table.name, cols.join("_")),
+                    Some(c) => fill(&naming.check, &[c.to_owned()], ""),
+                    None => fill(&naming.check, &cols, ""),
                 },
-                ConstraintKind::ForeignKey(fk) => {
-                    format!("fk_{}_{}_{}", table.name, cols.join("_"), fk.table)
-                }
+                ConstraintKind::ForeignKey(fk) => fill(&naming.foreign_key, &cols, &fk.table),
             };
             let mut name = base.clone();
             let mut n = 2;

@@ -13,7 +13,7 @@ mod names;
 mod revision;
 mod views;
 
-use crate::canonical::{checksum, describe};
+use crate::canonical::{checksum_with, describe};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Schema;
 use crate::op::{History, Op};
@@ -34,7 +34,10 @@ pub fn check_history_to_head(
     history: &History,
 ) -> Result<(Vec<RevisionPlan>, Schema), Vec<Diagnostic>> {
     let mut diags = Diagnostics::new();
-    let mut schema = Schema::default();
+    let mut schema = Schema {
+        naming: history.naming.clone(),
+        ..Schema::default()
+    };
     revision::check_ids(history, &mut diags);
     let mut plans = Vec::with_capacity(history.revisions.len());
     for rev in &history.revisions {
@@ -52,7 +55,7 @@ pub fn check_history_to_head(
         }
         plans.push(RevisionPlan {
             id: Cow::Owned(rev.id.text.clone()),
-            checksum: Cow::Owned(checksum(rev)),
+            checksum: Cow::Owned(checksum_with(rev, &history.naming)),
             steps: Cow::Owned(steps),
         });
     }

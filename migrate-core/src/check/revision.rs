@@ -1,8 +1,8 @@
 //! Rules about revision ids.
 
 use crate::diag::Diagnostics;
-use crate::op::History;
-use crate::Name;
+use crate::op::{History, Naming};
+use crate::{Loc, Name};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -30,6 +30,45 @@ pub(super) fn check_ids(history: &History, diags: &mut Diagnostics) {
         }
     }
     check_order(history, diags);
+    check_naming(history, diags);
+}
+
+/// A template placeholder the convention does not know would end up in
+/// every constraint name literally.
+fn check_naming(history: &History, diags: &mut Diagnostics) {
+    let naming = &history.naming;
+    for (key, template) in [
+        ("primary_key", &naming.primary_key),
+        ("unique", &naming.unique),
+        ("check", &naming.check),
+        ("foreign_key", &naming.foreign_key),
+    ] {
+        let at = naming
+            .at
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(Loc::NONE, |(_, at)| *at);
+        if template.trim().is_empty() {
+            diags.error_help(
+                at,
+                format!("naming template `{key}` is empty"),
+                "give a template such as \"uq_{table}_{columns}\"",
+            );
+        }
+        let mut rest = template.as_str();
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..].find('}').map(|c| open + c + 1);
+            let placeholder = &rest[open..close.unwrap_or(rest.len())];
+            if !Naming::PLACEHOLDERS.contains(&placeholder) {
+                diags.error_help(
+                    at,
+                    format!("naming template `{key}` has an unknown placeholder `{placeholder}`"),
+                    "templates may use {table}, {columns} and {parent}",
+                );
+            }
+            rest = &rest[close.unwrap_or(rest.len())..];
+        }
+    }
 }
 
 /// Revisions apply in the order written. Ids that also sort in that order

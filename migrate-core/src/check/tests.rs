@@ -39,6 +39,7 @@ fn foo() -> Op {
 
 fn history(revs: Vec<(&str, Vec<Op>)>) -> History {
     History {
+        naming: Naming::default(),
         revisions: revs
             .into_iter()
             .enumerate()
@@ -865,4 +866,44 @@ fn auto_blocks_use_plain_alter_when_sqlite_can() {
             format!("SQLite's ALTER TABLE cannot do this: {why}")
         );
     }
+}
+
+#[test]
+fn the_naming_convention_names_constraints_and_is_part_of_the_checksum() {
+    let mut unique = col("email", ColumnType::Text);
+    unique.constraints.push(ColumnConstraint {
+        name: None,
+        kind: ColumnConstraintKind::Unique,
+        at: Loc(3),
+    });
+    let mut h = history(vec![(
+        "1",
+        vec![
+            table("users", 0, vec![unique]),
+            batch(
+                "users",
+                0,
+                vec![Change::DropConstraint(n("users_email_key", 4))],
+            ),
+        ],
+    )]);
+    assert_eq!(
+        messages(&h),
+        ["table `users` has no constraint `users_email_key`"]
+    );
+    let default_sum = {
+        h.revisions[0].ops.pop();
+        check_history(&h).unwrap()[0].checksum.clone()
+    };
+    h.revisions[0].ops.push(batch(
+        "users",
+        0,
+        vec![Change::DropConstraint(n("users_email_key", 4))],
+    ));
+    h.naming.unique = "{table}_{columns}_key".to_owned();
+    let plans = check_history(&h).unwrap();
+    h.revisions[0].ops.pop();
+    let custom_sum = check_history(&h).unwrap()[0].checksum.clone();
+    assert_ne!(default_sum, custom_sum);
+    assert_eq!(plans.len(), 1);
 }
