@@ -61,6 +61,10 @@ fn step(step: &Step) -> TokenStream {
             let r = rebuild(r);
             quote!(::migrate_dsl::__private::Step::Rebuild(#r))
         }
+        Step::RawSql(st) => {
+            let st = statement(st);
+            quote!(::migrate_dsl::__private::Step::RawSql(#st))
+        }
         Step::Hook(h) => {
             let name = &*h.name;
             let index = h.index;

@@ -41,6 +41,7 @@ const VALID: &str = r#"
         batch alter table foo recreate = always { drop column more; }
         create table if not exists later { id integer primary key }
         drop index if exists gone;
+        sql "UPDATE foo SET note = 'x' WHERE id > 0" touches (foo);
     }
 "#;
 
@@ -106,6 +107,8 @@ const VOCABULARY: &[&str] = &[
     "stored",
     "recreate",
     "naming",
+    "sql",
+    "touches",
     "\"{table}_{x}\"",
     "if",
     "exists",

@@ -87,22 +87,20 @@ pub fn parse_statements(text: &str) -> Result<BodyRefs, String> {
     if statements.is_empty() {
         return Err("the trigger has no statements".to_owned());
     }
-    for s in &statements {
-        if !matches!(
-            s,
-            Statement::Insert(_)
-                | Statement::Update(_)
-                | Statement::Delete(_)
-                | Statement::Query(_)
-        ) {
-            let first = s.to_string();
-            let word = first.split_whitespace().next().unwrap_or_default();
-            return Err(format!(
-                "a trigger may run only INSERT, UPDATE, DELETE and SELECT, not {word}"
-            ));
-        }
-    }
+    only_data(&statements, "a trigger")?;
     Ok(collect(&statements))
+}
+
+/// Parses the statements of an `sql` escape hatch: `Ok(Some(refs))` for data
+/// statements (INSERT, UPDATE, DELETE, SELECT); `Ok(None)` when the parser
+/// cannot read the text (SQLite accepts syntax it lacks); `Err` for a
+/// statement that changes the schema or is not a data statement.
+pub fn parse_data(text: &str) -> Result<Option<BodyRefs>, String> {
+    let Ok(statements) = parse(text) else {
+        return Ok(None);
+    };
+    only_data(&statements, "`sql`")?;
+    Ok(Some(collect(&statements)))
 }
 
 /// Parses a trigger's `WHEN` condition: one expression.
@@ -111,6 +109,31 @@ pub fn parse_condition(text: &str) -> Result<BodyRefs, String> {
     let mut refs = Collector::default();
     let _ = expr.visit(&mut refs);
     Ok(refs.finish())
+}
+
+/// Triggers and `sql` may run INSERT, UPDATE, DELETE and SELECT only: the
+/// statements that change data, not the schema.
+fn only_data(statements: &[Statement], what: &str) -> Result<(), String> {
+    let other = statements.iter().find(|s| {
+        !matches!(
+            s,
+            Statement::Insert(_)
+                | Statement::Update(_)
+                | Statement::Delete(_)
+                | Statement::Query(_)
+        )
+    });
+    match other {
+        Some(s) => {
+            let text = s.to_string();
+            let words: Vec<&str> = text.split_whitespace().take(2).collect();
+            Err(format!(
+                "{what} may run only INSERT, UPDATE, DELETE and SELECT, not `{}`",
+                words.join(" ")
+            ))
+        }
+        None => Ok(()),
+    }
 }
 
 fn parse(text: &str) -> Result<Vec<Statement>, String> {

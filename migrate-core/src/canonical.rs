@@ -68,6 +68,11 @@ pub fn describe(op: &Op) -> String {
             let create = inner.object().is_some_and(|(create, _, _)| create);
             render::guarded(&describe(inner), create)
         }
+        Op::Sql(raw) if !raw.touches.is_empty() => format!(
+            "sql \"…\" touches ({});",
+            names(raw.touches.iter().map(|t| &t.text))
+        ),
+        Op::Sql(_) => "sql \"…\";".to_owned(),
         other => Canonical(other).to_string(),
     }
 }
@@ -348,6 +353,17 @@ impl fmt::Display for Canonical<'_> {
             Op::IfExists(inner) => {
                 let create = inner.object().is_some_and(|(create, _, _)| create);
                 f.write_str(&render::guarded(&Canonical(inner).to_string(), create))
+            }
+            Op::Sql(raw) => {
+                write!(f, "sql {}", sql_text(&raw.sql.text))?;
+                if !raw.touches.is_empty() {
+                    write!(
+                        f,
+                        " touches ({})",
+                        names(raw.touches.iter().map(|t| &t.text))
+                    )?;
+                }
+                f.write_str(";")
             }
         }
     }

@@ -110,6 +110,17 @@ pub enum Op {
     /// `create … if not exists …` or `drop … if exists …` around one of the
     /// create or drop operations above.
     IfExists(Box<Op>),
+    /// `sql "…" touches (t, …);`: raw SQL that changes data, not the schema.
+    Sql(RawSql),
+}
+
+/// Raw SQL: the escape hatch for data changes the DSL cannot express.
+#[derive(Clone, Debug)]
+pub struct RawSql {
+    /// The statements, as SQL text.
+    pub sql: Expr,
+    /// The tables and views it reads or writes, as declared.
+    pub touches: Vec<Name>,
 }
 
 impl Op {

@@ -29,6 +29,9 @@ pub enum Step {
     Rebuild(Rebuild),
     /// Call the revision's `index`-th hook.
     Hook(HookCall),
+    /// Run raw SQL (one or more statements); the schema must be the same
+    /// after it as before.
+    RawSql(Statement),
 }
 
 /// One SQL statement with what it is for (used in errors).

@@ -78,6 +78,18 @@ pub enum ErrorKind {
         #[source]
         source: rusqlite::Error,
     },
+    /// An `sql` statement changed the schema, which the model cannot know.
+    #[error("revision `{revision}`: `{operation}` changed the schema ({}); `sql` is for data changes: write schema changes in the DSL so the history knows them\n  SQL: {sql}", changes.join(", "))]
+    UndeclaredSchemaChange {
+        /// The revision id.
+        revision: String,
+        /// The DSL operation.
+        operation: String,
+        /// The raw SQL.
+        sql: String,
+        /// What changed, e.g. `created index ix_a`.
+        changes: Vec<String>,
+    },
     /// A `run` hook returned an error.
     #[error("revision `{revision}`: hook `{hook}` failed: {source}")]
     Hook {

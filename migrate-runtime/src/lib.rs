@@ -12,6 +12,7 @@ pub mod fault;
 mod guard;
 mod history;
 mod migrations;
+mod raw;
 mod rebuild;
 mod report;
 

@@ -4,8 +4,8 @@ use crate::error::{BoxError, Error, ErrorKind};
 use crate::fault::{hit, FaultPoint};
 use crate::guard::RevisionGuard;
 use crate::history::{self, HistoryRow};
-use crate::rebuild;
 use crate::report::{AppliedRevision, Report};
+use crate::{raw, rebuild};
 use migrate_core::plan::{Statement, Step, Text};
 use rusqlite::{Connection, Transaction};
 use std::borrow::Cow;
@@ -267,6 +267,7 @@ impl Migrations {
         for step in rev.steps.iter() {
             match step {
                 Step::Execute(st) => execute(guard.tx(), &rev.id, st)?,
+                Step::RawSql(st) => raw::run(guard.tx(), &rev.id, st)?,
                 Step::Rebuild(r) => {
                     let outcome = rebuild::run(&mut guard, &rev.id, r)?;
                     removed.extend(outcome.removed_leftover);

@@ -57,3 +57,5 @@ syn::custom_keyword!(always);
 syn::custom_keyword!(auto);
 syn::custom_keyword!(exists);
 syn::custom_keyword!(naming);
+syn::custom_keyword!(sql);
+syn::custom_keyword!(touches);

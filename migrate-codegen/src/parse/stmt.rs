@@ -10,7 +10,7 @@ use syn::ext::IdentExt;
 use syn::parse::{ParseBuffer, ParseStream};
 use syn::{Ident, LitStr, Result, Token};
 
-const STATEMENTS: &str = "expected a statement: `create table`, `drop table`, `rename table`, `create [unique] index`, `drop index`, `create view`, `replace view`, `drop view`, `create trigger`, `drop trigger`, `insert into`, `batch alter table` or `run`";
+const STATEMENTS: &str = "expected a statement: `create table`, `drop table`, `rename table`, `create [unique] index`, `drop index`, `create view`, `replace view`, `drop view`, `create trigger`, `drop trigger`, `insert into`, `alter table`, `batch alter table`, `sql` or `run`";
 
 /// Parses the statements of a revision body, recovering after each error.
 pub(super) fn parse_body(
@@ -123,6 +123,8 @@ fn statement(input: ParseStream, spans: &Spans, hooks: &mut Vec<syn::Path>) -> R
         batch(input, spans).map(Op::Batch)
     } else if look.peek(kw::alter) && input.peek2(kw::table) {
         alter(input, spans).map(Op::Batch)
+    } else if look.peek(kw::sql) {
+        raw_sql(input, spans).map(Op::Sql)
     } else if look.peek(kw::run) {
         input.parse::<kw::run>()?;
         let path: syn::Path = input.parse()?;
@@ -252,6 +254,28 @@ fn trigger(input: ParseStream, spans: &Spans, guarded: &mut bool) -> Result<Crea
         when,
         body,
     })
+}
+
+/// `sql "…" [touches (t, …)];`
+fn raw_sql(input: ParseStream, spans: &Spans) -> Result<RawSql> {
+    input.parse::<kw::sql>()?;
+    let sql = sql_text(
+        input,
+        spans,
+        "SQL statements, e.g. `\"UPDATE users SET name = trim(name)\"`",
+    )?;
+    let touches = if input.peek(kw::touches) {
+        input.parse::<kw::touches>()?;
+        let (names, span) = paren_list(input, |c| name(c, spans))?;
+        if names.is_empty() {
+            return Err(syn::Error::new(span, "list the tables it touches"));
+        }
+        names
+    } else {
+        Vec::new()
+    };
+    input.parse::<Token![;]>()?;
+    Ok(RawSql { sql, touches })
 }
 
 /// SQL text in a string literal (view queries, trigger bodies).

@@ -112,6 +112,16 @@ fn apply(
         Op::CreateTrigger(ct) => pair(views::create_trigger(schema, ct, revision, diags)),
         Op::DropTrigger(name) => pair(views::drop_trigger(schema, name, diags)),
         Op::IfExists(inner) => if_exists(schema, inner, revision, hooks, diags),
+        Op::Sql(raw) => views::raw_sql(schema, raw, diags)
+            .map(|table| {
+                Step::RawSql(Statement {
+                    operation: Cow::Owned(describe(op)),
+                    table: Cow::Owned(table),
+                    sql: Cow::Owned(raw.sql.text.trim().to_owned()),
+                })
+            })
+            .into_iter()
+            .collect(),
     }
 }
 

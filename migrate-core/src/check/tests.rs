@@ -659,7 +659,7 @@ fn views_and_triggers_resolve_every_name_they_use() {
         [
             "`old.foo_id` in trigger `t1`: this trigger's event has no `old` row",
             "`x.bar` in view `v2`: `x` is not a table, view or alias it reads",
-            "the SQL of trigger `t2` does not parse: a trigger may run only INSERT, UPDATE, DELETE and SELECT, not DROP",
+            "the SQL of trigger `t2` does not parse: a trigger may run only INSERT, UPDATE, DELETE and SELECT, not `DROP TABLE`",
             "the SQL of view `v5` does not parse: a view's body is one SELECT, found 2 statements",
             "trigger `t1` uses `audit.nope`, but `audit` has no column `nope`",
             "view `v1` uses column `bra`, which no table it reads has",

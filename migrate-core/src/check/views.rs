@@ -12,7 +12,7 @@ use crate::body::{self, BodyRefs, Output};
 use crate::diag::Diagnostics;
 use crate::model::{Schema, Trigger, Uses, View, ViewOutput};
 use crate::name::same_name;
-use crate::op::{CreateTrigger, CreateView, Expr, TriggerEvent, TriggerTiming};
+use crate::op::{CreateTrigger, CreateView, Expr, RawSql, TriggerEvent, TriggerTiming};
 use crate::{render, Loc, Name};
 
 /// Columns every rowid table has without declaring them.
@@ -357,6 +357,77 @@ pub(super) fn drop_trigger(
     };
     let trigger = schema.triggers.remove(pos);
     Some((trigger.table, render::drop_trigger(&trigger.name)))
+}
+
+/// Checks `sql "…" touches (…)`; returns the first table it touches (for
+/// errors at run time). SQL the parser reads must be data statements whose
+/// tables are all declared, with every column resolved; SQL it cannot read
+/// (SQLite has syntax the parser lacks) must at least declare what it
+/// touches. At run time the schema is compared before and after, so a
+/// schema change the model did not hear of fails the revision.
+pub(super) fn raw_sql(schema: &Schema, raw: &RawSql, diags: &mut Diagnostics) -> Option<String> {
+    let before = diags.len();
+    let mut declared = Vec::new();
+    for t in &raw.touches {
+        let real = schema
+            .table(&t.text)
+            .map(|x| x.name.clone())
+            .or_else(|| schema.view(&t.text).map(|v| v.name.clone()));
+        match real {
+            Some(real) => declared.push(real),
+            None => {
+                let candidates = schema
+                    .tables
+                    .iter()
+                    .map(|t| t.name.as_str())
+                    .chain(schema.views.iter().map(|v| v.name.as_str()));
+                diags.error_help(
+                    t.at,
+                    format!("`sql` touches unknown table or view `{t}`"),
+                    unknown_help("table or view", &t.text, candidates),
+                );
+            }
+        }
+    }
+    match body::parse_data(&raw.sql.text) {
+        Ok(Some(refs)) => {
+            let resolved = resolve(schema, &refs, Vec::new(), "this `sql`", raw.sql.at, diags);
+            // An unknown declared name is already reported; what it was
+            // meant to declare would only repeat it.
+            let all_declared = declared.len() == raw.touches.len();
+            if let Some((uses, _)) = resolved.filter(|_| all_declared) {
+                for used in &uses.objects {
+                    if !declared.iter().any(|d| same_name(d, used)) {
+                        diags.error_help(
+                            raw.sql.at,
+                            format!("this `sql` uses `{used}`, which it does not declare"),
+                            format!(
+                                "add it: `touches ({})`",
+                                declared
+                                    .iter()
+                                    .chain([used])
+                                    .cloned()
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        Ok(None) if raw.touches.is_empty() => diags.error_help(
+            raw.sql.at,
+            "this `sql` cannot be checked, so it must declare what it touches",
+            "add `touches (t, …)` naming the tables it reads or writes",
+        ),
+        Ok(None) => {}
+        Err(msg) => diags.error_help(
+            raw.sql.at,
+            msg,
+            "`sql` is for data changes; write schema changes in the DSL so the model knows them",
+        ),
+    }
+    (diags.len() == before).then(|| declared.into_iter().next().unwrap_or_default())
 }
 
 fn merge(into: &mut Uses, from: Uses) {
