@@ -124,6 +124,34 @@ pub struct Migrations {
 }
 
 impl Migrations {
+    /// A history built at run time from core operations (no `run` hooks),
+    /// checked by the same rules the macro applies at compile time.
+    ///
+    /// ```
+    /// use migrate_dsl::core::op::*;
+    /// use migrate_dsl::core::{Loc, Name};
+    /// use migrate_dsl::Migrations;
+    ///
+    /// let n = |s: &str| Name::new(s, Loc::NONE);
+    /// let history = History {
+    ///     revisions: vec![RevisionDef {
+    ///         id: n("0001"),
+    ///         ops: vec![
+    ///             Op::CreateTable(CreateTable::new(n("notes"), vec![ColumnDef::new(n("body"), ColumnType::Text)])),
+    ///             Op::DropIndex(n("notes_body")),
+    ///         ],
+    ///     }],
+    ///     ..History::default()
+    /// };
+    /// let problems = Migrations::from_history(&history).unwrap_err();
+    /// assert_eq!(problems[0].message, "unknown index `notes_body`");
+    /// ```
+    pub fn from_history(
+        history: &migrate_core::op::History,
+    ) -> Result<Self, Vec<migrate_core::Diagnostic>> {
+        migrate_core::check::check_history(history).map(Self::from_plans)
+    }
+
     /// A history from checked plans built at run time (no `run` hooks).
     ///
     /// The plans come from [`migrate_core::check::check_history`], so they
