@@ -36,14 +36,10 @@ fn data_statements_run_in_the_revision() {
     let db = TempDb::new();
     let mut conn = db.open();
     DATA.apply_pending(&mut conn).unwrap();
-    let names: Vec<String> = conn
-        .prepare("SELECT name FROM users ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(names, ["ANN", "bob"]);
+    assert_eq!(
+        strings(&conn, "SELECT name FROM users ORDER BY id"),
+        ["ANN", "bob"]
+    );
     assert_healthy(&conn);
 }
 

@@ -111,14 +111,10 @@ fn views_and_instead_of_triggers_written_in_the_history_work_after_a_rebuild() {
     );
     conn.execute("INSERT INTO ab (id, a, bee) VALUES (3, 'a3', 'b3')", [])
         .unwrap();
-    let rows: Vec<String> = conn
-        .prepare("SELECT a FROM only_a ORDER BY a")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(rows, ["a1", "a3"]);
+    assert_eq!(
+        strings(&conn, "SELECT a FROM only_a ORDER BY a"),
+        ["a1", "a3"]
+    );
     let logged: i64 = conn
         .query_row("SELECT count(*) FROM log", [], |r| r.get(0))
         .unwrap();

@@ -319,6 +319,20 @@ impl Schema {
         }
     }
 
+    /// The name, as defined, of the table or view `name`: what a query can
+    /// read.
+    pub fn relation(&self, name: &str) -> Option<&str> {
+        self.table(name)
+            .map(|t| t.name.as_str())
+            .or_else(|| self.view(name).map(|v| v.name.as_str()))
+    }
+
+    /// The names of every table and view.
+    pub fn relation_names(&self) -> impl Iterator<Item = &str> + Clone {
+        let tables = self.tables.iter().map(|t| t.name.as_str());
+        tables.chain(self.views.iter().map(|v| v.name.as_str()))
+    }
+
     /// The view named `name`.
     pub fn view(&self, name: &str) -> Option<&View> {
         self.views.iter().find(|v| same_name(&v.name, name))

@@ -75,17 +75,21 @@ pub fn pragma(conn: &Connection, name: &str) -> bool {
     conn.pragma_query_value(None, name, |r| r.get(0)).unwrap()
 }
 
-/// Tables whose name starts with our temporary prefix.
-pub fn temp_tables(conn: &Connection) -> Vec<String> {
-    let mut stmt = conn
-        .prepare(
-            "SELECT name FROM sqlite_schema WHERE name LIKE '\\_migrate\\_tmp\\_%' ESCAPE '\\'",
-        )
-        .unwrap();
+/// The first column of every row of `query`, as text.
+pub fn strings(conn: &Connection, query: &str) -> Vec<String> {
+    let mut stmt = conn.prepare(query).unwrap();
     stmt.query_map([], |r| r.get(0))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap()
+}
+
+/// Tables whose name starts with our temporary prefix.
+pub fn temp_tables(conn: &Connection) -> Vec<String> {
+    strings(
+        conn,
+        "SELECT name FROM sqlite_schema WHERE name LIKE '\\_migrate\\_tmp\\_%' ESCAPE '\\'",
+    )
 }
 
 /// `PRAGMA integrity_check` is `ok`, `foreign_key_check` is empty, and no
@@ -120,11 +124,5 @@ pub fn schema_sql(conn: &Connection, name: &str) -> Option<String> {
 
 /// The ids recorded in the history table.
 pub fn history_ids(conn: &Connection) -> Vec<String> {
-    let mut stmt = conn
-        .prepare("SELECT id FROM _migrate_history ORDER BY rowid")
-        .unwrap();
-    stmt.query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+    strings(conn, "SELECT id FROM _migrate_history ORDER BY rowid")
 }

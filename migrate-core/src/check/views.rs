@@ -19,6 +19,7 @@ use crate::{render, Loc, Name};
 const ROWID_NAMES: [&str; 3] = ["rowid", "oid", "_rowid_"];
 
 /// A name a body can qualify columns with.
+#[derive(Clone)]
 struct Entry {
     /// The alias, or the object's name.
     key: String,
@@ -28,6 +29,19 @@ struct Entry {
     columns: Option<Vec<String>>,
     /// `new` / `old`: only `new.c` reaches them, never a bare `c`.
     qualified_only: bool,
+}
+
+impl Entry {
+    /// A name whose columns the model does not know (a CTE, a table-valued
+    /// function, an unknown table already reported): anything goes.
+    fn opaque(key: String) -> Self {
+        Entry {
+            key,
+            object: None,
+            columns: None,
+            qualified_only: false,
+        }
+    }
 }
 
 /// Checks `create view` / `replace view`; on success updates the model and
@@ -369,24 +383,13 @@ pub(super) fn raw_sql(schema: &Schema, raw: &RawSql, diags: &mut Diagnostics) ->
     let before = diags.len();
     let mut declared = Vec::new();
     for t in &raw.touches {
-        let real = schema
-            .table(&t.text)
-            .map(|x| x.name.clone())
-            .or_else(|| schema.view(&t.text).map(|v| v.name.clone()));
-        match real {
-            Some(real) => declared.push(real),
-            None => {
-                let candidates = schema
-                    .tables
-                    .iter()
-                    .map(|t| t.name.as_str())
-                    .chain(schema.views.iter().map(|v| v.name.as_str()));
-                diags.error_help(
-                    t.at,
-                    format!("`sql` touches unknown table or view `{t}`"),
-                    unknown_help("table or view", &t.text, candidates),
-                );
-            }
+        match schema.relation(&t.text) {
+            Some(real) => declared.push(real.to_owned()),
+            None => diags.error_help(
+                t.at,
+                format!("`sql` touches unknown table or view `{t}`"),
+                unknown_help("table or view", &t.text, schema.relation_names()),
+            ),
         }
     }
     match body::parse_data(&raw.sql.text) {
@@ -467,36 +470,17 @@ fn resolve(
     for r in &refs.relations {
         let key = r.alias.clone().unwrap_or_else(|| r.name.clone());
         if r.function || is_local(&r.name) {
-            entries.push(Entry {
-                key,
-                object: None,
-                columns: None,
-                qualified_only: false,
-            });
+            entries.push(Entry::opaque(key));
             continue;
         }
-        let real = schema
-            .table(&r.name)
-            .map(|t| t.name.clone())
-            .or_else(|| schema.view(&r.name).map(|v| v.name.clone()));
-        let Some(real) = real else {
-            let candidates = schema
-                .tables
-                .iter()
-                .map(|t| t.name.as_str())
-                .chain(schema.views.iter().map(|v| v.name.as_str()));
+        let Some(real) = schema.relation(&r.name).map(str::to_owned) else {
             diags.error_help(
                 at,
                 format!("{what} uses unknown table or view `{}`", r.name),
-                unknown_help("table or view", &r.name, candidates),
+                unknown_help("table or view", &r.name, schema.relation_names()),
             );
             // Its columns are unknown: no follow-on error for each of them.
-            entries.push(Entry {
-                key,
-                object: None,
-                columns: None,
-                qualified_only: false,
-            });
+            entries.push(Entry::opaque(key));
             continue;
         };
         if !uses.object(&real) {
