@@ -41,6 +41,8 @@ struct Tab {
     rows: bool,
     /// A view reads the table: it cannot be dropped or renamed.
     viewed: bool,
+    /// Another table's foreign key references it: it cannot be dropped.
+    referenced: bool,
 }
 
 /// Turns seeds into a valid history, tracking just enough state.
@@ -78,6 +80,7 @@ impl Gen {
                 at: Loc::NONE,
             });
             let mut tcols = Vec::new();
+            let mut constraints = Vec::new();
             for i in 0..(1 + seed % 3) {
                 let ty = TYPES[((seed >> (i + 2)) % 5) as usize];
                 let cname = self.fresh("c");
@@ -107,6 +110,31 @@ impl Gen {
                 });
                 cols.push(def);
             }
+            if (seed >> 3).is_multiple_of(3) && !self.tables.is_empty() {
+                // A foreign key to an earlier table's key, and a composite
+                // UNIQUE constraint (neither column is ever dropped).
+                let parent = pick(self.tables.len(), seed >> 4);
+                self.tables[parent].referenced = true;
+                let fk = self.fresh("p");
+                let mut def = ColumnDef::new(n(&fk), ColumnType::Integer);
+                def.constraints.push(ColumnConstraint {
+                    name: None,
+                    kind: ColumnConstraintKind::References(ForeignKeyTarget {
+                        table: n(&self.tables[parent].name),
+                        columns: Vec::new(),
+                        on_delete: Some(FkAction::Cascade),
+                        on_update: None,
+                        deferred: (seed >> 5).is_multiple_of(2),
+                    }),
+                    at: Loc::NONE,
+                });
+                cols.push(def);
+                constraints.push(TableConstraint {
+                    name: None,
+                    kind: TableConstraintKind::Unique(vec![n("id"), n(&fk)]),
+                    at: Loc::NONE,
+                });
+            }
             if seed.is_multiple_of(4) {
                 // A generated column on the key (never dropped or renamed).
                 let mut def = ColumnDef::new(n(&self.fresh("g")), ColumnType::Integer);
@@ -122,8 +150,11 @@ impl Gen {
                 indexes: Vec::new(),
                 rows: false,
                 viewed: false,
+                referenced: false,
             });
-            return Some(Op::CreateTable(CreateTable::new(n(&name), cols)));
+            let mut create = CreateTable::new(n(&name), cols);
+            create.constraints = constraints;
+            return Some(Op::CreateTable(create));
         }
         let ti = pick(self.tables.len(), seed);
         let kind = seed % 12;
@@ -154,16 +185,25 @@ impl Gen {
                 let ix = self.fresh("ix");
                 let t = &mut self.tables[ti];
                 t.indexes.push((ix.clone(), vec![c.clone()]));
+                // Plain, expression or partial, with or without COLLATE.
+                let target = if (seed >> 9).is_multiple_of(3) {
+                    IndexTarget::Expr(Expr::new(format!("coalesce({c}, 0) + 1"), Loc::NONE))
+                } else {
+                    IndexTarget::Column(n(&c))
+                };
+                let filter = (seed >> 11)
+                    .is_multiple_of(3)
+                    .then(|| Expr::new(format!("{c} IS NOT NULL"), Loc::NONE));
                 Some(Op::CreateIndex(CreateIndex {
                     name: n(&ix),
                     table: n(&table),
                     keys: vec![IndexKey {
-                        target: IndexTarget::Column(n(&c)),
-                        collate: None,
+                        target,
+                        collate: (seed >> 13).is_multiple_of(4).then(|| n("nocase")),
                         desc: seed.is_multiple_of(2),
                     }],
                     unique: false,
-                    filter: None,
+                    filter,
                 }))
             }
             3 if !t.indexes.is_empty() => {
@@ -249,7 +289,7 @@ impl Gen {
                     to: n(&new),
                 })
             }
-            9 if tables > 1 && !t.viewed => {
+            9 if tables > 1 && !t.viewed && !t.referenced => {
                 self.tables.remove(ti);
                 Some(Op::DropTable(n(&table)))
             }
