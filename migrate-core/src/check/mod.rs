@@ -160,14 +160,15 @@ fn if_exists(
         );
         return Vec::new();
     }
+    // What `describe` gives for the guarded operation, without rebuilding it.
+    let operation = render::guarded(&describe(op), create);
     if !create && !exists {
         return vec![Step::Execute(Statement {
-            operation: Cow::Owned(describe(&Op::IfExists(Box::new(op.clone())))),
+            operation: Cow::Owned(operation),
             table: Cow::Owned(name.text.clone()),
             sql: Cow::Owned(render::guarded(&render::drop(kind, &name.text), false)),
         })];
     }
-    let operation = describe(&Op::IfExists(Box::new(op.clone())));
     apply(schema, op, revision, hooks, diags)
         .into_iter()
         .map(|step| match step {
