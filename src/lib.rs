@@ -53,7 +53,7 @@
 
 pub use migrate_macros::migration;
 pub use migrate_runtime::{
-    AppliedRevision, BoxError, Error, ErrorKind, ForeignKeyViolation, HistoryRow, HookFn,
+    AppliedRevision, BoxError, Down, Error, ErrorKind, ForeignKeyViolation, HistoryRow, HookFn,
     Migrations, Options, Report, Revision,
 };
 /// The `rusqlite` version the runtime is built on (hooks take its `Transaction`).

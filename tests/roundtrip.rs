@@ -342,10 +342,7 @@ fn history(seeds: &[Vec<u32>]) -> History {
     for (i, rev) in seeds.iter().enumerate() {
         let ops: Vec<Op> = rev.iter().filter_map(|s| g.op(*s)).collect();
         if !ops.is_empty() {
-            revisions.push(RevisionDef {
-                id: n(&format!("{i:04}")),
-                ops,
-            });
+            revisions.push(RevisionDef::new(n(&format!("{i:04}")), ops));
         }
     }
     History {

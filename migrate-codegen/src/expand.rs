@@ -3,7 +3,7 @@
 //! slice is its own `const` so its temporaries live for `'static`.
 
 use crate::parse::Header;
-use migrate_core::plan::{NotNullCheck, Rebuild, RevisionPlan, Statement, Step};
+use migrate_core::plan::{Down, NotNullCheck, Rebuild, RevisionPlan, Statement, Step};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -42,12 +42,25 @@ fn revision(plan: &RevisionPlan, hooks: &[syn::Path]) -> TokenStream {
         quote!(::migrate_dsl::__private::Step),
         plan.steps.iter().map(step),
     );
+    let down = match &plan.down {
+        Down::Steps(steps) => {
+            let steps = slice(
+                quote!(::migrate_dsl::__private::Step),
+                steps.iter().map(step),
+            );
+            quote!(::migrate_dsl::__private::Down::Steps(::migrate_dsl::__private::Cow::Borrowed(#steps)))
+        }
+        Down::Irreversible(why) => {
+            let why = &**why;
+            quote!(::migrate_dsl::__private::Down::Irreversible(::migrate_dsl::__private::text(#why)))
+        }
+    };
     let hooks = slice(
         quote!(::migrate_dsl::__private::HookFn),
         hooks.iter().map(hook),
     );
     quote! {
-        ::migrate_dsl::__private::Revision::from_static(#id, #checksum, #steps, #hooks)
+        ::migrate_dsl::__private::Revision::from_static(#id, #checksum, #steps, #down, #hooks)
     }
 }
 

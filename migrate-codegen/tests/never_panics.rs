@@ -43,6 +43,10 @@ const VALID: &str = r#"
         drop index if exists gone;
         sql "UPDATE foo SET note = 'x' WHERE id > 0" touches (foo);
     }
+    revision "0004" {
+        create index foo_note on foo (note);
+        down { drop index foo_note; run c::d; }
+    }
 "#;
 
 /// Words that steer the parser into every branch.
@@ -96,6 +100,7 @@ const VOCABULARY: &[&str] = &[
     "desc",
     "cascade",
     "run",
+    "down",
     "view",
     "trigger",
     "replace",

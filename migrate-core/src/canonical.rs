@@ -377,13 +377,13 @@ mod tests {
     fn rev(col: &str, default: &str) -> RevisionDef {
         let mut c = ColumnDef::new(Name::new(col, Loc(3)), ColumnType::Text);
         c.default = Some(Expr::new(default, Loc(4)));
-        RevisionDef {
-            id: Name::new("0001", Loc(1)),
-            ops: vec![Op::CreateTable(CreateTable::new(
+        RevisionDef::new(
+            Name::new("0001", Loc(1)),
+            vec![Op::CreateTable(CreateTable::new(
                 Name::new("foo", Loc(2)),
                 vec![c],
             ))],
-        }
+        )
     }
 
     #[test]

@@ -15,13 +15,13 @@
 //!
 //! let at = Loc::NONE;
 //! let history = History {
-//!     revisions: vec![RevisionDef {
-//!         id: Name::new("0001", at),
-//!         ops: vec![Op::CreateTable(CreateTable::new(
+//!     revisions: vec![RevisionDef::new(
+//!         Name::new("0001", at),
+//!         vec![Op::CreateTable(CreateTable::new(
 //!             Name::new("foo", at),
 //!             vec![ColumnDef::new(Name::new("id", at), ColumnType::Integer)],
 //!         ))],
-//!     }],
+//!     )],
 //!     ..History::default()
 //! };
 //! let plans = check_history(&history).map_err(|diags| format!("{diags:?}"))?;

@@ -73,6 +73,30 @@ pub struct RevisionDef {
     pub id: Name,
     /// The operations, in order.
     pub ops: Vec<Op>,
+    /// `down { … }`: how to undo the revision, when written. Without it,
+    /// the inverse is generated where every operation has an obvious one.
+    pub down: Option<DownBlock>,
+}
+
+impl RevisionDef {
+    /// A revision without a `down` block.
+    pub fn new(id: Name, ops: Vec<Op>) -> Self {
+        RevisionDef {
+            id,
+            ops,
+            down: None,
+        }
+    }
+}
+
+/// `down { … }`: the operations that undo a revision.
+#[derive(Clone, Debug)]
+pub struct DownBlock {
+    /// Where `down` was written.
+    pub at: Loc,
+    /// The operations, in order; they must bring the schema back to what it
+    /// was before the revision.
+    pub ops: Vec<Op>,
 }
 
 /// One schema or data operation.

@@ -18,6 +18,19 @@ pub struct RevisionPlan {
     pub checksum: Text,
     /// The steps, in order.
     pub steps: Cow<'static, [Step]>,
+    /// How to undo the revision.
+    pub down: Down,
+}
+
+/// How a revision is undone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Down {
+    /// These steps (from a `down` block or the generated inverse) bring the
+    /// schema back to what it was before the revision.
+    Steps(Cow<'static, [Step]>),
+    /// The revision cannot be undone, and why (e.g. it drops a table, whose
+    /// rows are gone).
+    Irreversible(Text),
 }
 
 /// One step of a revision.

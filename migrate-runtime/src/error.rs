@@ -201,6 +201,40 @@ pub enum ErrorKind {
         /// A later revision that is applied.
         later: String,
     },
+    /// A downgrade was asked to pass a revision that cannot be undone;
+    /// nothing was changed.
+    #[error("revision `{revision}` cannot be undone: {reason}. Nothing was changed.")]
+    Irreversible {
+        /// The revision id.
+        revision: String,
+        /// Why (which operation has no inverse).
+        reason: String,
+    },
+    /// A target revision is not part of the history.
+    #[error("`{target}` is not a revision of this history{}", if revisions.is_empty() { String::new() } else { format!(" (its revisions: {})", revisions.join(", ")) })]
+    UnknownTarget {
+        /// The target asked for.
+        target: String,
+        /// The history's revision ids.
+        revisions: Vec<String>,
+    },
+    /// A downgrade target is not applied, so there is nothing to go down to.
+    #[error("cannot downgrade to `{target}`: it is not applied (the database is at {}); apply revisions to go up", current.as_deref().map_or("no revision".to_owned(), |c| format!("`{c}`")))]
+    TargetNotApplied {
+        /// The target asked for.
+        target: String,
+        /// The newest applied revision.
+        current: Option<String>,
+    },
+    /// The history table changed under a run (another process applied or
+    /// undid revisions meanwhile); nothing of this revision was changed.
+    #[error("revision `{revision}`: expected it to be the newest applied revision, but the history says {}; another process changed the database meanwhile. Run again.", newest.as_deref().map_or("nothing is applied".to_owned(), |n| format!("`{n}` is")))]
+    HistoryChanged {
+        /// The revision about to be undone.
+        revision: String,
+        /// The newest applied revision found.
+        newest: Option<String>,
+    },
     /// Reading or writing the history table failed.
     #[error("history table `{table}`: {source}\n  SQL: {sql}")]
     History {

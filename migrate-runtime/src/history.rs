@@ -77,3 +77,20 @@ pub(crate) fn record(
         .map(drop)
         .map_err(err(table, &q))
 }
+
+/// The newest applied revision, if any.
+pub(crate) fn newest(conn: &Connection, table: &str) -> Result<Option<String>, Error> {
+    let q = format!(
+        "SELECT id FROM {} ORDER BY rowid DESC LIMIT 1",
+        sql::ident(table)
+    );
+    conn.query_row(&q, [], |r| r.get(0))
+        .optional()
+        .map_err(err(table, &q))
+}
+
+/// Removes revision `id` from the history (it was undone).
+pub(crate) fn remove(conn: &Connection, table: &str, id: &str) -> Result<(), Error> {
+    let q = format!("DELETE FROM {} WHERE id = ?1", sql::ident(table));
+    conn.execute(&q, [id]).map(drop).map_err(err(table, &q))
+}

@@ -18,6 +18,7 @@ mod report;
 
 pub use error::{BoxError, Error, ErrorKind, ForeignKeyViolation};
 pub use history::HistoryRow;
+pub use migrate_core::plan::Down;
 pub use migrations::{HookFn, Migrations, Options, Revision};
 pub use report::{AppliedRevision, Report};
 
@@ -25,8 +26,11 @@ pub use report::{AppliedRevision, Report};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::migrations::{HookFn, Migrations, Revision};
-    pub use migrate_core::plan::{text, HookCall, NotNullCheck, Rebuild, Statement, Step, Text};
+    pub use migrate_core::plan::{
+        text, Down, HookCall, NotNullCheck, Rebuild, Statement, Step, Text,
+    };
     pub use migrate_core::DEFAULT_HISTORY_TABLE;
+    pub use std::borrow::Cow;
 
     /// Calls a user's hook and boxes its error; the signature check happens
     /// here, so a wrong signature is reported at the hook's path.

@@ -6,7 +6,7 @@ use crate::guard::RevisionGuard;
 use crate::history::{self, HistoryRow};
 use crate::report::{AppliedRevision, Report};
 use crate::{raw, rebuild};
-use migrate_core::plan::{Statement, Step, Text};
+use migrate_core::plan::{Down, Statement, Step, Text};
 use rusqlite::{Connection, Transaction};
 use std::borrow::Cow;
 use std::time::{Duration, Instant};
@@ -20,6 +20,7 @@ pub struct Revision {
     id: Text,
     checksum: Text,
     steps: Cow<'static, [Step]>,
+    down: Down,
     hooks: Cow<'static, [HookFn]>,
 }
 
@@ -29,12 +30,14 @@ impl Revision {
         id: &'static str,
         checksum: &'static str,
         steps: &'static [Step],
+        down: Down,
         hooks: &'static [HookFn],
     ) -> Self {
         Revision {
             id: Cow::Borrowed(id),
             checksum: Cow::Borrowed(checksum),
             steps: Cow::Borrowed(steps),
+            down,
             hooks: Cow::Borrowed(hooks),
         }
     }
@@ -54,9 +57,14 @@ impl Revision {
         &self.steps
     }
 
-    fn needs_rebuild(&self) -> bool {
-        self.steps.iter().any(|s| matches!(s, Step::Rebuild(_)))
+    /// How the revision is undone: its `down` steps, or why it cannot be.
+    pub fn down(&self) -> &Down {
+        &self.down
     }
+}
+
+fn needs_rebuild(steps: &[Step]) -> bool {
+    steps.iter().any(|s| matches!(s, Step::Rebuild(_)))
 }
 
 /// How a run behaves.
@@ -134,13 +142,13 @@ impl Migrations {
     ///
     /// let n = |s: &str| Name::new(s, Loc::NONE);
     /// let history = History {
-    ///     revisions: vec![RevisionDef {
-    ///         id: n("0001"),
-    ///         ops: vec![
+    ///     revisions: vec![RevisionDef::new(
+    ///         n("0001"),
+    ///         vec![
     ///             Op::CreateTable(CreateTable::new(n("notes"), vec![ColumnDef::new(n("body"), ColumnType::Text)])),
     ///             Op::DropIndex(n("notes_body")),
     ///         ],
-    ///     }],
+    ///     )],
     ///     ..History::default()
     /// };
     /// let problems = Migrations::from_history(&history).unwrap_err();
@@ -163,6 +171,7 @@ impl Migrations {
                 id: p.id,
                 checksum: p.checksum,
                 steps: p.steps,
+                down: p.down,
                 hooks: Cow::Borrowed(&[]),
             })
             .collect::<Vec<_>>();
@@ -207,6 +216,34 @@ impl Migrations {
         conn: &mut Connection,
         options: &Options,
     ) -> Result<Report, Error> {
+        self.upgrade(conn, self.revisions.len(), options)
+    }
+
+    /// Applies the pending revisions up to and including `target`, like
+    /// [`Migrations::apply_pending`]. A database already at or past
+    /// `target` is left as it is.
+    pub fn upgrade_to(&self, conn: &mut Connection, target: &str) -> Result<Report, Error> {
+        self.upgrade_to_with(conn, target, &Options::default())
+    }
+
+    /// [`Migrations::upgrade_to`] with explicit [`Options`].
+    pub fn upgrade_to_with(
+        &self,
+        conn: &mut Connection,
+        target: &str,
+        options: &Options,
+    ) -> Result<Report, Error> {
+        let end = 1 + self.position(target)?;
+        self.upgrade(conn, end, options)
+    }
+
+    /// Applies the pending revisions among the first `end`.
+    fn upgrade(
+        &self,
+        conn: &mut Connection,
+        end: usize,
+        options: &Options,
+    ) -> Result<Report, Error> {
         let started = Instant::now();
         if !conn.is_autocommit() {
             return Err(ErrorKind::TransactionOpen.into());
@@ -215,7 +252,7 @@ impl Migrations {
         let applied = self.read_applied(conn)?;
         self.verify(&applied, options)?;
         let mut report = Report::default();
-        for rev in &self.revisions[applied.len()..] {
+        for rev in self.revisions.get(applied.len()..end).unwrap_or_default() {
             self.apply_one(conn, rev, &mut report)?;
         }
         report.elapsed = started.elapsed();
@@ -277,6 +314,98 @@ impl Migrations {
         Ok(())
     }
 
+    /// Undoes the applied revisions newer than `target`, newest first
+    /// (`None`: every applied revision), each in its own `BEGIN IMMEDIATE`
+    /// transaction together with the removal of its history row — the same
+    /// atomicity, guard and cleanup as [`Migrations::apply_pending`].
+    ///
+    /// Before anything changes, every revision to undo must have `down`
+    /// steps (a `down { … }` block or a generated inverse); otherwise the
+    /// error is [`ErrorKind::Irreversible`] and the database is untouched.
+    ///
+    /// ```
+    /// use migrate_dsl::migration;
+    ///
+    /// migration! {
+    ///     static MIGRATIONS;
+    ///     revision "0001" { create table notes { id integer primary key } }
+    ///     revision "0002" { create index notes_id on notes (id); }
+    /// }
+    ///
+    /// let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory()?;
+    /// MIGRATIONS.apply_pending(&mut conn)?;
+    /// let report = MIGRATIONS.downgrade_to(&mut conn, Some("0001"))?;
+    /// assert_eq!(report.reverted[0].id, "0002");
+    /// assert_eq!(MIGRATIONS.applied(&conn)?.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn downgrade_to(
+        &self,
+        conn: &mut Connection,
+        target: Option<&str>,
+    ) -> Result<Report, Error> {
+        self.downgrade_to_with(conn, target, &Options::default())
+    }
+
+    /// [`Migrations::downgrade_to`] with explicit [`Options`].
+    pub fn downgrade_to_with(
+        &self,
+        conn: &mut Connection,
+        target: Option<&str>,
+        options: &Options,
+    ) -> Result<Report, Error> {
+        let started = Instant::now();
+        if !conn.is_autocommit() {
+            return Err(ErrorKind::TransactionOpen.into());
+        }
+        let keep = match target {
+            None => 0,
+            Some(t) => 1 + self.position(t)?,
+        };
+        let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
+        let applied = self.read_applied(conn)?;
+        self.verify(&applied, options)?;
+        if keep > applied.len() {
+            return Err(ErrorKind::TargetNotApplied {
+                target: target.unwrap_or_default().to_owned(),
+                current: applied.last().map(|r| r.id.clone()),
+            }
+            .into());
+        }
+        let mut undo = Vec::with_capacity(applied.len() - keep);
+        for rev in self.revisions[keep..applied.len()].iter().rev() {
+            match &rev.down {
+                Down::Steps(steps) => undo.push((rev, &**steps)),
+                Down::Irreversible(why) => {
+                    return Err(ErrorKind::Irreversible {
+                        revision: rev.id.to_string(),
+                        reason: why.to_string(),
+                    }
+                    .into())
+                }
+            }
+        }
+        let mut report = Report::default();
+        for (rev, steps) in undo {
+            self.revert_one(conn, rev, steps, &mut report)?;
+        }
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    /// The position of revision `id` in the history.
+    fn position(&self, id: &str) -> Result<usize, Error> {
+        self.revisions
+            .iter()
+            .position(|r| r.id == id)
+            .ok_or_else(|| {
+                Error::from(ErrorKind::UnknownTarget {
+                    target: id.to_owned(),
+                    revisions: self.revisions.iter().map(|r| r.id.to_string()).collect(),
+                })
+            })
+    }
+
     fn apply_one(
         &self,
         conn: &Connection,
@@ -284,42 +413,14 @@ impl Migrations {
         report: &mut Report,
     ) -> Result<(), Error> {
         let started = Instant::now();
-        let mut guard = RevisionGuard::begin(conn, rev.needs_rebuild())?;
+        let mut guard = RevisionGuard::begin(conn, needs_rebuild(&rev.steps))?;
         // Read inside the write lock: another process may have applied it
         // since this run read the history.
         if history::is_applied(guard.tx(), &self.history_table, &rev.id)? {
             report.applied_elsewhere.push(rev.id.to_string());
             return Ok(());
         }
-        let mut removed = Vec::new();
-        for step in rev.steps.iter() {
-            match step {
-                Step::Execute(st) => execute(guard.tx(), &rev.id, st)?,
-                Step::RawSql(st) => raw::run(guard.tx(), &rev.id, st)?,
-                Step::Rebuild(r) => {
-                    let outcome = rebuild::run(&mut guard, &rev.id, r)?;
-                    removed.extend(outcome.removed_leftover);
-                }
-                Step::Hook(h) => {
-                    let hook = rev.hooks.get(h.index).ok_or_else(|| {
-                        Error::from(ErrorKind::Hook {
-                            revision: rev.id.to_string(),
-                            hook: h.name.to_string(),
-                            source:
-                                "hook missing from the compiled revision (a bug in migrate-dsl)"
-                                    .into(),
-                        })
-                    })?;
-                    hook(guard.tx()).map_err(|source| {
-                        Error::from(ErrorKind::Hook {
-                            revision: rev.id.to_string(),
-                            hook: h.name.to_string(),
-                            source,
-                        })
-                    })?;
-                }
-            }
-        }
+        let removed = run_steps(&mut guard, rev, &rev.steps)?;
         let duration = started.elapsed();
         hit(FaultPoint::BeforeHistoryWrite)?;
         let ms = i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
@@ -333,6 +434,76 @@ impl Migrations {
         });
         Ok(())
     }
+
+    fn revert_one(
+        &self,
+        conn: &Connection,
+        rev: &Revision,
+        steps: &[Step],
+        report: &mut Report,
+    ) -> Result<(), Error> {
+        let started = Instant::now();
+        let mut guard = RevisionGuard::begin(conn, needs_rebuild(steps))?;
+        // Read inside the write lock: undoing anything but the newest
+        // applied revision would break the history's order.
+        let newest = history::newest(guard.tx(), &self.history_table)?;
+        if newest.as_deref() != Some(&*rev.id) {
+            return Err(ErrorKind::HistoryChanged {
+                revision: rev.id.to_string(),
+                newest,
+            }
+            .into());
+        }
+        let removed = run_steps(&mut guard, rev, steps)?;
+        hit(FaultPoint::BeforeHistoryWrite)?;
+        history::remove(guard.tx(), &self.history_table, &rev.id)?;
+        hit(FaultPoint::BeforeCommit)?;
+        guard.commit()?;
+        report.removed_leftovers.extend(removed);
+        report.reverted.push(AppliedRevision {
+            id: rev.id.to_string(),
+            duration: started.elapsed(),
+        });
+        Ok(())
+    }
+}
+
+/// Runs `steps` of `rev` inside its guard; returns the leftover temporary
+/// tables the rebuilds removed.
+fn run_steps(
+    guard: &mut RevisionGuard<'_>,
+    rev: &Revision,
+    steps: &[Step],
+) -> Result<Vec<String>, Error> {
+    let mut removed = Vec::new();
+    for step in steps {
+        match step {
+            Step::Execute(st) => execute(guard.tx(), &rev.id, st)?,
+            Step::RawSql(st) => raw::run(guard.tx(), &rev.id, st)?,
+            Step::Rebuild(r) => {
+                let outcome = rebuild::run(guard, &rev.id, r)?;
+                removed.extend(outcome.removed_leftover);
+            }
+            Step::Hook(h) => {
+                let hook = rev.hooks.get(h.index).ok_or_else(|| {
+                    Error::from(ErrorKind::Hook {
+                        revision: rev.id.to_string(),
+                        hook: h.name.to_string(),
+                        source: "hook missing from the compiled revision (a bug in migrate-dsl)"
+                            .into(),
+                    })
+                })?;
+                hook(guard.tx()).map_err(|source| {
+                    Error::from(ErrorKind::Hook {
+                        revision: rev.id.to_string(),
+                        hook: h.name.to_string(),
+                        source,
+                    })
+                })?;
+            }
+        }
+    }
+    Ok(removed)
 }
 
 fn execute(conn: &Connection, revision: &str, st: &Statement) -> Result<(), Error> {

@@ -8,6 +8,8 @@ use std::time::Duration;
 pub struct Report {
     /// Revisions applied by this run, in order.
     pub applied: Vec<AppliedRevision>,
+    /// Revisions undone by a downgrade, newest first.
+    pub reverted: Vec<AppliedRevision>,
     /// Revisions that were pending when the run started but that another
     /// connection applied first (they were not applied twice).
     pub applied_elsewhere: Vec<String>,
@@ -18,25 +20,36 @@ pub struct Report {
     pub elapsed: Duration,
 }
 
-/// One applied revision.
+/// One applied (or undone) revision.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppliedRevision {
     /// The revision id.
     pub id: String,
-    /// How long it took, as recorded in the history table.
+    /// How long it took (for an applied one, as recorded in the history
+    /// table).
     pub duration: Duration,
 }
 
 impl Report {
     /// Whether the run changed nothing.
     pub fn is_empty(&self) -> bool {
-        self.applied.is_empty() && self.removed_leftovers.is_empty()
+        self.applied.is_empty() && self.reverted.is_empty() && self.removed_leftovers.is_empty()
     }
 }
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.applied.is_empty() {
+        if !self.reverted.is_empty() {
+            write!(
+                f,
+                "undid {} revision(s) in {:?}:",
+                self.reverted.len(),
+                self.elapsed
+            )?;
+            for r in &self.reverted {
+                write!(f, "\n  {} ({:?})", r.id, r.duration)?;
+            }
+        } else if self.applied.is_empty() {
             write!(f, "nothing to apply; the database is up to date")?;
         } else {
             write!(

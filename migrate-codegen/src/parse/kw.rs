@@ -59,3 +59,4 @@ syn::custom_keyword!(exists);
 syn::custom_keyword!(naming);
 syn::custom_keyword!(sql);
 syn::custom_keyword!(touches);
+syn::custom_keyword!(down);

@@ -9,7 +9,7 @@ mod kw;
 mod stmt;
 
 use crate::spans::Spans;
-use migrate_core::op::{History, Naming, RevisionDef};
+use migrate_core::op::{DownBlock, History, Naming, RevisionDef};
 use proc_macro2::TokenStream;
 use syn::parse::{ParseStream, Parser};
 use syn::{Attribute, Ident, LitStr, Token, Visibility};
@@ -156,13 +156,56 @@ fn parse_revision(input: ParseStream, spans: &Spans) -> syn::Result<ParsedRevisi
     let content;
     syn::braced!(content in input);
     let mut hooks = Vec::new();
-    let (ops, errors) = stmt::parse_body(&content, spans, &mut hooks);
+    let (ops, mut errors) = stmt::parse_body(&content, spans, &mut hooks);
+    let down = if stmt::at_down(&content) {
+        Some(parse_down(&content, spans, &mut hooks, &mut errors)?)
+    } else {
+        None
+    };
     Ok((
         RevisionDef {
             id: migrate_core::Name::new(id.value(), spans.loc(id.span())),
             ops,
+            down,
         },
         hooks,
         errors,
     ))
+}
+
+/// `down { … }`: the last item of a revision. Its `run` hooks follow the
+/// revision's own in `hooks`.
+fn parse_down(
+    input: ParseStream,
+    spans: &Spans,
+    hooks: &mut Vec<syn::Path>,
+    errors: &mut Option<syn::Error>,
+) -> syn::Result<DownBlock> {
+    let keyword = input.parse::<kw::down>()?;
+    let body;
+    syn::braced!(body in input);
+    let (ops, body_errors) = stmt::parse_body(&body, spans, hooks);
+    if let Some(e) = body_errors {
+        combine(errors, e);
+    }
+    if !body.is_empty() {
+        combine(
+            errors,
+            body.error("a `down` block cannot contain another `down` block"),
+        );
+        stmt::skip_rest(&body);
+    }
+    if !input.is_empty() {
+        combine(
+            errors,
+            input.error(
+                "`down { … }` must be the last item of its revision: move this statement above it",
+            ),
+        );
+        stmt::skip_rest(input);
+    }
+    Ok(DownBlock {
+        at: spans.loc(keyword.span),
+        ops,
+    })
 }

@@ -12,7 +12,8 @@ use syn::{Ident, LitStr, Result, Token};
 
 const STATEMENTS: &str = "expected a statement: `create table`, `drop table`, `rename table`, `create [unique] index`, `drop index`, `create view`, `replace view`, `drop view`, `create trigger`, `drop trigger`, `insert into`, `alter table`, `batch alter table`, `sql` or `run`";
 
-/// Parses the statements of a revision body, recovering after each error.
+/// Parses statements up to the end of `input` or a `down { … }` block,
+/// recovering after each error.
 pub(super) fn parse_body(
     input: &ParseBuffer,
     spans: &Spans,
@@ -20,7 +21,7 @@ pub(super) fn parse_body(
 ) -> (Vec<Op>, Option<syn::Error>) {
     let mut ops = Vec::new();
     let mut errors = None;
-    while !input.is_empty() {
+    while !input.is_empty() && !at_down(input) {
         match statement(input, spans, hooks) {
             Ok(op) => ops.push(op),
             Err(e) => {
@@ -30,6 +31,22 @@ pub(super) fn parse_body(
         }
     }
     (ops, errors)
+}
+
+/// Whether `down { … }` comes next.
+pub(super) fn at_down(input: ParseStream) -> bool {
+    input.peek(kw::down) && input.peek2(syn::token::Brace)
+}
+
+/// Skips everything left in `input` (its errors are already reported).
+pub(super) fn skip_rest(input: ParseStream) {
+    let _ = input.step(|cursor| {
+        let mut rest = *cursor;
+        while let Some((_, next)) = rest.token_tree() {
+            rest = next;
+        }
+        Ok(((), rest))
+    });
 }
 
 /// Skips to just after the next `;` or `{ … }` block.

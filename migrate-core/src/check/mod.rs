@@ -7,8 +7,10 @@
 mod batch;
 mod constraints;
 mod create;
+mod down;
 mod exprs;
 mod insert;
+mod inverse;
 mod names;
 mod revision;
 mod views;
@@ -16,8 +18,9 @@ mod views;
 use crate::canonical::{checksum_with, describe};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Schema;
+use crate::name::same_name;
 use crate::op::{History, Op};
-use crate::plan::{HookCall, RevisionPlan, Statement, Step};
+use crate::plan::{Down, HookCall, RevisionPlan, Statement, Step};
 use crate::{render, Loc};
 use std::borrow::Cow;
 
@@ -48,15 +51,43 @@ pub fn check_history_to_head(
                 "a revision must change something; remove it or add operations",
             );
         }
+        let errors = diags.len();
+        let before = schema.clone();
         let mut steps = Vec::with_capacity(rev.ops.len());
         let mut hooks = 0;
+        // The generated inverse: each operation's, from the schema just
+        // before it, in reverse order.
+        let mut undo: Result<Vec<Vec<Op>>, String> = Ok(Vec::new());
+        let mut created = Vec::new();
         for op in &rev.ops {
+            if let (None, Ok(list)) = (&rev.down, &mut undo) {
+                match inverse::inverse(&schema, op, &created) {
+                    Ok(ops) => list.push(ops),
+                    Err(why) => undo = Err(why),
+                }
+            }
+            match op {
+                Op::CreateTable(ct) => created.push(ct.name.text.clone()),
+                Op::RenameTable { from, to }
+                    if created.iter().any(|t| same_name(t, &from.text)) =>
+                {
+                    created.push(to.text.clone())
+                }
+                _ => {}
+            }
             steps.extend(apply(&mut schema, op, &rev.id.text, &mut hooks, &mut diags));
         }
+        let down = if diags.len() == errors {
+            let undo = undo.map(|list| list.into_iter().rev().flatten().collect());
+            down::plan(rev, &schema, &before, undo, &mut hooks, &mut diags)
+        } else {
+            Down::Irreversible(Cow::Borrowed("the revision has errors"))
+        };
         plans.push(RevisionPlan {
             id: Cow::Owned(rev.id.text.clone()),
             checksum: Cow::Owned(checksum_with(rev, &history.naming)),
             steps: Cow::Owned(steps),
+            down,
         });
     }
     diags.finish((plans, schema))

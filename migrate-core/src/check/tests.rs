@@ -43,10 +43,7 @@ fn history(revs: Vec<(&str, Vec<Op>)>) -> History {
         revisions: revs
             .into_iter()
             .enumerate()
-            .map(|(i, (id, ops))| RevisionDef {
-                id: n(id, 1000 + i as u32),
-                ops,
-            })
+            .map(|(i, (id, ops))| RevisionDef::new(n(id, 1000 + i as u32), ops))
             .collect(),
     }
 }
@@ -906,4 +903,219 @@ fn the_naming_convention_names_constraints_and_is_part_of_the_checksum() {
     let custom_sum = check_history(&h).unwrap()[0].checksum.clone();
     assert_ne!(default_sum, custom_sum);
     assert_eq!(plans.len(), 1);
+}
+
+fn down_of(h: &History, rev: usize) -> crate::plan::Down {
+    check_history(h).unwrap()[rev].down.clone()
+}
+
+fn irreversible(h: &History, rev: usize) -> String {
+    match down_of(h, rev) {
+        crate::plan::Down::Irreversible(why) => why.into_owned(),
+        other => panic!("expected an irreversible revision, got {other:?}"),
+    }
+}
+
+fn down_steps(h: &History, rev: usize) -> Vec<Step> {
+    match down_of(h, rev) {
+        crate::plan::Down::Steps(steps) => steps.into_owned(),
+        other => panic!("expected down steps, got {other:?}"),
+    }
+}
+
+fn sqls(steps: &[Step]) -> Vec<String> {
+    steps
+        .iter()
+        .map(|s| match s {
+            Step::Execute(st) => st.sql.to_string(),
+            Step::Rebuild(r) => format!("rebuild {}: {}", r.table, r.create_sql),
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn generated_inverses_undo_in_reverse_order() {
+    let alter = |column: &str, alter| Change::AlterColumn {
+        column: n(column, 0),
+        alter,
+    };
+    let h = history(vec![
+        ("0001", vec![foo(), index("foo_bar", "foo", &["bar"])]),
+        (
+            "0002",
+            vec![
+                Op::DropIndex(n("foo_bar", 0)),
+                batch(
+                    "foo",
+                    0,
+                    vec![
+                        Change::RenameColumn {
+                            from: n("bar", 0),
+                            to: n("baz", 0),
+                        },
+                        alter("baz", ColumnAlter::SetDefault(Expr::new("'x'", Loc(0)))),
+                        Change::AddColumn(col("extra", ColumnType::Integer)),
+                    ],
+                ),
+            ],
+        ),
+    ]);
+    assert_eq!(
+        sqls(&down_steps(&h, 0)),
+        ["DROP INDEX \"foo_bar\"", "DROP TABLE \"foo\""]
+    );
+    // Undo the batch (drop extra, drop the default, rename back: one
+    // rebuild, as a default cannot change in place), then recreate the
+    // index.
+    let steps = down_steps(&h, 1);
+    assert_eq!(
+        sqls(&steps),
+        [
+            "rebuild foo: CREATE TABLE \"_migrate_tmp_foo\" (\"foo_id\" INTEGER PRIMARY KEY, \"bar\" TEXT NOT NULL)",
+            "CREATE INDEX \"foo_bar\" ON \"foo\" (\"bar\")",
+        ]
+    );
+    let Step::Rebuild(r) = &steps[0] else {
+        unreachable!()
+    };
+    assert_eq!(
+        r.renames[..],
+        ["ALTER TABLE \"foo\" RENAME COLUMN \"baz\" TO \"bar\""]
+    );
+}
+
+#[test]
+fn lossy_operations_make_a_revision_irreversible_with_the_reason() {
+    let cases: Vec<(Op, &str)> = vec![
+        (Op::DropTable(n("foo", 0)), "`drop table foo` loses the table's rows"),
+        (
+            batch("foo", 0, vec![Change::DropColumn(n("bar", 0))]),
+            "`drop column bar` loses the values of `foo.bar`",
+        ),
+        (
+            batch(
+                "foo",
+                0,
+                vec![Change::AlterColumn {
+                    column: n("bar", 0),
+                    alter: ColumnAlter::Type(ColumnType::Integer),
+                }],
+            ),
+            "`alter column bar type …` on `foo` has no safe inverse (values may have been converted)",
+        ),
+        (
+            Op::Run(RunHook { path: n("fill", 0) }),
+            "`run fill` runs Rust code, which has no generated inverse",
+        ),
+        (
+            Op::IfExists(Box::new(Op::DropIndex(n("gone", 0)))),
+            "`drop index if exists gone` depends on what the database held, so its inverse is not known",
+        ),
+    ];
+    for (op, why) in cases {
+        let h = history(vec![("0001", vec![foo()]), ("0002", vec![op])]);
+        assert_eq!(irreversible(&h, 1), why);
+    }
+    // Rows inserted into a table the same revision creates go with it.
+    let insert = Op::Insert(Insert {
+        table: n("foo", 0),
+        columns: vec![n("bar", 0)],
+        rows: vec![InsertRow {
+            values: vec![Literal::Text("a".into())],
+            at: Loc(0),
+        }],
+    });
+    let h = history(vec![
+        ("0001", vec![foo(), insert.clone()]),
+        ("0002", vec![insert]),
+    ]);
+    assert_eq!(sqls(&down_steps(&h, 0)), ["DROP TABLE \"foo\""]);
+    assert_eq!(
+        irreversible(&h, 1),
+        "`insert into foo` has no safe inverse (the rows may have changed since)"
+    );
+}
+
+#[test]
+fn dropping_a_view_is_undone_with_its_instead_of_triggers() {
+    let h = history(vec![
+        (
+            "0001",
+            vec![
+                foo(),
+                view("v", "SELECT foo_id, bar FROM foo"),
+                Op::CreateTrigger(CreateTrigger {
+                    name: n("v_ins", 0),
+                    timing: TriggerTiming::InsteadOf,
+                    event: TriggerEvent::Insert,
+                    table: n("v", 0),
+                    when: None,
+                    body: Expr::new("INSERT INTO foo (bar) VALUES (new.bar);", Loc(0)),
+                }),
+            ],
+        ),
+        ("0002", vec![Op::DropView(n("v", 0))]),
+    ]);
+    let down = sqls(&down_steps(&h, 1));
+    assert_eq!(down.len(), 2, "{down:?}");
+    assert!(down[0].starts_with("CREATE VIEW \"v\""), "{down:?}");
+    assert!(down[1].starts_with("CREATE TRIGGER \"v_ins\""), "{down:?}");
+}
+
+#[test]
+fn a_down_block_is_checked_and_must_restore_the_schema() {
+    let mut h = history(vec![
+        ("0001", vec![foo()]),
+        ("0002", vec![index("foo_bar", "foo", &["bar"])]),
+    ]);
+    h.revisions[1].down = Some(DownBlock {
+        at: Loc(7),
+        ops: vec![Op::DropIndex(n("foo_baz", 8))],
+    });
+    let errs = check_history(&h).unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].message, "unknown index `foo_baz`");
+
+    h.revisions[1].down = Some(DownBlock {
+        at: Loc(7),
+        ops: vec![],
+    });
+    let errs = check_history(&h).unwrap_err();
+    assert_eq!(
+        errs[0].message,
+        "the `down` block of revision `0002` does not restore the schema from before the revision"
+    );
+    assert_eq!(errs[0].at, Loc(7));
+    assert!(errs[0]
+        .help
+        .as_deref()
+        .unwrap()
+        .starts_with("`down` leaves index `foo_bar`"));
+
+    // Its `run` hooks are numbered after the revision's own; the checksum
+    // covers what was applied, not the way back.
+    let before = check_history(&h).err().map(|_| ());
+    assert!(before.is_some());
+    h.revisions[1]
+        .ops
+        .push(Op::Run(RunHook { path: n("up", 0) }));
+    h.revisions[1].down = Some(DownBlock {
+        at: Loc(7),
+        ops: vec![
+            Op::Run(RunHook { path: n("back", 0) }),
+            Op::DropIndex(n("foo_bar", 0)),
+        ],
+    });
+    let plans = check_history(&h).unwrap();
+    let down = down_steps(&h, 1);
+    assert!(
+        matches!(&down[0], Step::Hook(c) if c.index == 1 && c.name == "back"),
+        "{down:?}"
+    );
+    let without_down = RevisionDef::new(h.revisions[1].id.clone(), h.revisions[1].ops.clone());
+    assert_eq!(
+        plans[1].checksum,
+        crate::canonical::checksum_with(&without_down, &h.naming)
+    );
 }

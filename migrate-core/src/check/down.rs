@@ -1,0 +1,186 @@
+//! Downgrades: a revision's `down` block, or its generated inverse, checked
+//! on the schema after the revision. Either must bring the schema back
+//! exactly to what it was before the revision: every later revision was
+//! checked against that schema, so a downgrade that leaves anything else
+//! would make the next upgrade run on a database the checker never saw.
+
+use super::apply;
+use crate::diag::Diagnostics;
+use crate::model::{Constraint, Schema, Table};
+use crate::name::same_name;
+use crate::op::{Op, RevisionDef};
+use crate::plan::{Down, Step};
+use crate::render;
+use std::borrow::Cow;
+
+/// The down plan of `rev`. `after` is the schema after the revision,
+/// `before` the schema before it, `generated` the generated inverse
+/// (used when the revision has no `down` block). An explicit block is
+/// checked like any operations, its problems reported in `diags`.
+pub(super) fn plan(
+    rev: &RevisionDef,
+    after: &Schema,
+    before: &Schema,
+    generated: Result<Vec<Op>, String>,
+    hooks: &mut usize,
+    diags: &mut Diagnostics,
+) -> Down {
+    let Some(block) = &rev.down else {
+        return match generated {
+            Ok(ops) => generated_steps(rev, after, before, &ops),
+            Err(why) => Down::Irreversible(Cow::Owned(why)),
+        };
+    };
+    let mut schema = after.clone();
+    let errors = diags.len();
+    let steps = run(rev, &mut schema, &block.ops, hooks, diags);
+    if diags.len() == errors {
+        if let Some(diff) = difference(before, &schema) {
+            diags.error_help(
+                block.at,
+                format!(
+                    "the `down` block of revision `{}` does not restore the schema from before the revision",
+                    rev.id
+                ),
+                format!("{diff}; later revisions were checked against that schema, so `down` must restore it exactly"),
+            );
+        }
+    }
+    Down::Steps(Cow::Owned(steps))
+}
+
+/// The generated inverse, checked as if written; a problem makes the
+/// revision irreversible (with the reason) rather than a compile error the
+/// user did not cause.
+fn generated_steps(rev: &RevisionDef, after: &Schema, before: &Schema, ops: &[Op]) -> Down {
+    let mut schema = after.clone();
+    let mut scratch = Diagnostics::new();
+    let steps = run(rev, &mut schema, ops, &mut 0, &mut scratch);
+    let why = match scratch.finish(()) {
+        Err(problems) => format!(
+            "its generated inverse is not valid ({}); write a `down` block",
+            problems[0].message
+        ),
+        Ok(()) => match difference(before, &schema) {
+            Some(diff) => format!(
+                "its generated inverse would not restore the schema ({diff}); write a `down` block"
+            ),
+            None => return Down::Steps(Cow::Owned(steps)),
+        },
+    };
+    Down::Irreversible(Cow::Owned(why))
+}
+
+fn run(
+    rev: &RevisionDef,
+    schema: &mut Schema,
+    ops: &[Op],
+    hooks: &mut usize,
+    diags: &mut Diagnostics,
+) -> Vec<Step> {
+    ops.iter()
+        .flat_map(|op| apply(schema, op, &rev.id.text, hooks, diags))
+        .collect()
+}
+
+/// The first difference between the schema `before` a revision and the
+/// schema `after` its downgrade, described; `None` when they define the
+/// same objects. Where an object was defined does not count.
+fn difference(before: &Schema, after: &Schema) -> Option<String> {
+    fn first<T>(
+        kind: &str,
+        before: &[T],
+        after: &[T],
+        name: impl Fn(&T) -> &str,
+        same: impl Fn(&T, &T) -> bool,
+        sql: impl Fn(&T) -> String,
+    ) -> Option<String> {
+        for b in before {
+            let found = after.iter().find(|a| same_name(name(a), name(b)));
+            match found {
+                None => {
+                    return Some(format!(
+                        "{kind} `{}` existed before the revision but not after `down`",
+                        name(b)
+                    ))
+                }
+                Some(a) if !same(a, b) => {
+                    return Some(format!(
+                        "{kind} `{}` was `{}` before the revision but is `{}` after `down`",
+                        name(b),
+                        sql(b),
+                        sql(a)
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+        after
+            .iter()
+            .find(|a| !before.iter().any(|b| same_name(name(a), name(b))))
+            .map(|a| {
+                format!(
+                    "`down` leaves {kind} `{}`, which did not exist before the revision",
+                    name(a)
+                )
+            })
+    }
+    first(
+        "table",
+        &before.tables,
+        &after.tables,
+        |t| &t.name,
+        same_table,
+        |t| render::create_table(t, &t.name),
+    )
+    .or_else(|| {
+        first(
+            "index",
+            &before.indexes,
+            &after.indexes,
+            |i| &i.name,
+            |a, b| {
+                (&a.name, &a.table, &a.keys, a.unique, &a.filter)
+                    == (&b.name, &b.table, &b.keys, b.unique, &b.filter)
+            },
+            render::create_index,
+        )
+    })
+    .or_else(|| {
+        first(
+            "view",
+            &before.views,
+            &after.views,
+            |v| &v.name,
+            |a, b| (&a.name, &a.query) == (&b.name, &b.query),
+            render::create_view,
+        )
+    })
+    .or_else(|| {
+        first(
+            "trigger",
+            &before.triggers,
+            &after.triggers,
+            |t| &t.name,
+            |a, b| {
+                (&a.name, &a.table, a.timing, &a.event, &a.when, &a.body)
+                    == (&b.name, &b.table, b.timing, &b.event, &b.when, &b.body)
+            },
+            render::create_trigger,
+        )
+    })
+}
+
+fn same_table(a: &Table, b: &Table) -> bool {
+    (&a.name, &a.columns, a.strict, a.without_rowid)
+        == (&b.name, &b.columns, b.strict, b.without_rowid)
+        && a.constraints.len() == b.constraints.len()
+        && a.constraints
+            .iter()
+            .zip(&b.constraints)
+            .all(|(x, y)| same_constraint(x, y))
+}
+
+fn same_constraint(a: &Constraint, b: &Constraint) -> bool {
+    (&a.name, a.explicit, &a.inline, &a.kind) == (&b.name, b.explicit, &b.inline, &b.kind)
+}

@@ -1,0 +1,12 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    revision "0001" {
+        create table notes { id integer primary key }
+        down { drop table notes; }
+        create index notes_id on notes (id);
+    }
+}
+
+fn main() {}
