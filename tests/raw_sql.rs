@@ -1,10 +1,11 @@
-//! The `sql "…"` escape hatch: data changes run; a schema change the history
-//! was not told of fails the revision and is rolled back.
+//! The `sql "…"` escape hatch: data changes run; a declared `creates table`
+//! (a virtual table) must happen exactly; a schema change the history was
+//! not told of fails the revision and is rolled back.
 
 mod common;
 
 use common::*;
-use migrate_dsl::{migration, ErrorKind};
+use migrate_dsl::{migration, Down, ErrorKind};
 
 migration! {
     static DATA;
@@ -59,5 +60,117 @@ fn a_schema_change_hidden_in_sql_fails_and_is_rolled_back() {
     }
     assert!(schema_sql(&conn, "users_name").is_none(), "rolled back");
     assert_eq!(history_ids(&conn), ["0001"]);
+    assert_healthy(&conn);
+}
+
+migration! {
+    static FTS;
+    revision "0001" {
+        create table notes { id integer primary key, title text, body text }
+        insert into notes (id, title, body) values (1, "rust", "a language"), (2, "sqlite", "a database");
+    }
+    revision "0002" {
+        sql "CREATE VIRTUAL TABLE notes_fts USING fts5(title, body)" creates table notes_fts (title, body);
+    }
+    revision "0003" {
+        sql "INSERT INTO notes_fts (title, body) SELECT title, body FROM notes" touches (notes_fts, notes);
+        create view note_titles as "SELECT title FROM notes_fts";
+    }
+}
+
+#[test]
+fn a_virtual_table_is_created_by_declared_sql_and_known_to_the_model() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    FTS.apply_pending(&mut conn).unwrap();
+    assert_eq!(
+        strings(
+            &conn,
+            "SELECT title FROM notes_fts WHERE notes_fts MATCH 'database'"
+        ),
+        ["sqlite"]
+    );
+    assert_eq!(
+        strings(&conn, "SELECT title FROM note_titles ORDER BY 1"),
+        ["rust", "sqlite"]
+    );
+    assert_healthy(&conn);
+
+    // Its generated inverse drops it, shadow tables and all.
+    assert!(matches!(FTS.revisions()[1].down(), Down::Steps(_)));
+    assert!(matches!(FTS.revisions()[2].down(), Down::Irreversible(_)));
+    let fresh = TempDb::new();
+    let mut other = fresh.open();
+    FTS.upgrade_to(&mut other, "0002").unwrap();
+    assert!(
+        strings(
+            &other,
+            "SELECT name FROM sqlite_schema WHERE name LIKE 'notes_fts%'"
+        )
+        .len()
+            > 1
+    );
+    FTS.downgrade_to(&mut other, Some("0001")).unwrap();
+    assert_eq!(
+        strings(
+            &other,
+            "SELECT name FROM sqlite_schema WHERE name LIKE 'notes_fts%'"
+        ),
+        Vec::<String>::new()
+    );
+}
+
+migration! {
+    static WRONG_COLUMNS;
+    revision "0001" {
+        sql "CREATE VIRTUAL TABLE docs USING fts5(title, body)" creates table docs (title, text);
+    }
+}
+
+migration! {
+    static MORE_THAN_DECLARED;
+    revision "0001" {
+        create table users { id integer primary key, name text }
+    }
+    revision "0002" {
+        sql "CREATE TABLE audit (id INTEGER); CREATE INDEX users_name ON users (name)" creates table audit (id);
+    }
+}
+
+#[test]
+fn a_declared_creation_must_happen_exactly() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    let before = snapshot(&conn);
+    let err = WRONG_COLUMNS.apply_pending(&mut conn).unwrap_err();
+    let ErrorKind::CreatedTableMismatch { table, found, .. } = err.kind() else {
+        panic!("{err:?}");
+    };
+    assert_eq!(table, "docs");
+    assert_eq!(
+        found.as_deref(),
+        Some(&["title".to_owned(), "body".to_owned()][..])
+    );
+    assert!(err.to_string().contains("columns (title, text)"), "{err}");
+    let mut after = snapshot(&conn);
+    after.schema.retain(|o| o.2 != "_migrate_history");
+    after.rows.remove("_migrate_history");
+    assert_eq!(after, before, "rolled back");
+
+    let err = MORE_THAN_DECLARED.apply_pending(&mut conn).unwrap_err();
+    let ErrorKind::UndeclaredSchemaChange {
+        revision, changes, ..
+    } = err.kind()
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(
+        (revision.as_str(), &changes[..]),
+        ("0002", &["created index `users_name`".to_owned()][..])
+    );
+    assert_eq!(
+        strings(&conn, "SELECT name FROM sqlite_schema WHERE name = 'audit'"),
+        Vec::<String>::new()
+    );
     assert_healthy(&conn);
 }

@@ -74,9 +74,27 @@ fn step(step: &Step) -> TokenStream {
             let r = rebuild(r);
             quote!(::migrate_dsl::__private::Step::Rebuild(#r))
         }
-        Step::RawSql(st) => {
-            let st = statement(st);
-            quote!(::migrate_dsl::__private::Step::RawSql(#st))
+        Step::RawSql(raw) => {
+            let st = statement(&raw.statement);
+            let creates = match &raw.creates {
+                Some(c) => {
+                    let name = &*c.name;
+                    let columns = slice(
+                        quote!(::migrate_dsl::__private::Text),
+                        c.columns.iter().map(|n| {
+                            let n = &**n;
+                            quote!(::migrate_dsl::__private::text(#n))
+                        }),
+                    );
+                    quote!(::core::option::Option::Some(
+                        ::migrate_dsl::__private::CreatedTable::new(#name, #columns)
+                    ))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            quote!(::migrate_dsl::__private::Step::RawSql(
+                ::migrate_dsl::__private::RawStep { statement: #st, creates: #creates }
+            ))
         }
         Step::Hook(h) => {
             let name = &*h.name;

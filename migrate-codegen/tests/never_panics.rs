@@ -47,6 +47,9 @@ const VALID: &str = r#"
         create index foo_note on foo (note);
         down { drop index foo_note; run c::d; }
     }
+    revision "0005" {
+        sql "CREATE VIRTUAL TABLE docs USING fts5(title)" creates table docs (title);
+    }
 "#;
 
 /// Words that steer the parser into every branch.
@@ -101,6 +104,7 @@ const VOCABULARY: &[&str] = &[
     "cascade",
     "run",
     "down",
+    "creates",
     "view",
     "trigger",
     "replace",

@@ -68,12 +68,32 @@ pub fn describe(op: &Op) -> String {
             let create = inner.object().is_some_and(|(create, _, _)| create);
             render::guarded(&describe(inner), create)
         }
-        Op::Sql(raw) if !raw.touches.is_empty() => format!(
-            "sql \"…\" touches ({});",
-            names(raw.touches.iter().map(|t| &t.text))
-        ),
-        Op::Sql(_) => "sql \"…\";".to_owned(),
+        Op::Sql(raw) => {
+            let mut text = "sql \"…\"".to_owned();
+            raw_sql_effects(&mut text, raw);
+            text.push(';');
+            text
+        }
         other => Canonical(other).to_string(),
+    }
+}
+
+/// ` touches (…)` and ` creates table t (…)` of a raw `sql`, when declared.
+fn raw_sql_effects(text: &mut String, raw: &crate::op::RawSql) {
+    if !raw.touches.is_empty() {
+        let _ = write!(
+            text,
+            " touches ({})",
+            names(raw.touches.iter().map(|t| &t.text))
+        );
+    }
+    if let Some(c) = &raw.creates {
+        let _ = write!(
+            text,
+            " creates table {} ({})",
+            name(&c.name.text),
+            names(c.columns.iter().map(|n| &n.text))
+        );
     }
 }
 
@@ -355,15 +375,9 @@ impl fmt::Display for Canonical<'_> {
                 f.write_str(&render::guarded(&Canonical(inner).to_string(), create))
             }
             Op::Sql(raw) => {
-                write!(f, "sql {}", sql_text(&raw.sql.text))?;
-                if !raw.touches.is_empty() {
-                    write!(
-                        f,
-                        " touches ({})",
-                        names(raw.touches.iter().map(|t| &t.text))
-                    )?;
-                }
-                f.write_str(";")
+                let mut text = format!("sql {}", sql_text(&raw.sql.text));
+                raw_sql_effects(&mut text, raw);
+                write!(f, "{text};")
             }
         }
     }

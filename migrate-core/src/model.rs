@@ -134,6 +134,9 @@ pub struct Table {
     pub strict: bool,
     /// `WITHOUT ROWID`.
     pub without_rowid: bool,
+    /// For a table created by raw `sql … creates table`: that SQL. The
+    /// model knows only its column names; the DSL does not alter it.
+    pub external: Option<String>,
     /// Where it was created.
     pub defined_at: Loc,
 }
@@ -442,6 +445,19 @@ impl Schema {
 }
 
 impl Table {
+    /// Whether raw SQL created it as a virtual table (FTS5, R*Tree, …),
+    /// which SQLite does not let anyone index or put triggers on.
+    pub fn is_virtual(&self) -> bool {
+        self.external.as_deref().is_some_and(|sql| {
+            let words: Vec<String> = sql
+                .split_whitespace()
+                .take(3)
+                .map(str::to_ascii_lowercase)
+                .collect();
+            words == ["create", "virtual", "table"]
+        })
+    }
+
     /// The column named `name` (case-insensitive).
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| same_name(&c.name, name))

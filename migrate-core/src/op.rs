@@ -134,7 +134,9 @@ pub enum Op {
     /// `create … if not exists …` or `drop … if exists …` around one of the
     /// create or drop operations above.
     IfExists(Box<Op>),
-    /// `sql "…" touches (t, …);`: raw SQL that changes data, not the schema.
+    /// `sql "…" [touches (t, …)] [creates table t (c, …)];`: raw SQL that
+    /// changes data, or creates a table the DSL cannot express (a virtual
+    /// table, for example).
     Sql(RawSql),
 }
 
@@ -145,6 +147,17 @@ pub struct RawSql {
     pub sql: Expr,
     /// The tables and views it reads or writes, as declared.
     pub touches: Vec<Name>,
+    /// `creates table t (c, …)`: the one schema change it may make.
+    pub creates: Option<CreatesTable>,
+}
+
+/// `creates table t (c, …)`: a table raw SQL creates, with its columns.
+#[derive(Clone, Debug)]
+pub struct CreatesTable {
+    /// The table's name.
+    pub name: Name,
+    /// Its (visible) columns, in order.
+    pub columns: Vec<Name>,
 }
 
 impl Op {

@@ -43,8 +43,38 @@ pub enum Step {
     /// Call the revision's `index`-th hook.
     Hook(HookCall),
     /// Run raw SQL (one or more statements); the schema must be the same
-    /// after it as before.
-    RawSql(Statement),
+    /// after it as before, except for the table it declares it creates.
+    RawSql(RawStep),
+}
+
+/// A raw `sql` step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawStep {
+    /// The SQL, with the operation and (first) table it touches.
+    pub statement: Statement,
+    /// The table it declares it creates, if any.
+    pub creates: Option<CreatedTable>,
+}
+
+/// A table raw SQL declares it creates: it must exist afterwards with these
+/// visible columns, in order (its shadow tables and their indexes may come
+/// with it); no other schema change is allowed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreatedTable {
+    /// The table.
+    pub name: Text,
+    /// Its visible columns.
+    pub columns: Cow<'static, [Text]>,
+}
+
+impl CreatedTable {
+    /// A declaration from `'static` parts.
+    pub const fn new(name: &'static str, columns: &'static [Text]) -> Self {
+        CreatedTable {
+            name: Cow::Borrowed(name),
+            columns: Cow::Borrowed(columns),
+        }
+    }
 }
 
 /// One SQL statement with what it is for (used in errors).

@@ -10,6 +10,9 @@ use crate::sql;
 /// `CREATE TABLE "<name>" (…)` for `table`'s complete definition, under
 /// `name` (the real name, or the temporary one of a rebuild).
 pub fn create_table(table: &Table, name: &str) -> String {
+    if let Some(sql) = &table.external {
+        return sql.clone();
+    }
     let mut parts: Vec<String> = table.columns.iter().map(|c| column_def(table, c)).collect();
     parts.extend(
         table

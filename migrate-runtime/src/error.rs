@@ -90,6 +90,22 @@ pub enum ErrorKind {
         /// What changed, e.g. `created index ix_a`.
         changes: Vec<String>,
     },
+    /// An `sql … creates table` step did not create the table it declares.
+    #[error("revision `{revision}`: `{operation}` declares it creates table `{table}` with columns ({}), but after it {}\n  SQL: {sql}", expected.join(", "), found.as_ref().map_or("the table does not exist".to_owned(), |f| format!("its columns are ({})", f.join(", "))))]
+    CreatedTableMismatch {
+        /// The revision id.
+        revision: String,
+        /// The DSL operation.
+        operation: String,
+        /// The declared table.
+        table: String,
+        /// The declared columns.
+        expected: Vec<String>,
+        /// The columns found, if the table exists.
+        found: Option<Vec<String>>,
+        /// The raw SQL.
+        sql: String,
+    },
     /// A `run` hook returned an error.
     #[error("revision `{revision}`: hook `{hook}` failed: {source}")]
     Hook {

@@ -27,7 +27,7 @@ pub use report::{AppliedRevision, Report};
 pub mod __private {
     pub use crate::migrations::{HookFn, Migrations, Revision};
     pub use migrate_core::plan::{
-        text, Down, HookCall, NotNullCheck, Rebuild, Statement, Step, Text,
+        text, CreatedTable, Down, HookCall, NotNullCheck, RawStep, Rebuild, Statement, Step, Text,
     };
     pub use migrate_core::DEFAULT_HISTORY_TABLE;
     pub use std::borrow::Cow;

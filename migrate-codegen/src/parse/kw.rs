@@ -60,3 +60,4 @@ syn::custom_keyword!(naming);
 syn::custom_keyword!(sql);
 syn::custom_keyword!(touches);
 syn::custom_keyword!(down);
+syn::custom_keyword!(creates);

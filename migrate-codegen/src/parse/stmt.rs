@@ -273,7 +273,7 @@ fn trigger(input: ParseStream, spans: &Spans, guarded: &mut bool) -> Result<Crea
     })
 }
 
-/// `sql "…" [touches (t, …)];`
+/// `sql "…" [touches (t, …)] [creates table t (c, …)];`
 fn raw_sql(input: ParseStream, spans: &Spans) -> Result<RawSql> {
     input.parse::<kw::sql>()?;
     let sql = sql_text(
@@ -291,8 +291,32 @@ fn raw_sql(input: ParseStream, spans: &Spans) -> Result<RawSql> {
     } else {
         Vec::new()
     };
+    let creates = if input.peek(kw::creates) {
+        input.parse::<kw::creates>()?;
+        input.parse::<kw::table>().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected `table` after `creates`: `creates table t (c, …)`",
+            )
+        })?;
+        let table = name(input, spans)?;
+        let (columns, span) = paren_list(input, |c| name(c, spans))?;
+        if columns.is_empty() {
+            return Err(syn::Error::new(span, "list the columns the table has"));
+        }
+        Some(CreatesTable {
+            name: table,
+            columns,
+        })
+    } else {
+        None
+    };
     input.parse::<Token![;]>()?;
-    Ok(RawSql { sql, touches })
+    Ok(RawSql {
+        sql,
+        touches,
+        creates,
+    })
 }
 
 /// SQL text in a string literal (view queries, trigger bodies).

@@ -12,6 +12,7 @@
 use super::constraints;
 use super::create::{
     check_single_primary_key, check_strict_type, find_column, find_table, generated, plain_column,
+    refuse_external,
 };
 use super::exprs;
 use super::names::unknown_help;
@@ -53,6 +54,9 @@ pub(super) fn batch(
     let Some(old) = find_table(schema, &b.table, diags).cloned() else {
         return Vec::new();
     };
+    if refuse_external(&old, &b.table, "alter", diags) {
+        return Vec::new();
+    }
     let before = diags.len();
     if b.changes.is_empty() {
         diags.error_help(

@@ -8,7 +8,7 @@ use crate::model::{Column, ConstraintKind, Index, IndexKey, KeyTarget, Schema, T
 use crate::name::same_name;
 use crate::op::{
     ColumnConstraint, ColumnConstraintKind, ColumnDef, ColumnType, CreateIndex, CreateTable,
-    Generated, IndexTarget, TableConstraintKind,
+    CreatesTable, Generated, IndexTarget, TableConstraintKind,
 };
 use crate::{render, Loc, Name};
 
@@ -35,6 +35,7 @@ pub(super) fn create_table(
         constraints: Vec::new(),
         strict: ct.strict.is_some(),
         without_rowid: ct.without_rowid.is_some(),
+        external: None,
         defined_at: ct.name.at,
     };
     for def in &ct.columns {
@@ -211,7 +212,11 @@ pub(super) fn rename_table(
     to: &Name,
     diags: &mut Diagnostics,
 ) -> Option<(String, String)> {
-    let old = find_table(schema, from, diags)?.name.clone();
+    let table = find_table(schema, from, diags)?;
+    if refuse_external(table, from, "rename", diags) {
+        return None;
+    }
+    let old = table.name.clone();
     let before = diags.len();
     check_not_reserved("table", to, diags);
     if !same_name(&old, &to.text) {
@@ -289,6 +294,94 @@ pub(super) fn check_unique_columns(columns: &[ColumnDef], diags: &mut Diagnostic
     }
 }
 
+/// A table created by raw SQL is opaque to the DSL beyond its column names:
+/// it may be a virtual table, which SQLite cannot rebuild, and its SQL is
+/// not the model's to rewrite. Reports `action` on it as an error.
+pub(super) fn refuse_external(
+    table: &Table,
+    name: &Name,
+    action: &str,
+    diags: &mut Diagnostics,
+) -> bool {
+    if table.external.is_none() {
+        return false;
+    }
+    diags.error_help(
+        name.at,
+        format!(
+            "table `{}` was created by raw `sql`, so the DSL cannot {action} it",
+            table.name
+        ),
+        "drop it and create it again with `sql \"…\" creates table …`",
+    );
+    true
+}
+
+/// SQLite refuses indexes and triggers on virtual tables; reports `what`
+/// on one as an error.
+pub(super) fn refuse_virtual(
+    table: &Table,
+    name: &Name,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> bool {
+    if !table.is_virtual() {
+        return false;
+    }
+    diags.error_help(
+        name.at,
+        format!("`{}` is a virtual table, which cannot have {what}", table.name),
+        "SQLite does not allow indexes or triggers on virtual tables; the module (FTS5, R*Tree, …) indexes its own content",
+    );
+    true
+}
+
+/// Checks `sql … creates table t (c, …)` and adds the table, known by its
+/// column names only, to the model.
+pub(super) fn creates_table(
+    schema: &mut Schema,
+    creates: &CreatesTable,
+    sql: &str,
+    diags: &mut Diagnostics,
+) {
+    let before = diags.len();
+    check_not_reserved("table", &creates.name, diags);
+    check_name_free(schema, "table", &creates.name, diags);
+    for (i, c) in creates.columns.iter().enumerate() {
+        if creates.columns[..i].iter().any(|p| p.same(&c.text)) {
+            diags.error_help(
+                c.at,
+                format!("duplicate column `{c}`"),
+                "column names must be unique within a table (SQLite compares them case-insensitively)",
+            );
+        }
+    }
+    if diags.len() > before {
+        return;
+    }
+    schema.tables.push(Table {
+        name: creates.name.text.clone(),
+        // Declared without a type, a column has no affinity: BLOB.
+        columns: creates
+            .columns
+            .iter()
+            .map(|c| Column {
+                name: c.text.clone(),
+                ty: ColumnType::Blob,
+                not_null: false,
+                default: None,
+                collate: None,
+                generated: None,
+            })
+            .collect(),
+        constraints: Vec::new(),
+        strict: false,
+        without_rowid: false,
+        external: Some(sql.trim().to_owned()),
+        defined_at: creates.name.at,
+    });
+}
+
 /// Checks `create index` and adds it to the model; returns its SQL.
 pub(super) fn create_index(
     schema: &mut Schema,
@@ -299,6 +392,9 @@ pub(super) fn create_index(
     check_not_reserved("index", &ci.name, diags);
     check_name_free(schema, "index", &ci.name, diags);
     let table = find_table(schema, &ci.table, diags)?;
+    if refuse_virtual(table, &ci.table, "an index", diags) {
+        return None;
+    }
     let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
     let mut keys = Vec::with_capacity(ci.keys.len());
     for (i, key) in ci.keys.iter().enumerate() {

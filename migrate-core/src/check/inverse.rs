@@ -62,6 +62,11 @@ pub(super) fn inverse(schema: &Schema, op: &Op, created: &[String]) -> Result<Ve
             ))
         }
         Op::Run(_) => return lossy("runs Rust code, which has no generated inverse"),
+        // Declared to touch nothing but the table it creates.
+        Op::Sql(raw) if raw.touches.is_empty() && raw.creates.is_some() => {
+            let created = raw.creates.iter().map(|c| Op::DropTable(c.name.clone()));
+            created.collect()
+        }
         Op::Sql(_) => return lossy("is raw SQL, which has no generated inverse"),
         Op::IfExists(_) => {
             return lossy("depends on what the database held, so its inverse is not known")

@@ -20,7 +20,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Schema;
 use crate::name::same_name;
 use crate::op::{History, Op};
-use crate::plan::{Down, HookCall, RevisionPlan, Statement, Step};
+use crate::plan::{CreatedTable, Down, HookCall, RawStep, RevisionPlan, Statement, Step};
 use crate::{render, Loc};
 use std::borrow::Cow;
 
@@ -145,10 +145,20 @@ fn apply(
         Op::IfExists(inner) => if_exists(schema, inner, revision, hooks, diags),
         Op::Sql(raw) => views::raw_sql(schema, raw, diags)
             .map(|table| {
-                Step::RawSql(Statement {
-                    operation: Cow::Owned(describe(op)),
-                    table: Cow::Owned(table),
-                    sql: Cow::Owned(raw.sql.text.trim().to_owned()),
+                Step::RawSql(RawStep {
+                    statement: Statement {
+                        operation: Cow::Owned(describe(op)),
+                        table: Cow::Owned(table),
+                        sql: Cow::Owned(raw.sql.text.trim().to_owned()),
+                    },
+                    creates: raw.creates.as_ref().map(|c| CreatedTable {
+                        name: Cow::Owned(c.name.text.clone()),
+                        columns: c
+                            .columns
+                            .iter()
+                            .map(|n| Cow::Owned(n.text.clone()))
+                            .collect(),
+                    }),
                 })
             })
             .into_iter()

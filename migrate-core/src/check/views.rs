@@ -6,7 +6,7 @@
 //! against the model, and what they use is recorded so that later drops and
 //! renames of it are refused while they still depend on it.
 
-use super::create::{check_name_free, find_table};
+use super::create::{self, check_name_free, find_table};
 use super::names::{check_not_reserved, unknown_help};
 use crate::body::{self, BodyRefs, Output};
 use crate::diag::Diagnostics;
@@ -344,6 +344,9 @@ fn trigger_target(
         return None;
     }
     let table = find_table(schema, &ct.table, diags)?;
+    if create::refuse_virtual(table, &ct.table, "a trigger", diags) {
+        return None;
+    }
     Some((
         table.name.clone(),
         table.columns.iter().map(|c| c.name.clone()).collect(),
@@ -379,7 +382,11 @@ pub(super) fn drop_trigger(
 /// (SQLite has syntax the parser lacks) must at least declare what it
 /// touches. At run time the schema is compared before and after, so a
 /// schema change the model did not hear of fails the revision.
-pub(super) fn raw_sql(schema: &Schema, raw: &RawSql, diags: &mut Diagnostics) -> Option<String> {
+pub(super) fn raw_sql(
+    schema: &mut Schema,
+    raw: &RawSql,
+    diags: &mut Diagnostics,
+) -> Option<String> {
     let before = diags.len();
     let mut declared = Vec::new();
     for t in &raw.touches {
@@ -391,6 +398,12 @@ pub(super) fn raw_sql(schema: &Schema, raw: &RawSql, diags: &mut Diagnostics) ->
                 unknown_help("table or view", &t.text, schema.relation_names()),
             ),
         }
+    }
+    if let Some(creates) = &raw.creates {
+        // Schema SQL the checker cannot follow: the run time checks that
+        // the declared table, and nothing else, appeared.
+        create::creates_table(schema, creates, &raw.sql.text, diags);
+        return (diags.len() == before).then(|| creates.name.text.clone());
     }
     match body::parse_data(&raw.sql.text) {
         Ok(Some(refs)) => {

@@ -1,0 +1,10 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    revision "0001" {
+        sql "CREATE VIRTUAL TABLE docs USING fts5(title, body)" creates table docs (title, Title);
+    }
+}
+
+fn main() {}
