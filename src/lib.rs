@@ -54,7 +54,7 @@
 pub use migrate_macros::migration;
 pub use migrate_runtime::{
     AppliedRevision, BoxError, Down, Error, ErrorKind, ForeignKeyViolation, HistoryRow, HookFn,
-    Migrations, Options, Report, Revision,
+    Migrations, Options, Report, Revision, Status,
 };
 /// The `rusqlite` version the runtime is built on (hooks take its `Transaction`).
 pub use rusqlite;

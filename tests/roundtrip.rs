@@ -8,7 +8,7 @@ use common::*;
 use migrate_dsl::core::check::check_history_to_head;
 use migrate_dsl::core::op::*;
 use migrate_dsl::core::{render, Loc, Name};
-use migrate_dsl::Migrations;
+use migrate_dsl::{Down, Migrations};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -372,11 +372,39 @@ proptest! {
             .map_err(|e| TestCaseError::fail(format!("generated history rejected: {e:?}")))?;
         let db = TempDb::new();
         let mut conn = db.open();
-        Migrations::from_plans(plans)
+        let migrations = Migrations::from_plans(plans, &schema);
+        migrations
             .apply_pending(&mut conn)
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         let expected: BTreeMap<String, String> = render::schema_sql(&schema).into_iter().collect();
-        prop_assert_eq!(live_schema(&conn), expected);
+        prop_assert_eq!(live_schema(&conn), expected.clone());
         assert_healthy(&conn);
+
+        // The head built directly from the model is the same schema.
+        let mut fresh = migrate_dsl::rusqlite::Connection::open_in_memory().unwrap();
+        migrations
+            .create_fresh_schema_only(&mut fresh)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(live_schema(&fresh), expected);
+
+        // Down one revision at a time while they are reversible: each step
+        // gives the schema the model has at that point.
+        let ids: Vec<String> = migrations.revisions().iter().map(|r| r.id().to_owned()).collect();
+        for k in (1..ids.len()).rev() {
+            if matches!(migrations.revisions()[k].down(), Down::Irreversible(_)) {
+                break;
+            }
+            migrations
+                .downgrade_to(&mut conn, Some(&ids[k - 1]))
+                .map_err(|e| TestCaseError::fail(format!("down to {}: {e}", ids[k - 1])))?;
+            let prefix = History {
+                revisions: history.revisions[..k].to_vec(),
+                naming: history.naming.clone(),
+            };
+            let (_, model) = check_history_to_head(&prefix).unwrap();
+            let expected: BTreeMap<String, String> = render::schema_sql(&model).into_iter().collect();
+            prop_assert_eq!(live_schema(&conn), expected, "down to {}", ids[k - 1]);
+            assert_healthy(&conn);
+        }
     }
 }

@@ -3,7 +3,9 @@
 //! slice is its own `const` so its temporaries live for `'static`.
 
 use crate::parse::Header;
+use migrate_core::model::Schema;
 use migrate_core::plan::{Down, NotNullCheck, Rebuild, RevisionPlan, Statement, Step};
+use migrate_core::render;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -12,16 +14,24 @@ use syn::spanned::Spanned;
 pub(crate) fn migrations(
     header: &Header,
     plans: &[RevisionPlan],
+    head: &Schema,
     hooks: &[Vec<syn::Path>],
 ) -> TokenStream {
     let Header { attrs, vis, name } = header;
     let revisions = plans.iter().zip(hooks).map(|(p, h)| revision(p, h));
     let revisions = slice(quote!(::migrate_dsl::__private::Revision), revisions);
+    let head_schema = slice(
+        quote!(::migrate_dsl::__private::Text),
+        render::schema_sql(head)
+            .into_iter()
+            .map(|(_, sql)| quote!(::migrate_dsl::__private::text(#sql))),
+    );
     quote! {
         #(#attrs)*
         #vis static #name: ::migrate_dsl::Migrations =
             ::migrate_dsl::__private::Migrations::from_static(
                 #revisions,
+                #head_schema,
                 ::migrate_dsl::__private::DEFAULT_HISTORY_TABLE,
             );
     }

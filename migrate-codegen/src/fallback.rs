@@ -17,6 +17,7 @@ pub(crate) fn stub(header: Option<&Header>, errors: TokenStream) -> TokenStream 
         #vis static #name: ::migrate_dsl::Migrations =
             ::migrate_dsl::__private::Migrations::from_static(
                 &[],
+                &[],
                 ::migrate_dsl::__private::DEFAULT_HISTORY_TABLE,
             );
     }

@@ -30,8 +30,8 @@ pub fn expand(input: TokenStream) -> TokenStream {
         Ok(input) => input,
         Err(e) => return fallback::stub(parsed.header.as_ref(), e.into_compile_error()),
     };
-    match migrate_core::check::check_history(&input.history) {
-        Ok(plans) => expand::migrations(&input.header, &plans, &input.hooks),
+    match migrate_core::check::check_history_to_head(&input.history) {
+        Ok((plans, head)) => expand::migrations(&input.header, &plans, &head, &input.hooks),
         Err(diags) => {
             let errors = diags.iter().map(|d| {
                 let mut message = d.message.clone();

@@ -251,6 +251,20 @@ pub enum ErrorKind {
         /// The newest applied revision found.
         newest: Option<String>,
     },
+    /// `create_fresh` needs an empty database.
+    #[error("cannot create the schema from scratch: the database is not empty (it has {}); use `apply_pending` to migrate an existing database", objects.join(", "))]
+    NotEmpty {
+        /// What the database already holds, e.g. `table users`.
+        objects: Vec<String>,
+    },
+    /// `create_fresh` would skip a data step of the history.
+    #[error("cannot create the schema from scratch: revision `{revision}` changes data (`{operation}`), which building the head schema directly would skip; use `apply_pending`, or `create_fresh_schema_only` if the data is not needed")]
+    DataInHistory {
+        /// The revision id.
+        revision: String,
+        /// The data operation.
+        operation: String,
+    },
     /// Reading or writing the history table failed.
     #[error("history table `{table}`: {source}\n  SQL: {sql}")]
     History {

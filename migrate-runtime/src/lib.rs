@@ -9,18 +9,21 @@
 
 mod error;
 pub mod fault;
+mod fresh;
 mod guard;
 mod history;
 mod migrations;
 mod raw;
 mod rebuild;
 mod report;
+mod status;
 
 pub use error::{BoxError, Error, ErrorKind, ForeignKeyViolation};
 pub use history::HistoryRow;
 pub use migrate_core::plan::Down;
 pub use migrations::{HookFn, Migrations, Options, Revision};
 pub use report::{AppliedRevision, Report};
+pub use status::Status;
 
 /// Items the `migration!` expansion refers to. Not a public API.
 #[doc(hidden)]

@@ -127,8 +127,10 @@ impl Options {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Migrations {
-    revisions: Cow<'static, [Revision]>,
-    history_table: Text,
+    pub(crate) revisions: Cow<'static, [Revision]>,
+    /// The head schema's `CREATE` statements, in an order SQLite accepts.
+    pub(crate) head_schema: Cow<'static, [Text]>,
+    pub(crate) history_table: Text,
 }
 
 impl Migrations {
@@ -157,14 +159,19 @@ impl Migrations {
     pub fn from_history(
         history: &migrate_core::op::History,
     ) -> Result<Self, Vec<migrate_core::Diagnostic>> {
-        migrate_core::check::check_history(history).map(Self::from_plans)
+        migrate_core::check::check_history_to_head(history)
+            .map(|(plans, head)| Self::from_plans(plans, &head))
     }
 
-    /// A history from checked plans built at run time (no `run` hooks).
+    /// A history from checked plans built at run time (no `run` hooks), and
+    /// the schema at its head.
     ///
-    /// The plans come from [`migrate_core::check::check_history`], so they
-    /// passed the same rules the macro applies at compile time.
-    pub fn from_plans(plans: Vec<migrate_core::plan::RevisionPlan>) -> Self {
+    /// Both come from [`migrate_core::check::check_history_to_head`], so
+    /// they passed the same rules the macro applies at compile time.
+    pub fn from_plans(
+        plans: Vec<migrate_core::plan::RevisionPlan>,
+        head: &migrate_core::model::Schema,
+    ) -> Self {
         let revisions = plans
             .into_iter()
             .map(|p| Revision {
@@ -175,16 +182,26 @@ impl Migrations {
                 hooks: Cow::Borrowed(&[]),
             })
             .collect::<Vec<_>>();
+        let head_schema = migrate_core::render::schema_sql(head)
+            .into_iter()
+            .map(|(_, sql)| Cow::Owned(sql))
+            .collect::<Vec<_>>();
         Migrations {
             revisions: Cow::Owned(revisions),
+            head_schema: Cow::Owned(head_schema),
             history_table: Cow::Borrowed(migrate_core::DEFAULT_HISTORY_TABLE),
         }
     }
 
     #[doc(hidden)]
-    pub const fn from_static(revisions: &'static [Revision], history_table: &'static str) -> Self {
+    pub const fn from_static(
+        revisions: &'static [Revision],
+        head_schema: &'static [Text],
+        history_table: &'static str,
+    ) -> Self {
         Migrations {
             revisions: Cow::Borrowed(revisions),
+            head_schema: Cow::Borrowed(head_schema),
             history_table: Cow::Borrowed(history_table),
         }
     }
@@ -275,7 +292,7 @@ impl Migrations {
 
     /// The applied revisions must be exactly the first ones of the history,
     /// unchanged since they were applied.
-    fn verify(&self, applied: &[HistoryRow], options: &Options) -> Result<(), Error> {
+    pub(crate) fn verify(&self, applied: &[HistoryRow], options: &Options) -> Result<(), Error> {
         for row in applied {
             if !self.revisions.iter().any(|r| r.id == row.id) {
                 return Err(Error::from(ErrorKind::UnknownRevision {
@@ -394,7 +411,7 @@ impl Migrations {
     }
 
     /// The position of revision `id` in the history.
-    fn position(&self, id: &str) -> Result<usize, Error> {
+    pub(crate) fn position(&self, id: &str) -> Result<usize, Error> {
         self.revisions
             .iter()
             .position(|r| r.id == id)

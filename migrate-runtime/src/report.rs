@@ -10,6 +10,11 @@ pub struct Report {
     pub applied: Vec<AppliedRevision>,
     /// Revisions undone by a downgrade, newest first.
     pub reverted: Vec<AppliedRevision>,
+    /// Revisions recorded as applied without running them (`stamp`,
+    /// `create_fresh`).
+    pub stamped: Vec<String>,
+    /// Revisions recorded as not applied by `stamp`, without running them.
+    pub unstamped: Vec<String>,
     /// Revisions that were pending when the run started but that another
     /// connection applied first (they were not applied twice).
     pub applied_elsewhere: Vec<String>,
@@ -33,7 +38,11 @@ pub struct AppliedRevision {
 impl Report {
     /// Whether the run changed nothing.
     pub fn is_empty(&self) -> bool {
-        self.applied.is_empty() && self.reverted.is_empty() && self.removed_leftovers.is_empty()
+        self.applied.is_empty()
+            && self.reverted.is_empty()
+            && self.stamped.is_empty()
+            && self.unstamped.is_empty()
+            && self.removed_leftovers.is_empty()
     }
 }
 
@@ -49,6 +58,13 @@ impl fmt::Display for Report {
             for r in &self.reverted {
                 write!(f, "\n  {} ({:?})", r.id, r.duration)?;
             }
+        } else if !self.stamped.is_empty() || !self.unstamped.is_empty() {
+            write!(
+                f,
+                "marked {} revision(s) applied and {} not applied, without running them",
+                self.stamped.len(),
+                self.unstamped.len()
+            )?;
         } else if self.applied.is_empty() {
             write!(f, "nothing to apply; the database is up to date")?;
         } else {

@@ -1,0 +1,159 @@
+//! Databases that skip the replay: `create_fresh` builds the head schema
+//! directly from the model; `stamp` records revisions as applied without
+//! running them (for databases made another way).
+
+use crate::error::{Error, ErrorKind};
+use crate::guard::RevisionGuard;
+use crate::history;
+use crate::migrations::{Migrations, Revision};
+use crate::report::Report;
+use migrate_core::plan::Step;
+use rusqlite::Connection;
+use std::time::Instant;
+
+impl Migrations {
+    /// Creates the schema at the head of the history on an empty database,
+    /// directly from the model (one `CREATE` per object rather than a replay
+    /// of every revision), and records every revision as applied — the
+    /// "building an up-to-date database from scratch" of Alembic's cookbook.
+    ///
+    /// Fails before changing anything with [`ErrorKind::NotEmpty`] when the
+    /// database holds anything, and with [`ErrorKind::DataInHistory`] when a
+    /// revision changes data (`insert`, `run`, `sql`), which only a replay
+    /// would do; see [`Migrations::create_fresh_schema_only`].
+    ///
+    /// ```
+    /// use migrate_dsl::migration;
+    ///
+    /// migration! {
+    ///     static MIGRATIONS;
+    ///     revision "0001" { create table notes { id integer primary key, body text } }
+    ///     revision "0002" { batch alter table notes { rename column body to text; } }
+    /// }
+    ///
+    /// let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory()?;
+    /// MIGRATIONS.create_fresh(&mut conn)?;
+    /// assert!(MIGRATIONS.is_up_to_date(&conn)?);
+    /// conn.execute("INSERT INTO notes (text) VALUES ('hi')", [])?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn create_fresh(&self, conn: &mut Connection) -> Result<Report, Error> {
+        if let Some((rev, operation)) = self.first_data_step() {
+            return Err(ErrorKind::DataInHistory {
+                revision: rev.id().to_owned(),
+                operation,
+            }
+            .into());
+        }
+        self.create_fresh_schema_only(conn)
+    }
+
+    /// [`Migrations::create_fresh`] even when the history changes data: the
+    /// schema is the head's, but rows that `insert`, `run` or `sql` steps
+    /// would have written are not there.
+    pub fn create_fresh_schema_only(&self, conn: &mut Connection) -> Result<Report, Error> {
+        let started = Instant::now();
+        let guard = RevisionGuard::begin(conn, false)?;
+        let tx = guard.tx();
+        let objects = user_objects(tx, &self.history_table)?;
+        if !objects.is_empty() {
+            return Err(ErrorKind::NotEmpty { objects }.into());
+        }
+        history::ensure(tx, &self.history_table)?;
+        if let Some(row) = history::newest(tx, &self.history_table)? {
+            return Err(ErrorKind::NotEmpty {
+                objects: vec![format!("revision `{row}` recorded as applied")],
+            }
+            .into());
+        }
+        for sql in self.head_schema.iter() {
+            tx.execute_batch(sql).map_err(|source| {
+                Error::from(ErrorKind::Sql {
+                    revision: self.head_id().to_owned(),
+                    operation: "create the head schema".to_owned(),
+                    table: String::new(),
+                    sql: sql.to_string(),
+                    source,
+                })
+            })?;
+        }
+        let mut report = Report::default();
+        for rev in self.revisions.iter() {
+            history::record(tx, &self.history_table, rev.id(), rev.checksum(), 0)?;
+            report.stamped.push(rev.id().to_owned());
+        }
+        guard.commit()?;
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    /// Records the revisions up to and including `target` as applied,
+    /// without running them, and every later one as not applied: for a
+    /// database whose schema was made another way. `None` marks nothing
+    /// applied. One transaction; the schema is not touched.
+    pub fn stamp(&self, conn: &mut Connection, target: Option<&str>) -> Result<Report, Error> {
+        let started = Instant::now();
+        let keep = match target {
+            Some(t) => 1 + self.position(t)?,
+            None => 0,
+        };
+        let guard = RevisionGuard::begin(conn, false)?;
+        let tx = guard.tx();
+        history::ensure(tx, &self.history_table)?;
+        let applied = history::read(tx, &self.history_table)?;
+        self.verify(&applied, &crate::Options::default().verify_checksums(false))?;
+        let mut report = Report::default();
+        for rev in self.revisions[keep.min(applied.len())..applied.len()]
+            .iter()
+            .rev()
+        {
+            history::remove(tx, &self.history_table, rev.id())?;
+            report.unstamped.push(rev.id().to_owned());
+        }
+        for rev in self.revisions.get(applied.len()..keep).unwrap_or_default() {
+            history::record(tx, &self.history_table, rev.id(), rev.checksum(), 0)?;
+            report.stamped.push(rev.id().to_owned());
+        }
+        guard.commit()?;
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    /// The first step that changes data rather than schema, described.
+    fn first_data_step(&self) -> Option<(&Revision, String)> {
+        self.revisions.iter().find_map(|rev| {
+            rev.steps().iter().find_map(|step| {
+                let operation = match step {
+                    // Rendered by migrate-core's `render::insert`.
+                    Step::Execute(st) if st.sql.starts_with("INSERT INTO") => &st.operation,
+                    Step::Hook(h) => return Some((rev, format!("run {}", h.name))),
+                    Step::RawSql(raw) if raw.creates.is_none() => &raw.statement.operation,
+                    _ => return None,
+                };
+                Some((rev, operation.to_string()))
+            })
+        })
+    }
+
+    fn head_id(&self) -> &str {
+        self.revisions.last().map_or("", |r| r.id())
+    }
+}
+
+/// Every table, index, view and trigger except SQLite's own and the
+/// history table, as `kind name`.
+fn user_objects(conn: &Connection, history_table: &str) -> Result<Vec<String>, Error> {
+    let q = "SELECT type || ' ' || name FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND tbl_name <> ?1 ORDER BY rowid";
+    let run = || -> rusqlite::Result<Vec<String>> {
+        let mut stmt = conn.prepare(q)?;
+        let rows = stmt.query_map([history_table], |r| r.get(0))?;
+        rows.collect()
+    };
+    run().map_err(|source| {
+        Error::from(ErrorKind::History {
+            table: history_table.to_owned(),
+            sql: q.to_owned(),
+            source,
+        })
+    })
+}

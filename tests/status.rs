@@ -1,0 +1,188 @@
+//! Status, `is_up_to_date`, `create_fresh` and `stamp` on real files.
+
+mod common;
+
+use common::*;
+use migrate_dsl::rusqlite::{Connection, OpenFlags};
+use migrate_dsl::{migration, ErrorKind};
+
+migration! {
+    static SCHEMA;
+    revision "0001" {
+        create table users { id integer primary key, email text not null unique }
+        create table posts {
+            id integer primary key autoincrement,
+            user_id integer not null references users (id) on delete cascade,
+            title text,
+        }
+    }
+    revision "0002" {
+        create index posts_user on posts (user_id);
+        batch alter table posts { rename column title to heading; add column body text default (""); }
+    }
+    revision "0003" {
+        create view post_titles as "SELECT p.id, p.heading, u.email FROM posts AS p JOIN users AS u ON u.id = p.user_id";
+        create trigger users_lower after insert on users as "UPDATE users SET email = lower(new.email) WHERE id = new.id;";
+        batch alter table users recreate = always { alter column email set collate nocase; }
+    }
+}
+
+migration! {
+    /// The first two revisions of SCHEMA: an older program.
+    static OLDER;
+    revision "0001" {
+        create table users { id integer primary key, email text not null unique }
+        create table posts {
+            id integer primary key autoincrement,
+            user_id integer not null references users (id) on delete cascade,
+            title text,
+        }
+    }
+    revision "0002" {
+        create index posts_user on posts (user_id);
+        batch alter table posts { rename column title to heading; add column body text default (""); }
+    }
+}
+
+migration! {
+    static SEEDED;
+    revision "0001" {
+        create table kinds { id integer primary key, name text }
+        insert into kinds (id, name) values (1, "a");
+    }
+}
+
+/// `sqlite_schema` without the history table.
+fn user_schema(conn: &Connection) -> Vec<(String, String, Option<String>)> {
+    let mut stmt = conn
+        .prepare("SELECT type, name, sql FROM sqlite_schema WHERE tbl_name <> '_migrate_history' ORDER BY type, name")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn status_reads_without_writing() {
+    let db = TempDb::new();
+    drop(db.open()); // an empty file
+    let ro = Connection::open_with_flags(&db.path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let status = SCHEMA.status(&ro).unwrap();
+    assert!(status.applied.is_empty());
+    assert_eq!(status.pending, ["0001", "0002", "0003"]);
+    assert_eq!(status.current(), None);
+    assert!(!status.is_up_to_date());
+    assert!(!SCHEMA.is_up_to_date(&ro).unwrap());
+    drop(ro);
+
+    let mut conn = db.open();
+    SCHEMA.upgrade_to(&mut conn, "0002").unwrap();
+    let ro = Connection::open_with_flags(&db.path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let status = SCHEMA.status(&ro).unwrap();
+    assert_eq!(status.current(), Some("0002"));
+    assert_eq!(status.pending, ["0003"]);
+    assert!(status.applied[0].applied_at.ends_with('Z'));
+    assert!(!SCHEMA.is_up_to_date(&ro).unwrap());
+    assert!(OLDER.is_up_to_date(&ro).unwrap());
+
+    SCHEMA.apply_pending(&mut conn).unwrap();
+    assert!(SCHEMA.is_up_to_date(&ro).unwrap());
+    assert!(SCHEMA.status(&ro).unwrap().is_up_to_date());
+    // The older program sees a revision it does not know.
+    let older = OLDER.status(&ro).unwrap();
+    assert_eq!(older.unknown, ["0003"]);
+    assert!(!older.is_up_to_date());
+    assert!(!OLDER.is_up_to_date(&ro).unwrap());
+
+    // An edited head revision is not "up to date".
+    conn.execute(
+        "UPDATE _migrate_history SET checksum = 'edited' WHERE id = '0003'",
+        [],
+    )
+    .unwrap();
+    assert!(!SCHEMA.is_up_to_date(&ro).unwrap());
+}
+
+#[test]
+fn create_fresh_builds_what_a_replay_builds() {
+    let replayed = TempDb::new();
+    let mut replay = replayed.open();
+    SCHEMA.apply_pending(&mut replay).unwrap();
+
+    let fresh_db = TempDb::new();
+    let mut fresh = fresh_db.open();
+    let report = SCHEMA.create_fresh(&mut fresh).unwrap();
+    assert_eq!(report.stamped, ["0001", "0002", "0003"]);
+    assert!(report.applied.is_empty());
+    assert_eq!(user_schema(&fresh), user_schema(&replay));
+    assert_eq!(history_ids(&fresh), history_ids(&replay));
+    assert!(SCHEMA.is_up_to_date(&fresh).unwrap());
+    assert!(SCHEMA.apply_pending(&mut fresh).unwrap().is_empty());
+    assert_healthy(&fresh);
+
+    // It works like the replayed one: the trigger, the FK cascade.
+    fresh
+        .execute("INSERT INTO users (id, email) VALUES (1, 'A@X')", [])
+        .unwrap();
+    assert_eq!(strings(&fresh, "SELECT email FROM users"), ["a@x"]);
+}
+
+#[test]
+fn create_fresh_refuses_a_database_that_is_not_empty_or_a_history_with_data() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch("CREATE TABLE mine (x)").unwrap();
+    let err = SCHEMA.create_fresh(&mut conn).unwrap_err();
+    let ErrorKind::NotEmpty { objects } = err.kind() else {
+        panic!("{err:?}");
+    };
+    assert_eq!(objects, &["table mine".to_owned()]);
+    assert_eq!(strings(&conn, "SELECT name FROM sqlite_schema"), ["mine"]);
+
+    let mut conn = Connection::open_in_memory().unwrap();
+    let err = SEEDED.create_fresh(&mut conn).unwrap_err();
+    let ErrorKind::DataInHistory {
+        revision,
+        operation,
+    } = err.kind()
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(revision, "0001");
+    assert!(operation.starts_with("insert into kinds"), "{operation}");
+    assert!(strings(&conn, "SELECT name FROM sqlite_schema").is_empty());
+
+    SEEDED.create_fresh_schema_only(&mut conn).unwrap();
+    assert_eq!(table_rows(&conn, "kinds").len(), 0);
+    assert!(SEEDED.is_up_to_date(&conn).unwrap());
+}
+
+#[test]
+fn stamp_marks_revisions_without_running_them() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    // A database whose schema at 0002 was made another way.
+    OLDER.create_fresh(&mut conn).unwrap();
+    conn.execute_batch("DELETE FROM _migrate_history").unwrap();
+    let schema_before = user_schema(&conn);
+
+    let report = SCHEMA.stamp(&mut conn, Some("0002")).unwrap();
+    assert_eq!(report.stamped, ["0001", "0002"]);
+    assert_eq!(user_schema(&conn), schema_before, "stamp runs nothing");
+    assert_eq!(history_ids(&conn), ["0001", "0002"]);
+    SCHEMA.apply_pending(&mut conn).unwrap();
+    assert!(SCHEMA.is_up_to_date(&conn).unwrap());
+
+    let report = SCHEMA.stamp(&mut conn, Some("0001")).unwrap();
+    assert_eq!(report.unstamped, ["0003", "0002"]);
+    assert_eq!(history_ids(&conn), ["0001"]);
+    let report = SCHEMA.stamp(&mut conn, None).unwrap();
+    assert_eq!(report.unstamped, ["0001"]);
+    assert!(history_ids(&conn).is_empty());
+
+    let err = SCHEMA.stamp(&mut conn, Some("9999")).unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::UnknownTarget { .. }),
+        "{err:?}"
+    );
+}
