@@ -251,6 +251,14 @@ pub enum ErrorKind {
         /// The newest applied revision found.
         newest: Option<String>,
     },
+    /// Offline SQL cannot contain a `run` hook (Rust code).
+    #[error("revision `{revision}` runs hook `{hook}`, which is Rust code and cannot be part of an offline SQL script; apply this revision with the runtime")]
+    OfflineHook {
+        /// The revision id.
+        revision: String,
+        /// The hook's path.
+        hook: String,
+    },
     /// `create_fresh` needs an empty database.
     #[error("cannot create the schema from scratch: the database is not empty (it has {}); use `apply_pending` to migrate an existing database", objects.join(", "))]
     NotEmpty {

@@ -22,12 +22,20 @@ fn err(table: &str, sql: &str) -> impl FnOnce(rusqlite::Error) -> Error {
     move |source| Error::from(ErrorKind::History { table, sql, source })
 }
 
-/// Creates the history table if it does not exist.
-pub(crate) fn ensure(conn: &Connection, table: &str) -> Result<(), Error> {
-    let q = format!(
+/// `CREATE TABLE IF NOT EXISTS` of the history table.
+pub(crate) fn ensure_sql(table: &str) -> String {
+    format!(
         "CREATE TABLE IF NOT EXISTS {} (id TEXT PRIMARY KEY NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL, duration_ms INTEGER NOT NULL)",
         sql::ident(table)
-    );
+    )
+}
+
+/// The time a revision is recorded at, in SQL: UTC, ISO 8601.
+pub(crate) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+/// Creates the history table if it does not exist.
+pub(crate) fn ensure(conn: &Connection, table: &str) -> Result<(), Error> {
+    let q = ensure_sql(table);
     conn.execute(&q, []).map(drop).map_err(err(table, &q))
 }
 
@@ -70,7 +78,7 @@ pub(crate) fn record(
     duration_ms: i64,
 ) -> Result<(), Error> {
     let q = format!(
-        "INSERT INTO {} (id, checksum, applied_at, duration_ms) VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?3)",
+        "INSERT INTO {} (id, checksum, applied_at, duration_ms) VALUES (?1, ?2, {NOW}, ?3)",
         sql::ident(table)
     );
     conn.execute(&q, params![id, checksum, duration_ms])

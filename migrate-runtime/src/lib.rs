@@ -13,6 +13,7 @@ mod fresh;
 mod guard;
 mod history;
 mod migrations;
+mod offline;
 mod raw;
 mod rebuild;
 mod report;

@@ -1,0 +1,160 @@
+//! Offline SQL (Alembic's `--sql`): the script a run between two revisions
+//! would execute, for a DBA to review or to run with the `sqlite3` shell.
+//! No reflection is needed: every statement was rendered from the model at
+//! compile time, and these are the runtime's own statements.
+//!
+//! What the script cannot do is what needs a live database: `run` hooks
+//! (Rust code; a revision with one is refused), the runtime's checks (unknown
+//! objects on a rebuilt table, NOT NULL and foreign key checks, views still
+//! resolving, schema unchanged by `sql`) and reading the history first: it
+//! assumes the database is at `from`.
+
+use crate::error::{Error, ErrorKind};
+use crate::history;
+use crate::migrations::{Migrations, Revision};
+use migrate_core::plan::{Down, Rebuild, Step};
+use migrate_core::sql;
+use std::fmt::Write;
+
+impl Migrations {
+    /// The SQL script that takes a database from revision `from` (`None`:
+    /// nothing applied) to revision `to` (`None`: nothing applied) — up or
+    /// down — one transaction per revision, history rows included.
+    ///
+    /// ```
+    /// use migrate_dsl::migration;
+    ///
+    /// migration! {
+    ///     static MIGRATIONS;
+    ///     revision "0001" { create table notes { id integer primary key, body text } }
+    ///     revision "0002" { create index notes_body on notes (body); }
+    /// }
+    ///
+    /// let script = MIGRATIONS.offline_sql(None, Some("0002"))?;
+    /// assert!(script.contains("CREATE INDEX \"notes_body\" ON \"notes\" (\"body\");"));
+    /// let conn = migrate_dsl::rusqlite::Connection::open_in_memory()?;
+    /// conn.execute_batch(&script)?;
+    /// assert!(MIGRATIONS.is_up_to_date(&conn)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn offline_sql(&self, from: Option<&str>, to: Option<&str>) -> Result<String, Error> {
+        let position = |rev: Option<&str>| rev.map_or(Ok(0), |r| self.position(r).map(|p| p + 1));
+        let (start, end) = (position(from)?, position(to)?);
+        let table = &self.history_table;
+        let mut out = String::new();
+        let _ = writeln!(out, "{};", history::ensure_sql(table));
+        if end >= start {
+            for rev in &self.revisions[start..end] {
+                let record = format!(
+                    "INSERT INTO {} (id, checksum, applied_at, duration_ms) VALUES ({}, {}, {}, 0);",
+                    sql::ident(table),
+                    sql::string(rev.id()),
+                    sql::string(rev.checksum()),
+                    history::NOW
+                );
+                revision(&mut out, rev, "up", rev.steps(), &record)?;
+            }
+        } else {
+            for rev in self.revisions[end..start].iter().rev() {
+                let steps = match rev.down() {
+                    Down::Steps(steps) => steps,
+                    Down::Irreversible(reason) => {
+                        return Err(ErrorKind::Irreversible {
+                            revision: rev.id().to_owned(),
+                            reason: reason.to_string(),
+                        }
+                        .into())
+                    }
+                };
+                let record = format!(
+                    "DELETE FROM {} WHERE id = {};",
+                    sql::ident(table),
+                    sql::string(rev.id())
+                );
+                revision(&mut out, rev, "down", steps, &record)?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One revision: its transaction, steps and history change.
+fn revision(
+    out: &mut String,
+    rev: &Revision,
+    direction: &str,
+    steps: &[Step],
+    record: &str,
+) -> Result<(), Error> {
+    let rebuilds = steps.iter().any(|s| matches!(s, Step::Rebuild(_)));
+    let _ = writeln!(out, "\n-- revision {} ({direction})", rev.id());
+    if rebuilds {
+        // Outside the transaction, where SQLite honours it (step 1).
+        out.push_str("PRAGMA foreign_keys = OFF;\n");
+    }
+    out.push_str("BEGIN IMMEDIATE;\n");
+    for step in steps {
+        match step {
+            Step::Execute(st) => {
+                let _ = writeln!(out, "{};", st.sql);
+            }
+            Step::RawSql(raw) => {
+                let _ = writeln!(out, "{};", raw.statement.sql.trim_end_matches(';'));
+            }
+            Step::Rebuild(r) => rebuild(out, r),
+            Step::Hook(h) => {
+                return Err(ErrorKind::OfflineHook {
+                    revision: rev.id().to_owned(),
+                    hook: h.name.to_string(),
+                }
+                .into())
+            }
+        }
+    }
+    let _ = writeln!(out, "{record}");
+    out.push_str("COMMIT;\n");
+    if rebuilds {
+        out.push_str("PRAGMA foreign_keys = ON;\n");
+    }
+    Ok(())
+}
+
+/// The statements of `rebuild.rs`, in its order. The AUTOINCREMENT counter
+/// is carried in a temporary table instead of a Rust variable.
+fn rebuild(out: &mut String, r: &Rebuild) {
+    let table = sql::ident(&r.table);
+    let name = sql::string(&r.table);
+    for rename in r.renames.iter() {
+        let _ = writeln!(out, "{rename};");
+    }
+    if r.restore_sequence {
+        let _ = writeln!(
+            out,
+            "CREATE TEMP TABLE \"_migrate_seq\" AS SELECT seq FROM sqlite_sequence WHERE name = {name};"
+        );
+    }
+    let _ = writeln!(out, "{};", r.create_sql);
+    let _ = writeln!(out, "{};", r.copy_sql);
+    let _ = writeln!(out, "DROP TABLE {table};");
+    out.push_str("PRAGMA legacy_alter_table = ON;\n");
+    let _ = writeln!(
+        out,
+        "ALTER TABLE {} RENAME TO {table};",
+        sql::ident(&r.temp_table)
+    );
+    out.push_str("PRAGMA legacy_alter_table = OFF;\n");
+    if r.restore_sequence {
+        let _ = writeln!(
+            out,
+            "UPDATE sqlite_sequence SET seq = max(seq, (SELECT seq FROM temp.\"_migrate_seq\")) WHERE name = {name};"
+        );
+        let _ = writeln!(
+            out,
+            "INSERT INTO sqlite_sequence (name, seq) SELECT {name}, seq FROM temp.\"_migrate_seq\" WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = {name});"
+        );
+        out.push_str("DROP TABLE temp.\"_migrate_seq\";\n");
+    }
+    for st in r.recreate.iter() {
+        let _ = writeln!(out, "{};", st.sql);
+    }
+}
