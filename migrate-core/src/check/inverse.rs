@@ -114,32 +114,11 @@ fn batch(schema: &Schema, b: &BatchAlter) -> Result<BatchAlter, String> {
                 };
                 let inverse = match alter {
                     ColumnAlter::SetNotNull => ColumnAlter::DropNotNull,
-                    ColumnAlter::SetDefault(_) | ColumnAlter::DropDefault => {
-                        let previous = std::mem::replace(
-                            &mut c.1,
-                            match alter {
-                                ColumnAlter::SetDefault(e) => Some(e.text.clone()),
-                                _ => None,
-                            },
-                        );
-                        match previous {
-                            Some(text) => ColumnAlter::SetDefault(Expr::new(text, Loc::NONE)),
-                            None => ColumnAlter::DropDefault,
-                        }
-                    }
-                    ColumnAlter::SetCollate(_) | ColumnAlter::DropCollate => {
-                        let previous = std::mem::replace(
-                            &mut c.2,
-                            match alter {
-                                ColumnAlter::SetCollate(n) => Some(n.text.clone()),
-                                _ => None,
-                            },
-                        );
-                        match previous {
-                            Some(n) => ColumnAlter::SetCollate(name(&n)),
-                            None => ColumnAlter::DropCollate,
-                        }
-                    }
+                    // Each restores what the column had before the change.
+                    ColumnAlter::SetDefault(e) => default(c.1.replace(e.text.clone())),
+                    ColumnAlter::DropDefault => default(c.1.take()),
+                    ColumnAlter::SetCollate(n) => collate(c.2.replace(n.text.clone())),
+                    ColumnAlter::DropCollate => collate(c.2.take()),
                     ColumnAlter::DropNotNull => {
                         return Err(format!(
                             "`alter column {column} drop not null` on `{table}` has no safe inverse (rows may hold NULL by then)"
@@ -176,6 +155,22 @@ fn batch(schema: &Schema, b: &BatchAlter) -> Result<BatchAlter, String> {
             Recreate::Auto | Recreate::Never => Recreate::Auto,
         },
     })
+}
+
+/// `set default (previous)`, or `drop default` when there was none.
+fn default(previous: Option<String>) -> ColumnAlter {
+    match previous {
+        Some(text) => ColumnAlter::SetDefault(Expr::new(text, Loc::NONE)),
+        None => ColumnAlter::DropDefault,
+    }
+}
+
+/// `set collate previous`, or `drop collate` when there was none.
+fn collate(previous: Option<String>) -> ColumnAlter {
+    match previous {
+        Some(n) => ColumnAlter::SetCollate(name(&n)),
+        None => ColumnAlter::DropCollate,
+    }
 }
 
 fn name(text: &str) -> Name {
