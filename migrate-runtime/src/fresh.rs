@@ -93,10 +93,7 @@ impl Migrations {
     /// applied. One transaction; the schema is not touched.
     pub fn stamp(&self, conn: &mut Connection, target: Option<&str>) -> Result<Report, Error> {
         let started = Instant::now();
-        let keep = match target {
-            Some(t) => 1 + self.position(t)?,
-            None => 0,
-        };
+        let keep = self.count_through(target)?;
         let guard = RevisionGuard::begin(conn, false)?;
         let tx = guard.tx();
         history::ensure(tx, &self.history_table)?;
@@ -149,11 +146,5 @@ fn user_objects(conn: &Connection, history_table: &str) -> Result<Vec<String>, E
         let rows = stmt.query_map([history_table], |r| r.get(0))?;
         rows.collect()
     };
-    run().map_err(|source| {
-        Error::from(ErrorKind::History {
-            table: history_table.to_owned(),
-            sql: q.to_owned(),
-            source,
-        })
-    })
+    run().map_err(history::err(history_table, q))
 }

@@ -17,7 +17,8 @@ pub struct HistoryRow {
     pub duration_ms: i64,
 }
 
-fn err(table: &str, sql: &str) -> impl FnOnce(rusqlite::Error) -> Error {
+/// Maps an SQLite error on the history table (or a query about it).
+pub(crate) fn err(table: &str, sql: &str) -> impl FnOnce(rusqlite::Error) -> Error {
     let (table, sql) = (table.to_owned(), sql.to_owned());
     move |source| Error::from(ErrorKind::History { table, sql, source })
 }

@@ -250,7 +250,7 @@ impl Migrations {
         target: &str,
         options: &Options,
     ) -> Result<Report, Error> {
-        let end = 1 + self.position(target)?;
+        let end = self.count_through(Some(target))?;
         self.upgrade(conn, end, options)
     }
 
@@ -375,10 +375,7 @@ impl Migrations {
         if !conn.is_autocommit() {
             return Err(ErrorKind::TransactionOpen.into());
         }
-        let keep = match target {
-            None => 0,
-            Some(t) => 1 + self.position(t)?,
-        };
+        let keep = self.count_through(target)?;
         let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
         let applied = self.read_applied(conn)?;
         self.verify(&applied, options)?;
@@ -410,11 +407,16 @@ impl Migrations {
         Ok(report)
     }
 
-    /// The position of revision `id` in the history.
-    pub(crate) fn position(&self, id: &str) -> Result<usize, Error> {
+    /// How many revisions a database at `target` has applied: those up to
+    /// and including it (`None`: none).
+    pub(crate) fn count_through(&self, target: Option<&str>) -> Result<usize, Error> {
+        let Some(id) = target else {
+            return Ok(0);
+        };
         self.revisions
             .iter()
             .position(|r| r.id == id)
+            .map(|p| p + 1)
             .ok_or_else(|| {
                 Error::from(ErrorKind::UnknownTarget {
                     target: id.to_owned(),

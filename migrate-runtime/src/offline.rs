@@ -38,8 +38,7 @@ impl Migrations {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn offline_sql(&self, from: Option<&str>, to: Option<&str>) -> Result<String, Error> {
-        let position = |rev: Option<&str>| rev.map_or(Ok(0), |r| self.position(r).map(|p| p + 1));
-        let (start, end) = (position(from)?, position(to)?);
+        let (start, end) = (self.count_through(from)?, self.count_through(to)?);
         let table = &self.history_table;
         let mut out = String::new();
         let _ = writeln!(out, "{};", history::ensure_sql(table));

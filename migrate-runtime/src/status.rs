@@ -3,7 +3,7 @@
 //! works, and a database that was never migrated is simply "nothing
 //! applied".
 
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::history::{self, HistoryRow};
 use crate::migrations::Migrations;
 use rusqlite::{Connection, OptionalExtension};
@@ -93,7 +93,7 @@ impl Migrations {
         let newest: Option<(String, String)> = conn
             .query_row(&q, [], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()
-            .map_err(|source| history_error(&self.history_table, &q, source))?;
+            .map_err(history::err(&self.history_table, &q))?;
         Ok(newest.is_some_and(|(id, checksum)| id == head.id() && checksum == head.checksum()))
     }
 
@@ -102,14 +102,6 @@ impl Migrations {
         conn.query_row(q, [&*self.history_table], |_| Ok(()))
             .optional()
             .map(|found| found.is_some())
-            .map_err(|source| history_error(&self.history_table, q, source))
+            .map_err(history::err(&self.history_table, q))
     }
-}
-
-fn history_error(table: &str, sql: &str, source: rusqlite::Error) -> Error {
-    Error::from(ErrorKind::History {
-        table: table.to_owned(),
-        sql: sql.to_owned(),
-        source,
-    })
 }

@@ -283,11 +283,7 @@ fn raw_sql(input: ParseStream, spans: &Spans) -> Result<RawSql> {
     )?;
     let touches = if input.peek(kw::touches) {
         input.parse::<kw::touches>()?;
-        let (names, span) = paren_list(input, |c| name(c, spans))?;
-        if names.is_empty() {
-            return Err(syn::Error::new(span, "list the tables it touches"));
-        }
-        names
+        nonempty_list(input, |c| name(c, spans), "list the tables it touches")?
     } else {
         Vec::new()
     };
@@ -300,10 +296,7 @@ fn raw_sql(input: ParseStream, spans: &Spans) -> Result<RawSql> {
             )
         })?;
         let table = name(input, spans)?;
-        let (columns, span) = paren_list(input, |c| name(c, spans))?;
-        if columns.is_empty() {
-            return Err(syn::Error::new(span, "list the columns the table has"));
-        }
+        let columns = nonempty_list(input, |c| name(c, spans), "list the columns the table has")?;
         Some(CreatesTable {
             name: table,
             columns,
@@ -486,17 +479,15 @@ fn table_constraint(input: ParseStream, spans: &Spans) -> Result<TableConstraint
     let kind = if input.peek(kw::primary) {
         input.parse::<kw::primary>()?;
         input.parse::<kw::key>()?;
-        let (cols, span) = paren_list(input, |c| indexed_column(c, spans))?;
-        if cols.is_empty() {
-            return Err(syn::Error::new(span, "list the key's columns"));
-        }
+        let cols = nonempty_list(
+            input,
+            |c| indexed_column(c, spans),
+            "list the key's columns",
+        )?;
         TableConstraintKind::PrimaryKey(cols)
     } else if input.peek(kw::unique) {
         input.parse::<kw::unique>()?;
-        let (cols, span) = paren_list(input, |c| name(c, spans))?;
-        if cols.is_empty() {
-            return Err(syn::Error::new(span, "list the unique columns"));
-        }
+        let cols = nonempty_list(input, |c| name(c, spans), "list the unique columns")?;
         TableConstraintKind::Unique(cols)
     } else if input.peek(kw::check) {
         input.parse::<kw::check>()?;
@@ -504,10 +495,7 @@ fn table_constraint(input: ParseStream, spans: &Spans) -> Result<TableConstraint
     } else if input.peek(kw::foreign) {
         input.parse::<kw::foreign>()?;
         input.parse::<kw::key>()?;
-        let (columns, span) = paren_list(input, |c| name(c, spans))?;
-        if columns.is_empty() {
-            return Err(syn::Error::new(span, "list the referencing columns"));
-        }
+        let columns = nonempty_list(input, |c| name(c, spans), "list the referencing columns")?;
         input.parse::<kw::references>()?;
         TableConstraintKind::ForeignKey {
             columns,
@@ -778,6 +766,19 @@ fn paren_list<T>(
     Ok((items, paren.span.join()))
 }
 
+/// A parenthesized list that must not be empty; `empty` says what to list.
+fn nonempty_list<T>(
+    input: ParseStream,
+    item: impl FnMut(ParseStream) -> Result<T>,
+    empty: &str,
+) -> Result<Vec<T>> {
+    let (items, span) = paren_list(input, item)?;
+    if items.is_empty() {
+        return Err(syn::Error::new(span, empty));
+    }
+    Ok(items)
+}
+
 fn create_index(input: ParseStream, spans: &Spans, guarded: &mut bool) -> Result<CreateIndex> {
     let unique = input.parse::<Option<kw::unique>>()?.is_some();
     input.parse::<kw::index>()?;
@@ -785,10 +786,11 @@ fn create_index(input: ParseStream, spans: &Spans, guarded: &mut bool) -> Result
     let index = name(input, spans)?;
     input.parse::<kw::on>()?;
     let table = name(input, spans)?;
-    let (keys, span) = paren_list(input, |content| index_key(content, spans))?;
-    if keys.is_empty() {
-        return Err(syn::Error::new(span, "an index needs at least one column"));
-    }
+    let keys = nonempty_list(
+        input,
+        |content| index_key(content, spans),
+        "an index needs at least one column",
+    )?;
     let filter = if input.peek(Token![where]) {
         let w: Token![where] = input.parse()?;
         let mut tokens = proc_macro2::TokenStream::new();
@@ -819,10 +821,11 @@ fn insert(input: ParseStream, spans: &Spans) -> Result<Insert> {
     input.parse::<kw::insert>()?;
     input.parse::<kw::into>()?;
     let table = name(input, spans)?;
-    let (columns, span) = paren_list(input, |content| name(content, spans))?;
-    if columns.is_empty() {
-        return Err(syn::Error::new(span, "list the columns the values go into"));
-    }
+    let columns = nonempty_list(
+        input,
+        |content| name(content, spans),
+        "list the columns the values go into",
+    )?;
     input.parse::<kw::values>()?;
     let mut rows = Vec::new();
     loop {
