@@ -399,7 +399,7 @@ proptest! {
                 .map_err(|e| TestCaseError::fail(format!("down to {}: {e}", ids[k - 1])))?;
             let prefix = History {
                 revisions: history.revisions[..k].to_vec(),
-                naming: history.naming.clone(),
+                ..history.clone()
             };
             let (_, model) = check_history_to_head(&prefix).unwrap();
             let expected: BTreeMap<String, String> = render::schema_sql(&model).into_iter().collect();

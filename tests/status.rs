@@ -129,15 +129,32 @@ fn create_fresh_builds_what_a_replay_builds() {
 }
 
 #[test]
-fn create_fresh_refuses_a_database_that_is_not_empty_or_a_history_with_data() {
+fn create_fresh_refuses_objects_in_the_way_or_a_history_with_data() {
     let mut conn = Connection::open_in_memory().unwrap();
-    conn.execute_batch("CREATE TABLE mine (x)").unwrap();
+    // Objects the head schema does not have are left alone; one it has is
+    // in the way.
+    conn.execute_batch("CREATE TABLE mine (x); CREATE TABLE Users (x)")
+        .unwrap();
     let err = SCHEMA.create_fresh(&mut conn).unwrap_err();
     let ErrorKind::NotEmpty { objects } = err.kind() else {
         panic!("{err:?}");
     };
-    assert_eq!(objects, &["table mine".to_owned()]);
-    assert_eq!(strings(&conn, "SELECT name FROM sqlite_schema"), ["mine"]);
+    assert_eq!(objects, &["table Users".to_owned()]);
+    assert_eq!(
+        strings(&conn, "SELECT name FROM sqlite_schema"),
+        ["mine", "Users"]
+    );
+    conn.execute_batch("DROP TABLE Users").unwrap();
+    SCHEMA.create_fresh(&mut conn).unwrap();
+    assert!(SCHEMA.is_up_to_date(&conn).unwrap());
+    assert_eq!(
+        strings(&conn, "SELECT x FROM mine"),
+        Vec::<String>::new(),
+        "the unrelated table is still there"
+    );
+    // A second time: this history is recorded as applied.
+    let err = SCHEMA.create_fresh(&mut conn).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::NotEmpty { .. }), "{err:?}");
 
     let mut conn = Connection::open_in_memory().unwrap();
     let err = SEEDED.create_fresh(&mut conn).unwrap_err();

@@ -13,6 +13,7 @@ use syn::spanned::Spanned;
 /// The `static` holding the whole history.
 pub(crate) fn migrations(
     header: &Header,
+    history_table: &str,
     plans: &[RevisionPlan],
     head: &Schema,
     hooks: &[Vec<syn::Path>],
@@ -21,10 +22,10 @@ pub(crate) fn migrations(
     let revisions = plans.iter().zip(hooks).map(|(p, h)| revision(p, h));
     let revisions = slice(quote!(::migrate_dsl::__private::Revision), revisions);
     let head_schema = slice(
-        quote!(::migrate_dsl::__private::Text),
-        render::schema_sql(head)
-            .into_iter()
-            .map(|(_, sql)| quote!(::migrate_dsl::__private::text(#sql))),
+        quote!((::migrate_dsl::__private::Text, ::migrate_dsl::__private::Text)),
+        render::schema_sql(head).into_iter().map(|(name, sql)| {
+            quote!((::migrate_dsl::__private::text(#name), ::migrate_dsl::__private::text(#sql)))
+        }),
     );
     quote! {
         #(#attrs)*
@@ -32,7 +33,7 @@ pub(crate) fn migrations(
             ::migrate_dsl::__private::Migrations::from_static(
                 #revisions,
                 #head_schema,
-                ::migrate_dsl::__private::DEFAULT_HISTORY_TABLE,
+                #history_table,
             );
     }
 }

@@ -31,7 +31,13 @@ pub fn expand(input: TokenStream) -> TokenStream {
         Err(e) => return fallback::stub(parsed.header.as_ref(), e.into_compile_error()),
     };
     match migrate_core::check::check_history_to_head(&input.history) {
-        Ok((plans, head)) => expand::migrations(&input.header, &plans, &head, &input.hooks),
+        Ok((plans, head)) => expand::migrations(
+            &input.header,
+            input.history.history_table_name(),
+            &plans,
+            &head,
+            &input.hooks,
+        ),
         Err(diags) => {
             let errors = diags.iter().map(|d| {
                 let mut message = d.message.clone();

@@ -9,6 +9,7 @@ const VALID: &str = r#"
     /// docs
     pub static M;
     naming { unique = "{table}_{columns}_u", check = "{table}_ck" }
+    history table "app_history";
     revision "0001" {
         create table foo { id integer primary key autoincrement, bar text not null check (length(bar) < 9) collate nocase, n real default 0.5, constraint u unique (bar, n) }
         create table kid { id integer primary key, f integer references foo (id) on delete cascade, g integer as (id + 1) virtual } strict
@@ -116,6 +117,7 @@ const VOCABULARY: &[&str] = &[
     "stored",
     "recreate",
     "naming",
+    "history",
     "sql",
     "touches",
     "\"{table}_{x}\"",

@@ -12,6 +12,19 @@ pub struct History {
     pub revisions: Vec<RevisionDef>,
     /// How unnamed constraints are named.
     pub naming: Naming,
+    /// `history table "name";`: where applied revisions are recorded, when
+    /// not [`crate::DEFAULT_HISTORY_TABLE`]. Two histories sharing one
+    /// database each need their own.
+    pub history_table: Option<Name>,
+}
+
+impl History {
+    /// The name of the history table.
+    pub fn history_table_name(&self) -> &str {
+        self.history_table
+            .as_ref()
+            .map_or(crate::DEFAULT_HISTORY_TABLE, |n| &n.text)
+    }
 }
 
 /// The naming convention: templates for the names of unnamed constraints.

@@ -259,8 +259,9 @@ pub enum ErrorKind {
         /// The hook's path.
         hook: String,
     },
-    /// `create_fresh` needs an empty database.
-    #[error("cannot create the schema from scratch: the database is not empty (it has {}); use `apply_pending` to migrate an existing database", objects.join(", "))]
+    /// `create_fresh` found objects of the head schema, or applied
+    /// revisions of this history, already in the database.
+    #[error("cannot create the schema from scratch: the database already has {}; use `apply_pending` to migrate an existing database", objects.join(", "))]
     NotEmpty {
         /// What the database already holds, e.g. `table users`.
         objects: Vec<String>,

@@ -17,8 +17,10 @@ impl Migrations {
     /// of every revision), and records every revision as applied — the
     /// "building an up-to-date database from scratch" of Alembic's cookbook.
     ///
-    /// Fails before changing anything with [`ErrorKind::NotEmpty`] when the
-    /// database holds anything, and with [`ErrorKind::DataInHistory`] when a
+    /// Fails before changing anything with [`ErrorKind::NotEmpty`] when
+    /// this history has applied revisions or a table, index, view or trigger
+    /// of the head schema already exists (unrelated objects, such as another
+    /// history's tables, may be there), and with [`ErrorKind::DataInHistory`] when a
     /// revision changes data (`insert`, `run`, `sql`), which only a replay
     /// would do; see [`Migrations::create_fresh_schema_only`].
     ///
@@ -55,7 +57,7 @@ impl Migrations {
         let started = Instant::now();
         let guard = RevisionGuard::begin(conn, false)?;
         let tx = guard.tx();
-        let objects = user_objects(tx, &self.history_table)?;
+        let objects = self.existing_head_objects(tx)?;
         if !objects.is_empty() {
             return Err(ErrorKind::NotEmpty { objects }.into());
         }
@@ -66,7 +68,7 @@ impl Migrations {
             }
             .into());
         }
-        for sql in self.head_schema.iter() {
+        for (_, sql) in self.head_schema.iter() {
             tx.execute_batch(sql).map_err(|source| {
                 Error::from(ErrorKind::Sql {
                     revision: self.head_id().to_owned(),
@@ -132,19 +134,38 @@ impl Migrations {
         })
     }
 
+    /// The objects of the head schema that already exist, as `kind name`.
+    fn existing_head_objects(&self, conn: &Connection) -> Result<Vec<String>, Error> {
+        let in_head = |name: &str| {
+            self.head_schema
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case(name))
+        };
+        Ok(schema_objects(conn)?
+            .into_iter()
+            .filter(|(_, name)| in_head(name))
+            .map(|(described, _)| described)
+            .collect())
+    }
+
     fn head_id(&self) -> &str {
         self.revisions.last().map_or("", |r| r.id())
     }
 }
 
-/// Every table, index, view and trigger except SQLite's own and the
-/// history table, as `kind name`.
-fn user_objects(conn: &Connection, history_table: &str) -> Result<Vec<String>, Error> {
-    let q = "SELECT type || ' ' || name FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND tbl_name <> ?1 ORDER BY rowid";
-    let run = || -> rusqlite::Result<Vec<String>> {
+/// Every table, index, view and trigger as (`kind name`, name), SQLite's
+/// own excepted.
+fn schema_objects(conn: &Connection) -> Result<Vec<(String, String)>, Error> {
+    let q = "SELECT type || ' ' || name, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid";
+    let run = || -> rusqlite::Result<Vec<(String, String)>> {
         let mut stmt = conn.prepare(q)?;
-        let rows = stmt.query_map([history_table], |r| r.get(0))?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect()
     };
-    run().map_err(history::err(history_table, q))
+    run().map_err(|source| {
+        Error::from(ErrorKind::Connection {
+            action: format!("list the schema ({q})"),
+            source,
+        })
+    })
 }

@@ -128,8 +128,9 @@ impl Options {
 #[derive(Clone, Debug)]
 pub struct Migrations {
     pub(crate) revisions: Cow<'static, [Revision]>,
-    /// The head schema's `CREATE` statements, in an order SQLite accepts.
-    pub(crate) head_schema: Cow<'static, [Text]>,
+    /// The head schema's objects as (name, `CREATE` statement), in an
+    /// order SQLite accepts.
+    pub(crate) head_schema: Cow<'static, [(Text, Text)]>,
     pub(crate) history_table: Text,
 }
 
@@ -159,8 +160,17 @@ impl Migrations {
     pub fn from_history(
         history: &migrate_core::op::History,
     ) -> Result<Self, Vec<migrate_core::Diagnostic>> {
-        migrate_core::check::check_history_to_head(history)
-            .map(|(plans, head)| Self::from_plans(plans, &head))
+        migrate_core::check::check_history_to_head(history).map(|(plans, head)| {
+            Self::from_plans(plans, &head).with_history_table(history.history_table_name())
+        })
+    }
+
+    /// The same history recorded in the table `name` instead (what
+    /// `history table "name";` does in the macro's header), so that two
+    /// histories can share one database without seeing each other.
+    pub fn with_history_table(mut self, name: &str) -> Self {
+        self.history_table = Cow::Owned(name.to_owned());
+        self
     }
 
     /// A history from checked plans built at run time (no `run` hooks), and
@@ -184,7 +194,7 @@ impl Migrations {
             .collect::<Vec<_>>();
         let head_schema = migrate_core::render::schema_sql(head)
             .into_iter()
-            .map(|(_, sql)| Cow::Owned(sql))
+            .map(|(name, sql)| (Cow::Owned(name), Cow::Owned(sql)))
             .collect::<Vec<_>>();
         Migrations {
             revisions: Cow::Owned(revisions),
@@ -196,7 +206,7 @@ impl Migrations {
     #[doc(hidden)]
     pub const fn from_static(
         revisions: &'static [Revision],
-        head_schema: &'static [Text],
+        head_schema: &'static [(Text, Text)],
         history_table: &'static str,
     ) -> Self {
         Migrations {

@@ -61,3 +61,4 @@ syn::custom_keyword!(sql);
 syn::custom_keyword!(touches);
 syn::custom_keyword!(down);
 syn::custom_keyword!(creates);
+syn::custom_keyword!(history);

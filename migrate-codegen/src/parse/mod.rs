@@ -48,8 +48,14 @@ pub(crate) fn parse(tokens: TokenStream, spans: &Spans) -> Parsed {
         });
         let mut errors: Option<syn::Error> = None;
         let mut history = History::default();
-        if input.peek(kw::naming) {
-            history.naming = parse_naming(input, spans)?;
+        loop {
+            if input.peek(kw::naming) {
+                history.naming = parse_naming(input, spans)?;
+            } else if input.peek(kw::history) {
+                history.history_table = Some(parse_history_table(input, spans)?);
+            } else {
+                break;
+            }
         }
         let mut hooks = Vec::new();
         while !input.is_empty() {
@@ -104,6 +110,24 @@ fn parse_header(input: ParseStream) -> syn::Result<Header> {
     let name: Ident = input.parse()?;
     input.parse::<Token![;]>()?;
     Ok(Header { attrs, vis, name })
+}
+
+/// `history table "name";`: the table applied revisions are recorded in.
+fn parse_history_table(input: ParseStream, spans: &Spans) -> syn::Result<migrate_core::Name> {
+    input.parse::<kw::history>()?;
+    let expected = |e: syn::Error| {
+        syn::Error::new(
+            e.span(),
+            "expected `history table \"<name>\";`, e.g. `history table \"billing_migrations\";`",
+        )
+    };
+    input.parse::<kw::table>().map_err(expected)?;
+    let name: LitStr = input.parse().map_err(expected)?;
+    input.parse::<Token![;]>().map_err(expected)?;
+    Ok(migrate_core::Name::new(
+        name.value(),
+        spans.loc(name.span()),
+    ))
 }
 
 /// `naming { primary_key = "…", unique = "…", check = "…", foreign_key =

@@ -42,6 +42,7 @@ pub fn check_history_to_head(
         ..Schema::default()
     };
     revision::check_ids(history, &mut diags);
+    names::check_history_table(history, &mut diags);
     let mut plans = Vec::with_capacity(history.revisions.len());
     for rev in &history.revisions {
         if rev.ops.is_empty() {

@@ -1,6 +1,7 @@
 //! Rules about names: reserved prefixes, and "did you mean".
 
 use crate::diag::Diagnostics;
+use crate::op::Op;
 use crate::Name;
 
 /// Prefixes no user object may start with: SQLite reserves `sqlite_`, and
@@ -10,9 +11,10 @@ const RESERVED: [&str; 2] = ["sqlite_", "_migrate_"];
 
 /// Whether `name` starts with a reserved prefix (case-insensitive).
 pub fn is_reserved(name: &str) -> Option<&'static str> {
-    RESERVED.iter().copied().find(|p| {
-        name.len() >= p.len() && name.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
-    })
+    RESERVED
+        .iter()
+        .copied()
+        .find(|p| starts_with_ignore_case(name, p))
 }
 
 /// Reports `name` if it starts with a reserved prefix.
@@ -58,4 +60,70 @@ pub(crate) fn unknown_help<'a>(
         let more = if all.len() > 10 { ", …" } else { "" };
         format!("{kind}s at this point: {}{more}", shown.join(", "))
     }
+}
+
+/// A chosen history table name: not SQLite's, not a rebuild temporary's,
+/// and not the name of anything the history creates (the history table
+/// would then be that object).
+pub(crate) fn check_history_table(history: &crate::op::History, diags: &mut Diagnostics) {
+    let Some(name) = &history.history_table else {
+        return;
+    };
+    if name.text.trim().is_empty() {
+        diags.error_help(
+            name.at,
+            "the history table name is empty",
+            "write a table name, e.g. `history table \"billing_migrations\";`",
+        );
+        return;
+    }
+    for prefix in ["sqlite_", crate::TEMP_PREFIX] {
+        if starts_with_ignore_case(&name.text, prefix) {
+            diags.error_help(
+                name.at,
+                format!("history table name `{name}` starts with the reserved prefix `{prefix}`"),
+                "`sqlite_` is reserved by SQLite and `_migrate_tmp_` by table rebuilds; choose another name",
+            );
+            return;
+        }
+    }
+    let revisions = history.revisions.iter();
+    let ops = revisions.flat_map(|r| {
+        let down = r.down.iter().flat_map(|d| d.ops.iter());
+        r.ops.iter().chain(down)
+    });
+    for op in ops {
+        let created = match op {
+            Op::IfExists(inner) => created_name(inner),
+            op => created_name(op),
+        };
+        if let Some((kind, created)) = created {
+            if created.text.eq_ignore_ascii_case(&name.text) {
+                diags.error_help(
+                    created.at,
+                    format!("{kind} `{created}` has the name of this history's history table"),
+                    format!(
+                        "the header's `history table \"{name}\";` records applied revisions under that name; rename the {kind} or choose another history table"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The kind and name of what `op` creates (or renames a table to).
+fn created_name(op: &Op) -> Option<(&'static str, &Name)> {
+    match op {
+        Op::RenameTable { to, .. } => Some(("table", to)),
+        Op::Sql(raw) => raw.creates.as_ref().map(|c| ("table", &c.name)),
+        op => op
+            .object()
+            .filter(|(creates, _, _)| *creates)
+            .map(|(_, kind, name)| (kind, name)),
+    }
+}
+
+fn starts_with_ignore_case(name: &str, prefix: &str) -> bool {
+    name.len() >= prefix.len()
+        && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }

@@ -40,6 +40,7 @@ fn foo() -> Op {
 fn history(revs: Vec<(&str, Vec<Op>)>) -> History {
     History {
         naming: Naming::default(),
+        history_table: None,
         revisions: revs
             .into_iter()
             .enumerate()
