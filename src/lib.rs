@@ -53,8 +53,8 @@
 
 pub use migrate_macros::migration;
 pub use migrate_runtime::{
-    AppliedRevision, BoxError, Down, Error, ErrorKind, ForeignKeyViolation, HistoryRow, HookFn,
-    Migrations, Options, Report, Revision, Status,
+    AppliedRevision, BoxError, Down, Error, ErrorKind, ForeignKeyViolation, HistoryRow, Hook,
+    HookContext, HookFn, Migrations, Options, Report, Revision, SkippedHook, Status,
 };
 /// The `rusqlite` version the runtime is built on (hooks take its `Transaction`).
 pub use rusqlite;

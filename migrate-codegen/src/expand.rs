@@ -4,6 +4,7 @@
 
 use crate::parse::Header;
 use migrate_core::model::Schema;
+use migrate_core::op::RunIf;
 use migrate_core::plan::{Down, NotNullCheck, Rebuild, RevisionPlan, Statement, Step};
 use migrate_core::render;
 use proc_macro2::TokenStream;
@@ -110,8 +111,19 @@ fn step(step: &Step) -> TokenStream {
         Step::Hook(h) => {
             let name = &*h.name;
             let index = h.index;
+            let call = match &h.condition {
+                None => quote!(new(#name, #index)),
+                Some(RunIf::When(flag)) => {
+                    let flag = &**flag;
+                    quote!(when(#name, #index, #flag))
+                }
+                Some(RunIf::Unless(flag)) => {
+                    let flag = &**flag;
+                    quote!(unless(#name, #index, #flag))
+                }
+            };
             quote!(::migrate_dsl::__private::Step::Hook(
-                ::migrate_dsl::__private::HookCall::new(#name, #index)
+                ::migrate_dsl::__private::HookCall::#call
             ))
         }
     }
@@ -168,11 +180,12 @@ fn rebuild(r: &Rebuild) -> TokenStream {
 /// with its own span, so a wrong signature is reported on the hook's path.
 fn hook(path: &syn::Path) -> TokenStream {
     let call = quote_spanned! {path.span()=>
-        ::migrate_dsl::__private::call_hook(#path, tx)
+        ::migrate_dsl::__private::call_hook(#path, tx, cx)
     };
     quote! {{
         fn __migrate_hook(
             tx: &::migrate_dsl::rusqlite::Transaction<'_>,
+            cx: &::migrate_dsl::HookContext<'_>,
         ) -> ::core::result::Result<(), ::migrate_dsl::BoxError> {
             #call
         }

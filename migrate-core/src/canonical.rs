@@ -346,7 +346,16 @@ impl fmt::Display for Canonical<'_> {
                     ),
                 }
             }
-            Op::Run(h) => write!(f, "run {};", h.path.text),
+            Op::Run(h) => match &h.condition {
+                None => write!(f, "run {};", h.path.text),
+                Some(c) => write!(
+                    f,
+                    "run {} {} {:?};",
+                    h.path.text,
+                    c.keyword(),
+                    c.flag().text
+                ),
+            },
             Op::CreateView(v) => write!(
                 f,
                 "{} view {} as {};",

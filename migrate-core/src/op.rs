@@ -675,9 +675,64 @@ pub enum ColumnAlter {
     DropCollate,
 }
 
-/// `run path;`
+/// `run path [when "flag" | unless "flag"];`
 #[derive(Clone, Debug)]
 pub struct RunHook {
     /// The function's path as written (`a::b`), used in reports and errors.
     pub path: Name,
+    /// `when "flag"` / `unless "flag"`: a data step the caller includes or
+    /// skips by flag at run time. `None`: it always runs.
+    pub condition: Option<RunIf<Name>>,
+}
+
+impl RunHook {
+    /// `run path;`, without a condition.
+    pub fn new(path: Name) -> Self {
+        RunHook {
+            path,
+            condition: None,
+        }
+    }
+}
+
+/// The flag condition of a `run` hook, over the flag's name type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunIf<N> {
+    /// `when "flag"`: runs only when the caller sets the flag.
+    When(N),
+    /// `unless "flag"`: runs unless the caller sets the flag.
+    Unless(N),
+}
+
+impl<N> RunIf<N> {
+    /// The flag's name.
+    pub fn flag(&self) -> &N {
+        match self {
+            RunIf::When(flag) | RunIf::Unless(flag) => flag,
+        }
+    }
+
+    /// Whether the hook runs, given whether its flag is set.
+    pub fn runs(&self, flag_set: bool) -> bool {
+        match self {
+            RunIf::When(_) => flag_set,
+            RunIf::Unless(_) => !flag_set,
+        }
+    }
+
+    /// `when` or `unless`.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            RunIf::When(_) => "when",
+            RunIf::Unless(_) => "unless",
+        }
+    }
+
+    /// The same condition over another name type.
+    pub fn map<M>(&self, f: impl FnOnce(&N) -> M) -> RunIf<M> {
+        match self {
+            RunIf::When(flag) => RunIf::When(f(flag)),
+            RunIf::Unless(flag) => RunIf::Unless(f(flag)),
+        }
+    }
 }

@@ -4,6 +4,7 @@
 //! macro's expansion) or owned at run time (hand-built histories). `Cow` is
 //! what lets one type serve both.
 
+use crate::op::RunIf;
 use std::borrow::Cow;
 
 /// A `'static` or owned string.
@@ -185,6 +186,9 @@ pub struct HookCall {
     pub name: Text,
     /// Its position in the revision's hook list.
     pub index: usize,
+    /// `when "flag"` / `unless "flag"`: whether it runs depends on the
+    /// caller's flags. `None`: it always runs.
+    pub condition: Option<RunIf<Text>>,
 }
 
 impl HookCall {
@@ -193,6 +197,33 @@ impl HookCall {
         HookCall {
             name: Cow::Borrowed(name),
             index,
+            condition: None,
+        }
+    }
+
+    /// A hook call that runs only when `flag` is set.
+    pub const fn when(name: &'static str, index: usize, flag: &'static str) -> Self {
+        HookCall {
+            name: Cow::Borrowed(name),
+            index,
+            condition: Some(RunIf::When(Cow::Borrowed(flag))),
+        }
+    }
+
+    /// A hook call that runs unless `flag` is set.
+    pub const fn unless(name: &'static str, index: usize, flag: &'static str) -> Self {
+        HookCall {
+            name: Cow::Borrowed(name),
+            index,
+            condition: Some(RunIf::Unless(Cow::Borrowed(flag))),
+        }
+    }
+
+    /// Whether the hook runs for a caller with the flags `is_set` tells.
+    pub fn runs(&self, is_set: impl FnOnce(&str) -> bool) -> bool {
+        match &self.condition {
+            None => true,
+            Some(condition) => condition.runs(is_set(condition.flag())),
         }
     }
 }

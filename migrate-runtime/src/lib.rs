@@ -12,6 +12,7 @@ pub mod fault;
 mod fresh;
 mod guard;
 mod history;
+mod hook;
 mod migrations;
 mod offline;
 mod raw;
@@ -21,31 +22,32 @@ mod status;
 
 pub use error::{BoxError, Error, ErrorKind, ForeignKeyViolation};
 pub use history::HistoryRow;
+pub use hook::{Hook, HookContext, HookFn};
 pub use migrate_core::plan::Down;
-pub use migrations::{HookFn, Migrations, Options, Revision};
-pub use report::{AppliedRevision, Report};
+pub use migrations::{Migrations, Options, Revision};
+pub use report::{AppliedRevision, Report, SkippedHook};
 pub use status::Status;
 
 /// Items the `migration!` expansion refers to. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::migrations::{HookFn, Migrations, Revision};
+    pub use crate::hook::HookFn;
+    pub use crate::migrations::{Migrations, Revision};
     pub use migrate_core::plan::{
         text, CreatedTable, Down, HookCall, NotNullCheck, RawStep, Rebuild, Statement, Step, Text,
     };
     pub use migrate_core::DEFAULT_HISTORY_TABLE;
     pub use std::borrow::Cow;
 
-    /// Calls a user's hook and boxes its error; the signature check happens
-    /// here, so a wrong signature is reported at the hook's path.
+    /// Calls a user's hook (either signature) and boxes its error; the
+    /// signature check happens here, so a wrong signature is reported at
+    /// the hook's path.
     #[inline]
-    pub fn call_hook<E>(
-        hook: fn(&rusqlite::Transaction<'_>) -> Result<(), E>,
+    pub fn call_hook<Args, H: crate::Hook<Args>>(
+        hook: H,
         tx: &rusqlite::Transaction<'_>,
-    ) -> Result<(), crate::BoxError>
-    where
-        E: Into<crate::BoxError>,
-    {
-        hook(tx).map_err(Into::into)
+        cx: &crate::HookContext<'_>,
+    ) -> Result<(), crate::BoxError> {
+        hook.call(tx, cx)
     }
 }

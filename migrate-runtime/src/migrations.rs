@@ -1,18 +1,17 @@
 //! A compiled history and the loop that applies it.
 
-use crate::error::{BoxError, Error, ErrorKind};
+use crate::error::{Error, ErrorKind};
 use crate::fault::{hit, FaultPoint};
 use crate::guard::RevisionGuard;
 use crate::history::{self, HistoryRow};
-use crate::report::{AppliedRevision, Report};
+use crate::hook::{HookContext, HookFn};
+use crate::report::{AppliedRevision, Report, SkippedHook};
 use crate::{raw, rebuild};
 use migrate_core::plan::{Down, Statement, Step, Text};
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
-
-/// A `run` hook: called inside its revision's transaction.
-pub type HookFn = fn(&Transaction<'_>) -> Result<(), BoxError>;
 
 /// One revision, checked and rendered at compile time.
 #[derive(Clone, Debug)]
@@ -77,6 +76,10 @@ pub struct Options {
     /// Compare the checksum of every applied revision with its definition
     /// (default `true`). Turn off only for a known-harmless edit.
     pub verify_checksums: bool,
+    /// Flags for data steps: a `run h when "f";` hook runs only when `f` is
+    /// set, a `run h unless "f";` hook only when it is not, and every hook
+    /// sees them in its [`HookContext`]. Empty by default.
+    pub flags: BTreeSet<String>,
 }
 
 impl Default for Options {
@@ -84,6 +87,7 @@ impl Default for Options {
         Options {
             busy_timeout: Some(Duration::from_secs(5)),
             verify_checksums: true,
+            flags: BTreeSet::new(),
         }
     }
 }
@@ -98,6 +102,12 @@ impl Options {
     /// Sets [`Options::verify_checksums`].
     pub fn verify_checksums(mut self, verify: bool) -> Self {
         self.verify_checksums = verify;
+        self
+    }
+
+    /// Sets a flag (see [`Options::flags`]).
+    pub fn flag(mut self, flag: impl Into<String>) -> Self {
+        self.flags.insert(flag.into());
         self
     }
 }
@@ -280,7 +290,7 @@ impl Migrations {
         self.verify(&applied, options)?;
         let mut report = Report::default();
         for rev in self.revisions.get(applied.len()..end).unwrap_or_default() {
-            self.apply_one(conn, rev, &mut report)?;
+            self.apply_one(conn, rev, options, &mut report)?;
         }
         report.elapsed = started.elapsed();
         Ok(report)
@@ -411,7 +421,7 @@ impl Migrations {
         }
         let mut report = Report::default();
         for (rev, steps) in undo {
-            self.revert_one(conn, rev, steps, &mut report)?;
+            self.revert_one(conn, rev, steps, options, &mut report)?;
         }
         report.elapsed = started.elapsed();
         Ok(report)
@@ -439,6 +449,7 @@ impl Migrations {
         &self,
         conn: &Connection,
         rev: &Revision,
+        options: &Options,
         report: &mut Report,
     ) -> Result<(), Error> {
         let started = Instant::now();
@@ -449,14 +460,20 @@ impl Migrations {
             report.applied_elsewhere.push(rev.id.to_string());
             return Ok(());
         }
-        let removed = run_steps(&mut guard, rev, &rev.steps)?;
+        let cx = HookContext {
+            revision: &rev.id,
+            downgrade: false,
+            flags: &options.flags,
+        };
+        let outcome = run_steps(&mut guard, rev, &rev.steps, &cx)?;
         let duration = started.elapsed();
         hit(FaultPoint::BeforeHistoryWrite)?;
         let ms = i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
         history::record(guard.tx(), &self.history_table, &rev.id, &rev.checksum, ms)?;
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
-        report.removed_leftovers.extend(removed);
+        report.removed_leftovers.extend(outcome.removed_leftovers);
+        report.skipped_hooks.extend(outcome.skipped_hooks);
         report.applied.push(AppliedRevision {
             id: rev.id.to_string(),
             duration,
@@ -469,6 +486,7 @@ impl Migrations {
         conn: &Connection,
         rev: &Revision,
         steps: &[Step],
+        options: &Options,
         report: &mut Report,
     ) -> Result<(), Error> {
         let started = Instant::now();
@@ -483,12 +501,18 @@ impl Migrations {
             }
             .into());
         }
-        let removed = run_steps(&mut guard, rev, steps)?;
+        let cx = HookContext {
+            revision: &rev.id,
+            downgrade: true,
+            flags: &options.flags,
+        };
+        let outcome = run_steps(&mut guard, rev, steps, &cx)?;
         hit(FaultPoint::BeforeHistoryWrite)?;
         history::remove(guard.tx(), &self.history_table, &rev.id)?;
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
-        report.removed_leftovers.extend(removed);
+        report.removed_leftovers.extend(outcome.removed_leftovers);
+        report.skipped_hooks.extend(outcome.skipped_hooks);
         report.reverted.push(AppliedRevision {
             id: rev.id.to_string(),
             duration: started.elapsed(),
@@ -497,21 +521,37 @@ impl Migrations {
     }
 }
 
-/// Runs `steps` of `rev` inside its guard; returns the leftover temporary
-/// tables the rebuilds removed.
+/// What running a revision's steps did besides the steps themselves.
+#[derive(Default)]
+struct StepsOutcome {
+    removed_leftovers: Vec<String>,
+    skipped_hooks: Vec<SkippedHook>,
+}
+
+/// Runs `steps` of `rev` inside its guard.
 fn run_steps(
     guard: &mut RevisionGuard<'_>,
     rev: &Revision,
     steps: &[Step],
-) -> Result<Vec<String>, Error> {
-    let mut removed = Vec::new();
+    cx: &HookContext<'_>,
+) -> Result<StepsOutcome, Error> {
+    let mut outcome = StepsOutcome::default();
     for step in steps {
         match step {
             Step::Execute(st) => execute(guard.tx(), &rev.id, st)?,
             Step::RawSql(st) => raw::run(guard.tx(), &rev.id, st)?,
             Step::Rebuild(r) => {
-                let outcome = rebuild::run(guard, &rev.id, r)?;
-                removed.extend(outcome.removed_leftover);
+                let rebuilt = rebuild::run(guard, &rev.id, r)?;
+                outcome.removed_leftovers.extend(rebuilt.removed_leftover);
+            }
+            Step::Hook(h) if !h.runs(|flag| cx.flag(flag)) => {
+                if let Some(condition) = &h.condition {
+                    outcome.skipped_hooks.push(SkippedHook {
+                        revision: rev.id.to_string(),
+                        hook: h.name.to_string(),
+                        condition: format!("{} {:?}", condition.keyword(), condition.flag()),
+                    });
+                }
             }
             Step::Hook(h) => {
                 let hook = rev.hooks.get(h.index).ok_or_else(|| {
@@ -522,7 +562,7 @@ fn run_steps(
                             .into(),
                     })
                 })?;
-                hook(guard.tx()).map_err(|source| {
+                hook(guard.tx(), cx).map_err(|source| {
                     Error::from(ErrorKind::Hook {
                         revision: rev.id.to_string(),
                         hook: h.name.to_string(),
@@ -532,7 +572,7 @@ fn run_steps(
             }
         }
     }
-    Ok(removed)
+    Ok(outcome)
 }
 
 fn execute(conn: &Connection, revision: &str, st: &Statement) -> Result<(), Error> {

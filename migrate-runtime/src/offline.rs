@@ -4,7 +4,9 @@
 //! compile time, and these are the runtime's own statements.
 //!
 //! What the script cannot do is what needs a live database: `run` hooks
-//! (Rust code; a revision with one is refused), the runtime's checks (unknown
+//! (Rust code; a revision with one is refused — except a `when "flag"` data
+//! step, which a run without flags skips, and the script says so in a
+//! comment), the runtime's checks (unknown
 //! objects on a rebuilt table, NOT NULL and foreign key checks, views still
 //! resolving, schema unchanged by `sql`) and reading the history first: it
 //! assumes the database is at `from`.
@@ -101,6 +103,13 @@ fn revision(
                 let _ = writeln!(out, "{};", raw.statement.sql.trim_end_matches(';'));
             }
             Step::Rebuild(r) => rebuild(out, r),
+            // An offline script runs with no flags set.
+            Step::Hook(h) if !h.runs(|_| false) => {
+                if let Some(c) = &h.condition {
+                    let (keyword, flag) = (c.keyword(), c.flag());
+                    let _ = writeln!(out, "-- skipped: run {} {keyword} {flag:?}", h.name);
+                }
+            }
             Step::Hook(h) => {
                 return Err(ErrorKind::OfflineHook {
                     revision: rev.id().to_owned(),

@@ -21,6 +21,9 @@ pub struct Report {
     /// Leftover temporary tables of interrupted rebuilds that were removed
     /// (their original table existed, so they held no unique data).
     pub removed_leftovers: Vec<String>,
+    /// `run … when/unless "flag"` hooks the caller's flags left out; their
+    /// revisions are recorded as applied (or undone) all the same.
+    pub skipped_hooks: Vec<SkippedHook>,
     /// Wall time of the whole run.
     pub elapsed: Duration,
 }
@@ -33,6 +36,17 @@ pub struct AppliedRevision {
     /// How long it took (for an applied one, as recorded in the history
     /// table).
     pub duration: Duration,
+}
+
+/// A data step left out by the caller's flags.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedHook {
+    /// The revision id.
+    pub revision: String,
+    /// The hook's path as written.
+    pub hook: String,
+    /// Why, e.g. `when "demo_data"` (the flag was not set).
+    pub condition: String,
 }
 
 impl Report {
@@ -83,6 +97,13 @@ impl fmt::Display for Report {
         }
         for t in &self.removed_leftovers {
             write!(f, "\n  removed leftover temporary table {t}")?;
+        }
+        for h in &self.skipped_hooks {
+            write!(
+                f,
+                "\n  skipped `run {}` of {} ({})",
+                h.hook, h.revision, h.condition
+            )?;
         }
         Ok(())
     }

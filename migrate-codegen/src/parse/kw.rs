@@ -62,3 +62,4 @@ syn::custom_keyword!(touches);
 syn::custom_keyword!(down);
 syn::custom_keyword!(creates);
 syn::custom_keyword!(history);
+syn::custom_keyword!(unless);

@@ -147,10 +147,17 @@ fn statement(input: ParseStream, spans: &Spans, hooks: &mut Vec<syn::Path>) -> R
         let path: syn::Path = input.parse()?;
         let text = hook_path_text(&path)?;
         let at = spans.loc(path_span(&path));
-        input.parse::<Token![;]>()?;
+        let condition = run_condition(input, spans)?;
+        input.parse::<Token![;]>().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected `;` after `run path`, or a condition: `run path when \"flag\";` / `run path unless \"flag\";`",
+            )
+        })?;
         hooks.push(path);
         Ok(Op::Run(RunHook {
             path: Name::new(text, at),
+            condition,
         }))
     } else if input.peek(kw::alter) || input.peek(kw::add) || input.peek(kw::rename) {
         Err(input.error(
@@ -991,4 +998,29 @@ fn column_alter(input: ParseStream, spans: &Spans) -> Result<ColumnAlter> {
     Err(input.error(
         "expected `drop not null`, `set not null`, `set default (…)`, `drop default`, `set collate …`, `drop collate` or `type <type>`",
     ))
+}
+
+/// `when "flag"` / `unless "flag"` after `run path`.
+fn run_condition(input: ParseStream, spans: &Spans) -> Result<Option<RunIf<Name>>> {
+    let when = if input.peek(kw::when) {
+        input.parse::<kw::when>()?;
+        true
+    } else if input.peek(kw::unless) {
+        input.parse::<kw::unless>()?;
+        false
+    } else {
+        return Ok(None);
+    };
+    let flag: LitStr = input.parse().map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            "expected the flag as a string, e.g. `run seed_demo when \"demo_data\";`",
+        )
+    })?;
+    let flag = Name::new(flag.value(), spans.loc(flag.span()));
+    Ok(Some(if when {
+        RunIf::When(flag)
+    } else {
+        RunIf::Unless(flag)
+    }))
 }

@@ -131,6 +131,17 @@ fn apply(
             let call = HookCall {
                 name: Cow::Owned(h.path.text.clone()),
                 index: *hooks,
+                condition: h.condition.as_ref().map(|c| {
+                    let flag = c.flag();
+                    if flag.text.trim().is_empty() {
+                        diags.error_help(
+                            flag.at,
+                            "the flag name is empty",
+                            "name the flag the caller sets, e.g. `run seed_demo when \"demo_data\";`",
+                        );
+                    }
+                    c.map(|flag| Cow::Owned(flag.text.clone()))
+                }),
             };
             *hooks += 1;
             vec![Step::Hook(call)]

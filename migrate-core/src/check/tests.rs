@@ -1006,7 +1006,7 @@ fn lossy_operations_make_a_revision_irreversible_with_the_reason() {
             "`alter column bar type …` on `foo` has no safe inverse (values may have been converted)",
         ),
         (
-            Op::Run(RunHook { path: n("fill", 0) }),
+            Op::Run(RunHook::new(n("fill", 0))),
             "`run fill` runs Rust code, which has no generated inverse",
         ),
         (
@@ -1098,13 +1098,11 @@ fn a_down_block_is_checked_and_must_restore_the_schema() {
     // covers what was applied, not the way back.
     let before = check_history(&h).err().map(|_| ());
     assert!(before.is_some());
-    h.revisions[1]
-        .ops
-        .push(Op::Run(RunHook { path: n("up", 0) }));
+    h.revisions[1].ops.push(Op::Run(RunHook::new(n("up", 0))));
     h.revisions[1].down = Some(DownBlock {
         at: Loc(7),
         ops: vec![
-            Op::Run(RunHook { path: n("back", 0) }),
+            Op::Run(RunHook::new(n("back", 0))),
             Op::DropIndex(n("foo_bar", 0)),
         ],
     });
@@ -1119,4 +1117,43 @@ fn a_down_block_is_checked_and_must_restore_the_schema() {
         plans[1].checksum,
         crate::canonical::checksum_with(&without_down, &h.naming)
     );
+}
+
+#[test]
+fn a_run_condition_is_part_of_the_checksum_and_the_plan() {
+    let run = |condition: Option<RunIf<Name>>| {
+        let h = history(vec![(
+            "0001",
+            vec![Op::Run(RunHook {
+                path: n("seed", 0),
+                condition,
+            })],
+        )]);
+        check_history(&h).unwrap().remove(0)
+    };
+    let always = run(None);
+    let when = run(Some(RunIf::When(n("demo", 1))));
+    let unless = run(Some(RunIf::Unless(n("demo", 1))));
+    let other = run(Some(RunIf::When(n("other", 1))));
+    let sums = [
+        &always.checksum,
+        &when.checksum,
+        &unless.checksum,
+        &other.checksum,
+    ];
+    for (i, a) in sums.iter().enumerate() {
+        for b in &sums[i + 1..] {
+            assert_ne!(a, b);
+        }
+    }
+    let Step::Hook(call) = &when.steps[0] else {
+        panic!("{:?}", when.steps);
+    };
+    assert!(call.runs(|f| f == "demo"));
+    assert!(!call.runs(|_| false));
+    let Step::Hook(call) = &unless.steps[0] else {
+        panic!("{:?}", unless.steps);
+    };
+    assert!(!call.runs(|f| f == "demo"));
+    assert!(call.runs(|_| false));
 }

@@ -1,0 +1,108 @@
+//! `run` hooks: the context they receive, and the two signatures they may
+//! have.
+
+use crate::error::BoxError;
+use rusqlite::Transaction;
+use std::collections::BTreeSet;
+
+/// A compiled `run` hook: called inside its revision's transaction.
+pub type HookFn = fn(&Transaction<'_>, &HookContext<'_>) -> Result<(), BoxError>;
+
+/// What a `run` hook knows about the run calling it: the revision, the
+/// direction, and the flags the caller set with [`crate::Options::flag`]
+/// (Alembic's `-x data=true`).
+///
+/// ```
+/// use migrate_dsl::{migration, rusqlite::Transaction, BoxError, HookContext, Options};
+///
+/// migration! {
+///     static MIGRATIONS;
+///     revision "0001" {
+///         create table notes { id integer primary key, body text not null }
+///         run seed;
+///     }
+/// }
+///
+/// fn seed(tx: &Transaction, cx: &HookContext) -> Result<(), BoxError> {
+///     let rows = if cx.flag("large") { 100 } else { 1 };
+///     for i in 0..rows {
+///         tx.execute("INSERT INTO notes (body) VALUES (?1)", [format!("{} #{i}", cx.revision())])?;
+///     }
+///     Ok(())
+/// }
+///
+/// let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory()?;
+/// MIGRATIONS.apply_pending_with(&mut conn, &Options::default().flag("large"))?;
+/// let n: i64 = conn.query_row("SELECT count(*) FROM notes", [], |r| r.get(0))?;
+/// assert_eq!(n, 100);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct HookContext<'a> {
+    pub(crate) revision: &'a str,
+    pub(crate) downgrade: bool,
+    pub(crate) flags: &'a BTreeSet<String>,
+}
+
+impl HookContext<'_> {
+    /// The id of the revision the hook belongs to.
+    pub fn revision(&self) -> &str {
+        self.revision
+    }
+
+    /// Whether the hook runs in a `down` block (the revision is being undone).
+    pub fn is_downgrade(&self) -> bool {
+        self.downgrade
+    }
+
+    /// Whether the caller set `flag`.
+    pub fn flag(&self, flag: &str) -> bool {
+        self.flags.contains(flag)
+    }
+
+    /// Every flag the caller set, in order.
+    pub fn flags(&self) -> impl Iterator<Item = &str> {
+        self.flags.iter().map(String::as_str)
+    }
+}
+
+/// A function usable as a `run` hook: `fn(&Transaction) -> Result<(), E>`
+/// or `fn(&Transaction, &HookContext) -> Result<(), E>`, where `E` converts
+/// into [`BoxError`]. `Args` tells the two apart; it is inferred.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a `run` hook",
+    label = "not `fn(&Transaction) -> Result<(), E>` or `fn(&Transaction, &HookContext) -> Result<(), E>`",
+    note = "a hook takes `&migrate_dsl::rusqlite::Transaction` and optionally `&migrate_dsl::HookContext`, and returns `Result<(), E>` where `E: Into<migrate_dsl::BoxError>`"
+)]
+pub trait Hook<Args> {
+    /// Calls the hook.
+    fn call(self, tx: &Transaction<'_>, cx: &HookContext<'_>) -> Result<(), BoxError>;
+}
+
+/// The marker of hooks taking only the transaction.
+#[doc(hidden)]
+pub struct TxOnly<E>(std::marker::PhantomData<E>);
+
+/// The marker of hooks taking the transaction and the context.
+#[doc(hidden)]
+pub struct TxAndContext<E>(std::marker::PhantomData<E>);
+
+impl<F, E> Hook<TxOnly<E>> for F
+where
+    F: FnOnce(&Transaction<'_>) -> Result<(), E>,
+    E: Into<BoxError>,
+{
+    fn call(self, tx: &Transaction<'_>, _: &HookContext<'_>) -> Result<(), BoxError> {
+        self(tx).map_err(Into::into)
+    }
+}
+
+impl<F, E> Hook<TxAndContext<E>> for F
+where
+    F: FnOnce(&Transaction<'_>, &HookContext<'_>) -> Result<(), E>,
+    E: Into<BoxError>,
+{
+    fn call(self, tx: &Transaction<'_>, cx: &HookContext<'_>) -> Result<(), BoxError> {
+        self(tx, cx).map_err(Into::into)
+    }
+}

@@ -1,0 +1,20 @@
+use migrate_dsl::migration;
+use migrate_dsl::rusqlite::Transaction;
+
+struct NotAnError;
+
+fn backfill(_tx: &Transaction) -> Result<(), NotAnError> {
+    Ok(())
+}
+
+migration! {
+    static M;
+    revision "0001" {
+        create table users { id integer primary key }
+        run backfill;
+    }
+}
+
+fn main() {
+    let _ = &M;
+}
