@@ -53,8 +53,8 @@
 
 pub use migrate_macros::migration;
 pub use migrate_runtime::{
-    AppliedRevision, BoxError, Down, Error, ErrorKind, ForeignKeyViolation, HistoryRow, Hook,
-    HookContext, HookFn, Migrations, Options, Report, Revision, SkippedHook, Status,
+    AppliedRevision, BoxError, Down, Drift, Error, ErrorKind, ForeignKeyViolation, HistoryRow,
+    Hook, HookContext, HookFn, Migrations, Options, Report, Revision, SkippedHook, Status,
 };
 /// The `rusqlite` version the runtime is built on (hooks take its `Transaction`).
 pub use rusqlite;
@@ -62,6 +62,11 @@ pub use rusqlite;
 /// The schema model, rules and SQL rendering, for histories built at run
 /// time (see [`Migrations::from_plans`]).
 pub use migrate_core as core;
+
+/// Helpers for applications' tests (feature `testing`): a database at head
+/// in one call, the stairway test, drift assertions.
+#[cfg(feature = "testing")]
+pub use migrate_runtime::testing;
 
 /// Failure injection points, for tests (feature `fault-injection` of `migrate-runtime`).
 pub use migrate_runtime::fault;

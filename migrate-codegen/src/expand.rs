@@ -23,9 +23,10 @@ pub(crate) fn migrations(
     let revisions = plans.iter().zip(hooks).map(|(p, h)| revision(p, h));
     let revisions = slice(quote!(::migrate_dsl::__private::Revision), revisions);
     let head_schema = slice(
-        quote!((::migrate_dsl::__private::Text, ::migrate_dsl::__private::Text)),
-        render::schema_sql(head).into_iter().map(|(name, sql)| {
-            quote!((::migrate_dsl::__private::text(#name), ::migrate_dsl::__private::text(#sql)))
+        quote!(::migrate_dsl::__private::SchemaObject),
+        render::schema_objects(head).into_iter().map(|o| {
+            let (kind, name, sql) = (o.kind, &*o.name, &*o.sql);
+            quote!(::migrate_dsl::__private::SchemaObject::new(#kind, #name, #sql))
         }),
     );
     quote! {
@@ -50,6 +51,7 @@ fn slice(ty: TokenStream, items: impl Iterator<Item = TokenStream>) -> TokenStre
 fn revision(plan: &RevisionPlan, hooks: &[syn::Path]) -> TokenStream {
     let id = &*plan.id;
     let checksum = &*plan.checksum;
+    let schema_after = &*plan.schema_after;
     let steps = slice(
         quote!(::migrate_dsl::__private::Step),
         plan.steps.iter().map(step),
@@ -72,7 +74,7 @@ fn revision(plan: &RevisionPlan, hooks: &[syn::Path]) -> TokenStream {
         hooks.iter().map(hook),
     );
     quote! {
-        ::migrate_dsl::__private::Revision::from_static(#id, #checksum, #steps, #down, #hooks)
+        ::migrate_dsl::__private::Revision::from_static(#id, #checksum, #steps, #down, #hooks, #schema_after)
     }
 }
 

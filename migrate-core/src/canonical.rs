@@ -42,8 +42,12 @@ pub fn checksum_with(rev: &RevisionDef, naming: &Naming) -> String {
     for op in &rev.ops {
         let _ = writeln!(text, "{}", Canonical(op));
     }
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// Bytes as lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A short description of an operation for errors: its canonical text, with

@@ -21,6 +21,31 @@ pub struct RevisionPlan {
     pub steps: Cow<'static, [Step]>,
     /// How to undo the revision.
     pub down: Down,
+    /// [`crate::render::schema_fingerprint`] of the schema after the
+    /// revision, for checking a live database against the model.
+    pub schema_after: Text,
+}
+
+/// One object of a schema, as `sqlite_schema` holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaObject {
+    /// `table`, `index`, `view` or `trigger` (`sqlite_schema.type`).
+    pub kind: &'static str,
+    /// Its name.
+    pub name: Text,
+    /// Its `CREATE` statement.
+    pub sql: Text,
+}
+
+impl SchemaObject {
+    /// An object from `'static` parts.
+    pub const fn new(kind: &'static str, name: &'static str, sql: &'static str) -> Self {
+        SchemaObject {
+            kind,
+            name: Cow::Borrowed(name),
+            sql: Cow::Borrowed(sql),
+        }
+    }
 }
 
 /// How a revision is undone.

@@ -340,25 +340,68 @@ pub fn drop_trigger(name: &str) -> String {
     drop("trigger", name)
 }
 
+/// A fingerprint of a schema given as (name, SQL) pairs in any order: the
+/// SHA-256 (hex) of the pairs sorted by name. The runtime computes it from
+/// `sqlite_schema` to compare a live database with the model.
+pub fn schema_fingerprint<'a>(objects: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut objects: Vec<(&str, &str)> = objects.into_iter().collect();
+    objects.sort_unstable();
+    let mut hash = Sha256::new();
+    for (name, sql) in objects {
+        hash.update(name.as_bytes());
+        hash.update([0]);
+        hash.update(sql.as_bytes());
+        hash.update([0]);
+    }
+    crate::canonical::hex(&hash.finalize())
+}
+
+/// [`schema_fingerprint`] of the model `schema`. A table made by raw SQL
+/// (`sql … creates table`) counts by name only: SQLite stores its `CREATE`
+/// statement as the user's SQL wrote it, which the model does not know.
+pub fn model_fingerprint(schema: &crate::model::Schema) -> String {
+    let objects = schema_sql(schema);
+    schema_fingerprint(objects.iter().map(|(name, sql)| {
+        let external = schema.table(name).is_some_and(|t| t.external.is_some());
+        (name.as_str(), if external { "" } else { sql.as_str() })
+    }))
+}
+
 /// Every table, index, view and trigger of `schema` as (name, SQL), in
 /// creation order per kind: what `sqlite_schema.sql` holds for them after
 /// the history is applied.
 pub fn schema_sql(schema: &crate::model::Schema) -> Vec<(String, String)> {
+    schema_objects(schema)
+        .into_iter()
+        .map(|o| (o.name.into_owned(), o.sql.into_owned()))
+        .collect()
+}
+
+/// [`schema_sql`] with each object's kind.
+pub fn schema_objects(schema: &crate::model::Schema) -> Vec<crate::plan::SchemaObject> {
+    use crate::plan::SchemaObject;
+    use std::borrow::Cow;
+    let object = |kind, name: &str, sql| SchemaObject {
+        kind,
+        name: Cow::Owned(name.to_owned()),
+        sql: Cow::Owned(sql),
+    };
     let tables = schema
         .tables
         .iter()
-        .map(|t| (t.name.clone(), create_table(t, &t.name)));
+        .map(|t| object("table", &t.name, create_table(t, &t.name)));
     let indexes = schema
         .indexes
         .iter()
-        .map(|i| (i.name.clone(), create_index(i)));
+        .map(|i| object("index", &i.name, create_index(i)));
     let views = schema
         .views
         .iter()
-        .map(|v| (v.name.clone(), create_view(v)));
+        .map(|v| object("view", &v.name, create_view(v)));
     let triggers = schema
         .triggers
         .iter()
-        .map(|t| (t.name.clone(), create_trigger(t)));
+        .map(|t| object("trigger", &t.name, create_trigger(t)));
     tables.chain(indexes).chain(views).chain(triggers).collect()
 }

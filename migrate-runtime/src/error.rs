@@ -259,6 +259,15 @@ pub enum ErrorKind {
         /// The hook's path.
         hook: String,
     },
+    /// `check` compares with the head of the history; the database is not
+    /// there.
+    #[error("the database is at {}, not at the head `{head}` of the history; apply the pending revisions before checking for drift", current.as_deref().map_or("no revision".to_owned(), |c| format!("`{c}`")))]
+    NotAtHead {
+        /// The newest applied revision.
+        current: Option<String>,
+        /// The newest revision of the history.
+        head: String,
+    },
     /// `create_fresh` found objects of the head schema, or applied
     /// revisions of this history, already in the database.
     #[error("cannot create the schema from scratch: the database already has {}; use `apply_pending` to migrate an existing database", objects.join(", "))]

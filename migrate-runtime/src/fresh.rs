@@ -68,7 +68,8 @@ impl Migrations {
             }
             .into());
         }
-        for (_, sql) in self.head_schema.iter() {
+        for object in self.head_schema.iter() {
+            let sql = &object.sql;
             tx.execute_batch(sql).map_err(|source| {
                 Error::from(ErrorKind::Sql {
                     revision: self.head_id().to_owned(),
@@ -139,33 +140,16 @@ impl Migrations {
         let in_head = |name: &str| {
             self.head_schema
                 .iter()
-                .any(|(n, _)| n.eq_ignore_ascii_case(name))
+                .any(|o| o.name.eq_ignore_ascii_case(name))
         };
-        Ok(schema_objects(conn)?
+        Ok(crate::drift::live_objects(conn, &self.history_table)?
             .into_iter()
-            .filter(|(_, name)| in_head(name))
-            .map(|(described, _)| described)
+            .filter(|o| in_head(&o.name))
+            .map(|o| format!("{} {}", o.kind, o.name))
             .collect())
     }
 
     fn head_id(&self) -> &str {
         self.revisions.last().map_or("", |r| r.id())
     }
-}
-
-/// Every table, index, view and trigger as (`kind name`, name), SQLite's
-/// own excepted.
-fn schema_objects(conn: &Connection) -> Result<Vec<(String, String)>, Error> {
-    let q = "SELECT type || ' ' || name, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid";
-    let run = || -> rusqlite::Result<Vec<(String, String)>> {
-        let mut stmt = conn.prepare(q)?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect()
-    };
-    run().map_err(|source| {
-        Error::from(ErrorKind::Connection {
-            action: format!("list the schema ({q})"),
-            source,
-        })
-    })
 }

@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+mod drift;
 mod error;
 pub mod fault;
 mod fresh;
@@ -19,7 +20,10 @@ mod raw;
 mod rebuild;
 mod report;
 mod status;
+#[cfg(feature = "testing")]
+pub mod testing;
 
+pub use drift::Drift;
 pub use error::{BoxError, Error, ErrorKind, ForeignKeyViolation};
 pub use history::HistoryRow;
 pub use hook::{Hook, HookContext, HookFn};
@@ -34,7 +38,8 @@ pub mod __private {
     pub use crate::hook::HookFn;
     pub use crate::migrations::{Migrations, Revision};
     pub use migrate_core::plan::{
-        text, CreatedTable, Down, HookCall, NotNullCheck, RawStep, Rebuild, Statement, Step, Text,
+        text, CreatedTable, Down, HookCall, NotNullCheck, RawStep, Rebuild, SchemaObject,
+        Statement, Step, Text,
     };
     pub use migrate_core::DEFAULT_HISTORY_TABLE;
     pub use std::borrow::Cow;

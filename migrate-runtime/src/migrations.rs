@@ -7,7 +7,7 @@ use crate::history::{self, HistoryRow};
 use crate::hook::{HookContext, HookFn};
 use crate::report::{AppliedRevision, Report, SkippedHook};
 use crate::{raw, rebuild};
-use migrate_core::plan::{Down, Statement, Step, Text};
+use migrate_core::plan::{Down, SchemaObject, Statement, Step, Text};
 use rusqlite::Connection;
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -21,6 +21,7 @@ pub struct Revision {
     steps: Cow<'static, [Step]>,
     down: Down,
     hooks: Cow<'static, [HookFn]>,
+    schema_after: Text,
 }
 
 impl Revision {
@@ -31,6 +32,7 @@ impl Revision {
         steps: &'static [Step],
         down: Down,
         hooks: &'static [HookFn],
+        schema_after: &'static str,
     ) -> Self {
         Revision {
             id: Cow::Borrowed(id),
@@ -38,6 +40,7 @@ impl Revision {
             steps: Cow::Borrowed(steps),
             down,
             hooks: Cow::Borrowed(hooks),
+            schema_after: Cow::Borrowed(schema_after),
         }
     }
 
@@ -59,6 +62,12 @@ impl Revision {
     /// How the revision is undone: its `down` steps, or why it cannot be.
     pub fn down(&self) -> &Down {
         &self.down
+    }
+
+    /// A fingerprint of the model's schema after this revision (see
+    /// [`migrate_core::render::schema_fingerprint`]).
+    pub fn schema_fingerprint(&self) -> &str {
+        &self.schema_after
     }
 }
 
@@ -138,9 +147,8 @@ impl Options {
 #[derive(Clone, Debug)]
 pub struct Migrations {
     pub(crate) revisions: Cow<'static, [Revision]>,
-    /// The head schema's objects as (name, `CREATE` statement), in an
-    /// order SQLite accepts.
-    pub(crate) head_schema: Cow<'static, [(Text, Text)]>,
+    /// The head schema's objects, in an order SQLite accepts.
+    pub(crate) head_schema: Cow<'static, [SchemaObject]>,
     pub(crate) history_table: Text,
 }
 
@@ -200,12 +208,10 @@ impl Migrations {
                 steps: p.steps,
                 down: p.down,
                 hooks: Cow::Borrowed(&[]),
+                schema_after: p.schema_after,
             })
             .collect::<Vec<_>>();
-        let head_schema = migrate_core::render::schema_sql(head)
-            .into_iter()
-            .map(|(name, sql)| (Cow::Owned(name), Cow::Owned(sql)))
-            .collect::<Vec<_>>();
+        let head_schema = migrate_core::render::schema_objects(head);
         Migrations {
             revisions: Cow::Owned(revisions),
             head_schema: Cow::Owned(head_schema),
@@ -216,7 +222,7 @@ impl Migrations {
     #[doc(hidden)]
     pub const fn from_static(
         revisions: &'static [Revision],
-        head_schema: &'static [(Text, Text)],
+        head_schema: &'static [SchemaObject],
         history_table: &'static str,
     ) -> Self {
         Migrations {

@@ -89,6 +89,7 @@ pub fn check_history_to_head(
             checksum: Cow::Owned(checksum_with(rev, &history.naming)),
             steps: Cow::Owned(steps),
             down,
+            schema_after: Cow::Owned(crate::render::model_fingerprint(&schema)),
         });
     }
     diags.finish((plans, schema))

@@ -1,0 +1,228 @@
+//! Drift: differences between a live database and the schema the history
+//! says it has — objects changed or dropped by hand, indexes or triggers
+//! added behind the history's back, leftovers of interrupted rebuilds.
+
+use crate::error::{Error, ErrorKind};
+use crate::migrations::Migrations;
+use migrate_core::plan::{Down, Step};
+use migrate_core::render::schema_fingerprint;
+use rusqlite::Connection;
+use std::fmt;
+
+/// One difference between the live schema and the head of the history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Drift {
+    /// An object of the head schema does not exist.
+    Missing {
+        /// `table`, `index`, `view` or `trigger`.
+        kind: String,
+        /// Its name.
+        name: String,
+        /// The `CREATE` statement the history expects.
+        expected: String,
+    },
+    /// An object exists with another definition (or of another kind).
+    Changed {
+        /// `table`, `index`, `view` or `trigger`.
+        kind: String,
+        /// Its name.
+        name: String,
+        /// The `CREATE` statement the history expects.
+        expected: String,
+        /// The one in the database.
+        actual: String,
+    },
+    /// An index or trigger the history does not know, on a table it does
+    /// (a rebuild of that table would refuse to drop it), or a leftover
+    /// temporary table of an interrupted rebuild. Other objects — another
+    /// history's tables, say — are not drift.
+    Unexpected {
+        /// `table`, `index` or `trigger`.
+        kind: String,
+        /// Its name.
+        name: String,
+        /// Its `CREATE` statement.
+        actual: String,
+    },
+}
+
+impl fmt::Display for Drift {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Drift::Missing {
+                kind,
+                name,
+                expected,
+            } => write!(f, "missing {kind} `{name}`\n  expected: {expected}"),
+            Drift::Changed {
+                kind,
+                name,
+                expected,
+                actual,
+            } => write!(
+                f,
+                "changed {kind} `{name}`\n  expected: {expected}\n  actual:   {actual}"
+            ),
+            Drift::Unexpected { kind, name, actual } => {
+                write!(f, "unexpected {kind} `{name}`\n  actual:   {actual}")
+            }
+        }
+    }
+}
+
+/// An object of the live schema.
+pub(crate) struct LiveObject {
+    pub(crate) kind: String,
+    pub(crate) name: String,
+    pub(crate) table: String,
+    pub(crate) sql: String,
+}
+
+/// The user-visible objects of the main schema: not SQLite's own, not the
+/// history table, not the shadow tables of virtual tables (FTS5 makes them;
+/// the model knows only the virtual table), not automatic indexes.
+pub(crate) fn live_objects(
+    conn: &Connection,
+    history_table: &str,
+) -> Result<Vec<LiveObject>, Error> {
+    let q = "SELECT s.type, s.name, s.tbl_name, s.sql FROM sqlite_schema AS s \
+             WHERE s.sql IS NOT NULL AND s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND s.name <> ?1 \
+             AND NOT EXISTS (SELECT 1 FROM pragma_table_list AS l WHERE l.schema = 'main' AND l.name = s.name AND l.type = 'shadow') \
+             ORDER BY s.rowid";
+    let run = || -> rusqlite::Result<Vec<LiveObject>> {
+        let mut stmt = conn.prepare(q)?;
+        let rows = stmt.query_map([history_table], |r| {
+            Ok(LiveObject {
+                kind: r.get(0)?,
+                name: r.get(1)?,
+                table: r.get(2)?,
+                sql: r.get(3)?,
+            })
+        })?;
+        rows.collect()
+    };
+    run().map_err(|source| {
+        Error::from(ErrorKind::Connection {
+            action: format!("read the schema ({q})"),
+            source,
+        })
+    })
+}
+
+impl Migrations {
+    /// [`schema_fingerprint`] of the live schema, comparable with
+    /// [`crate::Revision::schema_fingerprint`]: tables made by raw SQL
+    /// count by name only, as in the model.
+    pub(crate) fn live_fingerprint(&self, conn: &Connection) -> Result<String, Error> {
+        let objects = live_objects(conn, &self.history_table)?;
+        let external = self.tables_created_by_sql();
+        Ok(schema_fingerprint(objects.iter().map(|o| {
+            let by_sql = external.iter().any(|t| t.eq_ignore_ascii_case(&o.name));
+            (o.name.as_str(), if by_sql { "" } else { o.sql.as_str() })
+        })))
+    }
+
+    /// Every table some revision creates with `sql … creates table`.
+    fn tables_created_by_sql(&self) -> Vec<&str> {
+        let steps = self.revisions.iter().flat_map(|r| {
+            let down: &[Step] = match r.down() {
+                Down::Steps(steps) => steps,
+                Down::Irreversible(_) => &[],
+            };
+            r.steps().iter().chain(down)
+        });
+        steps
+            .filter_map(|step| match step {
+                Step::RawSql(raw) => raw.creates.as_ref().map(|c| &*c.name),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+impl Migrations {
+    /// Compares the live schema with the head of the history and returns
+    /// every difference (empty: no drift). Only reads.
+    ///
+    /// The database must be at the head ([`ErrorKind::NotAtHead`]
+    /// otherwise): the comparison is with the schema the history ends with.
+    ///
+    /// ```
+    /// use migrate_dsl::{migration, Drift};
+    ///
+    /// migration! {
+    ///     static MIGRATIONS;
+    ///     revision "0001" { create table notes { id integer primary key, body text } }
+    /// }
+    ///
+    /// let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory()?;
+    /// MIGRATIONS.apply_pending(&mut conn)?;
+    /// assert!(MIGRATIONS.check(&conn)?.is_empty());
+    /// conn.execute_batch("CREATE INDEX by_hand ON notes (body)")?;
+    /// let drift = MIGRATIONS.check(&conn)?;
+    /// assert!(matches!(&drift[..], [Drift::Unexpected { name, .. }] if name == "by_hand"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check(&self, conn: &Connection) -> Result<Vec<Drift>, Error> {
+        if !self.is_up_to_date(conn)? {
+            let status = self.status(conn)?;
+            return Err(ErrorKind::NotAtHead {
+                current: status.current().map(str::to_owned),
+                head: self
+                    .revisions
+                    .last()
+                    .map_or_else(String::new, |r| r.id().to_owned()),
+            }
+            .into());
+        }
+        let live = live_objects(conn, &self.history_table)?;
+        let find = |name: &str| live.iter().find(|o| o.name.eq_ignore_ascii_case(name));
+        let mut drift = Vec::new();
+        let mut model_tables = Vec::new();
+        let external = self.tables_created_by_sql();
+        let by_sql = |name: &str| external.iter().any(|t| t.eq_ignore_ascii_case(name));
+        for object in self.head_schema.iter() {
+            let (kind, name, expected) = (object.kind, &object.name, &object.sql);
+            if kind == "table" {
+                model_tables.push(name.as_ref());
+            }
+            match find(name) {
+                None => drift.push(Drift::Missing {
+                    kind: kind.to_owned(),
+                    name: name.to_string(),
+                    expected: expected.to_string(),
+                }),
+                Some(o) if o.kind != kind || (o.sql != *expected && !by_sql(name)) => {
+                    drift.push(Drift::Changed {
+                        kind: o.kind.clone(),
+                        name: name.to_string(),
+                        expected: expected.to_string(),
+                        actual: o.sql.clone(),
+                    })
+                }
+                Some(_) => {}
+            }
+        }
+        let in_model = |name: &str| {
+            self.head_schema
+                .iter()
+                .any(|o| o.name.eq_ignore_ascii_case(name))
+        };
+        let on_model_table =
+            |table: &str| model_tables.iter().any(|t| t.eq_ignore_ascii_case(table));
+        for o in &live {
+            let ours = o.kind == "table" && migrate_core::check::is_reserved(&o.name).is_some();
+            let on_ours =
+                matches!(o.kind.as_str(), "index" | "trigger") && on_model_table(&o.table);
+            if !in_model(&o.name) && (ours || on_ours) {
+                drift.push(Drift::Unexpected {
+                    kind: o.kind.clone(),
+                    name: o.name.clone(),
+                    actual: o.sql.clone(),
+                });
+            }
+        }
+        Ok(drift)
+    }
+}
