@@ -54,7 +54,8 @@
 pub use migrate_macros::migration;
 pub use migrate_runtime::{
     AppliedRevision, BoxError, Down, Drift, Error, ErrorKind, ForeignKeyViolation, HistoryRow,
-    Hook, HookContext, HookFn, Migrations, Options, Report, Revision, SkippedHook, Status,
+    Hook, HookContext, HookFn, Migrations, Options, Progress, ProgressFn, Report, Revision,
+    SkippedHook, Status,
 };
 /// The `rusqlite` version the runtime is built on (hooks take its `Transaction`).
 pub use rusqlite;

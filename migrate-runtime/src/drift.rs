@@ -5,7 +5,6 @@
 use crate::error::{Error, ErrorKind};
 use crate::migrations::Migrations;
 use migrate_core::plan::{Down, Step};
-use migrate_core::render::schema_fingerprint;
 use rusqlite::Connection;
 use std::fmt;
 
@@ -111,16 +110,19 @@ pub(crate) fn live_objects(
 }
 
 impl Migrations {
-    /// [`schema_fingerprint`] of the live schema, comparable with
+    /// [`migrate_core::render::schema_fingerprint`] of the live schema, comparable with
     /// [`crate::Revision::schema_fingerprint`]: tables made by raw SQL
     /// count by name only, as in the model.
+    #[cfg(feature = "testing")]
     pub(crate) fn live_fingerprint(&self, conn: &Connection) -> Result<String, Error> {
         let objects = live_objects(conn, &self.history_table)?;
         let external = self.tables_created_by_sql();
-        Ok(schema_fingerprint(objects.iter().map(|o| {
-            let by_sql = external.iter().any(|t| t.eq_ignore_ascii_case(&o.name));
-            (o.name.as_str(), if by_sql { "" } else { o.sql.as_str() })
-        })))
+        Ok(migrate_core::render::schema_fingerprint(
+            objects.iter().map(|o| {
+                let by_sql = external.iter().any(|t| t.eq_ignore_ascii_case(&o.name));
+                (o.name.as_str(), if by_sql { "" } else { o.sql.as_str() })
+            }),
+        ))
     }
 
     /// Every table some revision creates with `sql … creates table`.

@@ -16,12 +16,14 @@ mod history;
 mod hook;
 mod migrations;
 mod offline;
+mod progress;
 mod raw;
 mod rebuild;
 mod report;
 mod status;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod trace;
 
 pub use drift::Drift;
 pub use error::{BoxError, Error, ErrorKind, ForeignKeyViolation};
@@ -29,6 +31,7 @@ pub use history::HistoryRow;
 pub use hook::{Hook, HookContext, HookFn};
 pub use migrate_core::plan::Down;
 pub use migrations::{Migrations, Options, Revision};
+pub use progress::{Progress, ProgressFn};
 pub use report::{AppliedRevision, Report, SkippedHook};
 pub use status::Status;
 

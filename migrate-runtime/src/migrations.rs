@@ -5,6 +5,7 @@ use crate::fault::{hit, FaultPoint};
 use crate::guard::RevisionGuard;
 use crate::history::{self, HistoryRow};
 use crate::hook::{HookContext, HookFn};
+use crate::progress::{Progress, ProgressFn, Tracker};
 use crate::report::{AppliedRevision, Report, SkippedHook};
 use crate::{raw, rebuild};
 use migrate_core::plan::{Down, SchemaObject, Statement, Step, Text};
@@ -76,7 +77,7 @@ fn needs_rebuild(steps: &[Step]) -> bool {
 }
 
 /// How a run behaves.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Options {
     /// How long to wait for another connection's write lock before failing
@@ -89,6 +90,20 @@ pub struct Options {
     /// set, a `run h unless "f";` hook only when it is not, and every hook
     /// sees them in its [`HookContext`]. Empty by default.
     pub flags: BTreeSet<String>,
+    /// Called while a rebuild copies rows (see [`Progress`]); `None` by
+    /// default.
+    pub progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("busy_timeout", &self.busy_timeout)
+            .field("verify_checksums", &self.verify_checksums)
+            .field("flags", &self.flags)
+            .field("progress", &self.progress.as_ref().map(|_| "Fn(&Progress)"))
+            .finish()
+    }
 }
 
 impl Default for Options {
@@ -97,6 +112,7 @@ impl Default for Options {
             busy_timeout: Some(Duration::from_secs(5)),
             verify_checksums: true,
             flags: BTreeSet::new(),
+            progress: None,
         }
     }
 }
@@ -111,6 +127,15 @@ impl Options {
     /// Sets [`Options::verify_checksums`].
     pub fn verify_checksums(mut self, verify: bool) -> Self {
         self.verify_checksums = verify;
+        self
+    }
+
+    /// Sets [`Options::progress`]: `report` is called with the rows copied
+    /// so far while a table rebuild copies its rows, driven by SQLite's
+    /// progress handler (which the run installs on the connection and
+    /// removes after, replacing any the caller had).
+    pub fn progress(mut self, report: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(std::sync::Arc::new(report));
         self
     }
 
@@ -288,17 +313,25 @@ impl Migrations {
         options: &Options,
     ) -> Result<Report, Error> {
         let started = Instant::now();
+        let span = tracing::info_span!("migrate", history = %self.history_table, direction = "up");
+        let _entered = span.enter();
         if !conn.is_autocommit() {
             return Err(ErrorKind::TransactionOpen.into());
         }
-        let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
-        let applied = self.read_applied(conn)?;
-        self.verify(&applied, options)?;
-        let mut report = Report::default();
-        for rev in self.revisions.get(applied.len()..end).unwrap_or_default() {
-            self.apply_one(conn, rev, options, &mut report)?;
-        }
+        let mut report = crate::progress::with_progress(conn, options, |conn, tracker| {
+            let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
+            let applied = self.read_applied(conn)?;
+            self.verify(&applied, options)?;
+            let pending = self.revisions.get(applied.len()..end).unwrap_or_default();
+            tracing::info!(applied = applied.len(), pending = pending.len(), "starting");
+            let mut report = Report::default();
+            for rev in pending {
+                self.apply_one(conn, rev, options, tracker, &mut report)?;
+            }
+            Ok(report)
+        })?;
         report.elapsed = started.elapsed();
+        tracing::info!(elapsed_ms = millis(report.elapsed), "finished");
         Ok(report)
     }
 
@@ -398,38 +431,46 @@ impl Migrations {
         options: &Options,
     ) -> Result<Report, Error> {
         let started = Instant::now();
+        let span =
+            tracing::info_span!("migrate", history = %self.history_table, direction = "down");
+        let _entered = span.enter();
         if !conn.is_autocommit() {
             return Err(ErrorKind::TransactionOpen.into());
         }
         let keep = self.count_through(target)?;
-        let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
-        let applied = self.read_applied(conn)?;
-        self.verify(&applied, options)?;
-        if keep > applied.len() {
-            return Err(ErrorKind::TargetNotApplied {
-                target: target.unwrap_or_default().to_owned(),
-                current: applied.last().map(|r| r.id.clone()),
+        let mut report = crate::progress::with_progress(conn, options, |conn, tracker| {
+            let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
+            let applied = self.read_applied(conn)?;
+            self.verify(&applied, options)?;
+            if keep > applied.len() {
+                return Err(ErrorKind::TargetNotApplied {
+                    target: target.unwrap_or_default().to_owned(),
+                    current: applied.last().map(|r| r.id.clone()),
+                }
+                .into());
             }
-            .into());
-        }
-        let mut undo = Vec::with_capacity(applied.len() - keep);
-        for rev in self.revisions[keep..applied.len()].iter().rev() {
-            match &rev.down {
-                Down::Steps(steps) => undo.push((rev, &**steps)),
-                Down::Irreversible(why) => {
-                    return Err(ErrorKind::Irreversible {
-                        revision: rev.id.to_string(),
-                        reason: why.to_string(),
+            let mut undo = Vec::with_capacity(applied.len() - keep);
+            for rev in self.revisions[keep..applied.len()].iter().rev() {
+                match &rev.down {
+                    Down::Steps(steps) => undo.push((rev, &**steps)),
+                    Down::Irreversible(why) => {
+                        return Err(ErrorKind::Irreversible {
+                            revision: rev.id.to_string(),
+                            reason: why.to_string(),
+                        }
+                        .into())
                     }
-                    .into())
                 }
             }
-        }
-        let mut report = Report::default();
-        for (rev, steps) in undo {
-            self.revert_one(conn, rev, steps, options, &mut report)?;
-        }
+            tracing::info!(undo = undo.len(), "starting");
+            let mut report = Report::default();
+            for (rev, steps) in undo {
+                self.revert_one(conn, rev, steps, options, tracker, &mut report)?;
+            }
+            Ok(report)
+        })?;
         report.elapsed = started.elapsed();
+        tracing::info!(elapsed_ms = millis(report.elapsed), "finished");
         Ok(report)
     }
 
@@ -456,9 +497,12 @@ impl Migrations {
         conn: &Connection,
         rev: &Revision,
         options: &Options,
+        progress: Option<&Tracker>,
         report: &mut Report,
     ) -> Result<(), Error> {
         let started = Instant::now();
+        let span = tracing::info_span!("revision", id = %rev.id);
+        let _entered = span.enter();
         let mut guard = RevisionGuard::begin(conn, needs_rebuild(&rev.steps))?;
         // Read inside the write lock: another process may have applied it
         // since this run read the history.
@@ -471,15 +515,16 @@ impl Migrations {
             downgrade: false,
             flags: &options.flags,
         };
-        let outcome = run_steps(&mut guard, rev, &rev.steps, &cx)?;
+        let outcome = run_steps(&mut guard, rev, &rev.steps, &cx, progress)?;
         let duration = started.elapsed();
         hit(FaultPoint::BeforeHistoryWrite)?;
-        let ms = i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
+        let ms = i64::try_from(millis(duration)).unwrap_or(i64::MAX);
         history::record(guard.tx(), &self.history_table, &rev.id, &rev.checksum, ms)?;
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
         report.removed_leftovers.extend(outcome.removed_leftovers);
         report.skipped_hooks.extend(outcome.skipped_hooks);
+        tracing::info!(elapsed_ms = millis(duration), "applied");
         report.applied.push(AppliedRevision {
             id: rev.id.to_string(),
             duration,
@@ -493,9 +538,12 @@ impl Migrations {
         rev: &Revision,
         steps: &[Step],
         options: &Options,
+        progress: Option<&Tracker>,
         report: &mut Report,
     ) -> Result<(), Error> {
         let started = Instant::now();
+        let span = tracing::info_span!("revision", id = %rev.id, down = true);
+        let _entered = span.enter();
         let mut guard = RevisionGuard::begin(conn, needs_rebuild(steps))?;
         // Read inside the write lock: undoing anything but the newest
         // applied revision would break the history's order.
@@ -512,16 +560,18 @@ impl Migrations {
             downgrade: true,
             flags: &options.flags,
         };
-        let outcome = run_steps(&mut guard, rev, steps, &cx)?;
+        let outcome = run_steps(&mut guard, rev, steps, &cx, progress)?;
         hit(FaultPoint::BeforeHistoryWrite)?;
         history::remove(guard.tx(), &self.history_table, &rev.id)?;
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
         report.removed_leftovers.extend(outcome.removed_leftovers);
         report.skipped_hooks.extend(outcome.skipped_hooks);
+        let duration = started.elapsed();
+        tracing::info!(elapsed_ms = millis(duration), "undone");
         report.reverted.push(AppliedRevision {
             id: rev.id.to_string(),
-            duration: started.elapsed(),
+            duration,
         });
         Ok(())
     }
@@ -540,6 +590,7 @@ fn run_steps(
     rev: &Revision,
     steps: &[Step],
     cx: &HookContext<'_>,
+    progress: Option<&Tracker>,
 ) -> Result<StepsOutcome, Error> {
     let mut outcome = StepsOutcome::default();
     for step in steps {
@@ -547,7 +598,7 @@ fn run_steps(
             Step::Execute(st) => execute(guard.tx(), &rev.id, st)?,
             Step::RawSql(st) => raw::run(guard.tx(), &rev.id, st)?,
             Step::Rebuild(r) => {
-                let rebuilt = rebuild::run(guard, &rev.id, r)?;
+                let rebuilt = rebuild::run(guard, &rev.id, r, progress)?;
                 outcome.removed_leftovers.extend(rebuilt.removed_leftover);
             }
             Step::Hook(h) if !h.runs(|flag| cx.flag(flag)) => {
@@ -560,6 +611,7 @@ fn run_steps(
                 }
             }
             Step::Hook(h) => {
+                tracing::debug!(hook = %h.name, "calling hook");
                 let hook = rev.hooks.get(h.index).ok_or_else(|| {
                     Error::from(ErrorKind::Hook {
                         revision: rev.id.to_string(),
@@ -582,7 +634,7 @@ fn run_steps(
 }
 
 fn execute(conn: &Connection, revision: &str, st: &Statement) -> Result<(), Error> {
-    conn.execute(&st.sql, []).map(drop).map_err(|source| {
+    crate::trace::execute(conn, &st.sql, false).map_err(|source| {
         Error::from(ErrorKind::Sql {
             revision: revision.to_owned(),
             operation: st.operation.to_string(),
@@ -591,6 +643,11 @@ fn execute(conn: &Connection, revision: &str, st: &Statement) -> Result<(), Erro
             source,
         })
     })
+}
+
+/// Whole milliseconds, saturating.
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Sets the busy timeout for the run and restores the previous one after.

@@ -15,6 +15,7 @@
 use crate::error::{Error, ErrorKind, ForeignKeyViolation};
 use crate::fault::{hit, FaultPoint};
 use crate::guard::{exists, RevisionGuard};
+use crate::progress::Tracker;
 use migrate_core::plan::Rebuild;
 use migrate_core::sql;
 use rusqlite::{Connection, Params, Row};
@@ -46,9 +47,7 @@ impl Context<'_> {
     }
 
     fn exec(&self, conn: &Connection, sql: &str) -> Result<(), Error> {
-        conn.execute(sql, [])
-            .map(drop)
-            .map_err(|e| self.error(sql, e))
+        crate::trace::execute(conn, sql, false).map_err(|e| self.error(sql, e))
     }
 
     fn query<T>(
@@ -72,6 +71,7 @@ pub(crate) fn run(
     guard: &mut RevisionGuard<'_>,
     revision: &str,
     r: &Rebuild,
+    progress: Option<&Tracker>,
 ) -> Result<RebuildOutcome, Error> {
     let cx = Context {
         revision,
@@ -109,7 +109,18 @@ pub(crate) fn run(
         let conn: &Connection = guard.tx();
         cx.exec(conn, &r.create_sql)?;
         hit(FaultPoint::AfterCreate)?;
-        cx.exec(conn, &r.copy_sql)?;
+        match progress {
+            Some(tracker) => {
+                let count = format!("SELECT count(*) FROM {}", sql::ident(&r.table));
+                let total: i64 = conn
+                    .query_row(&count, [], |row| row.get(0))
+                    .map_err(|e| cx.error(&count, e))?;
+                let copying = tracker.copying(revision, &r.table, total.unsigned_abs());
+                cx.exec(conn, &r.copy_sql)?;
+                copying.done();
+            }
+            None => cx.exec(conn, &r.copy_sql)?,
+        }
         hit(FaultPoint::AfterCopy)?;
         cx.exec(conn, &format!("DROP TABLE {}", sql::ident(&r.table)))?;
         hit(FaultPoint::AfterDrop)?;

@@ -1,0 +1,56 @@
+//! The progress callback of long rebuilds (tracing: `tests/tracing.rs`).
+
+mod common;
+
+use common::*;
+use migrate_dsl::{migration, Options, Progress};
+use std::sync::{Arc, Mutex};
+
+migration! {
+    static MIGRATIONS;
+    revision "0001" {
+        create table items { id integer primary key, name text not null, qty integer not null }
+        create index items_name on items (name);
+    }
+    revision "0002" {
+        batch alter table items recreate = always { alter column qty drop not null; }
+    }
+}
+
+const ROWS: u64 = 60_000;
+
+fn fill(conn: &migrate_dsl::rusqlite::Connection) {
+    conn.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+         INSERT INTO items (id, name, qty) SELECT i, 'item ' || i, i % 7 FROM n",
+        [ROWS as i64],
+    )
+    .unwrap();
+}
+
+#[test]
+fn progress_reports_rows_copied_while_a_rebuild_copies() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    MIGRATIONS.upgrade_to(&mut conn, "0001").unwrap();
+    fill(&conn);
+    let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
+    let sink = Arc::clone(&seen);
+    let options = Options::default().progress(move |p| sink.lock().unwrap().push(p.clone()));
+    MIGRATIONS.apply_pending_with(&mut conn, &options).unwrap();
+
+    let seen = seen.lock().unwrap();
+    assert!(seen
+        .iter()
+        .all(|p| p.revision == "0002" && p.table == "items" && p.rows_total == ROWS));
+    let copied: Vec<u64> = seen.iter().map(|p| p.rows_copied).collect();
+    assert_eq!(copied.first(), Some(&0), "{copied:?}");
+    assert_eq!(copied.last(), Some(&ROWS), "{copied:?}");
+    assert!(copied.windows(2).all(|w| w[0] < w[1]), "{copied:?}");
+    let during = copied.iter().filter(|&&c| c > 0 && c < ROWS).count();
+    assert!(
+        during >= 3,
+        "the handler reported during the copy: {copied:?}"
+    );
+    assert_eq!(table_rows(&conn, "items").len() as u64, ROWS);
+}
