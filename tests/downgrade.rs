@@ -318,3 +318,32 @@ fn bad_targets_are_refused_with_what_exists() {
     conn.execute_batch("ROLLBACK").unwrap();
     assert_eq!(history_ids(&conn), ["0001", "0002"]);
 }
+
+#[test]
+fn one_step_up_and_one_step_down() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    let ids = ids(&GENERATED);
+    for (k, id) in ids.iter().enumerate() {
+        let report = GENERATED.upgrade_one(&mut conn).unwrap();
+        assert_eq!(report.applied.len(), 1);
+        assert_eq!(&report.applied[0].id, id);
+        assert_eq!(schema(&conn), schema_at(&GENERATED, id), "up to {id}");
+        assert_eq!(history_ids(&conn), ids[..=k]);
+    }
+    assert!(GENERATED.upgrade_one(&mut conn).unwrap().applied.is_empty());
+    for k in (0..ids.len()).rev() {
+        let report = GENERATED.downgrade_one(&mut conn).unwrap();
+        assert_eq!(report.reverted.len(), 1);
+        assert_eq!(report.reverted[0].id, ids[k]);
+        assert_eq!(history_ids(&conn), ids[..k]);
+    }
+    assert_eq!(schema(&conn), schema_at_nothing(&GENERATED));
+    assert!(GENERATED.downgrade_one(&mut conn).unwrap().is_empty());
+    assert_healthy(&conn);
+}
+
+#[test]
+fn the_testing_stairway_accepts_this_history() {
+    migrate_dsl::testing::assert_history_consistent(&GENERATED);
+}

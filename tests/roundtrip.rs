@@ -386,6 +386,9 @@ proptest! {
             .create_fresh_schema_only(&mut fresh)
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(live_schema(&fresh), expected);
+        // The stairway: every revision up, down (when reversible) and up
+        // again, each step against the model's fingerprint.
+        migrate_dsl::testing::assert_history_consistent(&migrations);
 
         // Down one revision at a time while they are reversible: each step
         // gives the schema the model has at that point.

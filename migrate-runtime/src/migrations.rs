@@ -305,6 +305,28 @@ impl Migrations {
         self.upgrade(conn, end, options)
     }
 
+    /// Applies the next pending revision only (one step up); nothing when
+    /// the database is at head.
+    pub fn upgrade_one(&self, conn: &mut Connection) -> Result<Report, Error> {
+        match self.status(conn)?.pending.first() {
+            Some(next) => self.upgrade_to(conn, next),
+            None => Ok(Report::default()),
+        }
+    }
+
+    /// Undoes the newest applied revision only (one step down), like
+    /// [`Migrations::downgrade_to`]; nothing when none is applied.
+    pub fn downgrade_one(&self, conn: &mut Connection) -> Result<Report, Error> {
+        let applied = self.status(conn)?.applied;
+        match applied.len() {
+            0 => Ok(Report::default()),
+            n => {
+                let target = n.checked_sub(2).map(|i| applied[i].id.as_str());
+                self.downgrade_to(conn, target)
+            }
+        }
+    }
+
     /// Applies the pending revisions among the first `end`.
     fn upgrade(
         &self,
