@@ -2,20 +2,10 @@
 
 mod common;
 
+use common::items::ITEMS_REBUILD;
 use common::*;
-use migrate_dsl::{migration, Options, Progress};
+use migrate_dsl::{Options, Progress};
 use std::sync::{Arc, Mutex};
-
-migration! {
-    static MIGRATIONS;
-    revision "0001" {
-        create table items { id integer primary key, name text not null, qty integer not null }
-        create index items_name on items (name);
-    }
-    revision "0002" {
-        batch alter table items recreate = always { alter column qty drop not null; }
-    }
-}
 
 const ROWS: u64 = 60_000;
 
@@ -32,12 +22,14 @@ fn fill(conn: &migrate_dsl::rusqlite::Connection) {
 fn progress_reports_rows_copied_while_a_rebuild_copies() {
     let db = TempDb::new();
     let mut conn = db.open();
-    MIGRATIONS.upgrade_to(&mut conn, "0001").unwrap();
+    ITEMS_REBUILD.upgrade_to(&mut conn, "0001").unwrap();
     fill(&conn);
     let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
     let sink = Arc::clone(&seen);
     let options = Options::default().progress(move |p| sink.lock().unwrap().push(p.clone()));
-    MIGRATIONS.apply_pending_with(&mut conn, &options).unwrap();
+    ITEMS_REBUILD
+        .apply_pending_with(&mut conn, &options)
+        .unwrap();
 
     let seen = seen.lock().unwrap();
     assert!(seen

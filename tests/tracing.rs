@@ -4,21 +4,10 @@
 
 mod common;
 
+use common::items::ITEMS_REBUILD;
 use common::*;
-use migrate_dsl::migration;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
-
-migration! {
-    static MIGRATIONS;
-    revision "0001" {
-        create table items { id integer primary key, name text not null, qty integer not null }
-        create index items_name on items (name);
-    }
-    revision "0002" {
-        batch alter table items recreate = always { alter column qty drop not null; }
-    }
-}
 
 /// A writer the fmt subscriber appends to.
 #[derive(Clone, Default)]
@@ -52,7 +41,7 @@ fn runs_revisions_and_statements_are_traced() {
     let db = TempDb::new();
     let debug = traced(tracing::Level::DEBUG, || {
         let mut conn = db.open();
-        MIGRATIONS.apply_pending(&mut conn).unwrap();
+        ITEMS_REBUILD.apply_pending(&mut conn).unwrap();
     });
     // Spans nest run > revision > statement; SQL is at debug level.
     assert!(
@@ -73,7 +62,7 @@ fn runs_revisions_and_statements_are_traced() {
     let db = TempDb::new();
     let info = traced(tracing::Level::INFO, || {
         let mut conn = db.open();
-        MIGRATIONS.apply_pending(&mut conn).unwrap();
+        ITEMS_REBUILD.apply_pending(&mut conn).unwrap();
     });
     // At info: timings of the run and each revision, no SQL.
     assert_eq!(info.matches("applied elapsed_ms=").count(), 2, "{info}");

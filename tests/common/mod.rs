@@ -2,6 +2,8 @@
 //! dir, and the "Unchanged" snapshot of REBUILD_CASES.md.
 #![allow(dead_code)]
 
+pub mod items;
+
 use migrate_dsl::rusqlite::{types::Value, Connection};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
