@@ -180,10 +180,11 @@ pub enum ErrorKind {
     },
     /// A temporary table of ours exists while the table it was copied from is
     /// gone: it may hold the only copy of the data, so nothing is touched.
-    #[error("revision `{revision}`: table `{table}` is missing but `{temp_table}` exists, left by an interrupted rebuild; it may hold the only copy of the data, so nothing was changed. Inspect it, then rename it to `{table}` or drop it.")]
+    #[error("{}table `{table}` is missing but `{temp_table}` exists, left by an interrupted rebuild; it may hold the only copy of the data, so nothing was changed. Inspect it, then rename it to `{table}` or drop it.", revision.as_deref().map_or("before applying anything: ".to_owned(), |r| format!("revision `{r}`: ")))]
     OrphanedTemporaryTable {
-        /// The revision id.
-        revision: String,
+        /// The revision whose rebuild found it (`None`: the check at the
+        /// start of a run).
+        revision: Option<String>,
         /// The missing table.
         table: String,
         /// The leftover temporary table.

@@ -342,11 +342,14 @@ impl Migrations {
         }
         let mut report = crate::progress::with_progress(conn, options, |conn, tracker| {
             let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
-            let applied = self.read_applied(conn)?;
+            let (applied, removed) = self.start_run(conn)?;
             self.verify(&applied, options)?;
             let pending = self.revisions.get(applied.len()..end).unwrap_or_default();
             tracing::info!(applied = applied.len(), pending = pending.len(), "starting");
-            let mut report = Report::default();
+            let mut report = Report {
+                removed_leftovers: removed,
+                ..Report::default()
+            };
             for rev in pending {
                 self.apply_one(conn, rev, options, tracker, &mut report)?;
             }
@@ -369,6 +372,24 @@ impl Migrations {
         let rows = history::read(guard.tx(), &self.history_table)?;
         guard.commit()?;
         Ok(rows)
+    }
+
+    /// The start of a run, in one transaction under the write lock: the
+    /// leftover temporary tables of interrupted rebuilds are handled
+    /// (REBUILD_CASES §34: removed when their original table exists — they
+    /// then hold no unique data — and a refusal, changing nothing, when it
+    /// does not), then the history is read. Returns the rows and the
+    /// removed tables.
+    fn start_run(&self, conn: &Connection) -> Result<(Vec<HistoryRow>, Vec<String>), Error> {
+        let guard = RevisionGuard::begin(conn, false)?;
+        let removed = crate::rebuild::remove_leftovers(guard.tx())?;
+        for table in &removed {
+            tracing::info!(%table, "removed a leftover temporary table");
+        }
+        history::ensure(guard.tx(), &self.history_table)?;
+        let rows = history::read(guard.tx(), &self.history_table)?;
+        guard.commit()?;
+        Ok((rows, removed))
     }
 
     /// The applied revisions must be exactly the first ones of the history,
@@ -462,7 +483,7 @@ impl Migrations {
         let keep = self.count_through(target)?;
         let mut report = crate::progress::with_progress(conn, options, |conn, tracker| {
             let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
-            let applied = self.read_applied(conn)?;
+            let (applied, removed) = self.start_run(conn)?;
             self.verify(&applied, options)?;
             if keep > applied.len() {
                 return Err(ErrorKind::TargetNotApplied {
@@ -485,7 +506,10 @@ impl Migrations {
                 }
             }
             tracing::info!(undo = undo.len(), "starting");
-            let mut report = Report::default();
+            let mut report = Report {
+                removed_leftovers: removed,
+                ..Report::default()
+            };
             for (rev, steps) in undo {
                 self.revert_one(conn, rev, steps, options, tracker, &mut report)?;
             }

@@ -83,7 +83,7 @@ pub(crate) fn run(
         if exists(conn, &r.temp_table) {
             if !exists(conn, &r.table) {
                 return Err(ErrorKind::OrphanedTemporaryTable {
-                    revision: revision.to_owned(),
+                    revision: Some(revision.to_owned()),
                     table: r.table.to_string(),
                     temp_table: r.temp_table.to_string(),
                 }
@@ -297,4 +297,47 @@ fn check_foreign_keys(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
         }
         .into())
     }
+}
+
+/// Every leftover temporary table of an interrupted rebuild: dropped when
+/// its original table exists (REBUILD_CASES §34), a refusal when it does
+/// not. Returns the dropped tables.
+pub(crate) fn remove_leftovers(conn: &Connection) -> Result<Vec<String>, Error> {
+    let prefix = migrate_core::TEMP_PREFIX;
+    let q = format!(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND substr(name, 1, {}) = ?1 COLLATE NOCASE ORDER BY name",
+        prefix.len()
+    );
+    let run = || -> rusqlite::Result<Vec<String>> {
+        let mut stmt = conn.prepare(&q)?;
+        let rows = stmt.query_map([prefix], |r| r.get(0))?;
+        rows.collect()
+    };
+    let leftovers = run().map_err(|source| {
+        Error::from(ErrorKind::Connection {
+            action: format!("look for leftover temporary tables ({q})"),
+            source,
+        })
+    })?;
+    let mut removed = Vec::new();
+    for temp in leftovers {
+        let table = &temp[prefix.len()..];
+        if !exists(conn, table) {
+            return Err(ErrorKind::OrphanedTemporaryTable {
+                revision: None,
+                table: table.to_owned(),
+                temp_table: temp,
+            }
+            .into());
+        }
+        let drop = format!("DROP TABLE {}", sql::ident(&temp));
+        crate::trace::execute(conn, &drop, false).map_err(|source| {
+            Error::from(ErrorKind::Connection {
+                action: format!("remove the leftover temporary table ({drop})"),
+                source,
+            })
+        })?;
+        removed.push(temp);
+    }
+    Ok(removed)
 }
