@@ -182,8 +182,8 @@ pub enum ErrorKind {
     /// gone: it may hold the only copy of the data, so nothing is touched.
     #[error("{}table `{table}` is missing but `{temp_table}` exists, left by an interrupted rebuild; it may hold the only copy of the data, so nothing was changed. Inspect it, then rename it to `{table}` or drop it.", revision.as_deref().map_or("before applying anything: ".to_owned(), |r| format!("revision `{r}`: ")))]
     OrphanedTemporaryTable {
-        /// The revision whose rebuild found it (`None`: the check at the
-        /// start of a run).
+        /// The revision the check ran for; `None` today, as the check runs
+        /// once at the start of a run, before any revision.
         revision: Option<String>,
         /// The missing table.
         table: String,

@@ -561,15 +561,14 @@ impl Migrations {
             downgrade: false,
             flags: &options.flags,
         };
-        let outcome = run_steps(&mut guard, rev, &rev.steps, &cx, progress)?;
+        let skipped = run_steps(&mut guard, rev, &rev.steps, &cx, progress)?;
         let duration = started.elapsed();
         hit(FaultPoint::BeforeHistoryWrite)?;
         let ms = i64::try_from(millis(duration)).unwrap_or(i64::MAX);
         history::record(guard.tx(), &self.history_table, &rev.id, &rev.checksum, ms)?;
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
-        report.removed_leftovers.extend(outcome.removed_leftovers);
-        report.skipped_hooks.extend(outcome.skipped_hooks);
+        report.skipped_hooks.extend(skipped);
         tracing::info!(elapsed_ms = millis(duration), "applied");
         report.applied.push(AppliedRevision {
             id: rev.id.to_string(),
@@ -606,13 +605,12 @@ impl Migrations {
             downgrade: true,
             flags: &options.flags,
         };
-        let outcome = run_steps(&mut guard, rev, steps, &cx, progress)?;
+        let skipped = run_steps(&mut guard, rev, steps, &cx, progress)?;
         hit(FaultPoint::BeforeHistoryWrite)?;
         history::remove(guard.tx(), &self.history_table, &rev.id)?;
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
-        report.removed_leftovers.extend(outcome.removed_leftovers);
-        report.skipped_hooks.extend(outcome.skipped_hooks);
+        report.skipped_hooks.extend(skipped);
         let duration = started.elapsed();
         tracing::info!(elapsed_ms = millis(duration), "undone");
         report.reverted.push(AppliedRevision {
@@ -623,33 +621,26 @@ impl Migrations {
     }
 }
 
-/// What running a revision's steps did besides the steps themselves.
-#[derive(Default)]
-struct StepsOutcome {
-    removed_leftovers: Vec<String>,
-    skipped_hooks: Vec<SkippedHook>,
-}
-
-/// Runs `steps` of `rev` inside its guard.
+/// Runs `steps` of `rev` inside its guard; returns the data steps the
+/// caller's flags left out.
 fn run_steps(
     guard: &mut RevisionGuard<'_>,
     rev: &Revision,
     steps: &[Step],
     cx: &HookContext<'_>,
     progress: Option<&Tracker>,
-) -> Result<StepsOutcome, Error> {
-    let mut outcome = StepsOutcome::default();
+) -> Result<Vec<SkippedHook>, Error> {
+    let mut skipped = Vec::new();
     for step in steps {
         match step {
             Step::Execute(st) => execute(guard.tx(), &rev.id, st)?,
             Step::RawSql(st) => raw::run(guard.tx(), &rev.id, st)?,
             Step::Rebuild(r) => {
-                let rebuilt = rebuild::run(guard, &rev.id, r, progress)?;
-                outcome.removed_leftovers.extend(rebuilt.removed_leftover);
+                rebuild::run(guard, &rev.id, r, progress)?;
             }
             Step::Hook(h) if !h.runs(|flag| cx.flag(flag)) => {
                 if let Some(condition) = &h.condition {
-                    outcome.skipped_hooks.push(SkippedHook {
+                    skipped.push(SkippedHook {
                         revision: rev.id.to_string(),
                         hook: h.name.to_string(),
                         condition: format!("{} {:?}", condition.keyword(), condition.flag()),
@@ -676,7 +667,7 @@ fn run_steps(
             }
         }
     }
-    Ok(outcome)
+    Ok(skipped)
 }
 
 fn execute(conn: &Connection, revision: &str, st: &Statement) -> Result<(), Error> {

@@ -20,13 +20,6 @@ use migrate_core::plan::Rebuild;
 use migrate_core::sql;
 use rusqlite::{Connection, Params, Row};
 
-/// What a rebuild did besides the rebuild itself.
-#[derive(Default)]
-pub(crate) struct RebuildOutcome {
-    /// A leftover temporary table of an earlier interrupted run was removed.
-    pub(crate) removed_leftover: Option<String>,
-}
-
 /// The revision and rebuild every error of this module names.
 #[derive(Clone, Copy)]
 struct Context<'a> {
@@ -72,26 +65,15 @@ pub(crate) fn run(
     revision: &str,
     r: &Rebuild,
     progress: Option<&Tracker>,
-) -> Result<RebuildOutcome, Error> {
+) -> Result<(), Error> {
     let cx = Context {
         revision,
         rebuild: r,
     };
-    let mut outcome = RebuildOutcome::default();
+    // A leftover temporary table of an interrupted run cannot be here: the
+    // start of every run removes or refuses them (`remove_leftovers`).
     {
         let conn: &Connection = guard.tx();
-        if exists(conn, &r.temp_table) {
-            if !exists(conn, &r.table) {
-                return Err(ErrorKind::OrphanedTemporaryTable {
-                    revision: Some(revision.to_owned()),
-                    table: r.table.to_string(),
-                    temp_table: r.temp_table.to_string(),
-                }
-                .into());
-            }
-            cx.exec(conn, &format!("DROP TABLE {}", sql::ident(&r.temp_table)))?;
-            outcome.removed_leftover = Some(r.temp_table.to_string());
-        }
         check_known_objects(conn, cx)?;
         for rename in r.renames.iter() {
             cx.exec(conn, rename)?;
@@ -149,7 +131,7 @@ pub(crate) fn run(
     if guard.foreign_keys_were_on() {
         check_foreign_keys(conn, cx)?;
     }
-    Ok(outcome)
+    Ok(())
 }
 
 /// The AUTOINCREMENT high-water mark of the table (SQLite deletes it with the

@@ -93,11 +93,7 @@ pub(crate) fn check_history_table(history: &crate::op::History, diags: &mut Diag
         r.ops.iter().chain(down)
     });
     for op in ops {
-        let created = match op {
-            Op::IfExists(inner) => created_name(inner),
-            op => created_name(op),
-        };
-        if let Some((kind, created)) = created {
+        if let Some((kind, created)) = created_name(op) {
             if created.text.eq_ignore_ascii_case(&name.text) {
                 diags.error_help(
                     created.at,
@@ -114,6 +110,7 @@ pub(crate) fn check_history_table(history: &crate::op::History, diags: &mut Diag
 /// The kind and name of what `op` creates (or renames a table to).
 fn created_name(op: &Op) -> Option<(&'static str, &Name)> {
     match op {
+        Op::IfExists(inner) => created_name(inner),
         Op::RenameTable { to, .. } => Some(("table", to)),
         Op::Sql(raw) => raw.creates.as_ref().map(|c| ("table", &c.name)),
         op => op
