@@ -8,7 +8,7 @@
 //!
 //! Run it with `cargo run --example quickstart`.
 
-use migrate_dsl::rusqlite::{Connection, Transaction};
+use migrate_dsl::rusqlite::Connection;
 use migrate_dsl::{migration, BoxError};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -40,8 +40,8 @@ migration! {
 }
 
 /// Fills `note`, then (until fixed) fails the way the seed's migration did.
-fn data_migration(tx: &Transaction) -> Result<(), BoxError> {
-    let n = tx.execute("UPDATE foo SET note = 'migrated: ' || bar", [])?;
+fn data_migration(conn: &Connection) -> Result<(), BoxError> {
+    let n = conn.execute("UPDATE foo SET note = 'migrated: ' || bar", [])?;
     println!("    data_migration: updated {n} rows");
     if !FIXED.load(Ordering::SeqCst) {
         return Err("an exception is raised during the data migration".into());

@@ -9,7 +9,7 @@
 //! procedure under a guard that cleans up on error and on panic.
 //!
 //! ```
-//! use migrate_dsl::{migration, rusqlite::{Connection, Transaction}, BoxError};
+//! use migrate_dsl::{migration, rusqlite::Connection, BoxError};
 //!
 //! migration! {
 //!     /// The app database, oldest revision first.
@@ -34,8 +34,8 @@
 //!     }
 //! }
 //!
-//! fn backfill_notes(tx: &Transaction) -> Result<(), BoxError> {
-//!     tx.execute("UPDATE foo SET note = 'was ' || label", [])?;
+//! fn backfill_notes(conn: &Connection) -> Result<(), BoxError> {
+//!     conn.execute("UPDATE foo SET note = 'was ' || label", [])?;
 //!     Ok(())
 //! }
 //!
@@ -57,7 +57,7 @@ pub use migrate_runtime::{
     Hook, HookContext, HookFn, Migrations, Options, Progress, ProgressFn, Report, Revision,
     SkippedHook, Status,
 };
-/// The `rusqlite` version the runtime is built on (hooks take its `Transaction`).
+/// The `rusqlite` version the runtime is built on (hooks take its `Connection`).
 pub use rusqlite;
 
 /// The schema model, rules and SQL rendering, for histories built at run

@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use migrate_dsl::rusqlite::types::Value;
-use migrate_dsl::{migration, ErrorKind, Options};
+use migrate_dsl::{migration, Drift, ErrorKind, Options};
 
 migration! {
     static TWO;
@@ -172,13 +172,16 @@ fn a_database_ahead_of_the_program_is_refused() {
 }
 
 #[test]
-fn a_caller_transaction_is_refused_before_anything_changes() {
+fn a_rebuild_inside_a_caller_transaction_with_foreign_keys_on_is_refused() {
     let db = TempDb::new();
     let mut conn = db.open();
     ONE.apply_pending(&mut conn).unwrap();
     conn.execute_batch("BEGIN").unwrap();
     let err = TWO.apply_pending(&mut conn).unwrap_err();
-    assert!(matches!(err.kind(), ErrorKind::TransactionOpen), "{err:?}");
+    assert!(
+        matches!(err.kind(), ErrorKind::TransactionOpen { revision, table } if revision == "0002" && table == "items"),
+        "{err:?}"
+    );
     conn.execute_batch("ROLLBACK").unwrap();
     assert_eq!(history_ids(&conn), ["0001"]);
 }
@@ -303,22 +306,28 @@ fn an_unknown_index_on_a_rebuilt_table_is_refused() {
     let before = snapshot(&conn);
     let err = TWO.apply_pending(&mut conn).unwrap_err();
     match err.kind() {
-        ErrorKind::UnknownObject {
+        ErrorKind::Drift {
             revision,
             table,
-            kind,
-            name,
-            sql,
+            drift,
             ..
         } => {
             assert_eq!(revision, "0002");
             assert_eq!(table, "items");
-            assert_eq!(kind, "index");
-            assert_eq!(name, "by_hand");
-            assert_eq!(sql, "CREATE INDEX by_hand ON items (name DESC)");
+            assert_eq!(
+                drift,
+                &[Drift::Unexpected {
+                    kind: "index".into(),
+                    name: "by_hand".into(),
+                    actual: "CREATE INDEX by_hand ON items (name DESC)".into(),
+                }]
+            );
         }
-        other => panic!("expected UnknownObject, got {other:?}"),
+        other => panic!("expected Drift, got {other:?}"),
     }
+    let message = err.to_string();
+    assert!(message.contains("unexpected index `by_hand`"), "{message}");
+    assert!(message.contains("nothing was changed"), "{message}");
     assert_eq!(snapshot(&conn), before);
 }
 
@@ -439,8 +448,10 @@ fn a_failing_statement_names_revision_operation_table_and_sql() {
     assert!(table_rows(&conn, "t").is_empty());
 }
 
-fn delete_parent_one(tx: &migrate_dsl::rusqlite::Transaction) -> Result<(), migrate_dsl::BoxError> {
-    tx.execute("DELETE FROM parent WHERE id = 1", [])?;
+fn delete_parent_one(
+    conn: &migrate_dsl::rusqlite::Connection,
+) -> Result<(), migrate_dsl::BoxError> {
+    conn.execute("DELETE FROM parent WHERE id = 1", [])?;
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use migrate_dsl::rusqlite::Transaction;
+use migrate_dsl::rusqlite::Connection;
 use migrate_dsl::{migration, BoxError, ErrorKind, HookContext, Options};
 
 migration! {
@@ -26,20 +26,20 @@ migration! {
     }
 }
 
-fn seed_demo(tx: &Transaction) -> Result<(), BoxError> {
-    tx.execute("INSERT INTO kinds (name) VALUES ('demo')", [])?;
+fn seed_demo(conn: &Connection) -> Result<(), BoxError> {
+    conn.execute("INSERT INTO kinds (name) VALUES ('demo')", [])?;
     Ok(())
 }
 
-fn seed_kinds(tx: &Transaction) -> Result<(), BoxError> {
-    tx.execute("INSERT INTO kinds (name) VALUES ('book'), ('film')", [])?;
+fn seed_kinds(conn: &Connection) -> Result<(), BoxError> {
+    conn.execute("INSERT INTO kinds (name) VALUES ('book'), ('film')", [])?;
     Ok(())
 }
 
 /// Records what the context says, so the test can read it back.
-fn record_call(tx: &Transaction, cx: &HookContext) -> Result<(), BoxError> {
+fn record_call(conn: &Connection, cx: &HookContext) -> Result<(), BoxError> {
     let flags: Vec<&str> = cx.flags().collect();
-    tx.execute(
+    conn.execute(
         "INSERT INTO calls VALUES (?1, ?2, ?3)",
         (cx.revision(), cx.is_downgrade(), flags.join(",")),
     )?;

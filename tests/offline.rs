@@ -106,7 +106,7 @@ fn the_offline_script_does_what_the_runtime_does() {
     assert_eq!(state(&script_db), state(&runtime));
 }
 
-fn hook(_: &migrate_dsl::rusqlite::Transaction<'_>) -> Result<(), migrate_dsl::BoxError> {
+fn hook(_: &migrate_dsl::rusqlite::Connection) -> Result<(), migrate_dsl::BoxError> {
     Ok(())
 }
 

@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use migrate_dsl::rusqlite::{types::Value, Transaction};
+use migrate_dsl::rusqlite::{types::Value, Connection};
 use migrate_dsl::{migration, BoxError, ErrorKind};
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -25,8 +25,8 @@ thread_local! {
 
 /// The data migration: it writes through the rebuilt table (proving the
 /// rebuild happened), then fails, panics, or succeeds.
-fn data_migration(tx: &Transaction) -> Result<(), BoxError> {
-    tx.execute("INSERT INTO foo (foo_id, bar) VALUES (4, NULL)", [])?;
+fn data_migration(conn: &Connection) -> Result<(), BoxError> {
+    conn.execute("INSERT INTO foo (foo_id, bar) VALUES (4, NULL)", [])?;
     match HOOK.with(Cell::get) {
         Hook::Fails => Err("an exception is raised during the data migration".into()),
         Hook::Panics => panic!("the data migration panicked"),

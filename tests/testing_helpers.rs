@@ -4,19 +4,19 @@
 mod common;
 
 use common::*;
-use migrate_dsl::rusqlite::{Connection, Transaction};
+use migrate_dsl::rusqlite::Connection;
 use migrate_dsl::{migration, testing, BoxError, Drift, ErrorKind};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-fn seed(tx: &Transaction) -> Result<(), BoxError> {
-    tx.execute("INSERT INTO kinds (name) VALUES ('book')", [])?;
+fn seed(conn: &Connection) -> Result<(), BoxError> {
+    conn.execute("INSERT INTO kinds (name) VALUES ('book')", [])?;
     Ok(())
 }
 
 static TEMPLATE_BUILDS: AtomicUsize = AtomicUsize::new(0);
 
-fn count_build(_: &Transaction) -> Result<(), BoxError> {
+fn count_build(_: &Connection) -> Result<(), BoxError> {
     TEMPLATE_BUILDS.fetch_add(1, Ordering::SeqCst);
     Ok(())
 }
@@ -106,8 +106,8 @@ fn the_stairway_walks_every_revision_up_down_and_up() {
     testing::assert_history_consistent(&APP);
 }
 
-fn make_index_by_hand(tx: &Transaction) -> Result<(), BoxError> {
-    tx.execute_batch("CREATE INDEX by_hand ON notes (body)")?;
+fn make_index_by_hand(conn: &Connection) -> Result<(), BoxError> {
+    conn.execute_batch("CREATE INDEX by_hand ON notes (body)")?;
     Ok(())
 }
 

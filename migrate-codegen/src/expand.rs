@@ -151,6 +151,20 @@ fn rebuild(r: &Rebuild) -> TokenStream {
             quote!(::migrate_dsl::__private::NotNullCheck::new(#col, #sql))
         }),
     );
+    let unique_checks = slice(
+        quote!(::migrate_dsl::__private::UniqueCheck),
+        r.unique_checks.iter().map(|c| {
+            let columns = slice(
+                quote!(::migrate_dsl::__private::Text),
+                c.columns.iter().map(|n| {
+                    let n = &**n;
+                    quote!(::migrate_dsl::__private::text(#n))
+                }),
+            );
+            let sql = &*c.count_sql;
+            quote!(::migrate_dsl::__private::UniqueCheck::new(#columns, #sql))
+        }),
+    );
     let renames = slice(
         quote!(::migrate_dsl::__private::Text),
         r.renames.iter().map(|n| {
@@ -159,10 +173,10 @@ fn rebuild(r: &Rebuild) -> TokenStream {
         }),
     );
     let expected = slice(
-        quote!(::migrate_dsl::__private::Text),
-        r.expected_objects.iter().map(|n| {
-            let n = &**n;
-            quote!(::migrate_dsl::__private::text(#n))
+        quote!(::migrate_dsl::__private::SchemaObject),
+        r.expected_objects.iter().map(|o| {
+            let (kind, name, sql) = (o.kind, &*o.name, &*o.sql);
+            quote!(::migrate_dsl::__private::SchemaObject::new(#kind, #name, #sql))
         }),
     );
     let recreate = slice(
@@ -172,7 +186,8 @@ fn rebuild(r: &Rebuild) -> TokenStream {
     let restore_sequence = r.restore_sequence;
     quote! {
         ::migrate_dsl::__private::Rebuild::new(
-            #op, #table, #temp, #renames, #create, #copy, #checks, #expected, #recreate,
+            #op, #table, #temp, #renames, #create, #copy, #checks, #unique_checks, #expected,
+            #recreate,
             #restore_sequence,
         )
     }
@@ -182,11 +197,11 @@ fn rebuild(r: &Rebuild) -> TokenStream {
 /// with its own span, so a wrong signature is reported on the hook's path.
 fn hook(path: &syn::Path) -> TokenStream {
     let call = quote_spanned! {path.span()=>
-        ::migrate_dsl::__private::call_hook(#path, tx, cx)
+        ::migrate_dsl::__private::call_hook(#path, conn, cx)
     };
     quote! {{
         fn __migrate_hook(
-            tx: &::migrate_dsl::rusqlite::Transaction<'_>,
+            conn: &::migrate_dsl::rusqlite::Connection,
             cx: &::migrate_dsl::HookContext<'_>,
         ) -> ::core::result::Result<(), ::migrate_dsl::BoxError> {
             #call

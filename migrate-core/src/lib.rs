@@ -41,6 +41,7 @@ pub mod name;
 pub mod op;
 pub mod plan;
 pub mod render;
+pub mod same_sql;
 pub mod sql;
 
 pub use diag::{Diagnostic, Diagnostics};

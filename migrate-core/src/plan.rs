@@ -144,10 +144,15 @@ pub struct Rebuild {
     /// Columns that gain NOT NULL: checked before the copy so the error can
     /// name the real table, the column and the number of rows.
     pub not_null_checks: Cow<'static, [NotNullCheck]>,
-    /// Names of the indexes and triggers the model expects on the table
-    /// before the rebuild. Any other index or trigger found there would be
-    /// lost, so it is an error.
-    pub expected_objects: Cow<'static, [Text]>,
+    /// UNIQUE or PRIMARY KEY constraints the old table did not guarantee:
+    /// duplicates are counted on the real table before the copy, so the
+    /// error can name it, the columns and the number of rows.
+    pub unique_checks: Cow<'static, [UniqueCheck]>,
+    /// The table, its indexes and its triggers as the model expects them
+    /// in the live database before the rebuild (drift check): a column,
+    /// index or trigger added by hand would otherwise be lost without a
+    /// word, and a changed definition would be replaced by the model's.
+    pub expected_objects: Cow<'static, [SchemaObject]>,
     /// `CREATE INDEX` then `CREATE TRIGGER` statements run after the rename.
     pub recreate: Cow<'static, [Statement]>,
     /// The table has AUTOINCREMENT: its `sqlite_sequence` value is carried
@@ -162,6 +167,25 @@ pub struct NotNullCheck {
     pub column: Text,
     /// `SELECT count(*) FROM <table> WHERE <source> IS NULL`.
     pub count_sql: Text,
+}
+
+/// A UNIQUE check run before a copy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UniqueCheck {
+    /// The key's columns, by their new names.
+    pub columns: Cow<'static, [Text]>,
+    /// Counts the rows that share their (non-NULL) key with another row.
+    pub count_sql: Text,
+}
+
+impl UniqueCheck {
+    /// A check from `'static` parts.
+    pub const fn new(columns: &'static [Text], count_sql: &'static str) -> Self {
+        UniqueCheck {
+            columns: Cow::Borrowed(columns),
+            count_sql: Cow::Borrowed(count_sql),
+        }
+    }
 }
 
 impl NotNullCheck {
@@ -185,7 +209,8 @@ impl Rebuild {
         create_sql: &'static str,
         copy_sql: &'static str,
         not_null_checks: &'static [NotNullCheck],
-        expected_objects: &'static [Text],
+        unique_checks: &'static [UniqueCheck],
+        expected_objects: &'static [SchemaObject],
         recreate: &'static [Statement],
         restore_sequence: bool,
     ) -> Self {
@@ -197,6 +222,7 @@ impl Rebuild {
             create_sql: Cow::Borrowed(create_sql),
             copy_sql: Cow::Borrowed(copy_sql),
             not_null_checks: Cow::Borrowed(not_null_checks),
+            unique_checks: Cow::Borrowed(unique_checks),
             expected_objects: Cow::Borrowed(expected_objects),
             recreate: Cow::Borrowed(recreate),
             restore_sequence,

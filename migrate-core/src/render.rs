@@ -380,28 +380,51 @@ pub fn schema_sql(schema: &crate::model::Schema) -> Vec<(String, String)> {
 
 /// [`schema_sql`] with each object's kind.
 pub fn schema_objects(schema: &crate::model::Schema) -> Vec<crate::plan::SchemaObject> {
-    use crate::plan::SchemaObject;
-    use std::borrow::Cow;
-    let object = |kind, name: &str, sql| SchemaObject {
-        kind,
-        name: Cow::Owned(name.to_owned()),
-        sql: Cow::Owned(sql),
-    };
     let tables = schema
         .tables
         .iter()
-        .map(|t| object("table", &t.name, create_table(t, &t.name)));
+        .map(|t| schema_object("table", &t.name, create_table(t, &t.name)));
     let indexes = schema
         .indexes
         .iter()
-        .map(|i| object("index", &i.name, create_index(i)));
+        .map(|i| schema_object("index", &i.name, create_index(i)));
     let views = schema
         .views
         .iter()
-        .map(|v| object("view", &v.name, create_view(v)));
+        .map(|v| schema_object("view", &v.name, create_view(v)));
     let triggers = schema
         .triggers
         .iter()
-        .map(|t| object("trigger", &t.name, create_trigger(t)));
+        .map(|t| schema_object("trigger", &t.name, create_trigger(t)));
     tables.chain(indexes).chain(views).chain(triggers).collect()
+}
+
+/// The table `table` of `schema` with its indexes and triggers, as
+/// `sqlite_schema` holds them (what a rebuild expects to find).
+pub fn table_objects(
+    schema: &crate::model::Schema,
+    table: &crate::model::Table,
+) -> Vec<crate::plan::SchemaObject> {
+    let indexes = schema
+        .indexes_of(&table.name)
+        .map(|i| schema_object("index", &i.name, create_index(i)));
+    let triggers = schema
+        .triggers_on(&table.name)
+        .map(|t| schema_object("trigger", &t.name, create_trigger(t)));
+    std::iter::once(schema_object(
+        "table",
+        &table.name,
+        create_table(table, &table.name),
+    ))
+    .chain(indexes)
+    .chain(triggers)
+    .collect()
+}
+
+fn schema_object(kind: &'static str, name: &str, sql: String) -> crate::plan::SchemaObject {
+    crate::plan::SchemaObject {
+        kind,
+        name: std::borrow::Cow::Owned(name.to_owned()),
+        sql: std::borrow::Cow::Owned(sql),
+    }
 }

@@ -4,7 +4,8 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::migrations::Migrations;
-use migrate_core::plan::{Down, Step};
+use migrate_core::plan::{Down, SchemaObject, Step};
+use migrate_core::same_sql::equivalent;
 use rusqlite::Connection;
 use std::fmt;
 
@@ -61,7 +62,8 @@ impl fmt::Display for Drift {
                 actual,
             } => write!(
                 f,
-                "changed {kind} `{name}`\n  expected: {expected}\n  actual:   {actual}"
+                "changed {kind} `{name}`\n  expected: {expected}\n  actual:   {actual}\n  {}",
+                first_difference(expected, actual)
             ),
             Drift::Unexpected { kind, name, actual } => {
                 write!(f, "unexpected {kind} `{name}`\n  actual:   {actual}")
@@ -179,52 +181,99 @@ impl Migrations {
             .into());
         }
         let live = live_objects(conn, &self.history_table)?;
-        let find = |name: &str| live.iter().find(|o| o.name.eq_ignore_ascii_case(name));
-        let mut drift = Vec::new();
-        let mut model_tables = Vec::new();
         let external = self.tables_created_by_sql();
-        let by_sql = |name: &str| external.iter().any(|t| t.eq_ignore_ascii_case(name));
-        for object in self.head_schema.iter() {
-            let (kind, name, expected) = (object.kind, &object.name, &object.sql);
-            if kind == "table" {
-                model_tables.push(name.as_ref());
-            }
-            match find(name) {
-                None => drift.push(Drift::Missing {
-                    kind: kind.to_owned(),
-                    name: name.to_string(),
-                    expected: expected.to_string(),
-                }),
-                Some(o) if o.kind != kind || (o.sql != *expected && !by_sql(name)) => {
-                    drift.push(Drift::Changed {
-                        kind: o.kind.clone(),
-                        name: name.to_string(),
-                        expected: expected.to_string(),
-                        actual: o.sql.clone(),
-                    })
-                }
-                Some(_) => {}
-            }
-        }
-        let in_model = |name: &str| {
-            self.head_schema
-                .iter()
-                .any(|o| o.name.eq_ignore_ascii_case(name))
-        };
+        let model_tables: Vec<&str> = self
+            .head_schema
+            .iter()
+            .filter(|o| o.kind == "table")
+            .map(|o| &*o.name)
+            .collect();
         let on_model_table =
             |table: &str| model_tables.iter().any(|t| t.eq_ignore_ascii_case(table));
-        for o in &live {
-            let ours = o.kind == "table" && migrate_core::check::is_reserved(&o.name).is_some();
-            let on_ours =
-                matches!(o.kind.as_str(), "index" | "trigger") && on_model_table(&o.table);
-            if !in_model(&o.name) && (ours || on_ours) {
-                drift.push(Drift::Unexpected {
-                    kind: o.kind.clone(),
-                    name: o.name.clone(),
-                    actual: o.sql.clone(),
-                });
-            }
-        }
+        let drift = compare(
+            &self.head_schema,
+            &live,
+            |name| external.iter().any(|t| t.eq_ignore_ascii_case(name)),
+            |o| {
+                let ours = o.kind == "table" && migrate_core::check::is_reserved(&o.name).is_some();
+                let on_ours =
+                    matches!(o.kind.as_str(), "index" | "trigger") && on_model_table(&o.table);
+                ours || on_ours
+            },
+        );
         Ok(drift)
     }
+}
+
+/// The differences between the objects a model `expected` and the `live`
+/// ones: each expected object missing or with other SQL ([`equivalent`]: up
+/// to spacing, comments, case and quoting; unless `sql_unknown`
+/// says the model knows it by name only), then each live object the model
+/// does not have for which `counts` holds.
+pub(crate) fn compare(
+    expected: &[SchemaObject],
+    live: &[LiveObject],
+    sql_unknown: impl Fn(&str) -> bool,
+    counts: impl Fn(&LiveObject) -> bool,
+) -> Vec<Drift> {
+    let mut drift = Vec::new();
+    for object in expected {
+        let (kind, name, sql) = (object.kind, &*object.name, &*object.sql);
+        match live.iter().find(|o| o.name.eq_ignore_ascii_case(name)) {
+            None => drift.push(Drift::Missing {
+                kind: kind.to_owned(),
+                name: name.to_owned(),
+                expected: sql.to_owned(),
+            }),
+            Some(o) if o.kind != kind || !(equivalent(&o.sql, sql) || sql_unknown(name)) => drift
+                .push(Drift::Changed {
+                    kind: o.kind.clone(),
+                    name: name.to_owned(),
+                    expected: sql.to_owned(),
+                    actual: o.sql.clone(),
+                }),
+            Some(_) => {}
+        }
+    }
+    for o in live {
+        let in_model = expected
+            .iter()
+            .any(|e| e.name.eq_ignore_ascii_case(&o.name));
+        if !in_model && counts(o) {
+            drift.push(Drift::Unexpected {
+                kind: o.kind.clone(),
+                name: o.name.clone(),
+                actual: o.sql.clone(),
+            });
+        }
+    }
+    drift
+}
+
+/// Where two SQL texts first differ, with a little context on each side:
+/// "from character 31: expected `…`, found `…`".
+fn first_difference(expected: &str, actual: &str) -> String {
+    let at = expected
+        .char_indices()
+        .zip(actual.chars())
+        .find(|((_, e), a)| e != a)
+        .map_or_else(|| expected.len().min(actual.len()), |((i, _), _)| i);
+    let at = actual
+        .floor_char_boundary(at)
+        .min(expected.floor_char_boundary(at));
+    let excerpt = |s: &str| {
+        let start = s.floor_char_boundary(at.saturating_sub(12));
+        let end = s.ceil_char_boundary((at + 24).min(s.len()));
+        let (pre, post) = (
+            if start > 0 { "…" } else { "" },
+            if end < s.len() { "…" } else { "" },
+        );
+        format!("{pre}{}{post}", &s[start..end])
+    };
+    format!(
+        "differs from character {}: expected `{}`, found `{}`",
+        expected[..at].chars().count() + 1,
+        excerpt(expected),
+        excerpt(actual)
+    )
 }

@@ -131,6 +131,22 @@ pub enum ErrorKind {
         /// How many rows hold NULL.
         rows: u64,
     },
+    /// A key (UNIQUE or PRIMARY KEY) added by the change is not unique in
+    /// the table's rows.
+    #[error("revision `{revision}`: `{operation}`: the key ({}) of table `{table}` would not be unique: {rows} row(s) share their value with another row; remove or change the duplicates first (for example with a `run` hook in an earlier revision)", columns.join(", "))]
+    UniqueViolation {
+        /// The revision id.
+        revision: String,
+        /// The DSL operation.
+        operation: String,
+        /// The real table.
+        table: String,
+        /// The key's columns, by their new names.
+        columns: Vec<String>,
+        /// How many rows share their key value with another row (NULLs are
+        /// distinct, as in SQLite's UNIQUE).
+        rows: u64,
+    },
     /// After a rebuild, rows violate a foreign key.
     #[error("revision `{revision}`: `{operation}`: foreign key check failed after rebuilding table `{table}`: {}", list(violations))]
     ForeignKeyViolation {
@@ -143,22 +159,21 @@ pub enum ErrorKind {
         /// The violating rows.
         violations: Vec<ForeignKeyViolation>,
     },
-    /// The live table has an index or trigger the history does not know; a
-    /// rebuild would silently drop it.
-    #[error("revision `{revision}`: `{operation}`: table `{table}` has {kind} `{name}`, which the migration history does not define; rebuilding the table would drop it. Add it to the history (or drop it) first.\n  {kind} SQL: {sql}")]
-    UnknownObject {
+    /// Before a rebuild, the live table, its indexes or its triggers differ
+    /// from what the history says they are at this revision (changed by
+    /// hand, say). Rebuilding from the model's definition would lose a
+    /// hand-added column, index or trigger, or undo a hand-made change, so
+    /// nothing is changed.
+    #[error("revision `{revision}`: `{operation}`: table `{table}` is not what the migration history says it is at this revision, and rebuilding it would lose the difference; nothing was changed. Undo the change by hand, or make it part of the history in a revision before this one.\n{}", drift_list(drift))]
+    Drift {
         /// The revision id.
         revision: String,
         /// The DSL operation.
         operation: String,
         /// The table to be rebuilt.
         table: String,
-        /// `index` or `trigger`.
-        kind: String,
-        /// The object's name.
-        name: String,
-        /// Its SQL.
-        sql: String,
+        /// Every difference found on the table.
+        drift: Vec<crate::Drift>,
     },
     /// After a rebuild, a view no longer resolves (it uses a dropped or
     /// renamed column, for example); committing would leave it broken.
@@ -190,9 +205,22 @@ pub enum ErrorKind {
         /// The leftover temporary table.
         temp_table: String,
     },
-    /// The caller holds a transaction; revisions need their own.
-    #[error("a transaction is already open on this connection; migrations run each revision in its own transaction (and table rebuilds must switch foreign keys off outside any transaction). Commit or roll back first.")]
-    TransactionOpen,
+    /// The caller holds a transaction, foreign keys are ON, and a revision
+    /// rebuilds a table: `PRAGMA foreign_keys` cannot change inside a
+    /// transaction, and with it ON the rebuild's `DROP TABLE` would run the
+    /// children's ON DELETE actions. Raised before anything changes.
+    #[error("revision `{revision}` rebuilds table `{table}`, which needs foreign keys switched off, but a transaction is already open on this connection and `PRAGMA foreign_keys` cannot change inside it; nothing was changed. Commit or roll back first, or run `PRAGMA foreign_keys = OFF` before beginning the transaction.")]
+    TransactionOpen {
+        /// The first revision that rebuilds a table.
+        revision: String,
+        /// The table it rebuilds.
+        table: String,
+    },
+    /// [`crate::Options::progress`] was given to
+    /// [`crate::Migrations::apply_pending_in_transaction`]: SQLite's progress
+    /// handler can only be installed through `&mut Connection`.
+    #[error("progress reporting needs `&mut Connection` (SQLite's progress handler), which a caller's transaction does not give; nothing was changed. Leave `Options::progress` unset here, or run the migration outside the transaction with `apply_pending_with`.")]
+    ProgressInTransaction,
     /// An applied revision's definition changed since it was applied.
     #[error("revision `{revision}` was applied with checksum {recorded} but its definition now has checksum {expected}: an applied revision was edited. Revert the edit and put the change in a new revision (or disable checksum verification if the edit is known to be harmless).")]
     ChecksumMismatch {
@@ -335,6 +363,14 @@ impl fmt::Display for ForeignKeyViolation {
             ),
         }
     }
+}
+
+fn drift_list(drift: &[crate::Drift]) -> String {
+    let items: Vec<String> = drift
+        .iter()
+        .map(|d| format!("  - {}", d.to_string().replace('\n', "\n    ")))
+        .collect();
+    items.join("\n")
 }
 
 fn list(v: &[ForeignKeyViolation]) -> String {

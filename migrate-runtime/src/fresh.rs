@@ -55,8 +55,8 @@ impl Migrations {
     /// would have written are not there.
     pub fn create_fresh_schema_only(&self, conn: &mut Connection) -> Result<Report, Error> {
         let started = Instant::now();
-        let guard = RevisionGuard::begin(conn, false)?;
-        let tx = guard.tx();
+        let guard = RevisionGuard::begin(conn, None)?;
+        let tx = guard.conn();
         let objects = self.existing_head_objects(tx)?;
         if !objects.is_empty() {
             return Err(ErrorKind::NotEmpty { objects }.into());
@@ -97,8 +97,8 @@ impl Migrations {
     pub fn stamp(&self, conn: &mut Connection, target: Option<&str>) -> Result<Report, Error> {
         let started = Instant::now();
         let keep = self.count_through(target)?;
-        let guard = RevisionGuard::begin(conn, false)?;
-        let tx = guard.tx();
+        let guard = RevisionGuard::begin(conn, None)?;
+        let tx = guard.conn();
         history::ensure(tx, &self.history_table)?;
         let applied = history::read(tx, &self.history_table)?;
         self.verify(&applied, &crate::Options::default().verify_checksums(false))?;

@@ -2,20 +2,41 @@
 //! connection settings it changed, and puts everything back on every exit.
 //!
 //! Construction switches foreign keys off (outside any transaction, where the
-//! pragma has effect, and reads it back) and begins `BEGIN IMMEDIATE`.
-//! [`RevisionGuard::commit`] commits. `Drop` — on `Err`, on panic while
-//! unwinding, or after a commit — rolls back what is uncommitted, drops any
-//! temporary table of ours that still exists while its original does, and
-//! restores `foreign_keys` and `legacy_alter_table`. It never panics.
+//! pragma has effect, and reads it back) and begins `BEGIN IMMEDIATE` — or,
+//! when the caller already holds a transaction, a savepoint inside it (the
+//! revision then becomes durable when the caller commits).
+//! [`RevisionGuard::commit`] commits (releases the savepoint). `Drop` — on
+//! `Err`, on panic while unwinding, or after a commit — rolls back what is
+//! uncommitted, drops any temporary table of ours that still exists while its
+//! original does, and restores `foreign_keys` and `legacy_alter_table`. It
+//! never panics.
 
 use crate::error::{Error, ErrorKind};
 use migrate_core::sql;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+/// The savepoint a revision runs in inside a caller's transaction.
+const SAVEPOINT: &str = "\"_migrate_revision\"";
+
+/// What the guard opened and must close.
+enum Scope<'c> {
+    /// Our own `BEGIN IMMEDIATE` transaction.
+    Transaction(Transaction<'c>),
+    /// A savepoint inside the caller's transaction.
+    Savepoint,
+}
+
+/// A table rebuild a revision will run: it needs foreign keys off.
+#[derive(Clone, Copy)]
+pub(crate) struct RebuildNeed<'a> {
+    pub(crate) revision: &'a str,
+    pub(crate) table: &'a str,
+}
+
 /// See the module documentation.
 pub(crate) struct RevisionGuard<'c> {
     conn: &'c Connection,
-    tx: Option<Transaction<'c>>,
+    scope: Option<Scope<'c>>,
     /// Foreign keys were ON and this guard turned them OFF.
     restore_foreign_keys: bool,
     /// Whether foreign keys were ON when the guard was made.
@@ -41,47 +62,58 @@ fn read_flag(conn: &Connection, pragma: &str) -> Result<bool, Error> {
 }
 
 impl<'c> RevisionGuard<'c> {
-    /// Begins a revision. With `foreign_keys_off`, foreign key enforcement
-    /// is switched off first (required by table rebuilds: with it on, the
-    /// `DROP TABLE` of a rebuild runs the children's ON DELETE actions).
-    pub(crate) fn begin(conn: &'c Connection, foreign_keys_off: bool) -> Result<Self, Error> {
-        if !conn.is_autocommit() {
-            return Err(ErrorKind::TransactionOpen.into());
-        }
+    /// Begins a revision. With `rebuild`, foreign key enforcement is
+    /// switched off first (required by table rebuilds: with it on, the
+    /// `DROP TABLE` of a rebuild runs the children's ON DELETE actions);
+    /// inside a caller's transaction that is impossible, and a refusal.
+    pub(crate) fn begin(
+        conn: &'c Connection,
+        rebuild: Option<RebuildNeed<'_>>,
+    ) -> Result<Self, Error> {
         let fk_on = read_flag(conn, "foreign_keys")?;
+        if !conn.is_autocommit() {
+            if let Some(need) = rebuild.filter(|_| fk_on) {
+                return Err(transaction_open(need));
+            }
+            crate::trace::execute(conn, &format!("SAVEPOINT {SAVEPOINT}"), false)
+                .map_err(conn_err("open a savepoint in the caller's transaction"))?;
+            return Ok(RevisionGuard {
+                conn,
+                scope: Some(Scope::Savepoint),
+                restore_foreign_keys: false,
+                foreign_keys_were_on: fk_on,
+                legacy_alter_table: None,
+                temp_tables: Vec::new(),
+            });
+        }
         let mut guard = RevisionGuard {
             conn,
-            tx: None,
+            scope: None,
             restore_foreign_keys: false,
             foreign_keys_were_on: fk_on,
             legacy_alter_table: None,
             temp_tables: Vec::new(),
         };
-        if foreign_keys_off && fk_on {
+        if let Some(need) = rebuild.filter(|_| fk_on) {
             guard.restore_foreign_keys = true;
             conn.pragma_update(None, "foreign_keys", false)
                 .map_err(conn_err("switch foreign keys off"))?;
             // The pragma is silently a no-op inside a transaction: read it
             // back rather than trust it.
             if read_flag(conn, "foreign_keys")? {
-                return Err(ErrorKind::TransactionOpen.into());
+                return Err(transaction_open(need));
             }
         }
-        guard.tx = Some(
+        guard.scope = Some(Scope::Transaction(
             Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
                 .map_err(conn_err("begin an immediate transaction"))?,
-        );
+        ));
         Ok(guard)
     }
 
-    /// The revision's transaction.
-    pub(crate) fn tx(&self) -> &Transaction<'c> {
-        match &self.tx {
-            Some(tx) => tx,
-            // `tx` is only taken by `commit(self)` and `drop`, after which
-            // the guard cannot be used.
-            None => unreachable!("revision guard used after commit"),
-        }
+    /// The connection, with the revision's transaction or savepoint open.
+    pub(crate) fn conn(&self) -> &'c Connection {
+        self.conn
     }
 
     /// Whether foreign keys were ON before the revision (the rebuild must
@@ -117,24 +149,48 @@ impl<'c> RevisionGuard<'c> {
         }
     }
 
-    /// Commits the revision; settings are restored when the guard drops.
+    /// Commits the revision (inside a caller's transaction: releases its
+    /// savepoint); settings are restored when the guard drops.
     pub(crate) fn commit(mut self) -> Result<(), Error> {
-        match self.tx.take() {
-            Some(tx) => tx.commit().map_err(conn_err("commit the revision")),
+        match self.scope.take() {
+            Some(Scope::Transaction(tx)) => tx.commit().map_err(conn_err("commit the revision")),
+            Some(Scope::Savepoint) => {
+                let release = format!("RELEASE {SAVEPOINT}");
+                crate::trace::execute(self.conn, &release, false).map_err(|e| {
+                    // Leave the savepoint to `drop`, which rolls it back.
+                    self.scope = Some(Scope::Savepoint);
+                    conn_err("release the revision's savepoint")(e)
+                })
+            }
             None => Ok(()),
         }
     }
 }
 
+/// The refusal of a rebuild inside a caller's transaction with foreign
+/// keys ON.
+pub(crate) fn transaction_open(need: RebuildNeed<'_>) -> Error {
+    ErrorKind::TransactionOpen {
+        revision: need.revision.to_owned(),
+        table: need.table.to_owned(),
+    }
+    .into()
+}
+
 impl Drop for RevisionGuard<'_> {
     fn drop(&mut self) {
-        if let Some(tx) = self.tx.take() {
-            // SQLite may already have rolled back by itself (disk full, I/O
-            // error, interrupt): send ROLLBACK only if a transaction is open.
-            // (Dropping a `Transaction` when none is open sends nothing.)
-            if !self.conn.is_autocommit() {
+        // SQLite may already have rolled back by itself (disk full, I/O
+        // error, interrupt): send nothing unless a transaction is open.
+        // (Dropping a `Transaction` when none is open sends nothing.)
+        match self.scope.take() {
+            Some(Scope::Transaction(tx)) if !self.conn.is_autocommit() => {
                 let _ = tx.rollback();
             }
+            Some(Scope::Savepoint) if !self.conn.is_autocommit() => {
+                let undo = format!("ROLLBACK TO {SAVEPOINT}; RELEASE {SAVEPOINT}");
+                let _ = self.conn.execute_batch(&undo);
+            }
+            _ => {}
         }
         for (temp, table) in &self.temp_tables {
             // Inside a rolled-back transaction the temporary table is gone

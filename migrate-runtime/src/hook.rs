@@ -2,18 +2,19 @@
 //! have.
 
 use crate::error::BoxError;
-use rusqlite::Transaction;
+use rusqlite::Connection;
 use std::collections::BTreeSet;
 
-/// A compiled `run` hook: called inside its revision's transaction.
-pub type HookFn = fn(&Transaction<'_>, &HookContext<'_>) -> Result<(), BoxError>;
+/// A compiled `run` hook: called on the connection while its revision's
+/// transaction (or, inside a caller's transaction, its savepoint) is open.
+pub type HookFn = fn(&Connection, &HookContext<'_>) -> Result<(), BoxError>;
 
 /// What a `run` hook knows about the run calling it: the revision, the
 /// direction, and the flags the caller set with [`crate::Options::flag`]
 /// (Alembic's `-x data=true`).
 ///
 /// ```
-/// use migrate_dsl::{migration, rusqlite::Transaction, BoxError, HookContext, Options};
+/// use migrate_dsl::{migration, rusqlite::Connection, BoxError, HookContext, Options};
 ///
 /// migration! {
 ///     static MIGRATIONS;
@@ -23,10 +24,10 @@ pub type HookFn = fn(&Transaction<'_>, &HookContext<'_>) -> Result<(), BoxError>
 ///     }
 /// }
 ///
-/// fn seed(tx: &Transaction, cx: &HookContext) -> Result<(), BoxError> {
+/// fn seed(conn: &Connection, cx: &HookContext) -> Result<(), BoxError> {
 ///     let rows = if cx.flag("large") { 100 } else { 1 };
 ///     for i in 0..rows {
-///         tx.execute("INSERT INTO notes (body) VALUES (?1)", [format!("{} #{i}", cx.revision())])?;
+///         conn.execute("INSERT INTO notes (body) VALUES (?1)", [format!("{} #{i}", cx.revision())])?;
 ///     }
 ///     Ok(())
 /// }
@@ -66,43 +67,48 @@ impl HookContext<'_> {
     }
 }
 
-/// A function usable as a `run` hook: `fn(&Transaction) -> Result<(), E>`
-/// or `fn(&Transaction, &HookContext) -> Result<(), E>`, where `E` converts
+/// A function usable as a `run` hook: `fn(&Connection) -> Result<(), E>`
+/// or `fn(&Connection, &HookContext) -> Result<(), E>`, where `E` converts
 /// into [`BoxError`]. `Args` tells the two apart; it is inferred.
+///
+/// The connection has the revision's transaction open — or, when the caller
+/// already held a transaction, the revision's savepoint — so everything the
+/// hook does commits or rolls back with the revision. A hook must not
+/// commit, roll back or begin a transaction itself.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a `run` hook",
-    label = "not `fn(&Transaction) -> Result<(), E>` or `fn(&Transaction, &HookContext) -> Result<(), E>`",
-    note = "a hook takes `&migrate_dsl::rusqlite::Transaction` and optionally `&migrate_dsl::HookContext`, and returns `Result<(), E>` where `E: Into<migrate_dsl::BoxError>`"
+    label = "not `fn(&Connection) -> Result<(), E>` or `fn(&Connection, &HookContext) -> Result<(), E>`",
+    note = "a hook takes `&migrate_dsl::rusqlite::Connection` (the revision's transaction is open on it) and optionally `&migrate_dsl::HookContext`, and returns `Result<(), E>` where `E: Into<migrate_dsl::BoxError>`"
 )]
 pub trait Hook<Args> {
     /// Calls the hook.
-    fn call(self, tx: &Transaction<'_>, cx: &HookContext<'_>) -> Result<(), BoxError>;
+    fn call(self, conn: &Connection, cx: &HookContext<'_>) -> Result<(), BoxError>;
 }
 
-/// The marker of hooks taking only the transaction.
+/// The marker of hooks taking only the connection.
 #[doc(hidden)]
 pub struct TxOnly<E>(std::marker::PhantomData<E>);
 
-/// The marker of hooks taking the transaction and the context.
+/// The marker of hooks taking the connection and the context.
 #[doc(hidden)]
 pub struct TxAndContext<E>(std::marker::PhantomData<E>);
 
 impl<F, E> Hook<TxOnly<E>> for F
 where
-    F: FnOnce(&Transaction<'_>) -> Result<(), E>,
+    F: FnOnce(&Connection) -> Result<(), E>,
     E: Into<BoxError>,
 {
-    fn call(self, tx: &Transaction<'_>, _: &HookContext<'_>) -> Result<(), BoxError> {
-        self(tx).map_err(Into::into)
+    fn call(self, conn: &Connection, _: &HookContext<'_>) -> Result<(), BoxError> {
+        self(conn).map_err(Into::into)
     }
 }
 
 impl<F, E> Hook<TxAndContext<E>> for F
 where
-    F: FnOnce(&Transaction<'_>, &HookContext<'_>) -> Result<(), E>,
+    F: FnOnce(&Connection, &HookContext<'_>) -> Result<(), E>,
     E: Into<BoxError>,
 {
-    fn call(self, tx: &Transaction<'_>, cx: &HookContext<'_>) -> Result<(), BoxError> {
-        self(tx, cx).map_err(Into::into)
+    fn call(self, conn: &Connection, cx: &HookContext<'_>) -> Result<(), BoxError> {
+        self(conn, cx).map_err(Into::into)
     }
 }

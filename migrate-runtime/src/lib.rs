@@ -42,7 +42,7 @@ pub mod __private {
     pub use crate::migrations::{Migrations, Revision};
     pub use migrate_core::plan::{
         text, CreatedTable, Down, HookCall, NotNullCheck, RawStep, Rebuild, SchemaObject,
-        Statement, Step, Text,
+        Statement, Step, Text, UniqueCheck,
     };
     pub use migrate_core::DEFAULT_HISTORY_TABLE;
     pub use std::borrow::Cow;
@@ -53,9 +53,9 @@ pub mod __private {
     #[inline]
     pub fn call_hook<Args, H: crate::Hook<Args>>(
         hook: H,
-        tx: &rusqlite::Transaction<'_>,
+        conn: &rusqlite::Connection,
         cx: &crate::HookContext<'_>,
     ) -> Result<(), crate::BoxError> {
-        hook.call(tx, cx)
+        hook.call(conn, cx)
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::fault::{hit, FaultPoint};
-use crate::guard::RevisionGuard;
+use crate::guard::{RebuildNeed, RevisionGuard};
 use crate::history::{self, HistoryRow};
 use crate::hook::{HookContext, HookFn};
 use crate::progress::{Progress, ProgressFn, Tracker};
@@ -72,8 +72,15 @@ impl Revision {
     }
 }
 
-fn needs_rebuild(steps: &[Step]) -> bool {
-    steps.iter().any(|s| matches!(s, Step::Rebuild(_)))
+/// The first table rebuild among `steps` of revision `revision`, if any.
+fn first_rebuild<'a>(revision: &'a str, steps: &'a [Step]) -> Option<RebuildNeed<'a>> {
+    steps.iter().find_map(|s| match s {
+        Step::Rebuild(r) => Some(RebuildNeed {
+            revision,
+            table: &r.table,
+        }),
+        _ => None,
+    })
 }
 
 /// How a run behaves.
@@ -327,6 +334,48 @@ impl Migrations {
         }
     }
 
+    /// [`Migrations::apply_pending_with`] for a caller that holds a
+    /// transaction (a rusqlite `Transaction` or `Savepoint` derefs to
+    /// `&Connection`): each revision runs in a savepoint of it, together with
+    /// its history row, and becomes durable when the caller commits — or
+    /// vanishes with everything else when the caller rolls back.
+    ///
+    /// `PRAGMA foreign_keys` cannot change inside a transaction, so when
+    /// foreign keys are ON a pending revision that rebuilds a table is
+    /// refused with [`ErrorKind::TransactionOpen`] before anything changes
+    /// (switch them off before beginning the transaction to allow it; the
+    /// rebuild then checks foreign keys only if they were ON). SQLite's
+    /// progress handler needs `&mut Connection`: [`Options::progress`] is
+    /// refused here ([`ErrorKind::ProgressInTransaction`]). Without an open
+    /// transaction this is `apply_pending_with`.
+    ///
+    /// ```
+    /// use migrate_dsl::migration;
+    ///
+    /// migration! {
+    ///     static MIGRATIONS;
+    ///     revision "0001" { create table notes { id integer primary key, body text } }
+    /// }
+    ///
+    /// let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory()?;
+    /// let tx = conn.transaction()?;
+    /// MIGRATIONS.apply_pending_in_transaction(&tx, &Default::default())?;
+    /// tx.execute("INSERT INTO notes (body) VALUES ('seeded with the schema')", [])?;
+    /// tx.rollback()?; // the schema, the history row and the note are gone
+    /// assert_eq!(MIGRATIONS.status(&conn)?.pending.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_pending_in_transaction(
+        &self,
+        tx: &Connection,
+        options: &Options,
+    ) -> Result<Report, Error> {
+        if options.progress.is_some() {
+            return Err(ErrorKind::ProgressInTransaction.into());
+        }
+        self.upgrade_on(tx, self.revisions.len(), options, None)
+    }
+
     /// Applies the pending revisions among the first `end`.
     fn upgrade(
         &self,
@@ -334,30 +383,78 @@ impl Migrations {
         end: usize,
         options: &Options,
     ) -> Result<Report, Error> {
+        crate::progress::with_progress(conn, options, |conn, tracker| {
+            self.upgrade_on(conn, end, options, tracker)
+        })
+    }
+
+    fn upgrade_on(
+        &self,
+        conn: &Connection,
+        end: usize,
+        options: &Options,
+        tracker: Option<&Tracker>,
+    ) -> Result<Report, Error> {
         let started = Instant::now();
         let span = tracing::info_span!("migrate", history = %self.history_table, direction = "up");
         let _entered = span.enter();
-        if !conn.is_autocommit() {
-            return Err(ErrorKind::TransactionOpen.into());
-        }
-        let mut report = crate::progress::with_progress(conn, options, |conn, tracker| {
-            let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
-            let (applied, removed) = self.start_run(conn)?;
-            self.verify(&applied, options)?;
-            let pending = self.revisions.get(applied.len()..end).unwrap_or_default();
-            tracing::info!(applied = applied.len(), pending = pending.len(), "starting");
-            let mut report = Report {
-                removed_leftovers: removed,
-                ..Report::default()
-            };
-            for rev in pending {
-                self.apply_one(conn, rev, options, tracker, &mut report)?;
-            }
-            Ok(report)
+        self.refuse_rebuilds_in_open_transaction(conn, |applied| {
+            let pending = self.revisions.get(applied..end).unwrap_or_default();
+            pending.iter().map(|r| (r, &*r.steps)).collect()
         })?;
+        let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
+        let (applied, removed) = self.start_run(conn)?;
+        self.verify(&applied, options)?;
+        let pending = self.revisions.get(applied.len()..end).unwrap_or_default();
+        tracing::info!(applied = applied.len(), pending = pending.len(), "starting");
+        let mut report = Report {
+            removed_leftovers: removed,
+            ..Report::default()
+        };
+        for rev in pending {
+            self.apply_one(conn, rev, options, tracker, &mut report)?;
+        }
         report.elapsed = started.elapsed();
         tracing::info!(elapsed_ms = millis(report.elapsed), "finished");
         Ok(report)
+    }
+
+    /// Inside a caller's transaction revisions run in savepoints, but
+    /// foreign keys cannot be switched off: when they are ON, a run that
+    /// would rebuild a table is refused here, before anything changes.
+    /// `to_run` maps the number of applied revisions to the revisions and
+    /// steps the run would execute.
+    fn refuse_rebuilds_in_open_transaction<'a>(
+        &'a self,
+        conn: &Connection,
+        to_run: impl FnOnce(usize) -> Vec<(&'a Revision, &'a [Step])>,
+    ) -> Result<(), Error> {
+        if conn.is_autocommit() {
+            return Ok(());
+        }
+        let foreign_keys: bool = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .map_err(|source| {
+                Error::from(ErrorKind::Connection {
+                    action: "read PRAGMA foreign_keys".to_owned(),
+                    source,
+                })
+            })?;
+        if !foreign_keys {
+            return Ok(());
+        }
+        let applied = if crate::guard::exists(conn, &self.history_table) {
+            history::read(conn, &self.history_table)?.len()
+        } else {
+            0
+        };
+        let rebuild = to_run(applied)
+            .into_iter()
+            .find_map(|(rev, steps)| first_rebuild(&rev.id, steps));
+        match rebuild {
+            Some(need) => Err(crate::guard::transaction_open(need)),
+            None => Ok(()),
+        }
     }
 
     /// The applied revisions, in the order they were applied (creates the
@@ -367,9 +464,9 @@ impl Migrations {
     }
 
     fn read_applied(&self, conn: &Connection) -> Result<Vec<HistoryRow>, Error> {
-        let guard = RevisionGuard::begin(conn, false)?;
-        history::ensure(guard.tx(), &self.history_table)?;
-        let rows = history::read(guard.tx(), &self.history_table)?;
+        let guard = RevisionGuard::begin(conn, None)?;
+        history::ensure(guard.conn(), &self.history_table)?;
+        let rows = history::read(guard.conn(), &self.history_table)?;
         guard.commit()?;
         Ok(rows)
     }
@@ -381,13 +478,13 @@ impl Migrations {
     /// does not), then the history is read. Returns the rows and the
     /// removed tables.
     fn start_run(&self, conn: &Connection) -> Result<(Vec<HistoryRow>, Vec<String>), Error> {
-        let guard = RevisionGuard::begin(conn, false)?;
-        let removed = crate::rebuild::remove_leftovers(guard.tx())?;
+        let guard = RevisionGuard::begin(conn, None)?;
+        let removed = crate::rebuild::remove_leftovers(guard.conn())?;
         for table in &removed {
             tracing::info!(%table, "removed a leftover temporary table");
         }
-        history::ensure(guard.tx(), &self.history_table)?;
-        let rows = history::read(guard.tx(), &self.history_table)?;
+        history::ensure(guard.conn(), &self.history_table)?;
+        let rows = history::read(guard.conn(), &self.history_table)?;
         guard.commit()?;
         Ok((rows, removed))
     }
@@ -477,10 +574,17 @@ impl Migrations {
         let span =
             tracing::info_span!("migrate", history = %self.history_table, direction = "down");
         let _entered = span.enter();
-        if !conn.is_autocommit() {
-            return Err(ErrorKind::TransactionOpen.into());
-        }
         let keep = self.count_through(target)?;
+        self.refuse_rebuilds_in_open_transaction(conn, |applied| {
+            let undo = self.revisions.get(keep..applied).unwrap_or_default();
+            undo.iter()
+                .rev()
+                .filter_map(|r| match &r.down {
+                    Down::Steps(steps) => Some((r, &**steps)),
+                    Down::Irreversible(_) => None,
+                })
+                .collect()
+        })?;
         let mut report = crate::progress::with_progress(conn, options, |conn, tracker| {
             let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
             let (applied, removed) = self.start_run(conn)?;
@@ -549,10 +653,10 @@ impl Migrations {
         let started = Instant::now();
         let span = tracing::info_span!("revision", id = %rev.id);
         let _entered = span.enter();
-        let mut guard = RevisionGuard::begin(conn, needs_rebuild(&rev.steps))?;
+        let mut guard = RevisionGuard::begin(conn, first_rebuild(&rev.id, &rev.steps))?;
         // Read inside the write lock: another process may have applied it
         // since this run read the history.
-        if history::is_applied(guard.tx(), &self.history_table, &rev.id)? {
+        if history::is_applied(guard.conn(), &self.history_table, &rev.id)? {
             report.applied_elsewhere.push(rev.id.to_string());
             return Ok(());
         }
@@ -561,11 +665,24 @@ impl Migrations {
             downgrade: false,
             flags: &options.flags,
         };
-        let skipped = run_steps(&mut guard, rev, &rev.steps, &cx, progress)?;
+        let skipped = run_steps(
+            &mut guard,
+            rev,
+            &rev.steps,
+            &cx,
+            &self.history_table,
+            progress,
+        )?;
         let duration = started.elapsed();
         hit(FaultPoint::BeforeHistoryWrite)?;
         let ms = i64::try_from(millis(duration)).unwrap_or(i64::MAX);
-        history::record(guard.tx(), &self.history_table, &rev.id, &rev.checksum, ms)?;
+        history::record(
+            guard.conn(),
+            &self.history_table,
+            &rev.id,
+            &rev.checksum,
+            ms,
+        )?;
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
         report.skipped_hooks.extend(skipped);
@@ -589,10 +706,10 @@ impl Migrations {
         let started = Instant::now();
         let span = tracing::info_span!("revision", id = %rev.id, down = true);
         let _entered = span.enter();
-        let mut guard = RevisionGuard::begin(conn, needs_rebuild(steps))?;
+        let mut guard = RevisionGuard::begin(conn, first_rebuild(&rev.id, steps))?;
         // Read inside the write lock: undoing anything but the newest
         // applied revision would break the history's order.
-        let newest = history::newest(guard.tx(), &self.history_table)?;
+        let newest = history::newest(guard.conn(), &self.history_table)?;
         if newest.as_deref() != Some(&*rev.id) {
             return Err(ErrorKind::HistoryChanged {
                 revision: rev.id.to_string(),
@@ -605,9 +722,9 @@ impl Migrations {
             downgrade: true,
             flags: &options.flags,
         };
-        let skipped = run_steps(&mut guard, rev, steps, &cx, progress)?;
+        let skipped = run_steps(&mut guard, rev, steps, &cx, &self.history_table, progress)?;
         hit(FaultPoint::BeforeHistoryWrite)?;
-        history::remove(guard.tx(), &self.history_table, &rev.id)?;
+        history::remove(guard.conn(), &self.history_table, &rev.id)?;
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
         report.skipped_hooks.extend(skipped);
@@ -628,15 +745,16 @@ fn run_steps(
     rev: &Revision,
     steps: &[Step],
     cx: &HookContext<'_>,
+    history_table: &str,
     progress: Option<&Tracker>,
 ) -> Result<Vec<SkippedHook>, Error> {
     let mut skipped = Vec::new();
     for step in steps {
         match step {
-            Step::Execute(st) => execute(guard.tx(), &rev.id, st)?,
-            Step::RawSql(st) => raw::run(guard.tx(), &rev.id, st)?,
+            Step::Execute(st) => execute(guard.conn(), &rev.id, st)?,
+            Step::RawSql(st) => raw::run(guard.conn(), &rev.id, st)?,
             Step::Rebuild(r) => {
-                rebuild::run(guard, &rev.id, r, progress)?;
+                rebuild::run(guard, &rev.id, r, history_table, progress)?;
             }
             Step::Hook(h) if !h.runs(|flag| cx.flag(flag)) => {
                 if let Some(condition) = &h.condition {
@@ -657,7 +775,7 @@ fn run_steps(
                             .into(),
                     })
                 })?;
-                hook(guard.tx(), cx).map_err(|source| {
+                hook(guard.conn(), cx).map_err(|source| {
                     Error::from(ErrorKind::Hook {
                         revision: rev.id.to_string(),
                         hook: h.name.to_string(),

@@ -3,8 +3,8 @@
 //!
 //! Steps 1–2 (foreign keys off outside the transaction, `BEGIN IMMEDIATE`)
 //! and 11–12 (commit, pragmas restored) belong to the guard. This module does
-//! the middle: it refuses when the table carries objects the history does not
-//! know (they would be dropped silently), checks NOT NULL additions against
+//! the middle: it refuses when the live table, its indexes or triggers differ
+//! from the model (drift: the difference would be lost), checks NOT NULL additions against
 //! the real table, creates the new table from its complete definition, copies
 //! rows by explicit column lists, drops the old table, renames the new one
 //! (with `legacy_alter_table` on, so views and triggers elsewhere are not
@@ -12,6 +12,7 @@
 //! that every view still resolves, and checks foreign keys of the table and
 //! of every table that references it.
 
+use crate::drift;
 use crate::error::{Error, ErrorKind, ForeignKeyViolation};
 use crate::fault::{hit, FaultPoint};
 use crate::guard::{exists, RevisionGuard};
@@ -64,6 +65,7 @@ pub(crate) fn run(
     guard: &mut RevisionGuard<'_>,
     revision: &str,
     r: &Rebuild,
+    history_table: &str,
     progress: Option<&Tracker>,
 ) -> Result<(), Error> {
     let cx = Context {
@@ -73,22 +75,23 @@ pub(crate) fn run(
     // A leftover temporary table of an interrupted run cannot be here: the
     // start of every run removes or refuses them (`remove_leftovers`).
     {
-        let conn: &Connection = guard.tx();
-        check_known_objects(conn, cx)?;
+        let conn: &Connection = guard.conn();
+        check_drift(conn, cx, history_table)?;
         for rename in r.renames.iter() {
             cx.exec(conn, rename)?;
         }
         check_not_null(conn, cx)?;
+        check_unique(conn, cx)?;
     }
 
     guard.track_temp_table(&r.temp_table, &r.table);
     let sequence = if r.restore_sequence {
-        read_sequence(guard.tx(), cx)?
+        read_sequence(guard.conn(), cx)?
     } else {
         None
     };
     {
-        let conn: &Connection = guard.tx();
+        let conn: &Connection = guard.conn();
         cx.exec(conn, &r.create_sql)?;
         hit(FaultPoint::AfterCreate)?;
         match progress {
@@ -114,14 +117,14 @@ pub(crate) fn run(
         sql::ident(&r.temp_table),
         sql::ident(&r.table)
     );
-    cx.exec(guard.tx(), &rename)?;
+    cx.exec(guard.conn(), &rename)?;
     guard.restore_legacy_alter_table()?;
     if let Some(seq) = sequence {
-        write_sequence(guard.tx(), cx, seq)?;
+        write_sequence(guard.conn(), cx, seq)?;
     }
     hit(FaultPoint::AfterRename)?;
 
-    let conn: &Connection = guard.tx();
+    let conn: &Connection = guard.conn();
     for (i, st) in r.recreate.iter().enumerate() {
         cx.exec(conn, &st.sql)?;
         hit(FaultPoint::AfterRecreate(i))?;
@@ -162,35 +165,26 @@ fn write_sequence(conn: &Connection, cx: Context<'_>, seq: i64) -> Result<(), Er
     Ok(())
 }
 
-/// Indexes and triggers on the table are dropped with it. The history
-/// recreates the ones it knows; anything else (a hand-made index or trigger)
-/// would be lost without a word, so it is an error.
-fn check_known_objects(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
+/// Before anything changes, the live table with its indexes and triggers
+/// must be what the model expects: the new table is created from the model's
+/// definition and the old one dropped, so a column, index or trigger added by
+/// hand would be lost without a word, and a changed definition replaced.
+fn check_drift(conn: &Connection, cx: Context<'_>, history_table: &str) -> Result<(), Error> {
     let r = cx.rebuild;
-    let objects = cx.query(
-        conn,
-        "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = ?1 COLLATE NOCASE AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name",
-        [&*r.table],
-        |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?)),
-    )?;
-    for (kind, name, sql) in objects {
-        let known = r
-            .expected_objects
-            .iter()
-            .any(|e| e.eq_ignore_ascii_case(&name));
-        if !known {
-            return Err(ErrorKind::UnknownObject {
-                revision: cx.revision.to_owned(),
-                operation: r.operation.to_string(),
-                table: r.table.to_string(),
-                kind,
-                name,
-                sql,
-            }
-            .into());
+    let mut live = drift::live_objects(conn, history_table)?;
+    live.retain(|o| o.table.eq_ignore_ascii_case(&r.table));
+    let drift = drift::compare(&r.expected_objects, &live, |_| false, |_| true);
+    if drift.is_empty() {
+        Ok(())
+    } else {
+        Err(ErrorKind::Drift {
+            revision: cx.revision.to_owned(),
+            operation: r.operation.to_string(),
+            table: r.table.to_string(),
+            drift,
         }
+        .into())
     }
-    Ok(())
 }
 
 /// A column that gains NOT NULL is checked on the real table before the
@@ -207,6 +201,28 @@ fn check_not_null(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
                 operation: r.operation.to_string(),
                 table: r.table.to_string(),
                 column: check.column.to_string(),
+                rows: rows.unsigned_abs(),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// A key the change adds is checked on the real table before the copy, so
+/// the error names the table, the columns and how many rows share a value.
+fn check_unique(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
+    let r = cx.rebuild;
+    for check in r.unique_checks.iter() {
+        let rows: i64 = conn
+            .query_row(&check.count_sql, [], |row| row.get(0))
+            .map_err(|e| cx.error(&check.count_sql, e))?;
+        if rows > 0 {
+            return Err(ErrorKind::UniqueViolation {
+                revision: cx.revision.to_owned(),
+                operation: r.operation.to_string(),
+                table: r.table.to_string(),
+                columns: check.columns.iter().map(|c| c.to_string()).collect(),
                 rows: rows.unsigned_abs(),
             }
             .into());

@@ -1,7 +1,7 @@
 use migrate_dsl::migration;
-use migrate_dsl::rusqlite::Transaction;
+use migrate_dsl::rusqlite::Connection;
 
-fn seed(_tx: &Transaction) -> Result<(), migrate_dsl::BoxError> {
+fn seed(_conn: &Connection) -> Result<(), migrate_dsl::BoxError> {
     Ok(())
 }
 

@@ -1,9 +1,9 @@
 use migrate_dsl::migration;
-use migrate_dsl::rusqlite::Transaction;
+use migrate_dsl::rusqlite::Connection;
 
 struct NotAnError;
 
-fn backfill(_tx: &Transaction) -> Result<(), NotAnError> {
+fn backfill(_conn: &Connection) -> Result<(), NotAnError> {
     Ok(())
 }
 

@@ -350,7 +350,7 @@ fn hook_path_text(path: &syn::Path) -> Result<String> {
         if !seg.arguments.is_none() {
             return Err(syn::Error::new_spanned(
                 &seg.arguments,
-                "a hook path cannot have generic arguments; hooks are `fn(&Transaction) -> Result<(), E>`",
+                "a hook path cannot have generic arguments; hooks are `fn(&Connection) -> Result<(), E>`",
             ));
         }
         if i > 0 {

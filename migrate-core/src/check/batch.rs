@@ -20,7 +20,7 @@ use crate::diag::Diagnostics;
 use crate::model::{ConstraintKind, Index, Schema, Table, Trigger};
 use crate::name::same_name;
 use crate::op::{BatchAlter, Change, ColumnAlter, ColumnDef, Recreate, TableConstraint};
-use crate::plan::{NotNullCheck, Rebuild, Statement, Step};
+use crate::plan::{NotNullCheck, Rebuild, SchemaObject, Statement, Step, UniqueCheck};
 use crate::{render, sql, Loc, Name, TEMP_PREFIX};
 use std::borrow::Cow;
 
@@ -75,6 +75,7 @@ pub(super) fn batch(
         indexes: schema.indexes_of(&old.name).cloned().collect(),
         triggers: schema.triggers_on(&old.name).cloned().collect(),
     };
+    let expected = render::table_objects(schema, &old);
     let mut schema_after = schema.clone();
     for change in &b.changes {
         match change {
@@ -111,7 +112,7 @@ pub(super) fn batch(
         }
     };
     let steps = if rebuild {
-        vec![Step::Rebuild(plan(&old, &work, operation))]
+        vec![Step::Rebuild(plan(&old, &work, expected, operation))]
     } else {
         // SQLite makes every change with ALTER TABLE: no rebuild.
         work.plain
@@ -604,8 +605,68 @@ fn position(table: &Table, name: &Name, diags: &mut Diagnostics) -> Option<usize
     table.column_index(&name.text)
 }
 
+/// Keys of the new table the old one did not guarantee: each needs its
+/// duplicates counted before the copy. A key is guaranteed when it contains
+/// an old key (or the old rowid alias). Keys over new columns are left to
+/// SQLite's own error.
+fn unique_checks(old: &Table, work: &Work) -> Vec<UniqueCheck> {
+    let live = |name: &str| {
+        old.column_index(name)
+            .map(|i| work.live[i].to_ascii_lowercase())
+    };
+    let keys = |t: &Table| -> Vec<Vec<String>> {
+        t.constraints
+            .iter()
+            .filter_map(|c| match &c.kind {
+                ConstraintKind::Unique(cols) => Some(cols.clone()),
+                ConstraintKind::PrimaryKey { columns, .. } => {
+                    Some(columns.iter().map(|(c, _)| c.clone()).collect())
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let mut old_keys: Vec<Vec<String>> = keys(old)
+        .iter()
+        .filter_map(|k| k.iter().map(|c| live(c)).collect())
+        .collect();
+    if let Some(alias) = old.rowid_alias() {
+        old_keys.extend(live(&alias.name).map(|c| vec![c]));
+    }
+    let new = &work.table;
+    let source = |name: &str| new.column_index(name).and_then(|i| work.sources[i].clone());
+    let mut checks = Vec::new();
+    for key in keys(new) {
+        let Some(sources) = key
+            .iter()
+            .map(|c| source(c))
+            .collect::<Option<Vec<String>>>()
+        else {
+            continue;
+        };
+        let lower: Vec<String> = sources.iter().map(|s| s.to_ascii_lowercase()).collect();
+        if old_keys.iter().any(|k| k.iter().all(|c| lower.contains(c))) {
+            continue;
+        }
+        let cols = sql::ident_list(sources.iter().map(String::as_str));
+        let not_null: Vec<String> = sources
+            .iter()
+            .map(|s| format!("{} IS NOT NULL", sql::ident(s)))
+            .collect();
+        checks.push(UniqueCheck {
+            columns: key.into_iter().map(Cow::Owned).collect(),
+            count_sql: Cow::Owned(format!(
+                "SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {} WHERE {} GROUP BY {cols} HAVING count(*) > 1)",
+                sql::ident(&old.name),
+                not_null.join(" AND "),
+            )),
+        });
+    }
+    checks
+}
+
 /// The rebuild of `old` (as the renames leave it) into `work.table`.
-fn plan(old: &Table, work: &Work, operation: String) -> Rebuild {
+fn plan(old: &Table, work: &Work, expected: Vec<SchemaObject>, operation: String) -> Rebuild {
     let new = &work.table;
     let temp = format!("{TEMP_PREFIX}{}", old.name);
     let mut targets = Vec::new();
@@ -664,14 +725,6 @@ fn plan(old: &Table, work: &Work, operation: String) -> Rebuild {
                 .map(|t| statement(render::create_trigger(t))),
         )
         .collect();
-    // A batch block neither creates nor drops indexes or triggers, so the
-    // names expected before the rebuild are the ones recreated after it.
-    let expected_objects = work
-        .indexes
-        .iter()
-        .map(|i| Cow::Owned(i.name.clone()))
-        .chain(work.triggers.iter().map(|t| Cow::Owned(t.name.clone())))
-        .collect();
     Rebuild {
         renames: Cow::Owned(work.renames.iter().cloned().map(Cow::Owned).collect()),
         create_sql: Cow::Owned(render::create_table(new, &temp)),
@@ -680,7 +733,8 @@ fn plan(old: &Table, work: &Work, operation: String) -> Rebuild {
         table: Cow::Owned(old.name.clone()),
         temp_table: Cow::Owned(temp),
         not_null_checks: Cow::Owned(not_null_checks),
-        expected_objects: Cow::Owned(expected_objects),
+        unique_checks: Cow::Owned(unique_checks(old, work)),
+        expected_objects: Cow::Owned(expected),
         recreate: Cow::Owned(recreate),
         restore_sequence: new.autoincrement() && old.autoincrement(),
     }
