@@ -611,9 +611,10 @@ fn case_33_a_new_unique_over_duplicates_names_table_columns_and_count() {
     let message = err.to_string();
     assert!(!message.contains("_migrate_tmp_"), "{message}");
     match err.kind() {
-        ErrorKind::UniqueViolation {
+        ErrorKind::ConstraintViolation {
             revision,
             table,
+            constraint,
             columns,
             rows,
             ..
@@ -622,8 +623,9 @@ fn case_33_a_new_unique_over_duplicates_names_table_columns_and_count() {
                 (revision.as_str(), table.as_str(), columns.as_slice(), *rows),
                 ("0002", "u", &["email".to_owned(), "team".to_owned()][..], 2)
             );
+            assert_eq!(constraint, "the UNIQUE constraint `u_email_team`");
         }
-        other => panic!("expected UniqueViolation, got {other:?}"),
+        other => panic!("expected ConstraintViolation, got {other:?}"),
     }
     assert_eq!(snapshot(&conn), before);
     conn.execute("DELETE FROM u WHERE id = 2", []).unwrap();
@@ -632,11 +634,68 @@ fn case_33_a_new_unique_over_duplicates_names_table_columns_and_count() {
     // Only new keys are counted: a rebuild keeping `email text unique` (and
     // the rowid alias) checks nothing.
     let unique_checks = |m: &migrate_dsl::Migrations| match &m.revisions()[1].steps()[0] {
-        migrate_dsl::core::plan::Step::Rebuild(r) => r.unique_checks.len(),
+        migrate_dsl::core::plan::Step::Rebuild(r) => r.constraint_checks.len(),
         other => panic!("expected a rebuild, got {other:?}"),
     };
     assert_eq!(unique_checks(&MADE_UNIQUE), 1);
     assert_eq!(unique_checks(&INDEXED), 0);
+}
+
+migration! {
+    static CHECKED;
+    revision "0001" {
+        create table k { id integer primary key, qty integer, name text }
+        insert into k (id, qty, name) values (1, 5, "a"), (2, -1, "b"), (3, -7, "c"), (4, null, "d");
+    }
+    revision "0002" {
+        batch alter table k {
+            rename column qty to amount;
+            add constraint amount_positive check (amount > 0);
+        }
+    }
+}
+
+/// D33 for CHECK: a CHECK added over rows that break it fails naming the
+/// real table, the constraint and how many rows (2: NULL passes a CHECK, as
+/// in SQLite); Unchanged — the column rename of the same block included.
+#[test]
+fn case_33_a_new_check_over_violating_rows_names_table_constraint_and_count() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    CHECKED.upgrade_to(&mut conn, "0001").unwrap();
+    let before = snapshot(&conn);
+    let err = CHECKED.apply_pending(&mut conn).unwrap_err();
+    match err.kind() {
+        ErrorKind::ConstraintViolation {
+            table,
+            constraint,
+            columns,
+            rows,
+            ..
+        } => {
+            assert_eq!(
+                (
+                    table.as_str(),
+                    constraint.as_str(),
+                    columns.as_slice(),
+                    *rows
+                ),
+                (
+                    "k",
+                    "the CHECK `amount_positive`",
+                    &["amount".to_owned()][..],
+                    2
+                )
+            );
+        }
+        other => panic!("expected ConstraintViolation, got {other:?}"),
+    }
+    assert!(!err.to_string().contains("_migrate_tmp_"), "{err}");
+    assert_eq!(snapshot(&conn), before);
+    conn.execute("UPDATE k SET qty = 1 WHERE qty < 0", [])
+        .unwrap();
+    CHECKED.apply_pending(&mut conn).unwrap();
+    assert_healthy(&conn);
 }
 
 // ----------------------------------------------------------- E. history

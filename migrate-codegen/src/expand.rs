@@ -151,9 +151,9 @@ fn rebuild(r: &Rebuild) -> TokenStream {
             quote!(::migrate_dsl::__private::NotNullCheck::new(#col, #sql))
         }),
     );
-    let unique_checks = slice(
-        quote!(::migrate_dsl::__private::UniqueCheck),
-        r.unique_checks.iter().map(|c| {
+    let constraint_checks = slice(
+        quote!(::migrate_dsl::__private::ConstraintCheck),
+        r.constraint_checks.iter().map(|c| {
             let columns = slice(
                 quote!(::migrate_dsl::__private::Text),
                 c.columns.iter().map(|n| {
@@ -161,8 +161,8 @@ fn rebuild(r: &Rebuild) -> TokenStream {
                     quote!(::migrate_dsl::__private::text(#n))
                 }),
             );
-            let sql = &*c.count_sql;
-            quote!(::migrate_dsl::__private::UniqueCheck::new(#columns, #sql))
+            let (constraint, sql) = (&*c.constraint, &*c.count_sql);
+            quote!(::migrate_dsl::__private::ConstraintCheck::new(#constraint, #columns, #sql))
         }),
     );
     let renames = slice(
@@ -186,7 +186,7 @@ fn rebuild(r: &Rebuild) -> TokenStream {
     let restore_sequence = r.restore_sequence;
     quote! {
         ::migrate_dsl::__private::Rebuild::new(
-            #op, #table, #temp, #renames, #create, #copy, #checks, #unique_checks, #expected,
+            #op, #table, #temp, #renames, #create, #copy, #checks, #constraint_checks, #expected,
             #recreate,
             #restore_sequence,
         )

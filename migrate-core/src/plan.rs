@@ -144,10 +144,10 @@ pub struct Rebuild {
     /// Columns that gain NOT NULL: checked before the copy so the error can
     /// name the real table, the column and the number of rows.
     pub not_null_checks: Cow<'static, [NotNullCheck]>,
-    /// UNIQUE or PRIMARY KEY constraints the old table did not guarantee:
-    /// duplicates are counted on the real table before the copy, so the
-    /// error can name it, the columns and the number of rows.
-    pub unique_checks: Cow<'static, [UniqueCheck]>,
+    /// UNIQUE, PRIMARY KEY and CHECK constraints the old table did not
+    /// guarantee: violations are counted on the real table before the copy,
+    /// so the error can name it, the constraint and the number of rows.
+    pub constraint_checks: Cow<'static, [ConstraintCheck]>,
     /// The table, its indexes and its triggers as the model expects them
     /// in the live database before the rebuild (drift check): a column,
     /// index or trigger added by hand would otherwise be lost without a
@@ -169,19 +169,28 @@ pub struct NotNullCheck {
     pub count_sql: Text,
 }
 
-/// A UNIQUE check run before a copy.
+/// A constraint check run before a copy.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UniqueCheck {
-    /// The key's columns, by their new names.
+pub struct ConstraintCheck {
+    /// The constraint, for messages: "the UNIQUE constraint `u_email_key`".
+    pub constraint: Text,
+    /// The columns it covers, by their new names.
     pub columns: Cow<'static, [Text]>,
-    /// Counts the rows that share their (non-NULL) key with another row.
+    /// Counts the violating rows: for a key, the rows that share their
+    /// (non-NULL) value with another row; for a CHECK, the rows where it
+    /// is false.
     pub count_sql: Text,
 }
 
-impl UniqueCheck {
+impl ConstraintCheck {
     /// A check from `'static` parts.
-    pub const fn new(columns: &'static [Text], count_sql: &'static str) -> Self {
-        UniqueCheck {
+    pub const fn new(
+        constraint: &'static str,
+        columns: &'static [Text],
+        count_sql: &'static str,
+    ) -> Self {
+        ConstraintCheck {
+            constraint: Cow::Borrowed(constraint),
             columns: Cow::Borrowed(columns),
             count_sql: Cow::Borrowed(count_sql),
         }
@@ -209,7 +218,7 @@ impl Rebuild {
         create_sql: &'static str,
         copy_sql: &'static str,
         not_null_checks: &'static [NotNullCheck],
-        unique_checks: &'static [UniqueCheck],
+        constraint_checks: &'static [ConstraintCheck],
         expected_objects: &'static [SchemaObject],
         recreate: &'static [Statement],
         restore_sequence: bool,
@@ -222,7 +231,7 @@ impl Rebuild {
             create_sql: Cow::Borrowed(create_sql),
             copy_sql: Cow::Borrowed(copy_sql),
             not_null_checks: Cow::Borrowed(not_null_checks),
-            unique_checks: Cow::Borrowed(unique_checks),
+            constraint_checks: Cow::Borrowed(constraint_checks),
             expected_objects: Cow::Borrowed(expected_objects),
             recreate: Cow::Borrowed(recreate),
             restore_sequence,

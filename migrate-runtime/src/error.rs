@@ -131,20 +131,23 @@ pub enum ErrorKind {
         /// How many rows hold NULL.
         rows: u64,
     },
-    /// A key (UNIQUE or PRIMARY KEY) added by the change is not unique in
-    /// the table's rows.
-    #[error("revision `{revision}`: `{operation}`: the key ({}) of table `{table}` would not be unique: {rows} row(s) share their value with another row; remove or change the duplicates first (for example with a `run` hook in an earlier revision)", columns.join(", "))]
-    UniqueViolation {
+    /// A constraint the change adds (UNIQUE, PRIMARY KEY, CHECK) does not
+    /// hold for the table's rows.
+    #[error("revision `{revision}`: `{operation}`: {rows} row(s) of table `{table}` violate {constraint} (on {}), which the change adds; nothing was changed. Change or remove those rows first (for example with a `run` hook in an earlier revision)", columns.join(", "))]
+    ConstraintViolation {
         /// The revision id.
         revision: String,
         /// The DSL operation.
         operation: String,
         /// The real table.
         table: String,
-        /// The key's columns, by their new names.
+        /// The constraint, e.g. "the UNIQUE constraint `u_email_key`".
+        constraint: String,
+        /// The columns it covers, by their new names.
         columns: Vec<String>,
-        /// How many rows share their key value with another row (NULLs are
-        /// distinct, as in SQLite's UNIQUE).
+        /// How many rows violate it: for a key, the rows sharing their value
+        /// with another row (NULLs are distinct, as in SQLite's UNIQUE); for
+        /// a CHECK, the rows where it is false.
         rows: u64,
     },
     /// After a rebuild, rows violate a foreign key.

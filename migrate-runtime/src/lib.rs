@@ -41,8 +41,8 @@ pub mod __private {
     pub use crate::hook::HookFn;
     pub use crate::migrations::{Migrations, Revision};
     pub use migrate_core::plan::{
-        text, CreatedTable, Down, HookCall, NotNullCheck, RawStep, Rebuild, SchemaObject,
-        Statement, Step, Text, UniqueCheck,
+        text, ConstraintCheck, CreatedTable, Down, HookCall, NotNullCheck, RawStep, Rebuild,
+        SchemaObject, Statement, Step, Text,
     };
     pub use migrate_core::DEFAULT_HISTORY_TABLE;
     pub use std::borrow::Cow;

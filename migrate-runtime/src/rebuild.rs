@@ -81,7 +81,7 @@ pub(crate) fn run(
             cx.exec(conn, rename)?;
         }
         check_not_null(conn, cx)?;
-        check_unique(conn, cx)?;
+        check_constraints(conn, cx)?;
     }
 
     guard.track_temp_table(&r.temp_table, &r.table);
@@ -209,19 +209,20 @@ fn check_not_null(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// A key the change adds is checked on the real table before the copy, so
-/// the error names the table, the columns and how many rows share a value.
-fn check_unique(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
+/// A key or CHECK the change adds is checked on the real table before the
+/// copy, so the error names the table, the constraint and how many rows.
+fn check_constraints(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
     let r = cx.rebuild;
-    for check in r.unique_checks.iter() {
+    for check in r.constraint_checks.iter() {
         let rows: i64 = conn
             .query_row(&check.count_sql, [], |row| row.get(0))
             .map_err(|e| cx.error(&check.count_sql, e))?;
         if rows > 0 {
-            return Err(ErrorKind::UniqueViolation {
+            return Err(ErrorKind::ConstraintViolation {
                 revision: cx.revision.to_owned(),
                 operation: r.operation.to_string(),
                 table: r.table.to_string(),
+                constraint: check.constraint.to_string(),
                 columns: check.columns.iter().map(|c| c.to_string()).collect(),
                 rows: rows.unsigned_abs(),
             }

@@ -17,10 +17,10 @@ use super::create::{
 use super::exprs;
 use super::names::unknown_help;
 use crate::diag::Diagnostics;
-use crate::model::{ConstraintKind, Index, Schema, Table, Trigger};
+use crate::model::{Constraint, ConstraintKind, Index, Schema, Table, Trigger};
 use crate::name::same_name;
 use crate::op::{BatchAlter, Change, ColumnAlter, ColumnDef, Recreate, TableConstraint};
-use crate::plan::{NotNullCheck, Rebuild, SchemaObject, Statement, Step, UniqueCheck};
+use crate::plan::{ConstraintCheck, NotNullCheck, Rebuild, SchemaObject, Statement, Step};
 use crate::{render, sql, Loc, Name, TEMP_PREFIX};
 use std::borrow::Cow;
 
@@ -605,61 +605,95 @@ fn position(table: &Table, name: &Name, diags: &mut Diagnostics) -> Option<usize
     table.column_index(&name.text)
 }
 
-/// Keys of the new table the old one did not guarantee: each needs its
-/// duplicates counted before the copy. A key is guaranteed when it contains
-/// an old key (or the old rowid alias). Keys over new columns are left to
-/// SQLite's own error.
-fn unique_checks(old: &Table, work: &Work) -> Vec<UniqueCheck> {
+/// Constraints of the new table the old one did not guarantee, each with
+/// a query counting the rows that violate it, run before the copy.
+///
+/// A key (UNIQUE, PRIMARY KEY) is guaranteed when it contains an old key or
+/// the old rowid alias; a CHECK when the old table had the same one. Keys
+/// over new columns, and CHECKs over new columns or columns whose type or
+/// collation changes (the copy converts values first), are left to SQLite's
+/// own error.
+fn constraint_checks(old: &Table, work: &Work) -> Vec<ConstraintCheck> {
     let live = |name: &str| {
         old.column_index(name)
             .map(|i| work.live[i].to_ascii_lowercase())
     };
-    let keys = |t: &Table| -> Vec<Vec<String>> {
-        t.constraints
-            .iter()
-            .filter_map(|c| match &c.kind {
-                ConstraintKind::Unique(cols) => Some(cols.clone()),
-                ConstraintKind::PrimaryKey { columns, .. } => {
-                    Some(columns.iter().map(|(c, _)| c.clone()).collect())
-                }
-                _ => None,
-            })
-            .collect()
+    let key = |c: &Constraint| -> Option<Vec<String>> {
+        match &c.kind {
+            ConstraintKind::Unique(cols) => Some(cols.clone()),
+            ConstraintKind::PrimaryKey { columns, .. } => {
+                Some(columns.iter().map(|(c, _)| c.clone()).collect())
+            }
+            _ => None,
+        }
     };
-    let mut old_keys: Vec<Vec<String>> = keys(old)
+    let mut old_keys: Vec<Vec<String>> = old
+        .constraints
         .iter()
+        .filter_map(key)
         .filter_map(|k| k.iter().map(|c| live(c)).collect())
         .collect();
     if let Some(alias) = old.rowid_alias() {
         old_keys.extend(live(&alias.name).map(|c| vec![c]));
     }
+    let old_checks: Vec<String> = old
+        .constraints
+        .iter()
+        .filter_map(|c| match &c.kind {
+            ConstraintKind::Check(e) => Some(e.to_sql()),
+            _ => None,
+        })
+        .collect();
     let new = &work.table;
     let source = |name: &str| new.column_index(name).and_then(|i| work.sources[i].clone());
+    let table = sql::ident(&old.name);
     let mut checks = Vec::new();
-    for key in keys(new) {
-        let Some(sources) = key
+    for c in &new.constraints {
+        let columns = Table::constraint_columns(c);
+        let Some(sources) = columns
             .iter()
             .map(|c| source(c))
             .collect::<Option<Vec<String>>>()
         else {
             continue;
         };
-        let lower: Vec<String> = sources.iter().map(|s| s.to_ascii_lowercase()).collect();
-        if old_keys.iter().any(|k| k.iter().all(|c| lower.contains(c))) {
-            continue;
-        }
-        let cols = sql::ident_list(sources.iter().map(String::as_str));
-        let not_null: Vec<String> = sources
-            .iter()
-            .map(|s| format!("{} IS NOT NULL", sql::ident(s)))
-            .collect();
-        checks.push(UniqueCheck {
-            columns: key.into_iter().map(Cow::Owned).collect(),
-            count_sql: Cow::Owned(format!(
-                "SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {} WHERE {} GROUP BY {cols} HAVING count(*) > 1)",
-                sql::ident(&old.name),
+        let count_sql = if key(c).is_some() {
+            let lower: Vec<String> = sources.iter().map(|s| s.to_ascii_lowercase()).collect();
+            if old_keys.iter().any(|k| k.iter().all(|c| lower.contains(c))) {
+                continue;
+            }
+            let not_null: Vec<String> = sources
+                .iter()
+                .map(|s| format!("{} IS NOT NULL", sql::ident(s)))
+                .collect();
+            format!(
+                "SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {table} WHERE {} GROUP BY {} HAVING count(*) > 1)",
                 not_null.join(" AND "),
-            )),
+                sql::ident_list(sources.iter().map(String::as_str)),
+            )
+        } else if let ConstraintKind::Check(e) = &c.kind {
+            let was = |live: &str| {
+                let i = work.live.iter().position(|l| same_name(l, live))?;
+                old.columns.get(i)
+            };
+            let converted = columns.iter().zip(&sources).any(|(name, src)| {
+                let (Some(now), Some(was)) = (new.column(name), was(src)) else {
+                    return true;
+                };
+                now.ty != was.ty || now.collate != was.collate
+            });
+            let same_names = columns.iter().zip(&sources).all(|(c, s)| same_name(c, s));
+            if old_checks.contains(&e.to_sql()) || converted || !same_names {
+                continue;
+            }
+            format!("SELECT count(*) FROM {table} WHERE NOT ({})", e.to_sql())
+        } else {
+            continue;
+        };
+        checks.push(ConstraintCheck {
+            constraint: Cow::Owned(Table::describe(c)),
+            columns: columns.into_iter().map(Cow::Owned).collect(),
+            count_sql: Cow::Owned(count_sql),
         });
     }
     checks
@@ -733,7 +767,7 @@ fn plan(old: &Table, work: &Work, expected: Vec<SchemaObject>, operation: String
         table: Cow::Owned(old.name.clone()),
         temp_table: Cow::Owned(temp),
         not_null_checks: Cow::Owned(not_null_checks),
-        unique_checks: Cow::Owned(unique_checks(old, work)),
+        constraint_checks: Cow::Owned(constraint_checks(old, work)),
         expected_objects: Cow::Owned(expected),
         recreate: Cow::Owned(recreate),
         restore_sequence: new.autoincrement() && old.autoincrement(),
