@@ -1,0 +1,74 @@
+//! `per-revision-ours <revisions> <reps>`: the same revisions as
+//! `per-revision-peers` (create table + index each), as a migrate-dsl
+//! history built at run time (checked once, outside the timing), applied
+//! to a fresh in-memory database `reps` times. Prints
+//! `migrate_dsl <microseconds> <sqlite version>` per run.
+
+use migrate_dsl::core::op::*;
+use migrate_dsl::core::{Loc, Name};
+use migrate_dsl::rusqlite::Connection;
+use migrate_dsl::Migrations;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (revisions, reps): (usize, usize) = match &args[..] {
+        [_, n, reps] => (n.parse().unwrap(), reps.parse().unwrap()),
+        _ => panic!("usage: per-revision-ours <revisions> <reps>"),
+    };
+    let n = |s: &str| Name::new(s, Loc::NONE);
+    let revisions_defs = (0..revisions)
+        .map(|i| {
+            let mut key = ColumnDef::new(n("id"), ColumnType::Integer);
+            key.constraints.push(ColumnConstraint {
+                name: None,
+                kind: ColumnConstraintKind::PrimaryKey {
+                    desc: false,
+                    autoincrement: None,
+                },
+                at: Loc::NONE,
+            });
+            let table = format!("t{i}");
+            let create = CreateTable::new(
+                n(&table),
+                vec![key, ColumnDef::new(n("v"), ColumnType::Text)],
+            );
+            let index = CreateIndex {
+                name: n(&format!("t{i}_v")),
+                table: n(&table),
+                keys: vec![IndexKey {
+                    target: IndexTarget::Column(n("v")),
+                    collate: None,
+                    desc: false,
+                }],
+                unique: false,
+                filter: None,
+            };
+            RevisionDef::new(
+                n(&format!("{i:05}")),
+                vec![Op::CreateTable(create), Op::CreateIndex(index)],
+            )
+        })
+        .collect();
+    let history = History {
+        revisions: revisions_defs,
+        ..History::default()
+    };
+    let migrations = Migrations::from_history(&history).expect("a valid history");
+    let version = migrate_dsl::rusqlite::version();
+    for _ in 0..reps {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let start = Instant::now();
+        migrations.apply_pending(&mut conn).unwrap();
+        let micros = start.elapsed().as_micros();
+        let tables: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name LIKE 't%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables as usize, revisions, "every revision applied");
+        println!("migrate_dsl {micros} {version}");
+    }
+}
