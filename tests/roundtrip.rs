@@ -4,25 +4,14 @@
 
 mod common;
 
+use common::ops::{n, TYPES};
 use common::*;
 use migrate_dsl::core::check::check_history_to_head;
 use migrate_dsl::core::op::*;
-use migrate_dsl::core::{render, Loc, Name};
+use migrate_dsl::core::{render, Loc};
 use migrate_dsl::{Down, Migrations};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
-
-fn n(s: &str) -> Name {
-    Name::new(s, Loc::NONE)
-}
-
-const TYPES: [ColumnType; 5] = [
-    ColumnType::Integer,
-    ColumnType::Text,
-    ColumnType::Real,
-    ColumnType::Blob,
-    ColumnType::Numeric,
-];
 
 #[derive(Clone)]
 struct Col {

@@ -56,7 +56,8 @@ fn conn_err(action: &str) -> impl FnOnce(rusqlite::Error) -> Error + '_ {
     }
 }
 
-fn read_flag(conn: &Connection, pragma: &str) -> Result<bool, Error> {
+/// A boolean connection pragma (`foreign_keys`, `legacy_alter_table`).
+pub(crate) fn read_flag(conn: &Connection, pragma: &str) -> Result<bool, Error> {
     conn.pragma_query_value(None, pragma, |r| r.get::<_, bool>(0))
         .map_err(conn_err("read a connection pragma"))
 }

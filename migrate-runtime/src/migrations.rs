@@ -432,15 +432,7 @@ impl Migrations {
         if conn.is_autocommit() {
             return Ok(());
         }
-        let foreign_keys: bool = conn
-            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
-            .map_err(|source| {
-                Error::from(ErrorKind::Connection {
-                    action: "read PRAGMA foreign_keys".to_owned(),
-                    source,
-                })
-            })?;
-        if !foreign_keys {
+        if !crate::guard::read_flag(conn, "foreign_keys")? {
             return Ok(());
         }
         let applied = if crate::guard::exists(conn, &self.history_table) {

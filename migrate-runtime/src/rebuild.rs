@@ -44,6 +44,13 @@ impl Context<'_> {
         crate::trace::execute(conn, sql, false).map_err(|e| self.error(sql, e))
     }
 
+    /// The single number a `SELECT count(*) …` statement returns.
+    fn count(&self, conn: &Connection, sql: &str) -> Result<u64, Error> {
+        conn.query_row(sql, [], |row| row.get::<_, i64>(0))
+            .map(i64::unsigned_abs)
+            .map_err(|e| self.error(sql, e))
+    }
+
     fn query<T>(
         &self,
         conn: &Connection,
@@ -97,10 +104,8 @@ pub(crate) fn run(
         match progress {
             Some(tracker) => {
                 let count = format!("SELECT count(*) FROM {}", sql::ident(&r.table));
-                let total: i64 = conn
-                    .query_row(&count, [], |row| row.get(0))
-                    .map_err(|e| cx.error(&count, e))?;
-                let copying = tracker.copying(revision, &r.table, total.unsigned_abs());
+                let total = cx.count(conn, &count)?;
+                let copying = tracker.copying(revision, &r.table, total);
                 cx.exec(conn, &r.copy_sql)?;
                 copying.done();
             }
@@ -192,16 +197,14 @@ fn check_drift(conn: &Connection, cx: Context<'_>, history_table: &str) -> Resul
 fn check_not_null(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
     let r = cx.rebuild;
     for check in r.not_null_checks.iter() {
-        let rows: i64 = conn
-            .query_row(&check.count_sql, [], |row| row.get(0))
-            .map_err(|e| cx.error(&check.count_sql, e))?;
+        let rows = cx.count(conn, &check.count_sql)?;
         if rows > 0 {
             return Err(ErrorKind::NotNullViolation {
                 revision: cx.revision.to_owned(),
                 operation: r.operation.to_string(),
                 table: r.table.to_string(),
                 column: check.column.to_string(),
-                rows: rows.unsigned_abs(),
+                rows,
             }
             .into());
         }
@@ -214,9 +217,7 @@ fn check_not_null(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
 fn check_constraints(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
     let r = cx.rebuild;
     for check in r.constraint_checks.iter() {
-        let rows: i64 = conn
-            .query_row(&check.count_sql, [], |row| row.get(0))
-            .map_err(|e| cx.error(&check.count_sql, e))?;
+        let rows = cx.count(conn, &check.count_sql)?;
         if rows > 0 {
             return Err(ErrorKind::ConstraintViolation {
                 revision: cx.revision.to_owned(),
@@ -224,7 +225,7 @@ fn check_constraints(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
                 table: r.table.to_string(),
                 constraint: check.constraint.to_string(),
                 columns: check.columns.iter().map(|c| c.to_string()).collect(),
-                rows: rows.unsigned_abs(),
+                rows,
             }
             .into());
         }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod items;
+pub mod ops;
 
 use migrate_dsl::rusqlite::{types::Value, Connection};
 use std::collections::BTreeMap;
