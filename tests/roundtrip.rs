@@ -359,6 +359,16 @@ proptest! {
         prop_assume!(!history.revisions.is_empty());
         let (plans, schema) = check_history_to_head(&history)
             .map_err(|e| TestCaseError::fail(format!("generated history rejected: {e:?}")))?;
+        // The checker keeps each revision's fingerprint up to date object
+        // by object: it must equal hashing that revision's whole model.
+        for (k, plan) in plans.iter().enumerate() {
+            let prefix = History {
+                revisions: history.revisions[..=k].to_vec(),
+                ..history.clone()
+            };
+            let (_, model) = check_history_to_head(&prefix).unwrap();
+            prop_assert_eq!(&*plan.schema_after, render::model_fingerprint(&model), "after {}", plan.id);
+        }
         let db = TempDb::new();
         let mut conn = db.open();
         let migrations = Migrations::from_plans(plans, &schema);

@@ -36,6 +36,7 @@ pub mod canonical;
 pub mod check;
 pub mod diag;
 pub mod expr;
+pub mod fingerprint;
 pub mod model;
 pub mod name;
 pub mod op;

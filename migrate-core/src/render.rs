@@ -340,32 +340,30 @@ pub fn drop_trigger(name: &str) -> String {
     drop("trigger", name)
 }
 
-/// A fingerprint of a schema given as (name, SQL) pairs in any order: the
-/// SHA-256 (hex) of the pairs sorted by name. The runtime computes it from
-/// `sqlite_schema` to compare a live database with the model.
+/// A fingerprint of a schema given as (name, SQL) pairs in any order (see
+/// [`crate::fingerprint`]). The runtime computes it from `sqlite_schema` to
+/// compare a live database with the model.
 pub fn schema_fingerprint<'a>(objects: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    use sha2::{Digest, Sha256};
-    let mut objects: Vec<(&str, &str)> = objects.into_iter().collect();
-    objects.sort_unstable();
-    let mut hash = Sha256::new();
-    for (name, sql) in objects {
-        hash.update(name.as_bytes());
-        hash.update([0]);
-        hash.update(sql.as_bytes());
-        hash.update([0]);
-    }
-    crate::canonical::hex(&hash.finalize())
+    crate::fingerprint::Fingerprint::of(objects).hex()
 }
 
 /// [`schema_fingerprint`] of the model `schema`. A table made by raw SQL
 /// (`sql … creates table`) counts by name only: SQLite stores its `CREATE`
 /// statement as the user's SQL wrote it, which the model does not know.
 pub fn model_fingerprint(schema: &crate::model::Schema) -> String {
-    let objects = schema_sql(schema);
-    schema_fingerprint(objects.iter().map(|(name, sql)| {
-        let external = schema.table(name).is_some_and(|t| t.external.is_some());
-        (name.as_str(), if external { "" } else { sql.as_str() })
-    }))
+    let objects = schema_objects(schema);
+    // `schema_objects` lists the tables first, in `schema.tables` order.
+    let external = schema
+        .tables
+        .iter()
+        .map(|t| t.external.is_some())
+        .chain(std::iter::repeat(false));
+    schema_fingerprint(
+        objects
+            .iter()
+            .zip(external)
+            .map(|(o, external)| (&*o.name, if external { "" } else { &*o.sql })),
+    )
 }
 
 /// Every table, index, view and trigger of `schema` as (name, SQL), in

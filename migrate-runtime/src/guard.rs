@@ -39,7 +39,8 @@ pub(crate) struct RevisionGuard<'c> {
     scope: Option<Scope<'c>>,
     /// Foreign keys were ON and this guard turned them OFF.
     restore_foreign_keys: bool,
-    /// Whether foreign keys were ON when the guard was made.
+    /// Whether foreign keys were ON when the guard was made; read only
+    /// for a revision that rebuilds (false otherwise).
     foreign_keys_were_on: bool,
     /// `legacy_alter_table` before this guard first changed it.
     legacy_alter_table: Option<bool>,
@@ -71,7 +72,11 @@ impl<'c> RevisionGuard<'c> {
         conn: &'c Connection,
         rebuild: Option<RebuildNeed<'_>>,
     ) -> Result<Self, Error> {
-        let fk_on = read_flag(conn, "foreign_keys")?;
+        // Only a rebuild needs to know (one pragma read less per revision).
+        let fk_on = match rebuild {
+            Some(_) => read_flag(conn, "foreign_keys")?,
+            None => false,
+        };
         if !conn.is_autocommit() {
             if let Some(need) = rebuild.filter(|_| fk_on) {
                 return Err(transaction_open(need));
@@ -118,7 +123,8 @@ impl<'c> RevisionGuard<'c> {
     }
 
     /// Whether foreign keys were ON before the revision (the rebuild must
-    /// then run `foreign_key_check`).
+    /// then run `foreign_key_check`). Only known to a guard begun for a
+    /// rebuild; such a guard is the only one rebuilds run in.
     pub(crate) fn foreign_keys_were_on(&self) -> bool {
         self.foreign_keys_were_on
     }

@@ -4,9 +4,9 @@
 //! checked against that schema, so a downgrade that leaves anything else
 //! would make the next upgrade run on a database the checker never saw.
 
-use super::apply;
+use super::{apply, same};
 use crate::diag::Diagnostics;
-use crate::model::{Constraint, Schema, Table};
+use crate::model::Schema;
 use crate::name::same_name;
 use crate::op::{Op, RevisionDef};
 use crate::plan::{Down, Step};
@@ -95,8 +95,13 @@ fn difference(before: &Schema, after: &Schema) -> Option<String> {
         same: impl Fn(&T, &T) -> bool,
         sql: impl Fn(&T) -> String,
     ) -> Option<String> {
-        for b in before {
-            let found = after.iter().find(|a| same_name(name(a), name(b)));
+        for (i, b) in before.iter().enumerate() {
+            // Objects usually keep their places: look there first, so that
+            // comparing two large schemas is linear, not quadratic.
+            let found = after
+                .get(i)
+                .filter(|a| same_name(name(a), name(b)))
+                .or_else(|| after.iter().find(|a| same_name(name(a), name(b))));
             match found {
                 None => {
                     return Some(format!(
@@ -115,6 +120,11 @@ fn difference(before: &Schema, after: &Schema) -> Option<String> {
                 Some(_) => {}
             }
         }
+        // Every object of `before` was found in `after`, and names are
+        // unique per kind: with as many objects, `after` has no other.
+        if after.len() == before.len() {
+            return None;
+        }
         after
             .iter()
             .find(|a| !before.iter().any(|b| same_name(name(a), name(b))))
@@ -130,7 +140,7 @@ fn difference(before: &Schema, after: &Schema) -> Option<String> {
         &before.tables,
         &after.tables,
         |t| &t.name,
-        same_table,
+        same::table,
         |t| render::create_table(t, &t.name),
     )
     .or_else(|| {
@@ -139,10 +149,7 @@ fn difference(before: &Schema, after: &Schema) -> Option<String> {
             &before.indexes,
             &after.indexes,
             |i| &i.name,
-            |a, b| {
-                (&a.name, &a.table, &a.keys, a.unique, &a.filter)
-                    == (&b.name, &b.table, &b.keys, b.unique, &b.filter)
-            },
+            same::index,
             render::create_index,
         )
     })
@@ -152,7 +159,7 @@ fn difference(before: &Schema, after: &Schema) -> Option<String> {
             &before.views,
             &after.views,
             |v| &v.name,
-            |a, b| (&a.name, &a.query) == (&b.name, &b.query),
+            same::view,
             render::create_view,
         )
     })
@@ -162,25 +169,8 @@ fn difference(before: &Schema, after: &Schema) -> Option<String> {
             &before.triggers,
             &after.triggers,
             |t| &t.name,
-            |a, b| {
-                (&a.name, &a.table, a.timing, &a.event, &a.when, &a.body)
-                    == (&b.name, &b.table, b.timing, &b.event, &b.when, &b.body)
-            },
+            same::trigger,
             render::create_trigger,
         )
     })
-}
-
-fn same_table(a: &Table, b: &Table) -> bool {
-    (&a.name, &a.columns, a.strict, a.without_rowid)
-        == (&b.name, &b.columns, b.strict, b.without_rowid)
-        && a.constraints.len() == b.constraints.len()
-        && a.constraints
-            .iter()
-            .zip(&b.constraints)
-            .all(|(x, y)| same_constraint(x, y))
-}
-
-fn same_constraint(a: &Constraint, b: &Constraint) -> bool {
-    (&a.name, a.explicit, &a.inline, &a.kind) == (&b.name, b.explicit, &b.inline, &b.kind)
 }

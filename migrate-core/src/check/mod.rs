@@ -9,10 +9,12 @@ mod constraints;
 mod create;
 mod down;
 mod exprs;
+mod fingerprint;
 mod insert;
 mod inverse;
 mod names;
 mod revision;
+mod same;
 mod views;
 
 use crate::canonical::{checksum_with, describe};
@@ -44,6 +46,7 @@ pub fn check_history_to_head(
     revision::check_ids(history, &mut diags);
     names::check_history_table(history, &mut diags);
     let mut plans = Vec::with_capacity(history.revisions.len());
+    let mut fingerprint = fingerprint::SchemaFingerprint::default();
     for rev in &history.revisions {
         if rev.ops.is_empty() {
             diags.error_help(
@@ -89,7 +92,7 @@ pub fn check_history_to_head(
             checksum: Cow::Owned(checksum_with(rev, &history.naming)),
             steps: Cow::Owned(steps),
             down,
-            schema_after: Cow::Owned(crate::render::model_fingerprint(&schema)),
+            schema_after: Cow::Owned(fingerprint.update(&before, &schema)),
         });
     }
     diags.finish((plans, schema))
