@@ -65,11 +65,13 @@ impl Fingerprint {
     }
 }
 
+/// The digest as a number: little-endian limbs of its big-endian bytes.
 fn limbs(digest: &ObjectDigest) -> [u64; 4] {
-    std::array::from_fn(|i| {
-        let start = 32 - 8 * (i + 1);
-        u64::from_be_bytes(digest[start..start + 8].try_into().expect("8 bytes"))
-    })
+    let mut limbs = [0u64; 4];
+    for (limb, bytes) in limbs.iter_mut().zip(digest.rchunks_exact(8)) {
+        *limb = bytes.iter().fold(0, |n, &b| (n << 8) | u64::from(b));
+    }
+    limbs
 }
 
 #[cfg(test)]
