@@ -16,7 +16,7 @@ use migrate_dsl::Migrations;
 /// cheap; what is measured is the length of the history).
 fn history(revisions: usize) -> Migrations {
     let n = |s: &str| Name::new(s, Loc::NONE);
-    let table = CreateTable::new(n("t"), vec![ColumnDef::new(n("id"), ColumnType::Integer)]);
+    let table = CreateTable::new(n("t"), vec![ColumnDef::new(n("id"), ColumnType::INTEGER)]);
     let op = |i: usize| match i {
         0 => Op::CreateTable(table.clone()),
         i if i % 2 == 1 => Op::CreateIndex(CreateIndex {

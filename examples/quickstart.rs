@@ -22,7 +22,7 @@ migration! {
     revision "0001_create_foo" {
         create table foo {
             foo_id integer primary key,
-            bar text not null check (length(bar) <= 512),
+            bar varchar(512) not null,
         }
         insert into foo (foo_id, bar) values (1, "one"), (2, "two"), (3, "three");
     }

@@ -18,7 +18,7 @@
 //!     revision "0001_create_foo" {
 //!         create table foo {
 //!             foo_id integer primary key,
-//!             bar text not null check (length(bar) <= 512),
+//!             bar varchar(512) not null,
 //!         }
 //!         create index foo_bar on foo (bar);
 //!         insert into foo (foo_id, bar) values (1, "one"), (2, "two");

@@ -33,9 +33,9 @@ fn cheap_changes_run_as_alter_statements_and_match_the_model() {
     assert_eq!(
         steps,
         [
-            "ALTER TABLE \"users\" ADD COLUMN \"name\" TEXT DEFAULT ('?') COLLATE \"nocase\"",
+            "ALTER TABLE \"users\" ADD COLUMN \"name\" text DEFAULT ('?') COLLATE \"nocase\"",
             "ALTER TABLE \"users\" RENAME COLUMN \"email\" TO \"mail\"",
-            "ALTER TABLE \"users\" ADD COLUMN \"age\" INTEGER CHECK (age >= 0)",
+            "ALTER TABLE \"users\" ADD COLUMN \"age\" integer CHECK (age >= 0)",
             "ALTER TABLE \"users\" DROP COLUMN \"name\"",
         ]
     );
@@ -46,7 +46,7 @@ fn cheap_changes_run_as_alter_statements_and_match_the_model() {
     // where the model renders them.
     assert_eq!(
         schema_sql(&conn, "users").unwrap(),
-        "CREATE TABLE \"users\" (\"id\" INTEGER PRIMARY KEY, \"mail\" TEXT NOT NULL, \"age\" INTEGER CHECK (age >= 0), CHECK (length(\"mail\") > 3))"
+        "CREATE TABLE \"users\" (\"id\" integer PRIMARY KEY, \"mail\" text NOT NULL, \"age\" integer CHECK (age >= 0), CHECK (length(\"mail\") > 3))"
     );
     assert_eq!(
         table_rows(&conn, "users").len(),
@@ -81,7 +81,7 @@ fn if_not_exists_adopts_a_database_made_by_hand_and_if_exists_cleans_up() {
     let db = TempDb::new();
     let mut conn = db.open();
     conn.execute_batch(
-        "CREATE TABLE \"users\" (\"id\" INTEGER PRIMARY KEY, \"email\" TEXT);
+        "CREATE TABLE \"users\" (\"id\" integer PRIMARY KEY, \"email\" text);
          INSERT INTO users VALUES (1, 'kept@example.com');
          CREATE TABLE legacy_sessions (token TEXT);",
     )

@@ -83,7 +83,7 @@ fn applies_pending_revisions_once_and_records_them() {
     }
     assert_eq!(
         schema_sql(&conn, "items").unwrap(),
-        "CREATE TABLE \"items\" (\"id\" INTEGER PRIMARY KEY, \"label\" TEXT NOT NULL, \"qty\" INTEGER NOT NULL DEFAULT (0))"
+        "CREATE TABLE \"items\" (\"id\" integer PRIMARY KEY, \"label\" text NOT NULL, \"qty\" integer NOT NULL DEFAULT (0))"
     );
     // The index followed the renamed column and is still unique.
     assert_eq!(
@@ -289,7 +289,7 @@ fn case_33_set_not_null_over_nulls_names_table_column_and_count() {
     assert_eq!(history_ids(&conn), ["0001"]);
     assert_eq!(
         schema_sql(&conn, "foo").unwrap(),
-        "CREATE TABLE \"foo\" (\"id\" INTEGER PRIMARY KEY, \"bar\" TEXT)"
+        "CREATE TABLE \"foo\" (\"id\" integer PRIMARY KEY, \"bar\" text)"
     );
     assert_healthy(&conn);
 }

@@ -60,7 +60,7 @@ fn case_a1_parent_rebuild_keeps_children_and_keys_follow_renames() {
     );
     assert_eq!(
         schema_sql(&conn, "child").unwrap(),
-        "CREATE TABLE \"child\" (\"id\" INTEGER PRIMARY KEY, \"pid\" INTEGER REFERENCES \"parent\" (\"id\") ON DELETE CASCADE, \"pcode\" TEXT REFERENCES \"parent\" (\"label\") ON UPDATE CASCADE, \"extra\" TEXT)"
+        "CREATE TABLE \"child\" (\"id\" integer PRIMARY KEY, \"pid\" integer REFERENCES \"parent\" (\"id\") ON DELETE CASCADE, \"pcode\" text REFERENCES \"parent\" (\"label\") ON UPDATE CASCADE, \"extra\" text)"
     );
     assert!(pragma(&conn, "foreign_keys"));
     assert_healthy(&conn);
@@ -171,11 +171,11 @@ fn case_d26_without_rowid_and_strict_survive_rebuilds() {
     OPTIONS.apply_pending(&mut conn).unwrap();
     assert_eq!(
         schema_sql(&conn, "kv").unwrap(),
-        "CREATE TABLE \"kv\" (\"k\" TEXT PRIMARY KEY, \"v\" INTEGER, \"note\" TEXT) WITHOUT ROWID"
+        "CREATE TABLE \"kv\" (\"k\" text PRIMARY KEY, \"v\" integer, \"note\" text) WITHOUT ROWID"
     );
     assert_eq!(
         schema_sql(&conn, "s").unwrap(),
-        "CREATE TABLE \"s\" (\"id\" INTEGER PRIMARY KEY, \"n\" INTEGER) STRICT"
+        "CREATE TABLE \"s\" (\"id\" integer PRIMARY KEY, \"n\" integer) STRICT"
     );
     // STRICT still rejects a value of the wrong type.
     assert!(conn
@@ -233,7 +233,7 @@ fn composite_keys_named_constraints_and_collations() {
     KEYS_1.apply_pending(&mut conn).unwrap();
     assert_eq!(
         schema_sql(&conn, "member").unwrap(),
-        "CREATE TABLE \"member\" (\"org\" INTEGER NOT NULL, \"login\" TEXT NOT NULL COLLATE \"nocase\", \"email\" TEXT, CONSTRAINT \"member_pk\" PRIMARY KEY (\"org\", \"login\"), CONSTRAINT \"email_shape\" CHECK (email like '%@%'), UNIQUE (\"org\", \"email\"))"
+        "CREATE TABLE \"member\" (\"org\" integer NOT NULL, \"login\" text NOT NULL COLLATE \"nocase\", \"email\" text, CONSTRAINT \"member_pk\" PRIMARY KEY (\"org\", \"login\"), CONSTRAINT \"email_shape\" CHECK (email like '%@%'), UNIQUE (\"org\", \"email\"))"
     );
     // NOCASE makes the key case-insensitive; the check rejects bad emails.
     assert!(conn
@@ -247,7 +247,7 @@ fn composite_keys_named_constraints_and_collations() {
     KEYS.apply_pending(&mut conn).unwrap();
     assert_eq!(
         schema_sql(&conn, "member").unwrap(),
-        "CREATE TABLE \"member\" (\"org\" INTEGER NOT NULL, \"login\" TEXT NOT NULL, \"email\" TEXT, CONSTRAINT \"member_pk\" PRIMARY KEY (\"org\", \"login\"))"
+        "CREATE TABLE \"member\" (\"org\" integer NOT NULL, \"login\" text NOT NULL, \"email\" text, CONSTRAINT \"member_pk\" PRIMARY KEY (\"org\", \"login\"))"
     );
     conn.execute("INSERT INTO member VALUES (1, 'ANN', 'nope')", [])
         .unwrap();
@@ -284,7 +284,7 @@ fn drop_and_rename_tables() {
     );
     assert_eq!(
         schema_sql(&conn, "b").unwrap(),
-        "CREATE TABLE \"b\" (\"id\" INTEGER PRIMARY KEY, \"aid\" INTEGER REFERENCES \"a2\" (\"id\"))"
+        "CREATE TABLE \"b\" (\"id\" integer PRIMARY KEY, \"aid\" integer REFERENCES \"a2\" (\"id\"))"
     );
     assert_eq!(
         table_rows(&conn, "a2"),

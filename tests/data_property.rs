@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::ops::{n, TYPES};
+use common::ops::{declared, n};
 use common::*;
 use migrate_dsl::core::check::check_history_to_head;
 use migrate_dsl::core::op::*;
@@ -40,12 +40,12 @@ struct Gen {
 
 /// A value of a column of type `ty`; texts never look like numbers (they
 /// hold a quote), so type affinity leaves them alone.
-fn value(ty: ColumnType, seed: u32) -> Value {
-    match ty {
-        ColumnType::Integer | ColumnType::Numeric => Value::Integer(i64::from(seed % 1000) - 500),
-        ColumnType::Real => Value::Real(f64::from(seed % 100) + 0.5),
-        ColumnType::Text => Value::Text(format!("it's {}", seed % 50)),
-        ColumnType::Blob => Value::Blob(vec![(seed % 256) as u8, 0]),
+fn value(ty: &ColumnType, seed: u32) -> Value {
+    match ty.affinity() {
+        Affinity::Integer | Affinity::Numeric => Value::Integer(i64::from(seed % 1000) - 500),
+        Affinity::Real => Value::Real(f64::from(seed % 100) + 0.5),
+        Affinity::Text => Value::Text(format!("it's {}", seed % 50)),
+        Affinity::Blob => Value::Blob(vec![(seed % 256) as u8, 0]),
     }
 }
 
@@ -63,7 +63,7 @@ fn literal(v: &Value) -> Literal {
 /// applies it when a column's type changes (lang_datatype3 §3.4): numeric
 /// text becomes a number, a real becomes an integer when that is lossless,
 /// a number becomes text in TEXT columns, BLOB converts nothing.
-fn convert(v: Value, to: ColumnType) -> Value {
+fn convert(v: Value, to: Affinity) -> Value {
     let real_text = |r: f64| {
         if r.fract() == 0.0 {
             format!("{r:.1}")
@@ -72,18 +72,18 @@ fn convert(v: Value, to: ColumnType) -> Value {
         }
     };
     match (v, to) {
-        (v @ (Value::Null | Value::Blob(_)), _) | (v, ColumnType::Blob) => v,
-        (Value::Integer(i), ColumnType::Text) => Value::Text(i.to_string()),
-        (Value::Real(r), ColumnType::Text) => Value::Text(real_text(r)),
-        (Value::Integer(i), ColumnType::Real) => Value::Real(i as f64),
-        (Value::Real(r), ColumnType::Integer | ColumnType::Numeric)
+        (v @ (Value::Null | Value::Blob(_)), _) | (v, Affinity::Blob) => v,
+        (Value::Integer(i), Affinity::Text) => Value::Text(i.to_string()),
+        (Value::Real(r), Affinity::Text) => Value::Text(real_text(r)),
+        (Value::Integer(i), Affinity::Real) => Value::Real(i as f64),
+        (Value::Real(r), Affinity::Integer | Affinity::Numeric)
             if r.fract() == 0.0 && r.abs() < 9e15 =>
         {
             Value::Integer(r as i64)
         }
-        (Value::Text(t), ColumnType::Integer | ColumnType::Numeric | ColumnType::Real) => {
+        (Value::Text(t), Affinity::Integer | Affinity::Numeric | Affinity::Real) => {
             match (t.parse::<i64>(), t.parse::<f64>()) {
-                (Ok(i), _) if to == ColumnType::Real => Value::Real(i as f64),
+                (Ok(i), _) if to == Affinity::Real => Value::Real(i as f64),
                 (Ok(i), _) => Value::Integer(i),
                 (_, Ok(r)) => convert(Value::Real(r), to),
                 _ => Value::Text(t),
@@ -114,7 +114,7 @@ impl Gen {
 
     fn create(&mut self, seed: u32) -> Op {
         let name = self.fresh("t");
-        let mut key = ColumnDef::new(n("id"), ColumnType::Integer);
+        let mut key = ColumnDef::new(n("id"), ColumnType::INTEGER);
         key.constraints.push(ColumnConstraint {
             name: None,
             kind: ColumnConstraintKind::PrimaryKey {
@@ -127,7 +127,7 @@ impl Gen {
         let mut cols = Vec::new();
         if let Some(parent) = self.tables.first().map(|t| t.name.clone()) {
             let fk = self.fresh("p");
-            let mut def = ColumnDef::new(n(&fk), ColumnType::Integer);
+            let mut def = ColumnDef::new(n(&fk), ColumnType::INTEGER);
             def.constraints.push(ColumnConstraint {
                 name: None,
                 kind: ColumnConstraintKind::References(ForeignKeyTarget {
@@ -142,15 +142,15 @@ impl Gen {
             defs.push(def);
             cols.push(Col {
                 name: fk,
-                ty: ColumnType::Integer,
+                ty: ColumnType::INTEGER,
                 not_null: false,
                 parent_key: true,
             });
         }
         for i in 0..(1 + seed % 3) {
-            let ty = TYPES[((seed >> (i + 2)) % 5) as usize];
+            let ty = declared(seed >> (i + 2));
             let name = self.fresh("c");
-            defs.push(ColumnDef::new(n(&name), ty));
+            defs.push(ColumnDef::new(n(&name), ty.clone()));
             cols.push(Col {
                 name,
                 ty,
@@ -187,7 +187,7 @@ impl Gen {
                     } else if !c.not_null && s.is_multiple_of(5) {
                         Value::Null
                     } else {
-                        value(c.ty, s)
+                        value(&c.ty, s)
                     }
                 })
                 .collect();
@@ -230,9 +230,9 @@ impl Gen {
             (0..=2, _) => Some(self.insert(ti, seed)),
             (3, _) => {
                 let name = self.fresh("c");
-                let ty = TYPES[((seed >> 4) % 5) as usize];
-                let mut def = ColumnDef::new(n(&name), ty);
-                let default = (seed >> 7).is_multiple_of(2).then(|| value(ty, seed >> 9));
+                let ty = declared(seed >> 4);
+                let mut def = ColumnDef::new(n(&name), ty.clone());
+                let default = (seed >> 7).is_multiple_of(2).then(|| value(&ty, seed >> 9));
                 def.not_null = default.is_some() && (seed >> 8).is_multiple_of(2);
                 def.default = default
                     .as_ref()
@@ -267,14 +267,14 @@ impl Gen {
                 Some(batch(&table, change, seed >> 10))
             }
             (6, Some(ci)) => {
-                let to = TYPES[((seed >> 4) % 5) as usize];
+                let to = declared(seed >> 4);
                 let t = &mut self.tables[ti];
-                if t.cols[ci].ty == to {
+                if t.cols[ci].ty.same(&to) {
                     return None;
                 }
-                t.cols[ci].ty = to;
+                t.cols[ci].ty = to.clone();
                 for (_, row) in &mut t.rows {
-                    row[ci] = convert(std::mem::replace(&mut row[ci], Value::Null), to);
+                    row[ci] = convert(std::mem::replace(&mut row[ci], Value::Null), to.affinity());
                 }
                 let column = n(&t.cols[ci].name);
                 let alter = ColumnAlter::Type(to);

@@ -34,11 +34,11 @@ fn case_d27_generated_columns_exist_after_a_rebuild_and_are_not_copied() {
     GENERATED.apply_pending(&mut conn).unwrap();
     let sql = schema_sql(&conn, "item").unwrap();
     assert!(
-        sql.contains("\"total\" REAL GENERATED ALWAYS AS (price * \"quantity\") STORED"),
+        sql.contains("\"total\" real GENERATED ALWAYS AS (price * \"quantity\") STORED"),
         "{sql}"
     );
     assert!(
-        sql.contains("\"label\" TEXT GENERATED ALWAYS AS ('#' || id) VIRTUAL"),
+        sql.contains("\"label\" text GENERATED ALWAYS AS ('#' || id) VIRTUAL"),
         "{sql}"
     );
     conn.execute(

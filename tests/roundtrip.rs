@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::ops::{n, TYPES};
+use common::ops::{declared, n};
 use common::*;
 use migrate_dsl::core::check::check_history_to_head;
 use migrate_dsl::core::op::*;
@@ -46,12 +46,12 @@ impl Gen {
         format!("{prefix}{}", self.next)
     }
 
-    fn value(ty: ColumnType, seed: u32) -> Literal {
-        match ty {
-            ColumnType::Integer | ColumnType::Numeric => Literal::Integer(i64::from(seed % 1000)),
-            ColumnType::Real => Literal::Real(format!("{}.5", seed % 100)),
-            ColumnType::Text => Literal::Text(format!("v'{}", seed % 50)),
-            ColumnType::Blob => Literal::Blob(vec![(seed % 256) as u8]),
+    fn value(ty: &ColumnType, seed: u32) -> Literal {
+        match ty.affinity() {
+            Affinity::Integer | Affinity::Numeric => Literal::Integer(i64::from(seed % 1000)),
+            Affinity::Real => Literal::Real(format!("{}.5", seed % 100)),
+            Affinity::Text => Literal::Text(format!("v'{}", seed % 50)),
+            Affinity::Blob => Literal::Blob(vec![(seed % 256) as u8]),
         }
     }
 
@@ -59,7 +59,7 @@ impl Gen {
         let pick = |len: usize, s: u32| (s as usize / 7) % len.max(1);
         if self.tables.is_empty() || seed.is_multiple_of(11) {
             let name = self.fresh("t");
-            let mut cols = vec![ColumnDef::new(n("id"), ColumnType::Integer)];
+            let mut cols = vec![ColumnDef::new(n("id"), ColumnType::INTEGER)];
             cols[0].constraints.push(ColumnConstraint {
                 name: None,
                 kind: ColumnConstraintKind::PrimaryKey {
@@ -71,17 +71,17 @@ impl Gen {
             let mut tcols = Vec::new();
             let mut constraints = Vec::new();
             for i in 0..(1 + seed % 3) {
-                let ty = TYPES[((seed >> (i + 2)) % 5) as usize];
+                let ty = declared(seed >> (i + 2));
                 let cname = self.fresh("c");
-                let mut def = ColumnDef::new(n(&cname), ty);
+                let mut def = ColumnDef::new(n(&cname), ty.clone());
                 def.not_null = (seed >> (i + 5)).is_multiple_of(2);
                 if def.not_null {
                     def.default = Some(Expr::new(
-                        render::literal(&Self::value(ty, seed)),
+                        render::literal(&Self::value(&ty, seed)),
                         Loc::NONE,
                     ));
                 }
-                if ty == ColumnType::Text && seed.is_multiple_of(3) {
+                if ty.affinity() == Affinity::Text && seed.is_multiple_of(3) {
                     def.constraints.push(ColumnConstraint {
                         name: None,
                         kind: ColumnConstraintKind::Check(Expr::new(
@@ -105,7 +105,7 @@ impl Gen {
                 let parent = pick(self.tables.len(), seed >> 4);
                 self.tables[parent].referenced = true;
                 let fk = self.fresh("p");
-                let mut def = ColumnDef::new(n(&fk), ColumnType::Integer);
+                let mut def = ColumnDef::new(n(&fk), ColumnType::INTEGER);
                 def.constraints.push(ColumnConstraint {
                     name: None,
                     kind: ColumnConstraintKind::References(ForeignKeyTarget {
@@ -126,7 +126,7 @@ impl Gen {
             }
             if seed.is_multiple_of(4) {
                 // A generated column on the key (never dropped or renamed).
-                let mut def = ColumnDef::new(n(&self.fresh("g")), ColumnType::Integer);
+                let mut def = ColumnDef::new(n(&self.fresh("g")), ColumnType::INTEGER);
                 def.generated = Some(Generated {
                     expr: Expr::new("id * 2", Loc::NONE),
                     stored: seed.is_multiple_of(8),
@@ -157,7 +157,7 @@ impl Gen {
                 let mut values = vec![Literal::Null];
                 for c in &t.cols {
                     columns.push(n(&c.name));
-                    values.push(Self::value(c.ty, seed));
+                    values.push(Self::value(&c.ty, seed));
                 }
                 t.rows = true;
                 Some(Op::Insert(Insert {
@@ -201,12 +201,12 @@ impl Gen {
             }
             4 => {
                 let cname = self.fresh("c");
-                let ty = TYPES[(seed % 5) as usize];
-                let mut def = ColumnDef::new(n(&cname), ty);
+                let ty = declared(seed);
+                let mut def = ColumnDef::new(n(&cname), ty.clone());
                 def.not_null = seed.is_multiple_of(2);
                 if def.not_null {
                     def.default = Some(Expr::new(
-                        render::literal(&Self::value(ty, seed)),
+                        render::literal(&Self::value(&ty, seed)),
                         Loc::NONE,
                     ));
                 }
@@ -260,11 +260,11 @@ impl Gen {
                     c.not_null = true;
                     ColumnAlter::SetNotNull
                 } else {
-                    let ty = TYPES[(seed % 5) as usize];
-                    if ty == c.ty {
+                    let ty = declared(seed);
+                    if ty.same(&c.ty) {
                         return None;
                     }
-                    c.ty = ty;
+                    c.ty = ty.clone();
                     ColumnAlter::Type(ty)
                 };
                 let column = n(&c.name);

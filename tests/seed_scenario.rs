@@ -41,7 +41,7 @@ migration! {
     revision "0001_create_foo" {
         create table foo {
             foo_id integer primary key,
-            bar text not null,
+            bar varchar(512) not null,
         }
         insert into foo (foo_id, bar) values (1, "one"), (2, "two"), (3, "three");
     }
@@ -54,7 +54,7 @@ migration! {
     revision "0001_create_foo" {
         create table foo {
             foo_id integer primary key,
-            bar text not null,
+            bar varchar(512) not null,
         }
         insert into foo (foo_id, bar) values (1, "one"), (2, "two"), (3, "three");
     }
@@ -82,7 +82,7 @@ fn assert_retry_succeeds(conn: &mut migrate_dsl::rusqlite::Connection) {
     assert_eq!(history_ids(conn), ["0001_create_foo", "0002_relax_bar"]);
     assert_eq!(
         schema_sql(conn, "foo").unwrap(),
-        "CREATE TABLE \"foo\" (\"foo_id\" INTEGER PRIMARY KEY, \"bar\" TEXT)"
+        "CREATE TABLE \"foo\" (\"foo_id\" integer PRIMARY KEY, \"bar\" varchar(512))"
     );
     assert_eq!(
         table_rows(conn, "foo"),

@@ -9,6 +9,9 @@ use std::cell::RefCell;
 #[derive(Default)]
 pub(crate) struct Spans {
     list: RefCell<Vec<Span>>,
+    /// Syntax errors the parser reported and recovered from in place (a
+    /// malformed type size), so parsing went on.
+    deferred: RefCell<Vec<syn::Error>>,
 }
 
 impl Spans {
@@ -17,6 +20,16 @@ impl Spans {
         let mut list = self.list.borrow_mut();
         list.push(span);
         Loc(u32::try_from(list.len() - 1).unwrap_or(u32::MAX))
+    }
+
+    /// Reports `e` without stopping the parse.
+    pub(crate) fn defer(&self, e: syn::Error) {
+        self.deferred.borrow_mut().push(e);
+    }
+
+    /// The errors reported through [`Spans::defer`], emptied.
+    pub(crate) fn take_deferred(&self) -> Vec<syn::Error> {
+        std::mem::take(&mut *self.deferred.borrow_mut())
     }
 
     /// The span of `loc`, or the call site for unknown locations.

@@ -147,7 +147,11 @@ fn constraint_name(n: &Option<crate::Name>) -> String {
 }
 
 fn column(c: &ColumnDef) -> String {
-    let mut s = format!("{} {}", name(&c.name.text), c.ty.keyword());
+    let mut s = name(&c.name.text);
+    if !c.ty.is_none() {
+        s.push(' ');
+        s.push_str(&c.ty.as_str().to_ascii_lowercase());
+    }
     if c.not_null {
         s.push_str(" not null");
     }
@@ -241,13 +245,15 @@ fn change(c: &Change) -> String {
         }
         Change::AddConstraint(k) => format!("add {};", table_constraint(k)),
         Change::DropConstraint(n) => format!("drop constraint {};", name(&n.text)),
+        Change::RowidAlias { begins: true, .. } => "rowid alias begins;".to_owned(),
+        Change::RowidAlias { begins: false, .. } => "rowid alias ends;".to_owned(),
         Change::AlterColumn { column, alter } => {
             let what = match alter {
                 ColumnAlter::DropNotNull => "drop not null".to_owned(),
                 ColumnAlter::SetNotNull => "set not null".to_owned(),
                 ColumnAlter::SetDefault(e) => format!("set default ({})", e.text),
                 ColumnAlter::DropDefault => "drop default".to_owned(),
-                ColumnAlter::Type(t) => format!("type {}", t.keyword()),
+                ColumnAlter::Type(t) => format!("type {}", t.as_str().to_ascii_lowercase()),
                 ColumnAlter::SetCollate(c) => format!("set collate {}", name(&c.text)),
                 ColumnAlter::DropCollate => "drop collate".to_owned(),
             };
@@ -402,7 +408,7 @@ mod tests {
     use crate::{Loc, Name};
 
     fn rev(col: &str, default: &str) -> RevisionDef {
-        let mut c = ColumnDef::new(Name::new(col, Loc(3)), ColumnType::Text);
+        let mut c = ColumnDef::new(Name::new(col, Loc(3)), ColumnType::TEXT);
         c.default = Some(Expr::new(default, Loc(4)));
         RevisionDef::new(
             Name::new("0001", Loc(1)),

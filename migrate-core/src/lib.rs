@@ -19,7 +19,7 @@
 //!         Name::new("0001", at),
 //!         vec![Op::CreateTable(CreateTable::new(
 //!             Name::new("foo", at),
-//!             vec![ColumnDef::new(Name::new("id", at), ColumnType::Integer)],
+//!             vec![ColumnDef::new(Name::new("id", at), ColumnType::INTEGER)],
 //!         ))],
 //!     )],
 //!     ..History::default()

@@ -19,6 +19,11 @@ pub struct Schema {
     pub triggers: Vec<Trigger>,
     /// How unnamed constraints are named.
     pub naming: Naming,
+    /// While a revision is checked: the tables it creates later (name and
+    /// primary key columns as written). SQLite resolves a foreign key when
+    /// it is used, so a table may reference one of these; such keys are
+    /// checked again when the revision ends.
+    pub forward: Vec<(String, Vec<String>)>,
 }
 
 /// A view.
@@ -510,8 +515,7 @@ impl Table {
                 if *desc && c.inline.is_some() {
                     return None;
                 }
-                self.column(name)
-                    .filter(|col| col.ty == ColumnType::Integer)
+                self.column(name).filter(|col| col.ty.aliases_rowid())
             }
             _ => None,
         })

@@ -10,6 +10,15 @@ pub struct Loc(pub u32);
 impl Loc {
     /// No known location (hand-built operations).
     pub const NONE: Loc = Loc(u32::MAX);
+
+    /// This location, or `other` when this one is unknown.
+    pub fn or(self, other: Loc) -> Loc {
+        if self == Loc::NONE {
+            other
+        } else {
+            self
+        }
+    }
 }
 
 /// A table, column, index or revision name, with its location.

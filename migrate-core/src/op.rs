@@ -434,59 +434,169 @@ impl ColumnDef {
     }
 }
 
-/// The column types of the DSL (SQLite's type affinities).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ColumnType {
-    /// `integer`
-    Integer,
+/// A column's declared type, as written: one or more words with an optional
+/// `(n)` or `(n, m)` (`varchar(512)`, `decimal(10, 2)`, `timestamp with time
+/// zone`), or no type at all. It is rendered verbatim; what it does to stored
+/// values is its [`Affinity`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct ColumnType(std::borrow::Cow<'static, str>);
+
+impl ColumnType {
+    /// `integer`: the only type whose `primary key` column aliases the rowid.
+    pub const INTEGER: ColumnType = ColumnType::from_static("integer");
     /// `text`
-    Text,
+    pub const TEXT: ColumnType = ColumnType::from_static("text");
     /// `real`
-    Real,
+    pub const REAL: ColumnType = ColumnType::from_static("real");
     /// `blob`
-    Blob,
+    pub const BLOB: ColumnType = ColumnType::from_static("blob");
     /// `numeric`
+    pub const NUMERIC: ColumnType = ColumnType::from_static("numeric");
+    /// No declared type (BLOB affinity).
+    pub const NONE: ColumnType = ColumnType::from_static("");
+
+    /// The types a STRICT table accepts.
+    pub const STRICT: [&'static str; 6] = ["INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"];
+
+    /// A type from text already in canonical form (words separated by one
+    /// space, arguments as `(n)` or `(n, m)`).
+    pub const fn from_static(text: &'static str) -> Self {
+        ColumnType(std::borrow::Cow::Borrowed(text))
+    }
+
+    /// The type made of `words` and, when given, the arguments of its
+    /// parentheses (each a signed number as written).
+    pub fn new<W: AsRef<str>>(words: &[W], args: Option<&[String]>) -> Self {
+        let mut text = words
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Some(args) = args {
+            text.push('(');
+            text.push_str(&args.join(", "));
+            text.push(')');
+        }
+        ColumnType(std::borrow::Cow::Owned(text))
+    }
+
+    /// Parses a declared type as SQLite stores it (`VARCHAR( 512 )`,
+    /// `"DATETIME"`), normalizing spacing; `None` when it is not of the
+    /// form words + optional `(n)` / `(n, m)`.
+    pub fn parse(declared: &str) -> Option<Self> {
+        let declared = declared.trim();
+        let (head, args) = match declared.find('(') {
+            Some(open) => {
+                let inner = declared[open + 1..].strip_suffix(')')?;
+                let args: Vec<String> = inner
+                    .split(',')
+                    .map(|a| a.split_whitespace().collect::<String>())
+                    .collect();
+                let number = |a: &String| {
+                    let digits = a.strip_prefix(['+', '-']).unwrap_or(a);
+                    !digits.is_empty() && digits.parse::<f64>().is_ok()
+                };
+                if args.len() > 2 || !args.iter().all(number) {
+                    return None;
+                }
+                (&declared[..open], Some(args))
+            }
+            None => (declared, None),
+        };
+        let words: Vec<&str> = head
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']'))
+            .collect();
+        if words.is_empty() && args.is_some()
+            || words
+                .iter()
+                .any(|w| w.is_empty() || !w.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        {
+            return None;
+        }
+        Some(ColumnType::new(&words, args.as_deref()))
+    }
+
+    /// The type as written (empty for no type).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether no type was declared.
+    pub fn is_none(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The type's affinity, by SQLite's rules (datatype3.html, 3.1): the
+    /// first that applies of: contains `INT` → INTEGER; `CHAR`, `CLOB` or
+    /// `TEXT` → TEXT; `BLOB` or no type → BLOB; `REAL`, `FLOA` or `DOUB` →
+    /// REAL; otherwise NUMERIC.
+    pub fn affinity(&self) -> Affinity {
+        let t = self.0.to_ascii_uppercase();
+        let has = |s: &str| t.contains(s);
+        if has("INT") {
+            Affinity::Integer
+        } else if has("CHAR") || has("CLOB") || has("TEXT") {
+            Affinity::Text
+        } else if has("BLOB") || t.is_empty() {
+            Affinity::Blob
+        } else if has("REAL") || has("FLOA") || has("DOUB") {
+            Affinity::Real
+        } else {
+            Affinity::Numeric
+        }
+    }
+
+    /// Whether a `primary key` on a column of this type aliases the rowid:
+    /// SQLite requires the type to be exactly `INTEGER` (not `INT`, not
+    /// `BIGINT`, not `INTEGER(8)`).
+    pub fn aliases_rowid(&self) -> bool {
+        self.0.eq_ignore_ascii_case("integer")
+    }
+
+    /// Whether a STRICT table accepts this type.
+    pub fn allowed_in_strict(&self) -> bool {
+        Self::STRICT.iter().any(|t| t.eq_ignore_ascii_case(&self.0))
+    }
+
+    /// Whether two declared types are the same type (SQLite ignores case).
+    pub fn same(&self, other: &ColumnType) -> bool {
+        self.0.eq_ignore_ascii_case(&other.0)
+    }
+}
+
+impl std::fmt::Display for ColumnType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// SQLite's type affinities: how a column converts the values stored in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Affinity {
+    /// INTEGER: text that looks like a number becomes one; reals that are
+    /// whole become integers.
+    Integer,
+    /// TEXT: numbers become text.
+    Text,
+    /// BLOB: values are stored as given.
+    Blob,
+    /// REAL: numbers become reals.
+    Real,
+    /// NUMERIC: text that looks like a number becomes one.
     Numeric,
 }
 
-impl ColumnType {
-    /// Every type with its DSL keyword.
-    pub const ALL: [(ColumnType, &'static str); 5] = [
-        (ColumnType::Integer, "integer"),
-        (ColumnType::Text, "text"),
-        (ColumnType::Real, "real"),
-        (ColumnType::Blob, "blob"),
-        (ColumnType::Numeric, "numeric"),
-    ];
-
-    /// The DSL keyword (lower case).
-    pub fn keyword(self) -> &'static str {
+impl Affinity {
+    /// The affinity's name, upper case.
+    pub fn name(self) -> &'static str {
         match self {
-            ColumnType::Integer => "integer",
-            ColumnType::Text => "text",
-            ColumnType::Real => "real",
-            ColumnType::Blob => "blob",
-            ColumnType::Numeric => "numeric",
+            Affinity::Integer => "INTEGER",
+            Affinity::Text => "TEXT",
+            Affinity::Blob => "BLOB",
+            Affinity::Real => "REAL",
+            Affinity::Numeric => "NUMERIC",
         }
-    }
-
-    /// The SQL spelling (upper case).
-    pub fn sql(self) -> &'static str {
-        match self {
-            ColumnType::Integer => "INTEGER",
-            ColumnType::Text => "TEXT",
-            ColumnType::Real => "REAL",
-            ColumnType::Blob => "BLOB",
-            ColumnType::Numeric => "NUMERIC",
-        }
-    }
-
-    /// The type named by a DSL keyword, case-insensitively.
-    pub fn from_keyword(word: &str) -> Option<Self> {
-        Self::ALL
-            .iter()
-            .find(|(_, k)| k.eq_ignore_ascii_case(word))
-            .map(|(t, _)| *t)
     }
 }
 
@@ -653,6 +763,15 @@ pub enum Change {
         /// What changes.
         alter: ColumnAlter,
     },
+    /// `rowid alias ends;` / `rowid alias begins;`: the block turns the
+    /// table's `integer primary key` column into an ordinary column, or a
+    /// column into one, on purpose. Without it such a change is refused.
+    RowidAlias {
+        /// `begins` (a column becomes the alias) rather than `ends`.
+        begins: bool,
+        /// Where it was written.
+        at: Loc,
+    },
 }
 
 /// What `alter column` changes.
@@ -666,8 +785,9 @@ pub enum ColumnAlter {
     SetDefault(Expr),
     /// `drop default`
     DropDefault,
-    /// `type <ty>`: values are copied as they are and SQLite's type affinity
-    /// converts only what converts losslessly.
+    /// `type <ty>`: values are copied as they are and the new type's
+    /// affinity converts only what converts losslessly; a type of the same
+    /// affinity converts nothing.
     Type(ColumnType),
     /// `set collate <name>`
     SetCollate(Name),

@@ -41,7 +41,11 @@ pub fn create_table(table: &Table, name: &str) -> String {
 }
 
 fn column_def(table: &Table, c: &Column) -> String {
-    let mut s = format!("{} {}", sql::ident(&c.name), c.ty.sql());
+    let mut s = sql::ident(&c.name);
+    if !c.ty.is_none() {
+        s.push(' ');
+        s.push_str(c.ty.as_str());
+    }
     let inline = table
         .constraints
         .iter()

@@ -198,7 +198,7 @@ impl Migrations {
     ///     revisions: vec![RevisionDef::new(
     ///         n("0001"),
     ///         vec![
-    ///             Op::CreateTable(CreateTable::new(n("notes"), vec![ColumnDef::new(n("body"), ColumnType::Text)])),
+    ///             Op::CreateTable(CreateTable::new(n("notes"), vec![ColumnDef::new(n("body"), ColumnType::TEXT)])),
     ///             Op::DropIndex(n("notes_body")),
     ///         ],
     ///     )],

@@ -9,11 +9,27 @@ pub fn n(s: &str) -> Name {
     Name::new(s, Loc::NONE)
 }
 
-/// Every column type the DSL has.
-pub const TYPES: [ColumnType; 5] = [
-    ColumnType::Integer,
-    ColumnType::Text,
-    ColumnType::Real,
-    ColumnType::Blob,
-    ColumnType::Numeric,
+/// Declared types the property tests draw from: SQLite's five affinity
+/// names and types real applications write (every affinity, sizes, several
+/// words, no type at all).
+pub const TYPES: [ColumnType; 14] = [
+    ColumnType::INTEGER,
+    ColumnType::TEXT,
+    ColumnType::REAL,
+    ColumnType::BLOB,
+    ColumnType::NUMERIC,
+    ColumnType::from_static("varchar(40)"),
+    ColumnType::from_static("BIGINT"),
+    ColumnType::from_static("datetime"),
+    ColumnType::from_static("double precision"),
+    ColumnType::from_static("decimal(10, 2)"),
+    ColumnType::from_static("boolean"),
+    ColumnType::from_static("char(36)"),
+    ColumnType::from_static("unsigned big int"),
+    ColumnType::NONE,
 ];
+
+/// The declared type `seed` picks.
+pub fn declared(seed: u32) -> ColumnType {
+    TYPES[seed as usize % TYPES.len()].clone()
+}

@@ -63,3 +63,7 @@ syn::custom_keyword!(down);
 syn::custom_keyword!(creates);
 syn::custom_keyword!(history);
 syn::custom_keyword!(unless);
+syn::custom_keyword!(generated);
+syn::custom_keyword!(alias);
+syn::custom_keyword!(ends);
+syn::custom_keyword!(begins);

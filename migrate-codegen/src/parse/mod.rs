@@ -77,6 +77,9 @@ pub(crate) fn parse(tokens: TokenStream, spans: &Spans) -> Parsed {
                 }
             }
         }
+        for e in spans.take_deferred() {
+            combine(&mut errors, e);
+        }
         match errors {
             Some(e) => Err(e),
             None => Ok(Input {

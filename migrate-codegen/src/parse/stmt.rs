@@ -381,22 +381,95 @@ pub(super) fn name(input: ParseStream, spans: &Spans) -> Result<Name> {
     Ok(Name::new(ident.to_string(), spans.loc(ident.span())))
 }
 
+/// Words that end a declared type: the column constraints that may follow
+/// it (compared case-insensitively, as SQL keywords are).
+const AFTER_TYPE: [&str; 11] = [
+    "constraint",
+    "primary",
+    "not",
+    "null",
+    "unique",
+    "check",
+    "default",
+    "collate",
+    "references",
+    "generated",
+    "as",
+];
+
+/// A declared type as SQL writes it: words (`varchar`, `timestamp with time
+/// zone`, `unsigned big int`) and an optional `(n)` or `(n, m)` of signed
+/// numbers; or nothing. A malformed size is reported and the rest of the
+/// column still parsed, so every type error of an invocation shows at once.
 fn column_type(input: ParseStream, spans: &Spans) -> Result<(ColumnType, Loc)> {
-    let ident = Ident::parse_any(input).map_err(|e| {
-        syn::Error::new(
-            e.span(),
-            "expected a column type: integer, text, real, blob or numeric",
-        )
-    })?;
-    match ColumnType::from_keyword(&ident.to_string()) {
-        Some(t) => Ok((t, spans.loc(ident.span()))),
-        None => Err(syn::Error::new(
-            ident.span(),
-            format!(
-                "unknown column type `{ident}`; expected one of integer, text, real, blob, numeric"
-            ),
-        )),
+    let at = spans.loc(input.span());
+    let mut words = Vec::new();
+    while input.peek(Ident::peek_any) {
+        let fork = input.fork();
+        let ident = Ident::parse_any(&fork)?.unraw();
+        let word = ident.to_string();
+        if AFTER_TYPE.iter().any(|k| k.eq_ignore_ascii_case(&word)) {
+            break;
+        }
+        Ident::parse_any(input)?;
+        words.push(word);
     }
+    let args = if !words.is_empty() && input.peek(syn::token::Paren) {
+        let content;
+        let paren = syn::parenthesized!(content in input);
+        let mut args = Vec::new();
+        let mut bad = false;
+        while !content.is_empty() {
+            match type_arg(&content) {
+                Ok(a) => args.push(a),
+                Err(_) => {
+                    bad = true;
+                    skip_rest(&content);
+                    break;
+                }
+            }
+            if content.is_empty() {
+                break;
+            }
+            if content.parse::<Token![,]>().is_err() {
+                bad = true;
+                skip_rest(&content);
+                break;
+            }
+        }
+        if bad || args.is_empty() || args.len() > 2 {
+            spans.defer(syn::Error::new(
+                paren.span.join(),
+                format!(
+                    "expected the size of type `{}`: one or two signed numbers in parentheses, e.g. `(255)` or `(10, 2)`",
+                    words.join(" ")
+                ),
+            ));
+        }
+        Some(args)
+    } else {
+        None
+    };
+    Ok((ColumnType::new(&words, args.as_deref()), at))
+}
+
+/// One signed number of a type's size: `255`, `-1`, `+3.5`.
+fn type_arg(input: ParseStream) -> Result<String> {
+    let sign = if input.peek(Token![-]) {
+        input.parse::<Token![-]>()?;
+        "-"
+    } else if input.peek(Token![+]) {
+        input.parse::<Token![+]>()?;
+        "+"
+    } else {
+        ""
+    };
+    let digits = match input.parse::<syn::Lit>()? {
+        syn::Lit::Int(i) if i.suffix().is_empty() => i.base10_digits().to_owned(),
+        syn::Lit::Float(f) if f.suffix().is_empty() => f.base10_digits().to_owned(),
+        other => return Err(syn::Error::new(other.span(), "expected a number")),
+    };
+    Ok(format!("{sign}{digits}"))
 }
 
 /// `( expr )` as SQL text.
@@ -413,14 +486,38 @@ fn paren_expr(input: ParseStream, spans: &Spans) -> Result<Expr> {
     to_expr(tokens, spans, spans.loc(paren.span.join()))
 }
 
-/// `default (expr)` or `default <literal>`.
+/// `default (expr)`, or what SQLite takes without parentheses: a literal
+/// (`0`, `-1`, `+1.5`, `'x'`, `null`, `true`, `false`) or `current_time`,
+/// `current_date`, `current_timestamp`.
 fn default_expr(input: ParseStream, spans: &Spans) -> Result<Expr> {
     if input.peek(syn::token::Paren) {
-        paren_expr(input, spans)
-    } else {
-        let at = spans.loc(input.span());
-        literal_expr(input, at)
+        return paren_expr(input, spans);
     }
+    let at = spans.loc(input.span());
+    if input.peek(Ident::peek_any) && !input.peek(kw::null) {
+        let fork = input.fork();
+        let word = Ident::parse_any(&fork)?.to_string();
+        let keyword = [
+            "current_time",
+            "current_date",
+            "current_timestamp",
+            "true",
+            "false",
+        ]
+        .iter()
+        .find(|k| k.eq_ignore_ascii_case(&word));
+        if let Some(k) = keyword {
+            Ident::parse_any(input)?;
+            return Ok(Expr::new(k.to_ascii_uppercase(), at));
+        }
+        return Err(input.error(
+            "expected a default value: a literal, `current_timestamp`, `current_date`, `current_time`, or an expression in parentheses",
+        ));
+    }
+    if input.peek(Token![+]) {
+        input.parse::<Token![+]>()?;
+    }
+    literal_expr(input, at)
 }
 
 fn create_table(input: ParseStream, spans: &Spans, guarded: &mut bool) -> Result<CreateTable> {
@@ -657,7 +754,9 @@ fn column_def(input: ParseStream, spans: &Spans) -> Result<ColumnDef> {
     let column = name(input, spans)?;
     let (ty, ty_at) = column_type(input, spans)?;
     let mut def = ColumnDef::new(column, ty);
-    def.ty_at = ty_at;
+    if !def.ty.is_none() {
+        def.ty_at = ty_at;
+    }
     while !input.is_empty() && !input.peek(Token![,]) && !input.peek(Token![;]) {
         let span = input.span();
         let dup =
@@ -705,6 +804,16 @@ fn column_def(input: ParseStream, spans: &Spans) -> Result<ColumnDef> {
             }
             def.not_null = true;
             None
+        } else if input.peek(kw::null) {
+            // `null`: SQLite's explicit "nullable", the default.
+            let k = input.parse::<kw::null>()?;
+            if def.not_null {
+                return Err(syn::Error::new(
+                    k.span,
+                    "a column cannot be both `not null` and `null`; remove one",
+                ));
+            }
+            None
         } else if input.peek(kw::default) {
             input.parse::<kw::default>()?;
             if def.default.is_some() {
@@ -719,7 +828,11 @@ fn column_def(input: ParseStream, spans: &Spans) -> Result<ColumnDef> {
             }
             def.collate = Some(name(input, spans)?);
             None
-        } else if input.peek(Token![as]) {
+        } else if input.peek(Token![as]) || input.peek(kw::generated) {
+            if input.peek(kw::generated) {
+                input.parse::<kw::generated>()?;
+                input.parse::<kw::always>()?;
+            }
             input.parse::<Token![as]>()?;
             if def.generated.is_some() {
                 return Err(dup("as (…)"));
@@ -728,13 +841,10 @@ fn column_def(input: ParseStream, spans: &Spans) -> Result<ColumnDef> {
             let stored = if input.peek(kw::stored) {
                 input.parse::<kw::stored>()?;
                 true
-            } else if input.peek(Token![virtual]) {
-                input.parse::<Token![virtual]>()?;
-                false
             } else {
-                return Err(input.error(
-                    "expected `stored` or `virtual` after a generated column's expression",
-                ));
+                // SQLite's default is VIRTUAL.
+                let _ = input.parse::<Option<Token![virtual]>>()?;
+                false
             };
             def.generated = Some(Generated { expr, stored });
             None
@@ -937,6 +1047,25 @@ fn change(input: ParseStream, spans: &Spans) -> Result<Change> {
         input.parse::<kw::to>()?;
         let to = name(input, spans)?;
         Change::RenameColumn { from, to }
+    } else if look.peek(kw::rowid) {
+        let k = input.parse::<kw::rowid>()?;
+        input.parse::<kw::alias>()?;
+        let begins = if input.peek(kw::begins) {
+            input.parse::<kw::begins>()?;
+            true
+        } else {
+            input.parse::<kw::ends>().map_err(|e| {
+                syn::Error::new(
+                    e.span(),
+                    "expected `rowid alias ends;` or `rowid alias begins;`",
+                )
+            })?;
+            false
+        };
+        Change::RowidAlias {
+            begins,
+            at: spans.loc(k.span),
+        }
     } else if look.peek(kw::alter) {
         input.parse::<kw::alter>()?;
         input.parse::<kw::column>()?;

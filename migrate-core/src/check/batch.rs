@@ -41,6 +41,11 @@ struct Work {
     indexes: Vec<Index>,
     /// Triggers on the table: dropped with it, recreated after the rebuild.
     triggers: Vec<Trigger>,
+    /// The last change that can make or unmake a rowid alias (a type
+    /// change, a constraint added or dropped, a column added).
+    key_change: Option<Loc>,
+    /// `rowid alias begins;` / `ends;` written in the block.
+    rowid_acks: Vec<(bool, Loc)>,
 }
 
 /// Checks a batch block; on success applies it to the model and returns its
@@ -58,11 +63,12 @@ pub(super) fn batch(
         return Vec::new();
     }
     let before = diags.len();
-    if b.changes.is_empty() {
+    // `recreate = always {}` rebuilds the table as it is (to repair it).
+    if b.changes.is_empty() && b.recreate != Recreate::Always {
         diags.error_help(
             b.at,
             format!("batch block for table `{}` is empty", old.name),
-            "add at least one change, or remove the block",
+            "add at least one change, remove the block, or write `recreate = always` to rebuild the table as it is",
         );
     }
     let mut work = Work {
@@ -74,6 +80,8 @@ pub(super) fn batch(
         needs_rebuild: None,
         indexes: schema.indexes_of(&old.name).cloned().collect(),
         triggers: schema.triggers_on(&old.name).cloned().collect(),
+        key_change: None,
+        rowid_acks: Vec::new(),
     };
     let expected = render::table_objects(schema, &old);
     let mut schema_after = schema.clone();
@@ -87,9 +95,23 @@ pub(super) fn batch(
             Change::AlterColumn { column, alter } => alter_column(&mut work, column, alter, diags),
             Change::AddConstraint(k) => add_constraint(schema, &mut work, k, diags),
             Change::DropConstraint(name) => drop_constraint(schema, &mut work, name, diags),
+            Change::RowidAlias { begins, at } => work.rowid_acks.push((*begins, *at)),
+        }
+        if matches!(
+            change,
+            Change::AddColumn(_)
+                | Change::AddConstraint(_)
+                | Change::DropConstraint(_)
+                | Change::AlterColumn {
+                    alter: ColumnAlter::Type(_),
+                    ..
+                }
+        ) {
+            work.key_change = Some(change_at(change, b.at));
         }
     }
     check_single_primary_key(&work.table, diags);
+    check_rowid_alias(&old, &work, b.at, diags);
     if diags.len() > before {
         return Vec::new();
     }
@@ -137,6 +159,92 @@ pub(super) fn batch(
     steps
 }
 
+/// Where a change was written.
+fn change_at(change: &Change, block: Loc) -> Loc {
+    match change {
+        Change::AddColumn(def) => def.name.at,
+        Change::AddConstraint(k) => k.at,
+        Change::DropConstraint(n) | Change::DropColumn(n) => n.at,
+        Change::RenameColumn { from, .. } => from.at,
+        Change::AlterColumn { column, .. } => column.at,
+        Change::RowidAlias { at, .. } => *at,
+    }
+    .or(block)
+}
+
+/// A column stops or starts aliasing the rowid only when the block says so:
+/// it changes what rowids are and what an insert without the column stores
+/// (NULL in an ordinary column, a fresh rowid in an alias).
+fn check_rowid_alias(old: &Table, work: &Work, block: Loc, diags: &mut Diagnostics) {
+    let old_alias = old
+        .rowid_alias()
+        .and_then(|c| old.column_index(&c.name))
+        .map(|i| work.live[i].clone());
+    let new_alias = work.table.rowid_alias().map(|c| {
+        let source = work
+            .table
+            .column_index(&c.name)
+            .and_then(|j| work.sources[j].clone());
+        (c.name.clone(), source)
+    });
+    let same = |a: &Option<String>, b: &Option<String>| match (a, b) {
+        (Some(a), Some(b)) => same_name(a, b),
+        _ => false,
+    };
+    let new_source = new_alias.as_ref().and_then(|(_, s)| s.clone());
+    // The old alias still a column of the new table, but no longer the alias.
+    let ends = old_alias.as_ref().filter(|live| {
+        !same(&Some((*live).clone()), &new_source)
+            && work
+                .sources
+                .iter()
+                .any(|s| s.as_deref().is_some_and(|s| same_name(s, live)))
+    });
+    let begins = new_alias
+        .as_ref()
+        .filter(|(_, source)| !same(source, &old_alias));
+    let at = work.key_change.unwrap_or(block);
+    let acked = |b: bool| work.rowid_acks.iter().any(|(x, _)| *x == b);
+    if let Some(column) = ends {
+        if !acked(false) {
+            diags.error_help(
+                at,
+                format!(
+                    "this makes column `{column}` of table `{}` stop aliasing the rowid: it becomes an ordinary column, and a later insert that omits it stores NULL instead of a new rowid",
+                    old.name
+                ),
+                "a rowid alias is a column declared exactly `integer primary key`; keep that declaration, or if this is intended write `rowid alias ends;` in this block (the copy keeps every rowid)",
+            );
+        }
+    }
+    if let Some((column, _)) = begins {
+        if !acked(true) {
+            diags.error_help(
+                at,
+                format!(
+                    "this makes column `{column}` of table `{}` the rowid alias: its values become the rows' rowids, and a later insert that omits it gets a new rowid",
+                    old.name
+                ),
+                "if this is intended write `rowid alias begins;` in this block; otherwise do not declare the column exactly `integer primary key`",
+            );
+        }
+    }
+    for (b, at) in &work.rowid_acks {
+        let happens = if *b { begins.is_some() } else { ends.is_some() };
+        if !happens {
+            let what = if *b { "begins" } else { "ends" };
+            diags.error_help(
+                *at,
+                format!(
+                    "no rowid alias {what} in this block on table `{}`",
+                    old.name
+                ),
+                "remove this line: it only acknowledges a change that turns a column into the rowid alias (`begins`) or back (`ends`)",
+            );
+        }
+    }
+}
+
 /// A new column is NULL in every existing row unless it has a default, so a
 /// NOT NULL column without one fails on any table that has rows.
 fn add_column(schema: &Schema, work: &mut Work, def: &ColumnDef, diags: &mut Diagnostics) {
@@ -169,7 +277,7 @@ fn add_column(schema: &Schema, work: &mut Work, def: &ColumnDef, diags: &mut Dia
             return;
         }
     }
-    check_strict_type(&work.table, def.ty, def.ty_at, diags);
+    check_strict_type(&work.table, &def.ty, def.ty_at, diags);
     let mut column = plain_column(def, diags);
     column.generated = generated(&work.table, def, diags);
     let needs_default = column.not_null
@@ -486,7 +594,7 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
         return;
     };
     if let ColumnAlter::Type(t) = alter {
-        check_strict_type(&work.table, *t, name.at, diags);
+        check_strict_type(&work.table, t, name.at, diags);
     }
     let col = &mut work.table.columns[pos];
     if col.generated.is_some() && matches!(alter, ColumnAlter::SetDefault(_)) {
@@ -501,7 +609,7 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
         ColumnAlter::DropNotNull if !col.not_null => Some("is already nullable"),
         ColumnAlter::SetNotNull if col.not_null => Some("is already NOT NULL"),
         ColumnAlter::DropDefault if col.default.is_none() => Some("has no default"),
-        ColumnAlter::Type(t) if col.ty == *t => Some("already has this type"),
+        ColumnAlter::Type(t) if col.ty.same(t) => Some("already has this type"),
         ColumnAlter::DropCollate if col.collate.is_none() => Some("has no collation"),
         ColumnAlter::SetCollate(c)
             if col
@@ -530,7 +638,7 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
             }
         }
         ColumnAlter::DropDefault => col.default = None,
-        ColumnAlter::Type(t) => col.ty = *t,
+        ColumnAlter::Type(t) => col.ty = t.clone(),
         ColumnAlter::SetCollate(c) => col.collate = Some(c.text.clone()),
         ColumnAlter::DropCollate => col.collate = None,
     }
@@ -680,7 +788,7 @@ fn constraint_checks(old: &Table, work: &Work) -> Vec<ConstraintCheck> {
                 let (Some(now), Some(was)) = (new.column(name), was(src)) else {
                     return true;
                 };
-                now.ty != was.ty || now.collate != was.collate
+                now.ty.affinity() != was.ty.affinity() || now.collate != was.collate
             });
             let same_names = columns.iter().zip(&sources).all(|(c, s)| same_name(c, s));
             if old_checks.contains(&e.to_sql()) || converted || !same_names {
@@ -706,15 +814,25 @@ fn plan(old: &Table, work: &Work, expected: Vec<SchemaObject>, operation: String
     let mut targets = Vec::new();
     let mut selects = Vec::new();
     // Tables without an `integer primary key` keep a hidden rowid that other
-    // data (FTS content tables, application caches) may rely on.
-    if new.copies_rowid() && old.copies_rowid() {
+    // data (FTS content tables, application caches) may rely on; it is
+    // copied whenever the old table has one to read, also when its alias
+    // ends or is dropped.
+    let old_rowid = !old.without_rowid && old.column("rowid").is_none();
+    if new.copies_rowid() && old_rowid {
         targets.push("rowid".to_owned());
         selects.push("rowid".to_owned());
     }
+    // A new column that begins as the rowid alias takes the old rowids.
+    let new_alias = new.rowid_alias().map(|c| c.name.clone());
     let mut not_null_checks = Vec::new();
     for (col, source) in new.columns.iter().zip(&work.sources) {
         // A generated column computes its values; SQLite refuses writes to
         // it (REBUILD_CASES D27).
+        if source.is_none() && old_rowid && new_alias.as_deref() == Some(col.name.as_str()) {
+            targets.push(sql::ident(&col.name));
+            selects.push("rowid".to_owned());
+            continue;
+        }
         let Some(src) = source.as_ref().filter(|_| col.generated.is_none()) else {
             continue;
         };

@@ -9,7 +9,7 @@ use crate::diag::Diagnostics;
 use crate::model::{Constraint, ConstraintKind, ForeignKey, Schema, Table};
 use crate::name::same_name;
 use crate::op::{
-    ColumnConstraint, ColumnConstraintKind, ColumnType, ForeignKeyTarget, Naming, TableConstraint,
+    ColumnConstraint, ColumnConstraintKind, ForeignKeyTarget, Naming, TableConstraint,
     TableConstraintKind,
 };
 use crate::{Loc, Name};
@@ -148,9 +148,7 @@ fn check_autoincrement(
     at: Loc,
     diags: &mut Diagnostics,
 ) -> Option<()> {
-    let integer = table
-        .column(column)
-        .is_some_and(|c| c.ty == ColumnType::Integer);
+    let integer = table.column(column).is_some_and(|c| c.ty.aliases_rowid());
     if !integer || desc || table.without_rowid {
         diags.error_help(
             at,
@@ -180,6 +178,26 @@ fn foreign_key(
         match schema.table(&target.table.text) {
             Some(p) => p,
             None => {
+                if let Some((name, pk)) = schema
+                    .forward
+                    .iter()
+                    .find(|(t, _)| same_name(t, &target.table.text))
+                {
+                    // Created later in this revision: checked at its end.
+                    let ref_columns = if target.columns.is_empty() {
+                        pk.clone()
+                    } else {
+                        target.columns.iter().map(|c| c.text.clone()).collect()
+                    };
+                    return Some(ForeignKey {
+                        columns,
+                        table: name.clone(),
+                        ref_columns,
+                        on_delete: target.on_delete,
+                        on_update: target.on_update,
+                        deferred: target.deferred,
+                    });
+                }
                 let help = unknown_help(
                     "table",
                     &target.table.text,
@@ -248,6 +266,70 @@ fn foreign_key(
         on_update: target.on_update,
         deferred: target.deferred,
     })
+}
+
+/// At the end of a revision: the foreign keys that referenced a table the
+/// revision created later, checked now that the parent exists (or not).
+pub(super) fn check_forward_keys(schema: &Schema, diags: &mut Diagnostics) {
+    for child in &schema.tables {
+        for k in &child.constraints {
+            let ConstraintKind::ForeignKey(fk) = &k.kind else {
+                continue;
+            };
+            if !schema.forward.iter().any(|(t, _)| same_name(t, &fk.table)) {
+                continue;
+            }
+            let Some(parent) = schema.table(&fk.table) else {
+                diags.error_help(
+                    k.defined_at,
+                    format!(
+                        "foreign key `{}` of table `{}` references table `{}`, which this revision does not end up creating",
+                        k.name, child.name, fk.table
+                    ),
+                    "create the parent table in this revision, or reference an existing one",
+                );
+                continue;
+            };
+            let missing = fk.ref_columns.iter().find(|c| parent.column(c).is_none());
+            if let Some(c) = missing {
+                diags.error_help(
+                    k.defined_at,
+                    format!(
+                        "foreign key `{}` of table `{}` references column `{c}`, which table `{}` does not have",
+                        k.name, child.name, parent.name
+                    ),
+                    unknown_help(
+                        "column",
+                        c,
+                        parent.columns.iter().map(|c| c.name.as_str()),
+                    ),
+                );
+            } else if fk.ref_columns.len() != fk.columns.len() {
+                diags.error_help(
+                    k.defined_at,
+                    format!(
+                        "foreign key `{}` has {} column(s) but references {} column(s) of `{}`",
+                        k.name,
+                        fk.columns.len(),
+                        fk.ref_columns.len(),
+                        parent.name
+                    ),
+                    "reference as many parent columns as the key has (name them when the parent has no primary key)",
+                );
+            } else if !schema.is_parent_key(parent, &fk.ref_columns) {
+                diags.error_help(
+                    k.defined_at,
+                    format!(
+                        "foreign key `{}` references {} of `{}`, which is neither its primary key nor UNIQUE",
+                        k.name,
+                        fk.ref_columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "),
+                        parent.name
+                    ),
+                    "SQLite would raise \"foreign key mismatch\" on every write; reference the primary key, or make those columns UNIQUE",
+                );
+            }
+        }
+    }
 }
 
 /// Gives the constraint its explicit name or one from the naming convention

@@ -7,8 +7,8 @@ use crate::expr::SqlExpr;
 use crate::model::{Column, ConstraintKind, Index, IndexKey, KeyTarget, Schema, Table};
 use crate::name::same_name;
 use crate::op::{
-    ColumnConstraint, ColumnConstraintKind, ColumnDef, ColumnType, CreateIndex, CreateTable,
-    CreatesTable, Generated, IndexTarget, TableConstraintKind,
+    Affinity, ColumnConstraint, ColumnConstraintKind, ColumnDef, ColumnType, CreateIndex,
+    CreateTable, CreatesTable, Generated, IndexTarget, TableConstraintKind,
 };
 use crate::{render, Loc, Name};
 
@@ -39,7 +39,7 @@ pub(super) fn create_table(
         defined_at: ct.name.at,
     };
     for def in &ct.columns {
-        check_strict_type(&table, def.ty, def.ty_at, diags);
+        check_strict_type(&table, &def.ty, def.ty_at, diags);
         table.columns.push(plain_column(def, diags));
     }
     for (i, def) in ct.columns.iter().enumerate() {
@@ -90,7 +90,7 @@ pub(super) fn create_table(
 pub(super) fn plain_column(def: &ColumnDef, diags: &mut Diagnostics) -> Column {
     Column {
         name: def.name.text.clone(),
-        ty: def.ty,
+        ty: def.ty.clone(),
         not_null: def.not_null,
         default: def
             .default
@@ -136,18 +136,31 @@ pub(super) fn generated(
     })
 }
 
-/// STRICT tables accept only INT, INTEGER, REAL, TEXT, BLOB and ANY.
-pub(super) fn check_strict_type(table: &Table, ty: ColumnType, at: Loc, diags: &mut Diagnostics) {
-    if table.strict && ty == ColumnType::Numeric {
-        diags.error_help(
-            at,
-            format!(
-                "`strict` table `{}` cannot have a `numeric` column",
-                table.name
-            ),
-            "STRICT tables allow integer, real, text and blob",
-        );
+/// STRICT tables accept only INT, INTEGER, REAL, TEXT, BLOB and ANY, and
+/// every column must have one of them.
+pub(super) fn check_strict_type(table: &Table, ty: &ColumnType, at: Loc, diags: &mut Diagnostics) {
+    if !table.strict || ty.allowed_in_strict() {
+        return;
     }
+    let what = if ty.is_none() {
+        "a column without a type".to_owned()
+    } else {
+        format!("a `{ty}` column")
+    };
+    let suggestion = match ty.affinity() {
+        Affinity::Integer => "`integer`",
+        Affinity::Text => "`text`",
+        Affinity::Real => "`real`",
+        Affinity::Blob => "`blob`",
+        Affinity::Numeric => "`integer`, `real` or `any`",
+    };
+    diags.error_help(
+        at,
+        format!("`strict` table `{}` cannot have {what}", table.name),
+        format!(
+            "STRICT tables allow only the types int, integer, real, text, blob and any; write {suggestion}, or drop `strict`"
+        ),
+    );
 }
 
 /// SQLite refuses a table with more than one PRIMARY KEY.
@@ -367,7 +380,7 @@ pub(super) fn creates_table(
             .iter()
             .map(|c| Column {
                 name: c.text.clone(),
-                ty: ColumnType::Blob,
+                ty: ColumnType::NONE,
                 not_null: false,
                 default: None,
                 collate: None,

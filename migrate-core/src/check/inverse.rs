@@ -7,8 +7,8 @@ use crate::canonical::describe;
 use crate::model::{Index, KeyTarget, Schema, Trigger, View};
 use crate::name::same_name;
 use crate::op::{
-    BatchAlter, Change, ColumnAlter, CreateIndex, CreateTrigger, CreateView, Expr, IndexKey,
-    IndexTarget, Op, Recreate, TriggerEvent,
+    BatchAlter, Change, ColumnAlter, ColumnType, CreateIndex, CreateTrigger, CreateView, Expr,
+    IndexKey, IndexTarget, Op, Recreate, TriggerEvent,
 };
 use crate::{Loc, Name};
 
@@ -81,13 +81,13 @@ fn batch(schema: &Schema, b: &BatchAlter) -> Result<BatchAlter, String> {
     let Some(t) = schema.table(table) else {
         return Err(format!("`{table}` is not a table"));
     };
-    // The columns as the changes see them: name, default, collation.
-    let mut columns: Vec<(String, Option<String>, Option<String>)> = t
+    // The columns as the changes see them: name, default, collation, type.
+    let mut columns: Vec<(String, Option<String>, Option<String>, ColumnType)> = t
         .columns
         .iter()
         .map(|c| {
             let default = c.default.as_ref().map(|d| d.to_sql());
-            (c.name.clone(), default, c.collate.clone())
+            (c.name.clone(), default, c.collate.clone(), c.ty.clone())
         })
         .collect();
     let mut undo = Vec::with_capacity(b.changes.len());
@@ -96,7 +96,7 @@ fn batch(schema: &Schema, b: &BatchAlter) -> Result<BatchAlter, String> {
             Change::AddColumn(c) => {
                 let default = c.default.as_ref().map(|d| d.text.clone());
                 let collate = c.collate.as_ref().map(|n| n.text.clone());
-                columns.push((c.name.text.clone(), default, collate));
+                columns.push((c.name.text.clone(), default, collate, c.ty.clone()));
                 undo.push(Change::DropColumn(c.name.clone()));
             }
             Change::RenameColumn { from, to } => {
@@ -124,9 +124,13 @@ fn batch(schema: &Schema, b: &BatchAlter) -> Result<BatchAlter, String> {
                             "`alter column {column} drop not null` on `{table}` has no safe inverse (rows may hold NULL by then)"
                         ))
                     }
+                    // Within one affinity nothing was converted.
+                    ColumnAlter::Type(ty) if ty.affinity() == c.3.affinity() => {
+                        ColumnAlter::Type(std::mem::replace(&mut c.3, ty.clone()))
+                    }
                     ColumnAlter::Type(_) => {
                         return Err(format!(
-                            "`alter column {column} type …` on `{table}` has no safe inverse (values may have been converted)"
+                            "`alter column {column} type …` on `{table}` has no safe inverse (its affinity changes, so values may have been converted)"
                         ))
                     }
                 };
@@ -138,6 +142,10 @@ fn batch(schema: &Schema, b: &BatchAlter) -> Result<BatchAlter, String> {
             Change::DropColumn(c) => {
                 return Err(format!("`drop column {c}` loses the values of `{table}.{c}`"))
             }
+            Change::RowidAlias { begins, at } => undo.push(Change::RowidAlias {
+                begins: !begins,
+                at: *at,
+            }),
             Change::AddConstraint(_) | Change::DropConstraint(_) => {
                 return Err(format!(
                     "constraint changes on `{table}` have no generated inverse (re-adding one may fail on rows written since)"

@@ -21,7 +21,7 @@ use crate::canonical::{checksum_with, describe};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Schema;
 use crate::name::same_name;
-use crate::op::{History, Op};
+use crate::op::{History, Op, TableConstraintKind};
 use crate::plan::{CreatedTable, Down, HookCall, RawStep, RevisionPlan, Statement, Step};
 use crate::{render, Loc};
 use std::borrow::Cow;
@@ -48,13 +48,8 @@ pub fn check_history_to_head(
     let mut plans = Vec::with_capacity(history.revisions.len());
     let mut fingerprint = fingerprint::SchemaFingerprint::default();
     for rev in &history.revisions {
-        if rev.ops.is_empty() {
-            diags.error_help(
-                rev.id.at,
-                format!("revision `{}` is empty", rev.id),
-                "a revision must change something; remove it or add operations",
-            );
-        }
+        // An empty revision is allowed: histories keep numbers that way.
+        schema.forward = forward_tables(&rev.ops);
         let errors = diags.len();
         let before = schema.clone();
         let mut steps = Vec::with_capacity(rev.ops.len());
@@ -81,6 +76,8 @@ pub fn check_history_to_head(
             }
             steps.extend(apply(&mut schema, op, &rev.id.text, &mut hooks, &mut diags));
         }
+        constraints::check_forward_keys(&schema, &mut diags);
+        schema.forward.clear();
         let down = if diags.len() == errors {
             let undo = undo.map(|list| list.into_iter().rev().flatten().collect());
             down::plan(rev, &schema, &before, undo, &mut hooks, &mut diags)
@@ -96,6 +93,36 @@ pub fn check_history_to_head(
         });
     }
     diags.finish((plans, schema))
+}
+
+/// The tables `ops` create, with their primary key columns as written: a
+/// foreign key may reference one before it is created (SQLite resolves
+/// foreign keys when they are used).
+fn forward_tables(ops: &[Op]) -> Vec<(String, Vec<String>)> {
+    ops.iter()
+        .filter_map(|op| match op {
+            Op::CreateTable(ct) => Some(ct),
+            Op::IfExists(inner) => match &**inner {
+                Op::CreateTable(ct) => Some(ct),
+                _ => None,
+            },
+            _ => None,
+        })
+        .map(|ct| {
+            let inline = ct
+                .columns
+                .iter()
+                .filter(|c| c.primary_key().is_some())
+                .map(|c| c.name.text.clone());
+            let table_level = ct.constraints.iter().flat_map(|k| match &k.kind {
+                TableConstraintKind::PrimaryKey(cols) => {
+                    cols.iter().map(|c| c.name.text.clone()).collect()
+                }
+                _ => Vec::new(),
+            });
+            (ct.name.text.clone(), inline.chain(table_level).collect())
+        })
+        .collect()
 }
 
 /// Checks one operation of revision `revision` against `schema`, applies it

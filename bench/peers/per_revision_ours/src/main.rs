@@ -19,7 +19,7 @@ fn main() {
     let n = |s: &str| Name::new(s, Loc::NONE);
     let revisions_defs = (0..revisions)
         .map(|i| {
-            let mut key = ColumnDef::new(n("id"), ColumnType::Integer);
+            let mut key = ColumnDef::new(n("id"), ColumnType::INTEGER);
             key.constraints.push(ColumnConstraint {
                 name: None,
                 kind: ColumnConstraintKind::PrimaryKey {
@@ -31,7 +31,7 @@ fn main() {
             let table = format!("t{i}");
             let create = CreateTable::new(
                 n(&table),
-                vec![key, ColumnDef::new(n("v"), ColumnType::Text)],
+                vec![key, ColumnDef::new(n("v"), ColumnType::TEXT)],
             );
             let index = CreateIndex {
                 name: n(&format!("t{i}_v")),

@@ -3,9 +3,8 @@ use migrate_dsl::migration;
 migration! {
     static M;
     revision "0001" {
-        create table users { id integer primary key }
+        create table users { id integer primary key, name text not null null }
     }
-    revision "0002" {}
 }
 
 fn main() {
