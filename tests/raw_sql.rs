@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use migrate_dsl::{migration, Down, ErrorKind};
+use migrate_dsl::{migration, Down, ErrorKind, Migrations};
 
 migration! {
     static DATA;
@@ -22,14 +22,46 @@ migration! {
     }
 }
 
-migration! {
-    static SNEAKY;
-    revision "0001" {
-        create table users { id integer primary key, name text }
-    }
-    revision "0002" {
-        sql "CREATE INDEX users_name ON users (name) WHERE name IS NOT 'x'" touches (users);
-    }
+/// A schema change hidden in `sql`: the macro refuses it at compile time
+/// (ui case `sql/schema_change_hidden_in_sql`), so it is built by hand, as a
+/// history made at run time would be; the runtime refuses it too.
+fn sneaky() -> Migrations {
+    use migrate_dsl::core::op::*;
+    use migrate_dsl::core::{Loc, Name};
+    let n = |s: &str| Name::new(s, Loc::NONE);
+    let mut id = ColumnDef::new(n("id"), ColumnType::INTEGER);
+    id.constraints.push(ColumnConstraint {
+        name: None,
+        kind: ColumnConstraintKind::PrimaryKey {
+            desc: false,
+            autoincrement: None,
+        },
+        at: Loc::NONE,
+    });
+    let users = CreateTable::new(
+        n("users"),
+        vec![id, ColumnDef::new(n("name"), ColumnType::TEXT)],
+    );
+    let history = History {
+        revisions: vec![
+            RevisionDef::new(n("0001"), vec![Op::CreateTable(users)]),
+            RevisionDef::new(
+                n("0002"),
+                vec![Op::Sql(RawSql {
+                    sql: Expr::new(
+                        // A window frame the checker's parser cannot read
+                        // hides the CREATE INDEX from it.
+                        "SELECT sum(1) OVER (ORDER BY id GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW EXCLUDE TIES) FROM users; CREATE INDEX users_name ON users (name)",
+                        Loc::NONE,
+                    ),
+                    touches: vec![n("users")],
+                    creates: None,
+                })],
+            ),
+        ],
+        ..History::default()
+    };
+    Migrations::from_history(&history).unwrap()
 }
 
 #[test]
@@ -48,7 +80,7 @@ fn data_statements_run_in_the_revision() {
 fn a_schema_change_hidden_in_sql_fails_and_is_rolled_back() {
     let db = TempDb::new();
     let mut conn = db.open();
-    let err = SNEAKY.apply_pending(&mut conn).unwrap_err();
+    let err = sneaky().apply_pending(&mut conn).unwrap_err();
     match err.kind() {
         ErrorKind::UndeclaredSchemaChange {
             revision, changes, ..

@@ -7,6 +7,7 @@
 
 mod expand;
 mod fallback;
+mod oracle;
 mod parse;
 mod spans;
 
@@ -30,12 +31,20 @@ pub fn expand(input: TokenStream) -> TokenStream {
         Ok(input) => input,
         Err(e) => return fallback::stub(parsed.header.as_ref(), e.into_compile_error()),
     };
-    match migrate_core::check::check_history_to_head(&input.history) {
-        Ok((plans, head)) => expand::migrations(
+    let checked = migrate_core::check::check_history_traced(&input.history).and_then(|checked| {
+        let objections = oracle::check(&input.history, &checked);
+        if objections.is_empty() {
+            Ok(checked)
+        } else {
+            Err(objections)
+        }
+    });
+    match checked {
+        Ok(checked) => expand::migrations(
             &input.header,
             input.history.history_table_name(),
-            &plans,
-            &head,
+            &checked.plans,
+            &checked.head,
             &input.hooks,
         ),
         Err(diags) => {

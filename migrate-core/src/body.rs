@@ -61,17 +61,29 @@ pub enum Output {
     Unnamed,
 }
 
+/// Why a body was not understood.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BodyError {
+    /// The parser cannot read it. That may be SQLite syntax the parser
+    /// lacks, so it is not an error by itself: SQLite is asked (at compile
+    /// time, by the macro) and has the last word.
+    Unreadable(String),
+    /// It was read, and is not what its place allows (a view that is not
+    /// one SELECT, a trigger that changes the schema).
+    Invalid(String),
+}
+
 /// Parses a view's query: exactly one `SELECT` (or `WITH … SELECT`,
 /// `VALUES`, compound select). Returns its references and, for a plain
 /// `SELECT`, its result columns.
-pub fn parse_query(text: &str) -> Result<(BodyRefs, Option<Vec<Output>>), String> {
-    let statements = parse(text)?;
+pub fn parse_query(text: &str) -> Result<(BodyRefs, Option<Vec<Output>>), BodyError> {
+    let statements = parse(text).map_err(BodyError::Unreadable)?;
     let [Statement::Query(query)] = statements.as_slice() else {
-        return Err(match statements.len() {
+        return Err(BodyError::Invalid(match statements.len() {
             0 => "the view has no query".to_owned(),
             1 => "a view's body must be a SELECT".to_owned(),
             n => format!("a view's body is one SELECT, found {n} statements"),
-        });
+        }));
     };
     let outputs = match query.body.as_ref() {
         SetExpr::Select(select) => Some(outputs(select)),
@@ -82,12 +94,14 @@ pub fn parse_query(text: &str) -> Result<(BodyRefs, Option<Vec<Output>>), String
 
 /// Parses a trigger's statements: `INSERT`, `UPDATE`, `DELETE` or `SELECT`,
 /// separated by `;` (the only statements SQLite allows in a trigger).
-pub fn parse_statements(text: &str) -> Result<BodyRefs, String> {
-    let statements = parse(text)?;
+pub fn parse_statements(text: &str) -> Result<BodyRefs, BodyError> {
+    let statements = parse(text).map_err(BodyError::Unreadable)?;
     if statements.is_empty() {
-        return Err("the trigger has no statements".to_owned());
+        return Err(BodyError::Invalid(
+            "the trigger has no statements".to_owned(),
+        ));
     }
-    only_data(&statements, "a trigger")?;
+    only_data(&statements, "a trigger").map_err(BodyError::Invalid)?;
     Ok(collect(&statements))
 }
 
@@ -104,8 +118,8 @@ pub fn parse_data(text: &str) -> Result<Option<BodyRefs>, String> {
 }
 
 /// Parses a trigger's `WHEN` condition: one expression.
-pub fn parse_condition(text: &str) -> Result<BodyRefs, String> {
-    let expr = crate::expr::parse_ast(text)?;
+pub fn parse_condition(text: &str) -> Result<BodyRefs, BodyError> {
+    let expr = crate::expr::parse_ast(text).map_err(BodyError::Unreadable)?;
     let mut refs = Collector::default();
     let _ = expr.visit(&mut refs);
     Ok(refs.finish())
@@ -137,7 +151,7 @@ fn only_data(statements: &[Statement], what: &str) -> Result<(), String> {
 }
 
 fn parse(text: &str) -> Result<Vec<Statement>, String> {
-    Parser::parse_sql(&SQLiteDialect {}, text).map_err(clean)
+    Parser::parse_sql(&SQLiteDialect {}, &crate::compat::for_parser(text)).map_err(clean)
 }
 
 fn clean(e: sqlparser::parser::ParserError) -> String {

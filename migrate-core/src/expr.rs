@@ -168,7 +168,7 @@ impl SqlExpr {
 /// Parses `text` as exactly one SQLite expression.
 pub(crate) fn parse_ast(text: &str) -> Result<Ast, String> {
     Parser::new(&SQLiteDialect {})
-        .try_with_sql(text)
+        .try_with_sql(&crate::compat::for_parser(text))
         .and_then(|mut p| {
             let e = p.parse_expr()?;
             p.expect_token(&Token::EOF)?;
@@ -179,7 +179,7 @@ pub(crate) fn parse_ast(text: &str) -> Result<Ast, String> {
 
 /// The byte offset of 1-based (`line`, `column`) in `text`, counting columns
 /// in characters.
-fn byte_offset(text: &str, line: u64, column: u64) -> Option<usize> {
+pub(crate) fn byte_offset(text: &str, line: u64, column: u64) -> Option<usize> {
     let mut line_start = 0;
     for _ in 1..line {
         line_start += text[line_start..].find('\n')? + 1;

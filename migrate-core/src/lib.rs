@@ -34,6 +34,7 @@
 pub mod body;
 pub mod canonical;
 pub mod check;
+mod compat;
 pub mod diag;
 pub mod expr;
 pub mod fingerprint;

@@ -463,6 +463,40 @@ impl Table {
         })
     }
 
+    /// The module of a virtual table (`fts5`, `rtree`, …), lower case.
+    pub fn module(&self) -> Option<String> {
+        if !self.is_virtual() {
+            return None;
+        }
+        let sql = self.external.as_deref()?;
+        let lower = sql.to_ascii_lowercase();
+        let after = &sql[lower.find(" using ")? + 7..];
+        let module: String = after
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        Some(module.to_ascii_lowercase())
+    }
+
+    /// Columns a query can name that the table does not declare: the rowid
+    /// (`rowid`, `oid`, `_rowid_`) of a rowid table, and a full-text
+    /// table's hidden columns (its own name; FTS5's `rank`, FTS3/4's
+    /// `docid`).
+    pub fn hidden_columns(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.without_rowid {
+            out.extend(["rowid", "oid", "_rowid_"].map(str::to_owned));
+        }
+        match self.module().as_deref() {
+            Some("fts5") => out.extend([self.name.clone(), "rank".to_owned()]),
+            Some("fts3" | "fts4") => out.extend([self.name.clone(), "docid".to_owned()]),
+            _ => {}
+        }
+        out.retain(|h| self.column(h).is_none());
+        out
+    }
+
     /// The column named `name` (case-insensitive).
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| same_name(&c.name, name))

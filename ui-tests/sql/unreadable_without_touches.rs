@@ -7,7 +7,7 @@ migration! {
         create table orders { id integer primary key, user_id integer }
     }
     revision "0002" {
-        sql "UPDATE users SET name = NULL WHERE id IS NOT 1";
+        sql "UPDATE users SET name = (SELECT sum(1) OVER (ORDER BY id GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW EXCLUDE TIES))";
     }
 }
 

@@ -65,17 +65,14 @@ pub(crate) fn to_expr(tokens: TokenStream, spans: &Spans, at: Loc) -> Result<Exp
 
 fn write(out: &mut Out, tokens: TokenStream, prev: &mut Prev) -> Result<()> {
     let tokens: Vec<TokenTree> = tokens.into_iter().collect();
-    for (i, tt) in tokens.iter().cloned().enumerate() {
+    for tt in tokens.iter().cloned() {
         match tt {
             TokenTree::Ident(ident) => {
                 space(out, *prev, false);
                 let text = ident.unraw().to_string();
-                let call = matches!(tokens.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
-                if call {
-                    out.push_str(&text);
-                } else {
-                    out.ident(&text, ident.span());
-                }
+                // Function names are located too, so SQLite's "no such
+                // function" points at the name.
+                out.ident(&text, ident.span());
                 *prev = Prev::Word;
             }
             TokenTree::Literal(l) => {
@@ -256,7 +253,7 @@ mod tests {
         let e = super::to_expr(quote!(length(bar) < n), &Spans::default(), Loc::NONE).unwrap();
         assert_eq!(e.text, "length(bar) < n");
         let offsets: Vec<usize> = e.name_locs.iter().map(|(o, _)| *o).collect();
-        assert_eq!(offsets, [7, 14]);
+        assert_eq!(offsets, [0, 7, 14]);
     }
 
     #[test]

@@ -79,6 +79,12 @@ pub(super) fn create_table(
         );
     }
     if diags.len() > before {
+        // The table still enters the model with everything that could be
+        // understood (a bad CHECK is left out, not the table), so a later
+        // reference to it is not a second error for the same mistake.
+        if schema.object_kind(&table.name).is_none() {
+            schema.tables.push(table);
+        }
         return None;
     }
     let sql = render::create_table(&table, &table.name);

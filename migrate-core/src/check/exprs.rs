@@ -7,23 +7,12 @@ use crate::expr::SqlExpr;
 use crate::name::same_name;
 use crate::op::Expr;
 
-/// Parses `e`, reporting a syntax error at the expression.
-fn parse(
-    e: &Expr,
-    what: &str,
-    diags: &mut Diagnostics,
-) -> Option<(SqlExpr, Vec<crate::expr::ColumnRef>)> {
-    match SqlExpr::parse(&e.text) {
-        Ok(parsed) => Some(parsed),
-        Err(msg) => {
-            diags.error_help(
-                e.at,
-                format!("this {what} expression is not valid SQL: {msg}"),
-                "write an SQLite expression; strings in double quotes become SQL strings",
-            );
-            None
-        }
-    }
+/// Parses `e` with its column references. Text the parser cannot read
+/// stays one opaque part: it may be SQLite syntax the parser lacks, and
+/// SQLite itself judges it when the macro prepares the statements that use
+/// it (`migrate-codegen`'s `oracle`).
+fn parse(e: &Expr) -> (SqlExpr, Vec<crate::expr::ColumnRef>) {
+    SqlExpr::parse(&e.text).unwrap_or_else(|_| (SqlExpr::raw(e.text.clone()), Vec::new()))
 }
 
 /// A CHECK (or other row expression) of table `table` may name only that
@@ -36,7 +25,7 @@ pub(super) fn row_expr(
     columns: &[&str],
     diags: &mut Diagnostics,
 ) -> Option<SqlExpr> {
-    let (expr, refs) = parse(e, what, diags)?;
+    let (expr, refs) = parse(e);
     let mut ok = true;
     for r in refs {
         if !columns.iter().any(|c| same_name(c, &r.name)) {
@@ -54,7 +43,7 @@ pub(super) fn row_expr(
 /// SQLite requires a DEFAULT to be constant ("default value of column is not
 /// constant" at run time); a column name in it is an error here.
 pub(super) fn default_expr(e: &Expr, diags: &mut Diagnostics) -> Option<SqlExpr> {
-    let (expr, refs) = parse(e, "DEFAULT", diags)?;
+    let (expr, refs) = parse(e);
     if let Some(r) = refs.first() {
         diags.error_help(
             e.loc_of(r.offset),

@@ -38,6 +38,26 @@ pub fn check_history(history: &History) -> Result<Vec<RevisionPlan>, Vec<Diagnos
 pub fn check_history_to_head(
     history: &History,
 ) -> Result<(Vec<RevisionPlan>, Schema), Vec<Diagnostic>> {
+    check_history_traced(history).map(|checked| (checked.plans, checked.head))
+}
+
+/// A checked history: its plans, the schema at its head, and where each
+/// step came from.
+#[derive(Debug)]
+pub struct Checked {
+    /// The plan of every revision.
+    pub plans: Vec<RevisionPlan>,
+    /// The schema after the last revision.
+    pub head: Schema,
+    /// For each revision, for each of its steps: the index of the operation
+    /// in `RevisionDef::ops` that produced it.
+    pub origins: Vec<Vec<usize>>,
+}
+
+/// [`check_history`], also returning the head schema and each step's
+/// operation (so a later stage can point at the operation a step came
+/// from).
+pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic>> {
     let mut diags = Diagnostics::new();
     let mut schema = Schema {
         naming: history.naming.clone(),
@@ -46,6 +66,7 @@ pub fn check_history_to_head(
     revision::check_ids(history, &mut diags);
     names::check_history_table(history, &mut diags);
     let mut plans = Vec::with_capacity(history.revisions.len());
+    let mut origins = Vec::with_capacity(history.revisions.len());
     let mut fingerprint = fingerprint::SchemaFingerprint::default();
     for rev in &history.revisions {
         // An empty revision is allowed: histories keep numbers that way.
@@ -58,7 +79,8 @@ pub fn check_history_to_head(
         // before it, in reverse order.
         let mut undo: Result<Vec<Vec<Op>>, String> = Ok(Vec::new());
         let mut created = Vec::new();
-        for op in &rev.ops {
+        let mut origin = Vec::new();
+        for (index, op) in rev.ops.iter().enumerate() {
             if let (None, Ok(list)) = (&rev.down, &mut undo) {
                 match inverse::inverse(&schema, op, &created) {
                     Ok(ops) => list.push(ops),
@@ -74,8 +96,11 @@ pub fn check_history_to_head(
                 }
                 _ => {}
             }
-            steps.extend(apply(&mut schema, op, &rev.id.text, &mut hooks, &mut diags));
+            let made = apply(&mut schema, op, &rev.id.text, &mut hooks, &mut diags);
+            origin.extend(std::iter::repeat_n(index, made.len()));
+            steps.extend(made);
         }
+        origins.push(origin);
         constraints::check_forward_keys(&schema, &mut diags);
         schema.forward.clear();
         let down = if diags.len() == errors {
@@ -92,7 +117,11 @@ pub fn check_history_to_head(
             schema_after: Cow::Owned(fingerprint.update(&before, &schema)),
         });
     }
-    diags.finish((plans, schema))
+    diags.finish(Checked {
+        plans,
+        head: schema,
+        origins,
+    })
 }
 
 /// The tables `ops` create, with their primary key columns as written: a

@@ -507,10 +507,8 @@ fn expressions_are_parsed_and_their_columns_checked() {
         sorted([
             (20, "table `t` has no column `nmae` (in CHECK)"),
             (30, "a DEFAULT must be constant, but it names `a`"),
-            (
-                40,
-                "this CHECK expression is not valid SQL: Expected: an expression, found: EOF"
-            ),
+            // `e >` is left to SQLite, which the macro asks (the parser
+            // here does not know all of SQLite, so it refuses nothing).
         ])
     );
 }
@@ -675,8 +673,8 @@ fn views_and_triggers_resolve_every_name_they_use() {
         [
             "`old.foo_id` in trigger `t1`: this trigger's event has no `old` row",
             "`x.bar` in view `v2`: `x` is not a table, view or alias it reads",
-            "the SQL of trigger `t2` does not parse: a trigger may run only INSERT, UPDATE, DELETE and SELECT, not `DROP TABLE`",
-            "the SQL of view `v5` does not parse: a view's body is one SELECT, found 2 statements",
+            "the SQL of trigger `t2` is not allowed: a trigger may run only INSERT, UPDATE, DELETE and SELECT, not `DROP TABLE`",
+            "the SQL of view `v5` is not allowed: a view's body is one SELECT, found 2 statements",
             "trigger `t1` uses `audit.nope`, but `audit` has no column `nope`",
             "view `v1` uses column `bra`, which no table it reads has",
             "view `v3` uses unknown table or view `fooo`",

@@ -8,15 +8,12 @@
 
 use super::create::{self, check_name_free, find_table};
 use super::names::{check_not_reserved, unknown_help};
-use crate::body::{self, BodyRefs, Output};
+use crate::body::{self, BodyError, BodyRefs, Output};
 use crate::diag::Diagnostics;
 use crate::model::{Schema, Trigger, Uses, View, ViewOutput};
 use crate::name::same_name;
 use crate::op::{CreateTrigger, CreateView, Expr, RawSql, TriggerEvent, TriggerTiming};
 use crate::{render, Loc, Name};
-
-/// Columns every rowid table has without declaring them.
-const ROWID_NAMES: [&str; 3] = ["rowid", "oid", "_rowid_"];
 
 /// A name a body can qualify columns with.
 #[derive(Clone)]
@@ -27,6 +24,9 @@ struct Entry {
     object: Option<String>,
     /// Its columns, when known.
     columns: Option<Vec<String>>,
+    /// Columns it has without declaring them (rowid, full-text hidden
+    /// columns); a view's are unknown, so none.
+    hidden: Vec<String>,
     /// `new` / `old`: only `new.c` reaches them, never a bare `c`.
     qualified_only: bool,
 }
@@ -39,8 +39,14 @@ impl Entry {
             key,
             object: None,
             columns: None,
+            hidden: Vec::new(),
             qualified_only: false,
         }
+    }
+
+    /// Whether `name` is one of its undeclared columns.
+    fn hidden(&self, name: &str) -> bool {
+        self.hidden.iter().any(|h| same_name(h, name))
     }
 }
 
@@ -76,7 +82,10 @@ pub(super) fn create_view(
     let what = format!("view `{}`", cv.name);
     let (refs, outputs) = match body::parse_query(&cv.query.text) {
         Ok(parsed) => parsed,
-        Err(msg) => {
+        // SQLite's judgement comes later: an opaque view, its columns and
+        // uses unknown.
+        Err(BodyError::Unreadable(_)) => (BodyRefs::default(), None),
+        Err(BodyError::Invalid(msg)) => {
             not_sql(&cv.query, &what, &msg, diags);
             return None;
         }
@@ -247,10 +256,15 @@ pub(super) fn create_trigger(
             }
         }
     }
+    let hidden = schema
+        .table(&table)
+        .map(|t| t.hidden_columns())
+        .unwrap_or_default();
     let row = |key: &str| Entry {
         key: key.to_owned(),
         object: Some(table.clone()),
         columns: Some(columns.clone()),
+        hidden: hidden.clone(),
         qualified_only: true,
     };
     let rows = || match &ct.event {
@@ -269,7 +283,10 @@ pub(super) fn create_trigger(
                     merge(&mut uses, u);
                 }
             }
-            Err(msg) => not_sql(when, &format!("the WHEN of {what}"), &msg, diags),
+            Err(BodyError::Unreadable(_)) => {}
+            Err(BodyError::Invalid(msg)) => {
+                not_sql(when, &format!("the WHEN of {what}"), &msg, diags)
+            }
         }
     }
     match body::parse_statements(&ct.body.text) {
@@ -278,7 +295,8 @@ pub(super) fn create_trigger(
                 merge(&mut uses, u);
             }
         }
-        Err(msg) => not_sql(&ct.body, &what, &msg, diags),
+        Err(BodyError::Unreadable(_)) => {}
+        Err(BodyError::Invalid(msg)) => not_sql(&ct.body, &what, &msg, diags),
     }
     if diags.len() > before {
         return None;
@@ -462,7 +480,7 @@ fn merge(into: &mut Uses, from: Uses) {
 fn not_sql(e: &Expr, what: &str, msg: &str, diags: &mut Diagnostics) {
     diags.error_help(
         e.at,
-        format!("the SQL of {what} does not parse: {msg}"),
+        format!("the SQL of {what} is not allowed: {msg}"),
         "write SQLite SQL inside the string; names that are not plain identifiers go in double quotes",
     );
 }
@@ -502,12 +520,15 @@ fn resolve(
         entries.push(Entry {
             key: if r.alias.is_some() { key } else { real.clone() },
             columns: schema.columns_of(&real),
+            hidden: schema
+                .table(&real)
+                .map(|t| t.hidden_columns())
+                .unwrap_or_default(),
             object: Some(real),
             qualified_only: false,
         });
     }
     for c in &refs.columns {
-        let implicit = ROWID_NAMES.iter().any(|r| same_name(r, &c.name));
         match &c.qualifier {
             Some(q) => {
                 let Some(e) = entries.iter().find(|e| same_name(&e.key, q)) else {
@@ -532,7 +553,7 @@ fn resolve(
                     }
                     continue;
                 };
-                column_of(e, &c.name, implicit, what, at, &mut uses, diags);
+                column_of(e, &c.name, what, at, &mut uses, diags);
             }
             None if is_local(&c.name) => {}
             None => {
@@ -546,11 +567,11 @@ fn resolve(
                     })
                     .collect();
                 for e in &matching {
-                    column_of(e, &c.name, false, what, at, &mut uses, diags);
+                    column_of(e, &c.name, what, at, &mut uses, diags);
                 }
                 let unknown_columns = visible.iter().any(|e| e.columns.is_none());
-                let rowid_of_a_table = implicit && !visible.is_empty();
-                if matching.is_empty() && !unknown_columns && !rowid_of_a_table {
+                let hidden = visible.iter().any(|e| e.hidden(&c.name));
+                if matching.is_empty() && !unknown_columns && !hidden {
                     let all: Vec<&str> = visible
                         .iter()
                         .filter_map(|e| e.columns.as_ref())
@@ -581,21 +602,13 @@ fn resolve(
         else {
             continue;
         };
-        column_of(e, column, false, what, at, &mut uses, diags);
+        column_of(e, column, what, at, &mut uses, diags);
     }
     (diags.len() == before).then_some((uses, entries))
 }
 
 /// Checks that `e` has column `name` and records the use.
-fn column_of(
-    e: &Entry,
-    name: &str,
-    implicit: bool,
-    what: &str,
-    at: Loc,
-    uses: &mut Uses,
-    diags: &mut Diagnostics,
-) {
+fn column_of(e: &Entry, name: &str, what: &str, at: Loc, uses: &mut Uses, diags: &mut Diagnostics) {
     let Some(object) = &e.object else { return };
     let Some(columns) = &e.columns else { return };
     match columns.iter().find(|n| same_name(n, name)) {
@@ -604,7 +617,7 @@ fn column_of(
                 uses.columns.push((object.clone(), real.clone()));
             }
         }
-        None if implicit => {}
+        None if e.hidden(name) => {}
         None => diags.error_help(
             at,
             format!(
