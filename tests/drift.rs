@@ -50,6 +50,7 @@ fn a_column_added_by_hand_is_not_lost_by_a_rebuild() {
         name,
         expected,
         actual,
+        difference,
     }] = drift_of(&err)
     else {
         panic!("expected one changed table, got {err}");
@@ -63,7 +64,11 @@ fn a_column_added_by_hand_is_not_lost_by_a_rebuild() {
     let message = err.to_string();
     println!("{message}");
     assert!(message.contains("changed table `items`"), "{message}");
-    assert!(message.contains("differs from character"), "{message}");
+    assert_eq!(difference, "column `note`: not expected, found");
+    assert!(
+        message.contains("changed table `items`: column `note`: not expected, found"),
+        "{message}"
+    );
     assert!(message.contains("nothing was changed"), "{message}");
     assert_eq!(snapshot(&conn), before);
     assert!(temp_tables(&conn).is_empty());

@@ -38,6 +38,7 @@ mod compat;
 pub mod diag;
 pub mod expr;
 pub mod fingerprint;
+pub mod meaning;
 pub mod model;
 pub mod name;
 pub mod op;

@@ -4,8 +4,8 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::migrations::Migrations;
+use migrate_core::meaning;
 use migrate_core::plan::{Down, SchemaObject, Step};
-use migrate_core::same_sql::equivalent;
 use rusqlite::Connection;
 use std::fmt;
 
@@ -22,7 +22,9 @@ pub enum Drift {
         /// The `CREATE` statement the history expects.
         expected: String,
     },
-    /// An object exists with another definition (or of another kind).
+    /// An object exists with another meaning (or of another kind):
+    /// spelling, quoting, case, clause order and redundant parentheses do
+    /// not count ([`migrate_core::meaning`]).
     Changed {
         /// `table`, `index`, `view` or `trigger`.
         kind: String,
@@ -32,6 +34,9 @@ pub enum Drift {
         expected: String,
         /// The one in the database.
         actual: String,
+        /// The first property that differs, with the expected and the
+        /// found value: ``column `bar`: NOT NULL: expected yes, found no``.
+        difference: String,
     },
     /// An index or trigger the history does not know, on a table it does
     /// (a rebuild of that table would refuse to drop it), or a leftover
@@ -60,10 +65,10 @@ impl fmt::Display for Drift {
                 name,
                 expected,
                 actual,
+                difference,
             } => write!(
                 f,
-                "changed {kind} `{name}`\n  expected: {expected}\n  actual:   {actual}\n  {}",
-                first_difference(expected, actual)
+                "changed {kind} `{name}`: {difference}\n  expected: {expected}\n  actual:   {actual}"
             ),
             Drift::Unexpected { kind, name, actual } => {
                 write!(f, "unexpected {kind} `{name}`\n  actual:   {actual}")
@@ -206,10 +211,10 @@ impl Migrations {
 }
 
 /// The differences between the objects a model `expected` and the `live`
-/// ones: each expected object missing or with other SQL ([`equivalent`]: up
-/// to spacing, comments, case and quoting; unless `sql_unknown`
-/// says the model knows it by name only), then each live object the model
-/// does not have for which `counts` holds.
+/// ones: each expected object missing or with another meaning
+/// ([`meaning::difference`]; unless `sql_unknown` says the model knows it by
+/// name only), then each live object the model does not have for which
+/// `counts` holds.
 pub(crate) fn compare(
     expected: &[SchemaObject],
     live: &[LiveObject],
@@ -225,14 +230,24 @@ pub(crate) fn compare(
                 name: name.to_owned(),
                 expected: sql.to_owned(),
             }),
-            Some(o) if o.kind != kind || !(equivalent(&o.sql, sql) || sql_unknown(name)) => drift
-                .push(Drift::Changed {
-                    kind: o.kind.clone(),
-                    name: name.to_owned(),
-                    expected: sql.to_owned(),
-                    actual: o.sql.clone(),
-                }),
-            Some(_) => {}
+            Some(o) => {
+                let difference = if o.kind != kind {
+                    Some(format!("expected a {kind}, found a {}", o.kind))
+                } else if sql_unknown(name) {
+                    None
+                } else {
+                    meaning::difference(sql, &o.sql)
+                };
+                if let Some(difference) = difference {
+                    drift.push(Drift::Changed {
+                        kind: o.kind.clone(),
+                        name: name.to_owned(),
+                        expected: sql.to_owned(),
+                        actual: o.sql.clone(),
+                        difference,
+                    });
+                }
+            }
         }
     }
     for o in live {
@@ -248,32 +263,4 @@ pub(crate) fn compare(
         }
     }
     drift
-}
-
-/// Where two SQL texts first differ, with a little context on each side:
-/// "from character 31: expected `…`, found `…`".
-fn first_difference(expected: &str, actual: &str) -> String {
-    let at = expected
-        .char_indices()
-        .zip(actual.chars())
-        .find(|((_, e), a)| e != a)
-        .map_or_else(|| expected.len().min(actual.len()), |((i, _), _)| i);
-    let at = actual
-        .floor_char_boundary(at)
-        .min(expected.floor_char_boundary(at));
-    let excerpt = |s: &str| {
-        let start = s.floor_char_boundary(at.saturating_sub(12));
-        let end = s.ceil_char_boundary((at + 24).min(s.len()));
-        let (pre, post) = (
-            if start > 0 { "…" } else { "" },
-            if end < s.len() { "…" } else { "" },
-        );
-        format!("{pre}{}{post}", &s[start..end])
-    };
-    format!(
-        "differs from character {}: expected `{}`, found `{}`",
-        expected[..at].chars().count() + 1,
-        excerpt(expected),
-        excerpt(actual)
-    )
 }
