@@ -53,9 +53,9 @@
 
 pub use migrate_macros::migration;
 pub use migrate_runtime::{
-    AppliedRevision, BoxError, Down, Drift, Error, ErrorKind, ForeignKeyViolation, HistoryRow,
-    Hook, HookContext, HookFn, Migrations, Options, Progress, ProgressFn, Report, Revision,
-    SkippedHook, Status,
+    dump, AppliedRevision, BoxError, Down, Drift, Dump, Error, ErrorKind, ForeignKeyViolation,
+    HistoryRow, Hook, HookContext, HookFn, Migrations, Options, Progress, ProgressFn, Report,
+    Revision, SkippedHook, Status,
 };
 /// The `rusqlite` version the runtime is built on (hooks take its `Connection`).
 pub use rusqlite;

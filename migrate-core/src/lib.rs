@@ -35,6 +35,7 @@ pub mod body;
 pub mod canonical;
 pub mod check;
 mod compat;
+pub mod ddl;
 pub mod diag;
 pub mod expr;
 pub mod fingerprint;

@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 mod drift;
+mod dump;
 mod error;
 pub mod fault;
 mod fresh;
@@ -26,6 +27,7 @@ pub mod testing;
 mod trace;
 
 pub use drift::Drift;
+pub use dump::{dump, Dump};
 pub use error::{BoxError, Error, ErrorKind, ForeignKeyViolation};
 pub use history::HistoryRow;
 pub use hook::{Hook, HookContext, HookFn};
