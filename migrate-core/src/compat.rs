@@ -4,10 +4,11 @@
 //!
 //! - `a IS b` / `a IS NOT b` (any operand) become `a == b` / `a != b`;
 //! - the postfix `ISNULL` / `NOTNULL` become `=NULL ` / `<>NULL `;
-//! - `NOT INDEXED` and `INDEXED BY name` (index hints) become spaces.
+//! - `NOT INDEXED` and `INDEXED BY name` (index hints) become spaces;
+//! - the resolution of `RAISE(ABORT, …)` (`IGNORE`, `ROLLBACK`, `ABORT`,
+//!   `FAIL`) becomes zeros, so it is not read as a column.
 
 use sqlparser::dialect::SQLiteDialect;
-use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
 /// `text` with the constructs above rewritten; unchanged when it does not
@@ -17,7 +18,7 @@ pub(crate) fn for_parser(text: &str) -> String {
         return text.to_owned();
     };
     // Words with their byte ranges; whitespace and comments skipped.
-    let mut words: Vec<(Option<Keyword>, String, usize, usize)> = Vec::new();
+    let mut words: Vec<(String, usize, usize)> = Vec::new();
     for t in &tokens {
         if matches!(t.token, Token::Whitespace(_) | Token::EOF) {
             continue;
@@ -28,13 +29,12 @@ pub(crate) fn for_parser(text: &str) -> String {
         ) else {
             return text.to_owned();
         };
-        let (kw, value) = match &t.token {
-            Token::Word(w) if w.quote_style.is_none() => {
-                (Some(w.keyword), w.value.to_ascii_uppercase())
-            }
-            _ => (None, String::new()),
+        let value = match &t.token {
+            Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+            Token::LParen => "(".to_owned(),
+            _ => String::new(),
         };
-        words.push((kw, value, start, end));
+        words.push((value, start, end));
     }
     let mut out = text.as_bytes().to_vec();
     let mut put = |start: usize, end: usize, with: &str| {
@@ -43,7 +43,7 @@ pub(crate) fn for_parser(text: &str) -> String {
             *b = fill.next().unwrap_or(b' ');
         }
     };
-    let word = |i: usize| words.get(i).map_or("", |w| w.1.as_str());
+    let word = |i: usize| words.get(i).map_or("", |w| w.0.as_str());
     let plain_is = |w: &str| {
         !matches!(
             w,
@@ -62,12 +62,12 @@ pub(crate) fn for_parser(text: &str) -> String {
     };
     let mut i = 0;
     while i < words.len() {
-        let (_, w, start, end) = &words[i];
+        let (w, start, end) = &words[i];
         let (start, end) = (*start, *end);
         match w.as_str() {
             "IS" if word(i + 1) == "NOT" && plain_is(word(i + 2)) => {
                 put(start, end, "!=");
-                let (_, _, s, e) = words[i + 1];
+                let (_, s, e) = words[i + 1];
                 put(s, e, "");
                 i += 1;
             }
@@ -75,12 +75,20 @@ pub(crate) fn for_parser(text: &str) -> String {
             "ISNULL" => put(start, end, "=NULL"),
             "NOTNULL" => put(start, end, "<>NULL"),
             "NOT" if word(i + 1) == "INDEXED" => {
-                let (_, _, _, e) = words[i + 1];
+                let (_, _, e) = words[i + 1];
                 put(start, e, "");
                 i += 1;
             }
+            "RAISE"
+                if word(i + 1) == "("
+                    && matches!(word(i + 2), "IGNORE" | "ROLLBACK" | "ABORT" | "FAIL") =>
+            {
+                let (_, s, e) = words[i + 2];
+                put(s, e, &"0".repeat(e - s));
+                i += 2;
+            }
             "INDEXED" if word(i + 1) == "BY" => {
-                let last = words.get(i + 2).map_or(words[i + 1].3, |w| w.3);
+                let last = words.get(i + 2).map_or(words[i + 1].2, |w| w.2);
                 put(start, last, "");
                 i += 2;
             }
@@ -105,6 +113,10 @@ mod tests {
             ("a IS NOT NULL AND b is null", "a IS NOT NULL AND b is null"),
             ("a IS DISTINCT FROM b", "a IS DISTINCT FROM b"),
             ("x ISNULL OR y NOTNULL", "x =NULL  OR y <>NULL "),
+            (
+                "SELECT RAISE(ABORT, 'no') WHERE raise(ignore)",
+                "SELECT RAISE(00000, 'no') WHERE raise(000000)",
+            ),
             ("SELECT * FROM t NOT INDEXED", "SELECT * FROM t            "),
             (
                 "SELECT * FROM t INDEXED BY ix WHERE 'IS' = a",
