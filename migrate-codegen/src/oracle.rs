@@ -44,7 +44,11 @@ pub(crate) fn check(history: &History, checked: &Checked) -> Vec<Diagnostic> {
     let Ok(conn) = Connection::open_in_memory() else {
         return Vec::new();
     };
-    if conn.execute_batch("PRAGMA foreign_keys = OFF").is_err() {
+    // One transaction for the whole replay: nothing is ever committed.
+    if conn
+        .execute_batch("PRAGMA foreign_keys = OFF; BEGIN")
+        .is_err()
+    {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -67,9 +71,10 @@ pub(crate) fn check(history: &History, checked: &Checked) -> Vec<Diagnostic> {
             }
             let op_ends = origins.get(i + 1) != Some(&index);
             if op_ends {
+                let reach = reach(op);
                 let problem = touched
                     .drain(..)
-                    .find_map(|t| probe_around(&conn, &t).err());
+                    .find_map(|t| probe_around(&conn, &t, reach).err());
                 if let Some(problem) = problem {
                     out.push(diagnostic(op, &problem));
                 }
@@ -77,6 +82,27 @@ pub(crate) fn check(history: &History, checked: &Checked) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// What an operation can break, so what is compiled after it.
+#[derive(Clone, Copy, PartialEq)]
+enum Reach {
+    /// Nothing that is not compiled by running it (an index).
+    Nothing,
+    /// The object it creates (its triggers, defaults, generated columns).
+    Itself,
+    /// The object and everything whose SQL names it (a drop, rename,
+    /// alter or rebuild).
+    Around,
+}
+
+fn reach(op: &Op) -> Reach {
+    match op {
+        Op::CreateIndex(_) => Reach::Nothing,
+        Op::CreateTable(_) | Op::CreateView(_) | Op::CreateTrigger(_) | Op::Sql(_) => Reach::Itself,
+        Op::IfExists(inner) => reach(inner),
+        _ => Reach::Around,
+    }
 }
 
 /// Runs one step: `Err` when SQLite refused it; else the table or view it
@@ -176,47 +202,46 @@ fn data_only(conn: &Connection, statements: &str) -> Result<(), Problem> {
     })
 }
 
-/// The rebuild's schema statements in the runtime's order (its checks and
-/// the AUTOINCREMENT counter need rows, and there are none here).
+/// What the rebuild leaves: the column renames, the new definition under
+/// the table's own name (its foreign keys already name it), its indexes
+/// and triggers. There are no rows here, so the copy and the rename of the
+/// runtime's procedure (an `ALTER TABLE … RENAME`, which reparses the whole
+/// schema) are left out.
 fn rebuild(conn: &Connection, r: &Rebuild) -> Result<(), Problem> {
     for rename in r.renames.iter() {
         execute(conn, rename)?;
     }
-    execute(conn, &r.create_sql)?;
-    execute(conn, &r.copy_sql)?;
     execute(conn, &format!("DROP TABLE {}", sql::ident(&r.table)))?;
-    execute(conn, "PRAGMA legacy_alter_table = ON")?;
-    let renamed = execute(
-        conn,
-        &format!(
-            "ALTER TABLE {} RENAME TO {}",
-            sql::ident(&r.temp_table),
-            sql::ident(&r.table)
-        ),
-    );
-    execute(conn, "PRAGMA legacy_alter_table = OFF")?;
-    renamed?;
+    let create = r
+        .create_sql
+        .replacen(&sql::ident(&r.temp_table), &sql::ident(&r.table), 1);
+    execute(conn, &create)?;
     for st in r.recreate.iter() {
         execute(conn, &st.sql)?;
     }
     Ok(())
 }
 
-/// Compiles `name` and every view and trigger whose SQL names it.
-fn probe_around(conn: &Connection, name: &str) -> Result<(), Problem> {
-    let objects = schema(conn);
-    let lower = name.to_lowercase();
+/// Compiles `name` and, with [`Reach::Around`], every view and trigger
+/// whose SQL names it.
+fn probe_around(conn: &Connection, name: &str, reach: Reach) -> Result<(), Problem> {
+    if reach == Reach::Nothing {
+        return Ok(());
+    }
     let mut targets = vec![name.to_owned()];
-    for (kind, object, table, sql) in &objects {
-        if (kind == "view" || kind == "trigger") && sql.to_lowercase().contains(&lower) {
-            let target = if kind == "view" { object } else { table };
-            if !targets.iter().any(|t| t.eq_ignore_ascii_case(target)) {
-                targets.push(target.clone());
+    if reach == Reach::Around {
+        let lower = name.to_lowercase();
+        for (kind, object, table, sql) in schema(conn) {
+            if (kind == "view" || kind == "trigger") && sql.to_lowercase().contains(&lower) {
+                let target = if kind == "view" { object } else { table };
+                if !targets.iter().any(|t| t.eq_ignore_ascii_case(&target)) {
+                    targets.push(target);
+                }
             }
         }
     }
     for target in targets {
-        probe(conn, &objects, &target)?;
+        probe(conn, &target)?;
     }
     Ok(())
 }
@@ -235,30 +260,27 @@ fn schema(conn: &Connection) -> Vec<(String, String, String, String)> {
 
 /// Prepares (never runs) what makes SQLite compile table or view `name`
 /// with its triggers, defaults and generated columns.
-fn probe(
-    conn: &Connection,
-    objects: &[(String, String, String, String)],
-    name: &str,
-) -> Result<(), Problem> {
-    let Some((kind, real, _, create)) = objects
-        .iter()
-        .find(|(k, n, _, _)| (k == "table" || k == "view") && n.eq_ignore_ascii_case(name))
-    else {
+fn probe(conn: &Connection, name: &str) -> Result<(), Problem> {
+    let found = conn.query_row(
+        "SELECT type, name, coalesce(sql, ''), \
+         EXISTS (SELECT 1 FROM sqlite_schema AS t WHERE t.type = 'trigger' AND t.tbl_name = s.name) \
+         FROM sqlite_schema AS s WHERE s.type IN ('table', 'view') AND s.name = ?1 COLLATE NOCASE",
+        [name],
+        |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, bool>(3)?)),
+    );
+    let Ok((kind, real, create, has_triggers)) = found else {
         return Ok(());
     };
-    let ident = sql::ident(real);
+    let ident = sql::ident(&real);
     let mut statements = vec![format!("SELECT * FROM {ident}")];
     let virtual_table = create
         .trim_start()
         .get(..14)
         .is_some_and(|s| s.eq_ignore_ascii_case("create virtual"));
-    let has_triggers = objects
-        .iter()
-        .any(|(k, _, t, _)| k == "trigger" && t.eq_ignore_ascii_case(real));
     if (kind == "table" && !virtual_table) || (kind == "view" && has_triggers) {
         statements.push(format!("INSERT INTO {ident} DEFAULT VALUES"));
         statements.push(format!("DELETE FROM {ident}"));
-        let columns = writable_columns(conn, real);
+        let columns = writable_columns(conn, &real);
         if !columns.is_empty() {
             let set: Vec<String> = columns
                 .iter()

@@ -438,8 +438,36 @@ impl ColumnDef {
 /// `(n)` or `(n, m)` (`varchar(512)`, `decimal(10, 2)`, `timestamp with time
 /// zone`), or no type at all. It is rendered verbatim; what it does to stored
 /// values is its [`Affinity`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
-pub struct ColumnType(std::borrow::Cow<'static, str>);
+#[derive(Clone, Debug)]
+pub struct ColumnType(TypeText);
+
+/// The text of a [`ColumnType`]: shared, so cloning a schema model (done
+/// for every revision) copies no string.
+#[derive(Clone, Debug)]
+enum TypeText {
+    Static(&'static str),
+    Shared(std::sync::Arc<str>),
+}
+
+impl PartialEq for ColumnType {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ColumnType {}
+
+impl std::hash::Hash for ColumnType {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl Default for ColumnType {
+    fn default() -> Self {
+        ColumnType::NONE
+    }
+}
 
 impl ColumnType {
     /// `integer`: the only type whose `primary key` column aliases the rowid.
@@ -461,7 +489,7 @@ impl ColumnType {
     /// A type from text already in canonical form (words separated by one
     /// space, arguments as `(n)` or `(n, m)`).
     pub const fn from_static(text: &'static str) -> Self {
-        ColumnType(std::borrow::Cow::Borrowed(text))
+        ColumnType(TypeText::Static(text))
     }
 
     /// The type made of `words` and, when given, the arguments of its
@@ -477,7 +505,7 @@ impl ColumnType {
             text.push_str(&args.join(", "));
             text.push(')');
         }
-        ColumnType(std::borrow::Cow::Owned(text))
+        ColumnType(TypeText::Shared(text.into()))
     }
 
     /// Parses a declared type as SQLite stores it (`VARCHAR( 512 )`,
@@ -519,12 +547,15 @@ impl ColumnType {
 
     /// The type as written (empty for no type).
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            TypeText::Static(s) => s,
+            TypeText::Shared(s) => s,
+        }
     }
 
     /// Whether no type was declared.
     pub fn is_none(&self) -> bool {
-        self.0.is_empty()
+        self.as_str().is_empty()
     }
 
     /// The type's affinity, by SQLite's rules (datatype3.html, 3.1): the
@@ -532,7 +563,7 @@ impl ColumnType {
     /// `TEXT` → TEXT; `BLOB` or no type → BLOB; `REAL`, `FLOA` or `DOUB` →
     /// REAL; otherwise NUMERIC.
     pub fn affinity(&self) -> Affinity {
-        let t = self.0.to_ascii_uppercase();
+        let t = self.as_str().to_ascii_uppercase();
         let has = |s: &str| t.contains(s);
         if has("INT") {
             Affinity::Integer
@@ -551,23 +582,25 @@ impl ColumnType {
     /// SQLite requires the type to be exactly `INTEGER` (not `INT`, not
     /// `BIGINT`, not `INTEGER(8)`).
     pub fn aliases_rowid(&self) -> bool {
-        self.0.eq_ignore_ascii_case("integer")
+        self.as_str().eq_ignore_ascii_case("integer")
     }
 
     /// Whether a STRICT table accepts this type.
     pub fn allowed_in_strict(&self) -> bool {
-        Self::STRICT.iter().any(|t| t.eq_ignore_ascii_case(&self.0))
+        Self::STRICT
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(self.as_str()))
     }
 
     /// Whether two declared types are the same type (SQLite ignores case).
     pub fn same(&self, other: &ColumnType) -> bool {
-        self.0.eq_ignore_ascii_case(&other.0)
+        self.as_str().eq_ignore_ascii_case(other.as_str())
     }
 }
 
 impl std::fmt::Display for ColumnType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 

@@ -21,7 +21,7 @@ use crate::canonical::{checksum_with, describe};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Schema;
 use crate::name::same_name;
-use crate::op::{History, Op, TableConstraintKind};
+use crate::op::{ColumnConstraintKind, History, Op, TableConstraintKind};
 use crate::plan::{CreatedTable, Down, HookCall, RawStep, RevisionPlan, Statement, Step};
 use crate::{render, Loc};
 use std::borrow::Cow;
@@ -101,8 +101,10 @@ pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic
             steps.extend(made);
         }
         origins.push(origin);
-        constraints::check_forward_keys(&schema, &mut diags);
-        schema.forward.clear();
+        if !schema.forward.is_empty() {
+            constraints::check_forward_keys(&schema, &mut diags);
+            schema.forward.clear();
+        }
         let down = if diags.len() == errors {
             let undo = undo.map(|list| list.into_iter().rev().flatten().collect());
             down::plan(rev, &schema, &before, undo, &mut hooks, &mut diags)
@@ -126,8 +128,39 @@ pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic
 
 /// The tables `ops` create, with their primary key columns as written: a
 /// foreign key may reference one before it is created (SQLite resolves
-/// foreign keys when they are used).
+/// foreign keys when they are used). Empty when no foreign key of `ops`
+/// names one of them, so a revision without such a key costs nothing more.
 fn forward_tables(ops: &[Op]) -> Vec<(String, Vec<String>)> {
+    let created = ops.iter().filter_map(|op| match op {
+        Op::CreateTable(ct) => Some(ct),
+        Op::IfExists(inner) => match &**inner {
+            Op::CreateTable(ct) => Some(ct),
+            _ => None,
+        },
+        _ => None,
+    });
+    let parents: Vec<&str> = created
+        .clone()
+        .flat_map(|ct| {
+            let inline = ct
+                .columns
+                .iter()
+                .flat_map(|c| &c.constraints)
+                .filter_map(|k| match &k.kind {
+                    ColumnConstraintKind::References(t) => Some(t.table.text.as_str()),
+                    _ => None,
+                });
+            let table_level = ct.constraints.iter().filter_map(|k| match &k.kind {
+                TableConstraintKind::ForeignKey { target, .. } => Some(target.table.text.as_str()),
+                _ => None,
+            });
+            inline.chain(table_level)
+        })
+        .collect();
+    let referenced = |name: &str| parents.iter().any(|p| same_name(p, name));
+    if !created.clone().any(|ct| referenced(&ct.name.text)) {
+        return Vec::new();
+    }
     ops.iter()
         .filter_map(|op| match op {
             Op::CreateTable(ct) => Some(ct),
