@@ -60,6 +60,21 @@ migration! {
     revision "0006_repair" {
         batch alter table item recreate = always {}
     }
+
+    revision "0007_more_sqlite" {
+        create table tally { title text primary key, n integer not null default 0 }
+        // An upsert's `excluded`, RAISE, ISNULL, a window frame the
+        // checker's parser cannot read (SQLite judges it), json_each.
+        create trigger item_tally after insert on item
+            as "INSERT INTO tally (title, n) VALUES (new.title, 1)
+                ON CONFLICT (title) DO UPDATE SET n = tally.n + excluded.n";
+        create trigger item_guard before update on item when "new.title ISNULL"
+            as "SELECT RAISE(ABORT, 'a title is required')";
+        create view ranked as "
+            SELECT title, sum(n) OVER (ORDER BY n GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW EXCLUDE TIES) AS s
+            FROM tally";
+        create view parts as "SELECT j.value AS part FROM item, json_each('[1, 2]') AS j";
+    }
 }
 
 #[test]
@@ -140,5 +155,20 @@ fn real_world_spellings_apply_and_behave_as_sqlite_defines() {
         )
         .unwrap();
     assert_eq!(hits, 1);
+    conn.execute("INSERT INTO item (sku, title) VALUES ('b', 'Gadget')", [])
+        .unwrap();
+    let n: i64 = conn
+        .query_row("SELECT n FROM tally WHERE title = 'Gadget'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(n, 1, "the upsert trigger ran");
+    let refused = conn
+        .execute("UPDATE item SET title = NULL", [])
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("a title is required"),
+        "{refused}"
+    );
     assert_healthy(&conn);
 }

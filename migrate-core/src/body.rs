@@ -168,6 +168,15 @@ fn collect(statements: &[Statement]) -> BodyRefs {
             Statement::Insert(ins) => {
                 if let TableObject::TableName(t) = &ins.table {
                     let table = last(t);
+                    // An upsert's `excluded.c` is the row that was not
+                    // inserted: a row of the target table.
+                    if ins.on.is_some() {
+                        refs.out.relations.push(Relation {
+                            name: table.clone(),
+                            alias: Some("excluded".to_owned()),
+                            function: false,
+                        });
+                    }
                     for c in &ins.columns {
                         refs.out.written.push((table.clone(), last(c)));
                     }

@@ -92,6 +92,18 @@ pub(super) fn create_view(
     };
     let resolved = resolve(schema, &refs, Vec::new(), &what, cv.query.at, diags);
     if diags.len() > before {
+        // A new view with a bad name in it still enters the model (its
+        // columns unknown), so what reads it later is not a second error.
+        if previous.is_none() && schema.object_kind(&cv.name.text).is_none() {
+            schema.views.push(View {
+                name: cv.name.text.clone(),
+                query: query_text(&cv.query.text),
+                outputs: None,
+                uses: crate::model::Uses::default(),
+                defined_at: cv.name.at,
+                revision: revision.to_owned(),
+            });
+        }
         return None;
     }
     let (uses, entries) = resolved?;
