@@ -279,15 +279,9 @@ pub(super) fn check_forward_keys(schema: &Schema, diags: &mut Diagnostics) {
             if !schema.forward.iter().any(|(t, _)| same_name(t, &fk.table)) {
                 continue;
             }
+            // The parent exists: dropping a referenced table is refused,
+            // and a rename carries its foreign keys along.
             let Some(parent) = schema.table(&fk.table) else {
-                diags.error_help(
-                    k.defined_at,
-                    format!(
-                        "foreign key `{}` of table `{}` references table `{}`, which this revision does not end up creating",
-                        k.name, child.name, fk.table
-                    ),
-                    "create the parent table in this revision, or reference an existing one",
-                );
                 continue;
             };
             let missing = fk.ref_columns.iter().find(|c| parent.column(c).is_none());
