@@ -105,12 +105,7 @@ fn raw_sql_effects(text: &mut String, raw: &crate::op::RawSql) {
 pub struct Canonical<'a>(pub &'a Op);
 
 fn name(n: &str) -> String {
-    let plain = n
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if plain {
+    if crate::name::is_plain(n) {
         n.to_owned()
     } else {
         format!("{n:?}")

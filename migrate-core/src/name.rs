@@ -52,6 +52,15 @@ impl fmt::Display for Name {
     }
 }
 
+/// Whether `s` can be written without quotes or a string literal: an ASCII
+/// letter or `_`, then letters, digits and `_`.
+pub fn is_plain(s: &str) -> bool {
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// SQLite's identifier comparison: ASCII case-insensitive.
 pub fn same_name(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)

@@ -9,8 +9,10 @@
 //! saying why. The database is then stamped at that revision
 //! ([`Dump::stamp_call`]), and later revisions are checked against it.
 
+use crate::drift::{live_objects, LiveObject};
 use crate::error::{Error, ErrorKind};
 use migrate_core::ddl::{self, Fragment, TableDef};
+use migrate_core::name::is_plain;
 use rusqlite::Connection;
 use sqlparser::tokenizer::Token;
 use std::fmt::Write;
@@ -40,13 +42,6 @@ impl Dump {
     }
 }
 
-/// An object of `sqlite_schema`.
-struct Object {
-    kind: String,
-    name: String,
-    sql: String,
-}
-
 /// Reads the main schema of `conn` and returns `migration!` source that
 /// recreates it as revision `revision`. Only reads. SQLite's own tables,
 /// migrate-dsl's history and temporary tables, and the shadow tables of
@@ -66,12 +61,14 @@ struct Object {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn dump(conn: &Connection, revision: &str) -> Result<Dump, Error> {
-    let objects = read(conn)?;
+    let mut objects = live_objects(conn, migrate_core::DEFAULT_HISTORY_TABLE)?;
+    // Other histories' tables and leftovers of interrupted rebuilds.
+    objects.retain(|o| !o.name.starts_with("_migrate_"));
     let mut notes = Vec::new();
     let mut tables = Vec::new();
     let mut body = String::new();
     let of = |kind: &'static str| objects.iter().filter(move |o| o.kind == kind);
-    let virtual_table = |o: &Object| {
+    let virtual_table = |o: &LiveObject| {
         o.sql
             .split_whitespace()
             .take(2)
@@ -95,18 +92,7 @@ pub fn dump(conn: &Connection, revision: &str) -> Result<Dump, Error> {
         }
     }
     for t in of("table").filter(|o| virtual_table(o)) {
-        let columns = columns(conn, &t.name)?;
-        let _ = writeln!(
-            body,
-            "        sql {:?}\n            creates table {} ({});",
-            t.sql,
-            name(&t.name),
-            columns
-                .iter()
-                .map(|c| name(c))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        body.push_str(&creates_table(conn, t)?);
     }
     for i in of("index") {
         match ddl::parse_index(&i.sql).and_then(|def| index(&def)) {
@@ -119,7 +105,7 @@ pub fn dump(conn: &Connection, revision: &str) -> Result<Dump, Error> {
             ),
         }
     }
-    let views: Vec<&Object> = of("view").collect();
+    let views: Vec<&LiveObject> = of("view").collect();
     for v in in_dependency_order(&views) {
         match ddl::view_query(&v.sql) {
             Some(query) => {
@@ -150,31 +136,6 @@ pub fn dump(conn: &Connection, revision: &str) -> Result<Dump, Error> {
     })
 }
 
-fn read(conn: &Connection) -> Result<Vec<Object>, Error> {
-    let q = "SELECT s.type, s.name, s.sql FROM sqlite_schema AS s \
-             WHERE s.sql IS NOT NULL AND s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
-             AND s.name NOT LIKE '\\_migrate\\_%' ESCAPE '\\' \
-             AND NOT EXISTS (SELECT 1 FROM pragma_table_list AS l WHERE l.schema = 'main' AND l.name = s.name AND l.type = 'shadow') \
-             ORDER BY s.rowid";
-    let run = || -> rusqlite::Result<Vec<Object>> {
-        let mut stmt = conn.prepare(q)?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Object {
-                kind: r.get(0)?,
-                name: r.get(1)?,
-                sql: r.get(2)?,
-            })
-        })?;
-        rows.collect()
-    };
-    run().map_err(|source| {
-        Error::from(ErrorKind::Connection {
-            action: format!("read the schema ({q})"),
-            source,
-        })
-    })
-}
-
 /// The visible columns of `table`.
 fn columns(conn: &Connection, table: &str) -> Result<Vec<String>, Error> {
     let q = "SELECT name FROM pragma_table_info(?1)";
@@ -194,7 +155,7 @@ fn columns(conn: &Connection, table: &str) -> Result<Vec<String>, Error> {
 /// A table the DSL cannot state, kept as raw SQL that creates it.
 fn raw_table(
     conn: &Connection,
-    t: &Object,
+    t: &LiveObject,
     why: &str,
     body: &mut String,
     notes: &mut Vec<String>,
@@ -203,24 +164,25 @@ fn raw_table(
         "table `{}` is created by raw SQL because {why}; the DSL cannot alter it later (rebuild it in a later revision to bring it into the DSL)",
         t.name
     );
-    let columns = columns(conn, &t.name)?;
-    let _ = writeln!(
-        body,
-        "        // {note}\n        sql {:?}\n            creates table {} ({});",
-        t.sql,
-        name(&t.name),
-        columns
-            .iter()
-            .map(|c| name(c))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let _ = writeln!(body, "        // {note}");
+    body.push_str(&creates_table(conn, t)?);
     notes.push(note);
     Ok(())
 }
 
+/// `sql "<its CREATE>" creates table t (<its visible columns>);`
+fn creates_table(conn: &Connection, t: &LiveObject) -> Result<String, Error> {
+    let columns: Vec<String> = columns(conn, &t.name)?.iter().map(|c| name(c)).collect();
+    Ok(format!(
+        "        sql {:?}\n            creates table {} ({});\n",
+        t.sql,
+        name(&t.name),
+        columns.join(", ")
+    ))
+}
+
 /// An object left out, with its SQL in a comment.
-fn keep_out(o: &Object, why: &str, body: &mut String, notes: &mut Vec<String>) {
+fn keep_out(o: &LiveObject, why: &str, body: &mut String, notes: &mut Vec<String>) {
     let note = format!("{} `{}` is left out because {why}", o.kind, o.name);
     let _ = writeln!(body, "        // {note}:");
     for line in o.sql.lines() {
@@ -238,12 +200,7 @@ const NOT_RAW: [&str; 5] = ["self", "Self", "super", "crate", "_"];
 /// A name as the DSL writes it: an identifier (raw for a Rust keyword), or
 /// a string literal.
 fn name(n: &str) -> String {
-    let plain = n
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !plain || AMBIGUOUS.iter().any(|a| a.eq_ignore_ascii_case(n)) || NOT_RAW.contains(&n) {
+    if !is_plain(n) || AMBIGUOUS.iter().any(|a| a.eq_ignore_ascii_case(n)) || NOT_RAW.contains(&n) {
         return format!("{n:?}");
     }
     if syn_keyword(n) {
@@ -274,15 +231,7 @@ fn expr(f: &Fragment) -> Option<String> {
     for t in &f.0 {
         out.push(match &t.orig {
             Token::Word(w) => {
-                let plain = w
-                    .value
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                    && w.value
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_');
-                if !plain || NOT_RAW.contains(&w.value.as_str()) {
+                if !is_plain(&w.value) || NOT_RAW.contains(&w.value.as_str()) {
                     return None;
                 }
                 w.value.clone()
@@ -554,9 +503,9 @@ fn trigger(def: &ddl::TriggerDef) -> String {
 }
 
 /// Views ordered so each comes after the views its SQL names.
-fn in_dependency_order<'a>(views: &[&'a Object]) -> Vec<&'a Object> {
-    let mut out: Vec<&Object> = Vec::new();
-    let mut left: Vec<&Object> = views.to_vec();
+fn in_dependency_order<'a>(views: &[&'a LiveObject]) -> Vec<&'a LiveObject> {
+    let mut out: Vec<&LiveObject> = Vec::new();
+    let mut left: Vec<&LiveObject> = views.to_vec();
     while !left.is_empty() {
         let ready = left.iter().position(|v| {
             let sql = v.sql.to_ascii_lowercase();
