@@ -374,7 +374,7 @@ fn default_value(t: &[Tok], i: usize) -> Option<(Fragment, usize)> {
             Some((Fragment(t[i + 1..close].to_vec()), close + 1))
         }
         Norm::Other(sign) if sign == "+" || sign == "-" => {
-            Some((Fragment(t[i..i + 2].to_vec()), i + 2))
+            Some((Fragment(t.get(i..i + 2)?.to_vec()), i + 2))
         }
         _ => Some((Fragment(vec![t[i].clone()]), i + 1)),
     }
@@ -443,8 +443,10 @@ fn references(
     }
 }
 
-/// Words that end a declared type: the clauses a column may have.
-const COLUMN_CLAUSES: [&str; 11] = [
+/// Words that end a declared type: the clauses a column may have (SQL
+/// keywords, compared case-insensitively). The DSL's parser stops a type at
+/// the same words.
+pub const COLUMN_CLAUSES: [&str; 11] = [
     "constraint",
     "primary",
     "not",

@@ -381,22 +381,6 @@ pub(super) fn name(input: ParseStream, spans: &Spans) -> Result<Name> {
     Ok(Name::new(ident.to_string(), spans.loc(ident.span())))
 }
 
-/// Words that end a declared type: the column constraints that may follow
-/// it (compared case-insensitively, as SQL keywords are).
-const AFTER_TYPE: [&str; 11] = [
-    "constraint",
-    "primary",
-    "not",
-    "null",
-    "unique",
-    "check",
-    "default",
-    "collate",
-    "references",
-    "generated",
-    "as",
-];
-
 /// A declared type as SQL writes it: words (`varchar`, `timestamp with time
 /// zone`, `unsigned big int`) and an optional `(n)` or `(n, m)` of signed
 /// numbers; or nothing. A malformed size is reported and the rest of the
@@ -408,7 +392,10 @@ fn column_type(input: ParseStream, spans: &Spans) -> Result<(ColumnType, Loc)> {
         let fork = input.fork();
         let ident = Ident::parse_any(&fork)?.unraw();
         let word = ident.to_string();
-        if AFTER_TYPE.iter().any(|k| k.eq_ignore_ascii_case(&word)) {
+        if migrate_core::ddl::COLUMN_CLAUSES
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(&word))
+        {
             break;
         }
         Ident::parse_any(input)?;
