@@ -32,6 +32,7 @@ migration! {
     revision "0002_kept_for_numbering" {}
 
     revision "0003_forward_keys" {
+        alter table item add column last_order integer references orders (id) on delete set null;
         create table line {
             id integer primary key,
             order_id integer not null references orders (id) on delete cascade,
@@ -89,6 +90,7 @@ fn real_world_spellings_apply_and_behave_as_sqlite_defines() {
         "\"seen_at\" timestamp with time zone",
         "\"stock\" unsigned big int",
         "\"blob_any\"",
+        "\"last_order\" integer REFERENCES \"orders\" (\"id\") ON DELETE SET NULL",
     ] {
         assert!(sql.contains(part), "{part} in {sql}");
     }

@@ -21,7 +21,10 @@ use crate::canonical::{checksum_with, describe};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Schema;
 use crate::name::same_name;
-use crate::op::{ColumnConstraintKind, History, Op, TableConstraintKind};
+use crate::op::{
+    Change, ColumnConstraintKind, ColumnDef, CreateTable, History, Op, TableConstraint,
+    TableConstraintKind,
+};
 use crate::plan::{CreatedTable, Down, HookCall, RawStep, RevisionPlan, Statement, Step};
 use crate::{render, Loc};
 use std::borrow::Cow;
@@ -131,45 +134,31 @@ pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic
 /// foreign keys when they are used). Empty when no foreign key of `ops`
 /// names one of them, so a revision without such a key costs nothing more.
 fn forward_tables(ops: &[Op]) -> Vec<(String, Vec<String>)> {
-    let created = ops.iter().filter_map(|op| match op {
-        Op::CreateTable(ct) => Some(ct),
-        Op::IfExists(inner) => match &**inner {
+    fn unguarded(op: &Op) -> &Op {
+        match op {
+            Op::IfExists(inner) => inner,
+            other => other,
+        }
+    }
+    let created: Vec<&CreateTable> = ops
+        .iter()
+        .filter_map(|op| match unguarded(op) {
             Op::CreateTable(ct) => Some(ct),
             _ => None,
-        },
-        _ => None,
-    });
-    let parents: Vec<&str> = created
-        .clone()
-        .flat_map(|ct| {
-            let inline = ct
-                .columns
-                .iter()
-                .flat_map(|c| &c.constraints)
-                .filter_map(|k| match &k.kind {
-                    ColumnConstraintKind::References(t) => Some(t.table.text.as_str()),
-                    _ => None,
-                });
-            let table_level = ct.constraints.iter().filter_map(|k| match &k.kind {
-                TableConstraintKind::ForeignKey { target, .. } => Some(target.table.text.as_str()),
-                _ => None,
-            });
-            inline.chain(table_level)
         })
         .collect();
-    let referenced = |name: &str| parents.iter().any(|p| same_name(p, name));
-    if !created.clone().any(|ct| referenced(&ct.name.text)) {
+    let parents: Vec<&str> = ops
+        .iter()
+        .flat_map(|op| fk_parents(unguarded(op)))
+        .collect();
+    if !created
+        .iter()
+        .any(|ct| parents.iter().any(|p| same_name(p, &ct.name.text)))
+    {
         return Vec::new();
     }
-    ops.iter()
-        .filter_map(|op| match op {
-            Op::CreateTable(ct) => Some(ct),
-            Op::IfExists(inner) => match &**inner {
-                Op::CreateTable(ct) => Some(ct),
-                _ => None,
-            },
-            _ => None,
-        })
+    created
+        .iter()
         .map(|ct| {
             let inline = ct
                 .columns
@@ -185,6 +174,40 @@ fn forward_tables(ops: &[Op]) -> Vec<(String, Vec<String>)> {
             (ct.name.text.clone(), inline.chain(table_level).collect())
         })
         .collect()
+}
+
+/// The parent tables of the foreign keys an operation writes.
+fn fk_parents(op: &Op) -> Vec<&str> {
+    fn of_column(c: &ColumnDef) -> impl Iterator<Item = &str> {
+        c.constraints.iter().filter_map(|k| match &k.kind {
+            ColumnConstraintKind::References(t) => Some(t.table.text.as_str()),
+            _ => None,
+        })
+    }
+    fn of_table(k: &TableConstraint) -> Option<&str> {
+        match &k.kind {
+            TableConstraintKind::ForeignKey { target, .. } => Some(target.table.text.as_str()),
+            _ => None,
+        }
+    }
+    match op {
+        Op::CreateTable(ct) => ct
+            .columns
+            .iter()
+            .flat_map(of_column)
+            .chain(ct.constraints.iter().filter_map(of_table))
+            .collect(),
+        Op::Batch(b) => b
+            .changes
+            .iter()
+            .flat_map(|change| match change {
+                Change::AddColumn(c) => of_column(c).collect(),
+                Change::AddConstraint(k) => of_table(k).into_iter().collect(),
+                _ => Vec::new(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Checks one operation of revision `revision` against `schema`, applies it
