@@ -211,7 +211,7 @@ migration! {
     }
 }
 
-/// REBUILD_CASES A1: with foreign keys ON, `DROP TABLE parent` inside a
+/// docs/REBUILD_CASES.md, case 1: with foreign keys ON, `DROP TABLE parent` inside a
 /// transaction would run the child's ON DELETE CASCADE. The child table is
 /// created by hand here because foreign keys are not in this DSL subset yet.
 #[test]
@@ -262,7 +262,7 @@ migration! {
     }
 }
 
-/// REBUILD_CASES 33: the error names the real table, the column and the
+/// docs/REBUILD_CASES.md, case 33: the error names the real table, the column and the
 /// number of violating rows, not the temporary table.
 #[test]
 fn case_33_set_not_null_over_nulls_names_table_column_and_count() {
@@ -349,7 +349,7 @@ migration! {
     }
 }
 
-/// REBUILD_CASES 40: names that need quoting round-trip exactly.
+/// docs/REBUILD_CASES.md, case 40: names that need quoting round-trip exactly.
 #[test]
 fn case_40_names_that_need_quoting_round_trip() {
     let db = TempDb::new();
@@ -468,7 +468,7 @@ migration! {
     }
 }
 
-/// REBUILD_CASES A6: a row of *another* table left pointing at a missing
+/// docs/REBUILD_CASES.md, case 6: a row of *another* table left pointing at a missing
 /// parent is found only by checking that table; the rebuild checks every
 /// table referencing the rebuilt one, fails listing the violation, and the
 /// revision (hook included) is rolled back.

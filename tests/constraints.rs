@@ -1,5 +1,5 @@
 //! Constraints, foreign keys and table options through rebuilds, on real
-//! files (REBUILD_CASES A1, A8, D24, D26 and friends).
+//! files (docs/REBUILD_CASES.md, cases 1, 8, 24, 26 and friends).
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! REBUILD_CASES §39: the disk fills up during a rebuild's copy.
+//! docs/REBUILD_CASES.md, case 39: the disk fills up during a rebuild's copy.
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! Generated columns survive rebuilds and are never written by the copy
-//! (REBUILD_CASES D27).
+//! (docs/REBUILD_CASES.md, case 27).
 
 mod common;
 

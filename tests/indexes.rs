@@ -1,4 +1,4 @@
-//! Indexes through rebuilds (REBUILD_CASES C17–C20).
+//! Indexes through rebuilds (docs/REBUILD_CASES.md, cases 17–20).
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! The cases of REBUILD_CASES.md not covered elsewhere, one test per case,
+//! The cases of docs/REBUILD_CASES.md not covered elsewhere, one test per case,
 //! numbered as there, on real database files. (1, 6, 8, 10, 12, 14, 15, 18,
 //! 24, 26, 27, 33, 34, 36, 38, 39 and 40 have their own files: `apply.rs`,
 //! `constraints.rs`, `views.rs`, `triggers.rs`, `indexes.rs`, `generated.rs`,

@@ -1,4 +1,4 @@
-//! Recovery at the start of a run (REBUILD_CASES §34): leftover temporary
+//! Recovery at the start of a run (docs/REBUILD_CASES.md, case 34): leftover temporary
 //! tables of interrupted rebuilds.
 
 mod common;

@@ -1,5 +1,5 @@
 //! Triggers written in the history survive rebuilds of their table and keep
-//! firing, without firing for the copied rows (REBUILD_CASES B14, B15).
+//! firing, without firing for the copied rows (docs/REBUILD_CASES.md, cases 14, 15).
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! Views made outside the history survive rebuilds, or the rebuild refuses
-//! to break them (REBUILD_CASES B10, B12).
+//! to break them (docs/REBUILD_CASES.md, cases 10, 12).
 
 mod common;
 

@@ -465,7 +465,7 @@ impl Migrations {
 
     /// The start of a run, in one transaction under the write lock: the
     /// leftover temporary tables of interrupted rebuilds are handled
-    /// (REBUILD_CASES §34: removed when their original table exists — they
+    /// (docs/REBUILD_CASES.md, case 34: removed when their original table exists — they
     /// then hold no unique data — and a refusal, changing nothing, when it
     /// does not), then the history is read. Returns the rows and the
     /// removed tables.

@@ -156,7 +156,7 @@ fn read_sequence(conn: &Connection, cx: Context<'_>) -> Result<Option<i64>, Erro
 }
 
 /// Carries the high-water mark over, so ids of deleted rows are never
-/// reused (REBUILD_CASES D24).
+/// reused (docs/REBUILD_CASES.md, case 24).
 fn write_sequence(conn: &Connection, cx: Context<'_>, seq: i64) -> Result<(), Error> {
     let update = "UPDATE sqlite_sequence SET seq = max(seq, ?2) WHERE name = ?1";
     let changed = conn
@@ -300,7 +300,7 @@ fn check_foreign_keys(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
 }
 
 /// Every leftover temporary table of an interrupted rebuild: dropped when
-/// its original table exists (REBUILD_CASES §34), a refusal when it does
+/// its original table exists (docs/REBUILD_CASES.md, case 34), a refusal when it does
 /// not. Returns the dropped tables.
 pub(crate) fn remove_leftovers(conn: &Connection) -> Result<Vec<String>, Error> {
     let prefix = migrate_core::TEMP_PREFIX;

@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: real database files in a temp
-//! dir, and the "Unchanged" snapshot of REBUILD_CASES.md.
+//! dir, and the "Unchanged" snapshot of docs/REBUILD_CASES.md.
 #![allow(dead_code)]
 
 pub mod items;

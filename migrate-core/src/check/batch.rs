@@ -827,7 +827,7 @@ fn plan(old: &Table, work: &Work, expected: Vec<SchemaObject>, operation: String
     let mut not_null_checks = Vec::new();
     for (col, source) in new.columns.iter().zip(&work.sources) {
         // A generated column computes its values; SQLite refuses writes to
-        // it (REBUILD_CASES D27).
+        // it (docs/REBUILD_CASES.md, case 27).
         if source.is_none() && old_rowid && new_alias.as_deref() == Some(col.name.as_str()) {
             targets.push(sql::ident(&col.name));
             selects.push("rowid".to_owned());
