@@ -1,4 +1,4 @@
-//! A child process for the crash and race tests (`tests/crash.rs`): a
+//! A child process for the crash and race tests (`tests/it/crash.rs`): a
 //! separate program, so the tests can SIGKILL it in the middle of a
 //! rebuild, or run two of it against one file at once.
 //!

@@ -1,9 +1,7 @@
 //! The progress callback of long rebuilds (tracing: `tests/tracing.rs`).
 
-mod common;
-
-use common::items::ITEMS_REBUILD;
-use common::*;
+use crate::common::items::ITEMS_REBUILD;
+use crate::common::*;
 use migrate_dsl::{Options, Progress};
 use std::sync::{Arc, Mutex};
 

@@ -1,9 +1,7 @@
 //! Views made outside the history survive rebuilds, or the rebuild refuses
 //! to break them (docs/REBUILD_CASES.md, cases 10, 12).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::{migration, ErrorKind};
 
 migration! {

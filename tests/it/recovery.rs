@@ -1,10 +1,8 @@
 //! Recovery at the start of a run (docs/REBUILD_CASES.md, case 34): leftover temporary
 //! tables of interrupted rebuilds.
 
-mod common;
-
-use common::items::ITEMS_REBUILD;
-use common::*;
+use crate::common::items::ITEMS_REBUILD;
+use crate::common::*;
 use migrate_dsl::ErrorKind;
 
 #[test]

@@ -5,9 +5,7 @@
 //! column's type, NOT NULL, a default, an index key) is reported once,
 //! naming that property.
 
-mod common;
-
-use common::ops::n;
+use crate::common::ops::n;
 use migrate_dsl::core::op::*;
 use migrate_dsl::core::Loc;
 use migrate_dsl::rusqlite::Connection;

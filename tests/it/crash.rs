@@ -6,9 +6,7 @@
 //! `MIGRATE_DSL_KILL_TRIALS=300 cargo test --test crash` soaks longer than
 //! the default 30 trials per journal mode.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::rusqlite::Connection;
 use std::path::Path;
 use std::process::{Command, Output};

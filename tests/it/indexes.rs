@@ -1,8 +1,6 @@
 //! Indexes through rebuilds (docs/REBUILD_CASES.md, cases 17–20).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::migration;
 
 migration! {

@@ -4,9 +4,7 @@
 //! `constraints.rs`, `views.rs`, `triggers.rs`, `indexes.rs`, `generated.rs`,
 //! `recovery.rs`, `crash.rs`, `disk_full.rs`, `alter.rs`.)
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::rusqlite::{types::Value, Connection};
 use migrate_dsl::{migration, BoxError, ErrorKind, Options};
 use std::panic::{catch_unwind, AssertUnwindSafe};

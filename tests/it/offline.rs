@@ -2,9 +2,7 @@
 //! `execute_batch` on one copy and the runtime on another give the same
 //! schema, rows, AUTOINCREMENT counters and history.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::rusqlite::Connection;
 use migrate_dsl::{migration, ErrorKind};
 use std::collections::BTreeMap;

@@ -1,8 +1,6 @@
 //! The run-time contract of `apply_pending` on real database files.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::rusqlite::types::Value;
 use migrate_dsl::{migration, Drift, ErrorKind, Options};
 

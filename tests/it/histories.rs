@@ -1,9 +1,7 @@
 //! Several histories in one database: each records its revisions in its own
 //! history table and neither sees the other's.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::migration;
 
 migration! {

@@ -3,9 +3,7 @@
 //! survives so every retry fails. Here the revision rolls back entirely,
 //! nothing is left behind, and the retry after the fix succeeds.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::rusqlite::{types::Value, Connection};
 use migrate_dsl::{migration, BoxError, ErrorKind};
 use std::cell::Cell;

@@ -2,10 +2,8 @@
 //! checked by the same rules as the macro, applied to a real SQLite file;
 //! the live `sqlite_schema` SQL must equal what the model renders.
 
-mod common;
-
-use common::ops::{declared, n};
-use common::*;
+use crate::common::ops::{declared, n};
+use crate::common::*;
 use migrate_dsl::core::check::check_history_to_head;
 use migrate_dsl::core::op::*;
 use migrate_dsl::core::{render, Loc};

@@ -1,9 +1,7 @@
 //! Plain `ALTER TABLE` where SQLite can make the change: `alter table t …;`
 //! outside a block, and `batch alter table` blocks in `recreate = auto`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::core::plan::Step;
 use migrate_dsl::migration;
 

@@ -2,10 +2,8 @@
 //! what the history says they are at that revision, or the rebuild refuses
 //! — with a readable difference, and nothing changed.
 
-mod common;
-
-use common::items::ITEMS_REBUILD;
-use common::*;
+use crate::common::items::ITEMS_REBUILD;
+use crate::common::*;
 use migrate_dsl::{Drift, ErrorKind};
 
 /// A database at revision 0001 of `ITEMS_REBUILD`, with rows.

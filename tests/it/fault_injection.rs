@@ -2,9 +2,7 @@
 //! database is unchanged, the pragmas are restored, and a retry without the
 //! fault succeeds.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::fault::{arm, disarm, FaultAction, FaultPoint};
 use migrate_dsl::{migration, ErrorKind};
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -5,10 +5,8 @@
 //! to a real file, every surviving column of every row must hold exactly
 //! what a straightforward in-memory model of the rows predicts.
 
-mod common;
-
-use common::ops::{declared, n};
-use common::*;
+use crate::common::ops::{declared, n};
+use crate::common::*;
 use migrate_dsl::core::check::check_history_to_head;
 use migrate_dsl::core::op::*;
 use migrate_dsl::core::{render, Loc};

@@ -1,8 +1,6 @@
 //! Status, `is_up_to_date`, `create_fresh` and `stamp` on real files.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::rusqlite::{Connection, OpenFlags};
 use migrate_dsl::{migration, ErrorKind};
 

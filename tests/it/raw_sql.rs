@@ -2,9 +2,7 @@
 //! (a virtual table) must happen exactly; a schema change the history was
 //! not told of fails the revision and is rolled back.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::{migration, Down, ErrorKind, Migrations};
 
 migration! {

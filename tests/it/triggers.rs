@@ -1,9 +1,7 @@
 //! Triggers written in the history survive rebuilds of their table and keep
 //! firing, without firing for the copied rows (docs/REBUILD_CASES.md, cases 14, 15).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::migration;
 
 migration! {

@@ -1,9 +1,7 @@
 //! Generated columns survive rebuilds and are never written by the copy
 //! (docs/REBUILD_CASES.md, case 27).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::migration;
 
 migration! {

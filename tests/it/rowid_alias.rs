@@ -2,9 +2,7 @@
 //! (`rowid alias ends;` / `begins;`; without it, a compile error: ui cases
 //! `types/rowid_alias_*`), and then the copy keeps every rowid.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::migration;
 use migrate_dsl::rusqlite::Connection;
 

@@ -1,9 +1,7 @@
 //! `migrate_dsl::testing`: databases at head from a template built once per
 //! process, the stairway test, and drift checks.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::rusqlite::Connection;
 use migrate_dsl::{migration, testing, BoxError, Drift, ErrorKind};
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -1,9 +1,7 @@
 //! Data-migration switches: `run … when "flag"` / `unless "flag"` hooks that
 //! the caller includes or skips by flag, and the context every hook gets.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::rusqlite::Connection;
 use migrate_dsl::{migration, BoxError, ErrorKind, HookContext, Options};
 

@@ -1,9 +1,7 @@
 //! Constraints, foreign keys and table options through rebuilds, on real
 //! files (docs/REBUILD_CASES.md, cases 1, 8, 24, 26 and friends).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::migration;
 use migrate_dsl::rusqlite::types::Value;
 

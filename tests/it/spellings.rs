@@ -1,9 +1,7 @@
 //! Pass cases: SQLite spellings real applications write are accepted,
 //! rendered as SQLite expects, and behave as SQLite defines them.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::migration;
 
 migration! {

@@ -1,9 +1,7 @@
 //! docs/REBUILD_CASES.md, case 39: the disk fills up during a rebuild's copy.
 
-mod common;
-
-use common::items::ITEMS_REBUILD;
-use common::*;
+use crate::common::items::ITEMS_REBUILD;
+use crate::common::*;
 use migrate_dsl::rusqlite::ErrorCode;
 use migrate_dsl::ErrorKind;
 

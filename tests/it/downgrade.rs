@@ -3,9 +3,7 @@
 //! revision without an inverse refuses before anything changes; a failure
 //! at any step leaves the database unchanged.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use migrate_dsl::fault::{arm, disarm, FaultAction, FaultPoint};
 use migrate_dsl::rusqlite::{types::Value, Connection};
 use migrate_dsl::{migration, BoxError, Down, ErrorKind, Migrations};
