@@ -1,12 +1,8 @@
-//! # migrate-dsl
+#![doc = include_str!("../README.md")]
 //!
-//! Compile-time-checked schema migrations for SQLite. A whole schema history
-//! is written in one [`migration!`] block; at compile time the macro replays
-//! it on a schema model and turns every reference to a table, column or index
-//! that does not exist at that point into a compile error on the offending
-//! token. At run time, [`Migrations::apply_pending`] applies the pending
-//! revisions, each atomically, rebuilding tables by SQLite's 12-step
-//! procedure under a guard that cleans up on error and on panic.
+//! ## A complete run, checked
+//!
+//! The grammar of `migration!` is in the [`dsl`] module.
 //!
 //! ```
 //! use migrate_dsl::{migration, rusqlite::Connection, BoxError};
@@ -47,7 +43,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! The grammar: `docs/DSL.md` in the repository.
+//! The grammar: the [`dsl`] module (`docs/DSL.md` in the repository).
 
 #![warn(missing_docs)]
 
@@ -69,7 +65,9 @@ pub use migrate_core as core;
 #[cfg(feature = "testing")]
 pub use migrate_runtime::testing;
 
-/// Failure injection points, for tests (feature `fault-injection` of `migrate-runtime`).
+/// Failure injection points, for this crate's own tests (feature
+/// `fault-injection` of `migrate-runtime`). Not part of the API.
+#[doc(hidden)]
 pub use migrate_runtime::fault;
 
 #[doc(hidden)]
@@ -77,12 +75,8 @@ pub mod __private {
     pub use migrate_runtime::__private::*;
 }
 
-/// The grammar reference, compiled and run as doc tests so it stays true.
-#[doc = include_str!("../docs/DSL.md")]
-#[cfg(doctest)]
-pub struct DslReference;
-
-/// The README's example, compiled as a doc test.
-#[doc = include_str!("../README.md")]
-#[cfg(doctest)]
-pub struct Readme;
+/// The grammar of [`migration!`], with an example of every construct (each
+/// compiled and run as a doc test, so the page cannot drift from the code).
+pub mod dsl {
+    #![doc = include_str!("../docs/DSL.md")]
+}

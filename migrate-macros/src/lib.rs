@@ -4,7 +4,9 @@
 #![warn(missing_docs)]
 
 /// Defines a history of schema migrations, checked at compile time.
-/// See the `migrate-dsl` crate for the DSL.
+///
+/// The grammar, with an example of every construct, is the `dsl` module of
+/// the `migrate-dsl` crate (`migrate_dsl::dsl`).
 #[proc_macro]
 pub fn migration(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     migrate_codegen::expand(input.into()).into()
