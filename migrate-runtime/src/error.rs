@@ -219,6 +219,19 @@ pub enum ErrorKind {
         /// The table it rebuilds.
         table: String,
     },
+    /// A TEMP object of this connection has the name of an object of the
+    /// database the migration uses: SQLite resolves an unqualified name to
+    /// the TEMP one first, so the migration's statements would change it
+    /// instead (and the revision would be recorded as applied).
+    #[error("this connection has a TEMP {kind} `{name}`, the name of {what} the migration uses; SQLite would send the migration's statements to the TEMP {kind} instead of the database's, so nothing was changed. Drop it (`DROP {} temp.\"{name}\"`) or migrate on a connection without it.", kind.to_ascii_uppercase())]
+    ShadowedByTemp {
+        /// `table`, `view`, `index` or `trigger`.
+        kind: String,
+        /// Its name.
+        name: String,
+        /// What it shadows: "table `users`", "the history table", ….
+        what: String,
+    },
     /// [`crate::Options::progress`] was given to
     /// [`crate::Migrations::apply_pending_in_transaction`]: SQLite's progress
     /// handler can only be installed through `&mut Connection`.

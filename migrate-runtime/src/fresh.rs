@@ -55,6 +55,7 @@ impl Migrations {
     /// would have written are not there.
     pub fn create_fresh_schema_only(&self, conn: &mut Connection) -> Result<Report, Error> {
         let started = Instant::now();
+        self.refuse_temp_shadows(conn)?;
         let guard = RevisionGuard::begin(conn, None)?;
         let tx = guard.conn();
         let objects = self.existing_head_objects(tx)?;
@@ -97,6 +98,7 @@ impl Migrations {
     pub fn stamp(&self, conn: &mut Connection, target: Option<&str>) -> Result<Report, Error> {
         let started = Instant::now();
         let keep = self.count_through(target)?;
+        self.refuse_temp_shadows(conn)?;
         let guard = RevisionGuard::begin(conn, None)?;
         let tx = guard.conn();
         history::ensure(tx, &self.history_table)?;

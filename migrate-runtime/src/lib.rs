@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+mod catalog;
 mod drift;
 mod dump;
 mod error;

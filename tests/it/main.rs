@@ -30,6 +30,7 @@ mod rowid_alias;
 mod seed_scenario;
 mod spellings;
 mod status;
+mod temp_shadows;
 mod testing_helpers;
 mod triggers;
 mod views;
