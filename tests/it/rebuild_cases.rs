@@ -722,3 +722,44 @@ fn case_37_a_failing_history_write_undoes_the_revision() {
     assert_eq!(history_ids(&conn), ["0001", "0002"]);
     assert_healthy(&conn);
 }
+
+migration! {
+    static RECOLLATED;
+    revision "0001" {
+        create table tags { id integer primary key, name text unique }
+        insert into tags (id, name) values (1, "rust"), (2, "Rust"), (3, "sql");
+    }
+    revision "0002" {
+        batch alter table tags { alter column name set collate nocase; }
+    }
+}
+
+/// Case 33 with the block's own collation change: `rust` and `Rust` are
+/// distinct under BINARY but duplicates under NOCASE. The pre-check counts
+/// them under the new collation and names the real table, never the
+/// temporary one's.
+#[test]
+fn case_33_a_unique_broken_by_the_blocks_own_collation_change_is_counted() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    RECOLLATED.upgrade_to(&mut conn, "0001").unwrap();
+    let before = snapshot(&conn);
+    let err = RECOLLATED.apply_pending(&mut conn).unwrap_err();
+    assert!(!err.to_string().contains("_migrate_tmp_"), "{err}");
+    match err.kind() {
+        ErrorKind::ConstraintViolation {
+            table,
+            columns,
+            rows,
+            ..
+        } => assert_eq!(
+            (table.as_str(), columns.as_slice(), *rows),
+            ("tags", &["name".to_owned()][..], 2)
+        ),
+        other => panic!("expected ConstraintViolation, got {other:?}"),
+    }
+    assert_eq!(snapshot(&conn), before);
+    conn.execute("DELETE FROM tags WHERE id = 2", []).unwrap();
+    RECOLLATED.apply_pending(&mut conn).unwrap();
+    assert_healthy(&conn);
+}

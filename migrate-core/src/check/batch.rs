@@ -766,18 +766,42 @@ fn constraint_checks(old: &Table, work: &Work) -> Vec<ConstraintCheck> {
             continue;
         };
         let count_sql = if key(c).is_some() {
+            // Values are compared under the new column's collation: a
+            // collation the block changes (`b` and `B` under NOCASE) can
+            // make an old key no guarantee.
+            let collations: Vec<Option<&str>> = columns
+                .iter()
+                .map(|name| new.column(name).and_then(|col| col.collate.as_deref()))
+                .collect();
+            let recollated = columns.iter().zip(&sources).any(|(name, src)| {
+                let was = work
+                    .live
+                    .iter()
+                    .position(|l| same_name(l, src))
+                    .and_then(|i| old.columns.get(i));
+                let now = new.column(name);
+                now.map(|c| &c.collate) != was.map(|c| &c.collate)
+            });
             let lower: Vec<String> = sources.iter().map(|s| s.to_ascii_lowercase()).collect();
-            if old_keys.iter().any(|k| k.iter().all(|c| lower.contains(c))) {
+            if !recollated && old_keys.iter().any(|k| k.iter().all(|c| lower.contains(c))) {
                 continue;
             }
             let not_null: Vec<String> = sources
                 .iter()
                 .map(|s| format!("{} IS NOT NULL", sql::ident(s)))
                 .collect();
+            let group: Vec<String> = sources
+                .iter()
+                .zip(&collations)
+                .map(|(s, coll)| match coll {
+                    Some(coll) => format!("{} COLLATE {}", sql::ident(s), sql::ident(coll)),
+                    None => sql::ident(s),
+                })
+                .collect();
             format!(
                 "SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {table} WHERE {} GROUP BY {} HAVING count(*) > 1)",
                 not_null.join(" AND "),
-                sql::ident_list(sources.iter().map(String::as_str)),
+                group.join(", "),
             )
         } else if let ConstraintKind::Check(e) = &c.kind {
             let was = |live: &str| {
