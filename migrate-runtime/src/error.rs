@@ -196,6 +196,27 @@ pub enum ErrorKind {
         #[source]
         source: rusqlite::Error,
     },
+    /// After a rebuild, a trigger no longer compiles (it uses a dropped
+    /// column, for example); committing would make every write that fires
+    /// it fail.
+    #[error("revision `{revision}`: `{operation}`: trigger `{trigger}` on `{on}` no longer works after rebuilding table `{table}`: {source}; drop or change the trigger first\n  trigger SQL: {sql}")]
+    BrokenTrigger {
+        /// The revision id.
+        revision: String,
+        /// The DSL operation.
+        operation: String,
+        /// The rebuilt table.
+        table: String,
+        /// The trigger.
+        trigger: String,
+        /// The table or view the trigger is on.
+        on: String,
+        /// The trigger's SQL.
+        sql: String,
+        /// SQLite's error when a statement firing it is prepared.
+        #[source]
+        source: rusqlite::Error,
+    },
     /// A temporary table of ours exists while the table it was copied from is
     /// gone: it may hold the only copy of the data, so nothing is touched.
     #[error("{}table `{table}` is missing but `{temp_table}` exists, left by an interrupted rebuild; it may hold the only copy of the data, so nothing was changed. Inspect it, then rename it to `{table}` or drop it.", revision.as_deref().map_or("before applying anything: ".to_owned(), |r| format!("revision `{r}`: ")))]

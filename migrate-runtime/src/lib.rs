@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 mod catalog;
+mod dependents;
 mod drift;
 mod dump;
 mod error;

@@ -725,6 +725,7 @@ impl Migrations {
             downgrade: false,
             flags: &options.flags,
         };
+        let mut already_broken = Vec::new();
         let skipped = run_steps(
             &mut guard,
             rev,
@@ -732,6 +733,7 @@ impl Migrations {
             &cx,
             &self.history_table,
             progress,
+            &mut already_broken,
         )?;
         let duration = started.elapsed();
         hit(FaultPoint::BeforeHistoryWrite)?;
@@ -746,6 +748,7 @@ impl Migrations {
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
         report.skipped_hooks.extend(skipped);
+        report.already_broken.extend(already_broken);
         tracing::info!(elapsed_ms = millis(duration), "applied");
         report.applied.push(AppliedRevision {
             id: rev.id.to_string(),
@@ -782,12 +785,22 @@ impl Migrations {
             downgrade: true,
             flags: &options.flags,
         };
-        let skipped = run_steps(&mut guard, rev, steps, &cx, &self.history_table, progress)?;
+        let mut already_broken = Vec::new();
+        let skipped = run_steps(
+            &mut guard,
+            rev,
+            steps,
+            &cx,
+            &self.history_table,
+            progress,
+            &mut already_broken,
+        )?;
         hit(FaultPoint::BeforeHistoryWrite)?;
         history::remove(guard.conn(), &self.history_table, &rev.id)?;
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
         report.skipped_hooks.extend(skipped);
+        report.already_broken.extend(already_broken);
         let duration = started.elapsed();
         tracing::info!(elapsed_ms = millis(duration), "undone");
         report.reverted.push(AppliedRevision {
@@ -807,6 +820,7 @@ fn run_steps(
     cx: &HookContext<'_>,
     history_table: &str,
     progress: Option<&Tracker>,
+    already_broken: &mut Vec<String>,
 ) -> Result<Vec<SkippedHook>, Error> {
     let mut skipped = Vec::new();
     for step in steps {
@@ -814,7 +828,13 @@ fn run_steps(
             Step::Execute(st) => execute(guard.conn(), &rev.id, st)?,
             Step::RawSql(st) => raw::run(guard.conn(), &rev.id, st)?,
             Step::Rebuild(r) => {
-                rebuild::run(guard, &rev.id, r, history_table, progress)?;
+                let broken = rebuild::run(guard, &rev.id, r, history_table, progress)?;
+                for b in broken {
+                    tracing::warn!(object = %b, "already broken");
+                    if !already_broken.contains(&b) {
+                        already_broken.push(b);
+                    }
+                }
             }
             Step::Hook(h) if !h.runs(|flag| cx.flag(flag)) => {
                 if let Some(condition) = &h.condition {

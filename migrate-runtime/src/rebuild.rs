@@ -12,6 +12,7 @@
 //! that every view still resolves, and checks foreign keys of the table and
 //! of every table that references it.
 
+use crate::dependents;
 use crate::drift;
 use crate::error::{Error, ErrorKind, ForeignKeyViolation};
 use crate::fault::{hit, FaultPoint};
@@ -74,11 +75,14 @@ pub(crate) fn run(
     r: &Rebuild,
     history_table: &str,
     progress: Option<&Tracker>,
-) -> Result<(), Error> {
+) -> Result<Vec<String>, Error> {
     let cx = Context {
         revision,
         rebuild: r,
     };
+    // What was broken before is not this rebuild's doing (and is returned
+    // for the report).
+    let broken_before = dependents::broken(guard.conn())?;
     // A leftover temporary table of an interrupted run cannot be here: the
     // start of every run removes or refuses them (`remove_leftovers`).
     {
@@ -134,12 +138,21 @@ pub(crate) fn run(
         cx.exec(conn, &st.sql)?;
         hit(FaultPoint::AfterRecreate(i))?;
     }
-    check_views(conn, cx)?;
+    check_dependents(conn, cx, &broken_before)?;
     hit(FaultPoint::BeforeForeignKeyCheck)?;
     if guard.foreign_keys_were_on() {
         check_foreign_keys(conn, cx)?;
     }
-    Ok(())
+    Ok(broken_before
+        .iter()
+        .map(|b| {
+            format!(
+                "{} (already broken before revision `{revision}`: {})",
+                b.describe(),
+                b.source
+            )
+        })
+        .collect())
 }
 
 /// The AUTOINCREMENT high-water mark of the table (SQLite deletes it with the
@@ -233,31 +246,51 @@ fn check_constraints(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// With `legacy_alter_table` on, the rename re-checks no view; a view that
-/// used a dropped column would be committed broken. Preparing a query on
-/// every view resolves it again.
-fn check_views(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
-    let views = cx.query(
-        conn,
-        "SELECT name, sql FROM sqlite_schema WHERE type = 'view' ORDER BY name",
-        [],
-        |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
-    )?;
-    for (view, sql) in views {
-        let probe = format!("SELECT * FROM {} LIMIT 0", sql::ident(&view));
-        if let Err(source) = conn.prepare(&probe) {
-            return Err(ErrorKind::BrokenView {
-                revision: cx.revision.to_owned(),
-                operation: cx.rebuild.operation.to_string(),
-                table: cx.rebuild.table.to_string(),
-                view,
-                sql,
-                source,
-            }
-            .into());
-        }
+/// With `legacy_alter_table` on, the rename re-checks no view or trigger;
+/// every view and trigger in the database (the history's or not) is
+/// compiled again, and one that the rebuild broke fails it, naming it. One
+/// already broken before the rebuild does not (`broken_before`).
+fn check_dependents(
+    conn: &Connection,
+    cx: Context<'_>,
+    broken_before: &[dependents::Broken],
+) -> Result<(), Error> {
+    let was_broken = |b: &dependents::Broken| {
+        broken_before
+            .iter()
+            .any(|x| x.kind == b.kind && x.name.eq_ignore_ascii_case(&b.name))
+    };
+    let Some(b) = dependents::broken(conn)?
+        .into_iter()
+        .find(|b| !was_broken(b))
+    else {
+        return Ok(());
+    };
+    let (revision, operation, table) = (
+        cx.revision.to_owned(),
+        cx.rebuild.operation.to_string(),
+        cx.rebuild.table.to_string(),
+    );
+    Err(match b.kind {
+        "view" => ErrorKind::BrokenView {
+            revision,
+            operation,
+            table,
+            view: b.name,
+            sql: b.sql,
+            source: b.source,
+        },
+        _ => ErrorKind::BrokenTrigger {
+            revision,
+            operation,
+            table,
+            trigger: b.name,
+            on: b.on,
+            sql: b.sql,
+            source: b.source,
+        },
     }
-    Ok(())
+    .into())
 }
 
 /// `foreign_key_check` on the rebuilt table finds only its own rows that

@@ -21,6 +21,10 @@ pub struct Report {
     /// Leftover temporary tables of interrupted rebuilds that were removed
     /// (their original table existed, so they held no unique data).
     pub removed_leftovers: Vec<String>,
+    /// Views and triggers that did not compile before a revision rebuilt a
+    /// table, with SQLite's message: they are reported, not blamed on the
+    /// revision (one broken by the rebuild itself is an error).
+    pub already_broken: Vec<String>,
     /// `run … when/unless "flag"` hooks the caller's flags left out; their
     /// revisions are recorded as applied (or undone) all the same.
     pub skipped_hooks: Vec<SkippedHook>,
@@ -104,6 +108,9 @@ impl fmt::Display for Report {
                 "\n  skipped `run {}` of {} ({})",
                 h.hook, h.revision, h.condition
             )?;
+        }
+        for b in &self.already_broken {
+            write!(f, "\n  warning: {b}")?;
         }
         Ok(())
     }

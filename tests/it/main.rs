@@ -12,6 +12,7 @@ mod constraints;
 mod crash;
 mod data_property;
 mod data_steps;
+mod dependents;
 mod disk_full;
 mod downgrade;
 mod drift;

@@ -1,0 +1,104 @@
+//! Views and triggers SQLite can no longer compile: checked before and
+//! after a rebuild, so a change that breaks one (a column it uses dropped,
+//! a table it reads gone) is refused naming it, while one that was already
+//! broken before is reported and never blamed.
+//!
+//! SQLite compiles a trigger when it prepares a statement that fires it, so
+//! a table's (or view's) triggers are checked by preparing — never running
+//! — an `INSERT`, `UPDATE` and `DELETE` for the events they have.
+
+use crate::error::{Error, ErrorKind};
+use migrate_core::ddl;
+use migrate_core::sql;
+use rusqlite::Connection;
+
+/// A view or trigger that does not compile.
+pub(crate) struct Broken {
+    /// `view` or `trigger`.
+    pub(crate) kind: &'static str,
+    /// Its name.
+    pub(crate) name: String,
+    /// For a trigger, the table or view it is on; for a view, itself.
+    pub(crate) on: String,
+    /// Its SQL.
+    pub(crate) sql: String,
+    /// SQLite's error.
+    pub(crate) source: rusqlite::Error,
+}
+
+impl Broken {
+    /// "view `v`", "trigger `t`".
+    pub(crate) fn describe(&self) -> String {
+        format!("{} `{}`", self.kind, self.name)
+    }
+}
+
+/// Every view and trigger of the main schema that SQLite cannot compile.
+pub(crate) fn broken(conn: &Connection) -> Result<Vec<Broken>, Error> {
+    let q = "SELECT type, name, tbl_name, sql FROM main.sqlite_schema \
+             WHERE type IN ('view', 'trigger') ORDER BY type DESC, name";
+    let read = || -> rusqlite::Result<Vec<(String, String, String, String)>> {
+        let mut stmt = conn.prepare(q)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        rows.collect()
+    };
+    let objects = read().map_err(|source| {
+        Error::from(ErrorKind::Connection {
+            action: format!("read the views and triggers ({q})"),
+            source,
+        })
+    })?;
+    let mut out = Vec::new();
+    for (kind, name, on, sql) in objects {
+        let statements = if kind == "view" {
+            vec![format!("SELECT * FROM main.{} LIMIT 0", sql::ident(&name))]
+        } else {
+            firing(conn, &on, &sql)
+        };
+        let failed = statements.iter().find_map(|s| conn.prepare(s).err());
+        if let Some(source) = failed {
+            out.push(Broken {
+                kind: if kind == "view" { "view" } else { "trigger" },
+                name,
+                on,
+                sql,
+                source,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The statement that makes SQLite compile trigger `sql` on `table`.
+fn firing(conn: &Connection, table: &str, sql: &str) -> Vec<String> {
+    let target = format!("main.{}", sql::ident(table));
+    let event = ddl::parse_trigger(sql).map(|t| t.event);
+    match event.as_deref() {
+        Some("insert") => vec![format!("INSERT INTO {target} DEFAULT VALUES")],
+        Some("delete") => vec![format!("DELETE FROM {target}")],
+        Some("update") => {
+            let set: Vec<String> = writable_columns(conn, table)
+                .iter()
+                .map(|c| format!("{0} = {0}", sql::ident(c)))
+                .collect();
+            if set.is_empty() {
+                Vec::new()
+            } else {
+                vec![format!("UPDATE {target} SET {}", set.join(", "))]
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The columns an UPDATE may set (not generated).
+fn writable_columns(conn: &Connection, table: &str) -> Vec<String> {
+    let Ok(mut stmt) =
+        conn.prepare("SELECT name FROM pragma_table_xinfo(?1, 'main') WHERE hidden = 0")
+    else {
+        return Vec::new();
+    };
+    let rows = stmt.query_map([table], |r| r.get(0));
+    rows.map(|rows| rows.filter_map(Result::ok).collect())
+        .unwrap_or_default()
+}

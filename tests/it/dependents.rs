@@ -1,0 +1,84 @@
+//! After a rebuild every view and trigger in the database is compiled
+//! again, the history's or not: one the rebuild breaks fails the revision,
+//! naming it; one that was already broken is reported, never blamed.
+
+use crate::common::*;
+use migrate_dsl::{migration, ErrorKind};
+
+migration! {
+    static SCORES;
+    revision "0001" {
+        create table players { id integer primary key, name text, score integer }
+        create table log { what text }
+        insert into players (id, name, score) values (1, "ann", 10);
+    }
+    revision "0002" {
+        batch alter table players recreate = always { drop column score; }
+    }
+}
+
+#[test]
+fn a_hand_made_trigger_on_another_table_that_the_rebuild_breaks_fails_it() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    SCORES.upgrade_to(&mut conn, "0001").unwrap();
+    // Made by hand, on `log`, reading the column the revision drops.
+    conn.execute_batch(
+        "CREATE TRIGGER log_best AFTER INSERT ON log
+         BEGIN UPDATE log SET what = (SELECT max(score) FROM players) WHERE rowid = new.rowid; END",
+    )
+    .unwrap();
+    let before = snapshot(&conn);
+    let err = SCORES.apply_pending(&mut conn).unwrap_err();
+    match err.kind() {
+        ErrorKind::BrokenTrigger {
+            revision,
+            table,
+            trigger,
+            on,
+            ..
+        } => assert_eq!(
+            (
+                revision.as_str(),
+                table.as_str(),
+                trigger.as_str(),
+                on.as_str()
+            ),
+            ("0002", "players", "log_best", "log")
+        ),
+        other => panic!("expected BrokenTrigger, got {other:?}"),
+    }
+    assert!(err.to_string().contains("no such column: score"), "{err}");
+    assert_eq!(snapshot(&conn), before);
+    // Without the trigger, the revision runs and inserts into `log` work.
+    conn.execute_batch("DROP TRIGGER log_best").unwrap();
+    SCORES.apply_pending(&mut conn).unwrap();
+    conn.execute("INSERT INTO log (what) VALUES ('x')", [])
+        .unwrap();
+    assert_healthy(&conn);
+}
+
+#[test]
+fn a_view_that_was_already_broken_is_reported_not_blamed() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    SCORES.upgrade_to(&mut conn, "0001").unwrap();
+    // Broken before the revision: it reads a table that is gone.
+    conn.execute_batch(
+        "CREATE TABLE gone (x); CREATE VIEW stale AS SELECT x FROM gone; DROP TABLE gone",
+    )
+    .unwrap();
+    let report = SCORES.apply_pending(&mut conn).unwrap();
+    assert_eq!(report.applied.len(), 1);
+    assert_eq!(report.already_broken.len(), 1, "{report}");
+    assert!(
+        report.already_broken[0]
+            .starts_with("view `stale` (already broken before revision `0002`: "),
+        "{report}"
+    );
+    assert!(
+        report.to_string().contains("warning: view `stale`"),
+        "{report}"
+    );
+    assert_eq!(history_ids(&conn), ["0001", "0002"]);
+}
