@@ -5,12 +5,14 @@ use crate::name::same_name;
 use crate::op::{ColumnType, FkAction, Generated, Naming, TriggerEvent, TriggerTiming};
 use crate::Loc;
 use std::fmt;
+use std::sync::Arc;
 
 /// All tables, indexes, views and triggers at one point of the history.
 #[derive(Clone, Debug, Default)]
 pub struct Schema {
-    /// Tables in creation order.
-    pub tables: Vec<Table>,
+    /// Tables in creation order, shared between the copies of the model the
+    /// checker keeps per revision (a table is copied only when changed).
+    pub tables: Vec<Arc<Table>>,
     /// Indexes in creation order.
     pub indexes: Vec<Index>,
     /// Views in creation order.
@@ -293,12 +295,18 @@ impl Index {
 impl Schema {
     /// The table named `name` (case-insensitive).
     pub fn table(&self, name: &str) -> Option<&Table> {
-        self.tables.iter().find(|t| same_name(&t.name, name))
+        self.tables
+            .iter()
+            .find(|t| same_name(&t.name, name))
+            .map(|t| &**t)
     }
 
     /// The table named `name`, mutably.
     pub fn table_mut(&mut self, name: &str) -> Option<&mut Table> {
-        self.tables.iter_mut().find(|t| same_name(&t.name, name))
+        self.tables
+            .iter_mut()
+            .find(|t| same_name(&t.name, name))
+            .map(Arc::make_mut)
     }
 
     /// The index named `name`.
@@ -424,7 +432,7 @@ impl Schema {
         self.tables
             .iter()
             .filter(move |t| !same_name(&t.name, table))
-            .flat_map(|t| t.constraints.iter().map(move |c| (t, c)))
+            .flat_map(|t| t.constraints.iter().map(move |c| (&**t, c)))
             .filter(move |(_, c)| matches!(&c.kind, ConstraintKind::ForeignKey(fk) if same_name(&fk.table, table)))
     }
 

@@ -549,8 +549,13 @@ fn rename_column(
     for ix in &mut work.indexes {
         ix.rename(&old, &to.text);
     }
-    for t in &mut schema_after.tables {
-        for k in &mut t.constraints {
+    let references = |t: &Table| {
+        t.constraints.iter().any(|k| {
+            matches!(&k.kind, ConstraintKind::ForeignKey(fk) if same_name(&fk.table, &work.table.name))
+        })
+    };
+    for t in schema_after.tables.iter_mut().filter(|t| references(t)) {
+        for k in &mut std::sync::Arc::make_mut(t).constraints {
             if let ConstraintKind::ForeignKey(fk) = &mut k.kind {
                 if same_name(&fk.table, &work.table.name) {
                     for c in &mut fk.ref_columns {

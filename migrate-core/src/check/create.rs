@@ -11,6 +11,7 @@ use crate::op::{
     CreateTable, CreatesTable, Generated, IndexTarget, TableConstraintKind,
 };
 use crate::{render, Loc, Name};
+use std::sync::Arc;
 
 /// Checks `create table` and adds the table to the model; returns its SQL.
 pub(super) fn create_table(
@@ -83,12 +84,12 @@ pub(super) fn create_table(
         // understood (a bad CHECK is left out, not the table), so a later
         // reference to it is not a second error for the same mistake.
         if schema.object_kind(&table.name).is_none() {
-            schema.tables.push(table);
+            schema.tables.push(Arc::new(table));
         }
         return None;
     }
     let sql = render::create_table(&table, &table.name);
-    schema.tables.push(table);
+    schema.tables.push(Arc::new(table));
     Some(sql)
 }
 
@@ -266,7 +267,14 @@ pub(super) fn rename_table(
             }
         }
     }
-    for t in &mut schema.tables {
+    let touched = |t: &Table| {
+        same_name(&t.name, &old)
+            || t.constraints.iter().any(
+                |c| matches!(&c.kind, ConstraintKind::ForeignKey(fk) if same_name(&fk.table, &old)),
+            )
+    };
+    for t in schema.tables.iter_mut().filter(|t| touched(t)) {
+        let t = Arc::make_mut(t);
         if same_name(&t.name, &old) {
             t.name.clone_from(&to.text);
         }
@@ -378,7 +386,7 @@ pub(super) fn creates_table(
     if diags.len() > before {
         return;
     }
-    schema.tables.push(Table {
+    schema.tables.push(Arc::new(Table {
         name: creates.name.text.clone(),
         // Declared without a type, a column has no affinity: BLOB.
         columns: creates
@@ -398,7 +406,7 @@ pub(super) fn creates_table(
         without_rowid: false,
         external: Some(sql.trim().to_owned()),
         defined_at: creates.name.at,
-    });
+    }));
 }
 
 /// Checks `create index` and adds it to the model; returns its SQL.

@@ -140,7 +140,7 @@ fn difference(before: &Schema, after: &Schema) -> Option<String> {
         &before.tables,
         &after.tables,
         |t| &t.name,
-        same::table,
+        |a, b| std::sync::Arc::ptr_eq(a, b) || same::table(a, b),
         |t| render::create_table(t, &t.name),
     )
     .or_else(|| {
