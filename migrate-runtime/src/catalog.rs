@@ -11,7 +11,7 @@ pub(crate) fn objects(conn: &Connection, schema: &str) -> Result<Vec<(String, St
         migrate_core::sql::ident(schema)
     );
     let run = || -> rusqlite::Result<Vec<(String, String)>> {
-        let mut stmt = conn.prepare(&q)?;
+        let mut stmt = crate::fault::checked(|| conn.prepare(&q))?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect()
     };

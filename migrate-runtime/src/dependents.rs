@@ -38,7 +38,7 @@ pub(crate) fn broken(conn: &Connection) -> Result<Vec<Broken>, Error> {
     let q = "SELECT type, name, tbl_name, sql FROM main.sqlite_schema \
              WHERE type IN ('view', 'trigger') ORDER BY type DESC, name";
     let read = || -> rusqlite::Result<Vec<(String, String, String, String)>> {
-        let mut stmt = conn.prepare(q)?;
+        let mut stmt = crate::fault::checked(|| conn.prepare(q))?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
         rows.collect()
     };
@@ -55,6 +55,8 @@ pub(crate) fn broken(conn: &Connection) -> Result<Vec<Broken>, Error> {
         } else {
             firing(conn, &on, &sql)
         };
+        // Prepared, never run: compile checks, not statements sent (a
+        // failure here is the object's, so no fault is injected into them).
         let failed = statements.iter().find_map(|s| conn.prepare(s).err());
         if let Some(source) = failed {
             out.push(Broken {

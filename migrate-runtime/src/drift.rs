@@ -97,7 +97,7 @@ pub(crate) fn live_objects(
              AND NOT EXISTS (SELECT 1 FROM pragma_table_list AS l WHERE l.schema = 'main' AND l.name = s.name AND l.type = 'shadow') \
              ORDER BY s.rowid";
     let run = || -> rusqlite::Result<Vec<LiveObject>> {
-        let mut stmt = conn.prepare(q)?;
+        let mut stmt = crate::fault::checked(|| conn.prepare(q))?;
         let rows = stmt.query_map([history_table], |r| {
             Ok(LiveObject {
                 kind: r.get(0)?,

@@ -84,3 +84,68 @@ pub(crate) fn hit(point: FaultPoint) -> Result<(), Error> {
 pub(crate) fn hit(_point: FaultPoint) -> Result<(), Error> {
     Ok(())
 }
+
+#[cfg(feature = "fault-injection")]
+mod counted {
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Statements sent on this thread since [`super::count_statements`].
+        pub(super) static SENT: Cell<usize> = const { Cell::new(0) };
+        /// The statement (1-based) that fails, when armed.
+        pub(super) static FAIL_AT: Cell<Option<usize>> = const { Cell::new(None) };
+    }
+}
+
+/// Starts counting the statements the runtime sends on this thread (every
+/// query, write, pragma and transaction statement of a run's forward path;
+/// not the cleanup after a failure), and makes statement `fail_at` (1-based)
+/// fail as SQLite would, with an `SQLITE_ERROR` saying it was injected.
+#[cfg(feature = "fault-injection")]
+pub fn count_statements(fail_at: Option<usize>) {
+    counted::SENT.with(|c| c.set(0));
+    counted::FAIL_AT.with(|f| f.set(fail_at));
+}
+
+/// How many statements were sent on this thread since
+/// [`count_statements`].
+#[cfg(feature = "fault-injection")]
+pub fn statements_sent() -> usize {
+    counted::SENT.with(Cell::get)
+}
+
+#[cfg(feature = "fault-injection")]
+use std::cell::Cell;
+
+/// Counts one statement about to be sent, and fails it when it is the one
+/// armed by [`count_statements`].
+#[cfg(feature = "fault-injection")]
+pub(crate) fn statement() -> rusqlite::Result<()> {
+    let n = counted::SENT.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    if counted::FAIL_AT.with(Cell::get) == Some(n) {
+        counted::FAIL_AT.with(|f| f.set(None));
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+            Some(format!("injected failure of statement {n}")),
+        ));
+    }
+    Ok(())
+}
+
+/// Without the feature, nothing is counted or fails.
+#[cfg(not(feature = "fault-injection"))]
+#[inline(always)]
+pub(crate) fn statement() -> rusqlite::Result<()> {
+    Ok(())
+}
+
+/// Runs `send` (one statement) after [`statement`]: the one place a run's
+/// statements pass through for failure injection.
+#[inline(always)]
+pub(crate) fn checked<T>(send: impl FnOnce() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    statement()?;
+    send()
+}

@@ -59,7 +59,7 @@ fn conn_err(action: &str) -> impl FnOnce(rusqlite::Error) -> Error + '_ {
 
 /// A boolean connection pragma (`foreign_keys`, `legacy_alter_table`).
 pub(crate) fn read_flag(conn: &Connection, pragma: &str) -> Result<bool, Error> {
-    conn.pragma_query_value(None, pragma, |r| r.get::<_, bool>(0))
+    crate::fault::checked(|| conn.pragma_query_value(None, pragma, |r| r.get::<_, bool>(0)))
         .map_err(conn_err("read a connection pragma"))
 }
 
@@ -102,7 +102,7 @@ impl<'c> RevisionGuard<'c> {
         };
         if let Some(need) = rebuild.filter(|_| fk_on) {
             guard.restore_foreign_keys = true;
-            conn.pragma_update(None, "foreign_keys", false)
+            crate::fault::checked(|| conn.pragma_update(None, "foreign_keys", false))
                 .map_err(conn_err("switch foreign keys off"))?;
             // The pragma is silently a no-op inside a transaction: read it
             // back rather than trust it.
@@ -111,8 +111,10 @@ impl<'c> RevisionGuard<'c> {
             }
         }
         guard.scope = Some(Scope::Transaction(
-            Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
-                .map_err(conn_err("begin an immediate transaction"))?,
+            crate::fault::checked(|| {
+                Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+            })
+            .map_err(conn_err("begin an immediate transaction"))?,
         ));
         Ok(guard)
     }
@@ -140,27 +142,34 @@ impl<'c> RevisionGuard<'c> {
         if self.legacy_alter_table.is_none() {
             self.legacy_alter_table = Some(read_flag(self.conn, "legacy_alter_table")?);
         }
-        self.conn
-            .pragma_update(None, "legacy_alter_table", on)
+        crate::fault::checked(|| self.conn.pragma_update(None, "legacy_alter_table", on))
             .map_err(conn_err("set legacy_alter_table"))
     }
 
     /// Restores `legacy_alter_table` to its original value.
     pub(crate) fn restore_legacy_alter_table(&mut self) -> Result<(), Error> {
-        match self.legacy_alter_table.take() {
-            Some(v) => self
-                .conn
-                .pragma_update(None, "legacy_alter_table", v)
-                .map_err(conn_err("restore legacy_alter_table")),
-            None => Ok(()),
-        }
+        let Some(v) = self.legacy_alter_table else {
+            return Ok(());
+        };
+        // Forgotten only once restored: on failure `drop` restores it.
+        crate::fault::checked(|| self.conn.pragma_update(None, "legacy_alter_table", v))
+            .map_err(conn_err("restore legacy_alter_table"))?;
+        self.legacy_alter_table = None;
+        Ok(())
     }
 
     /// Commits the revision (inside a caller's transaction: releases its
     /// savepoint); settings are restored when the guard drops.
     pub(crate) fn commit(mut self) -> Result<(), Error> {
         match self.scope.take() {
-            Some(Scope::Transaction(tx)) => tx.commit().map_err(conn_err("commit the revision")),
+            Some(Scope::Transaction(tx)) => match crate::fault::statement() {
+                Ok(()) => tx.commit().map_err(conn_err("commit the revision")),
+                Err(e) => {
+                    // Left to `drop`, which rolls the transaction back.
+                    self.scope = Some(Scope::Transaction(tx));
+                    Err(conn_err("commit the revision")(e))
+                }
+            },
             Some(Scope::Savepoint) => {
                 let release = format!("RELEASE {SAVEPOINT}");
                 crate::trace::execute(self.conn, &release, false).map_err(|e| {

@@ -1,6 +1,7 @@
 //! The history table: which revisions are applied, with their checksums.
 
 use crate::error::{Error, ErrorKind};
+use crate::fault::checked;
 use migrate_core::sql;
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -37,7 +38,9 @@ pub(crate) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 /// Creates the history table if it does not exist.
 pub(crate) fn ensure(conn: &Connection, table: &str) -> Result<(), Error> {
     let q = ensure_sql(table);
-    conn.execute(&q, []).map(drop).map_err(err(table, &q))
+    checked(|| conn.execute(&q, []))
+        .map(drop)
+        .map_err(err(table, &q))
 }
 
 /// Every applied revision, in the order they were applied.
@@ -47,7 +50,7 @@ pub(crate) fn read(conn: &Connection, table: &str) -> Result<Vec<HistoryRow>, Er
         sql::ident(table)
     );
     let run = || -> rusqlite::Result<Vec<HistoryRow>> {
-        let mut stmt = conn.prepare(&q)?;
+        let mut stmt = checked(|| conn.prepare(&q))?;
         let rows = stmt.query_map([], |r| {
             Ok(HistoryRow {
                 id: r.get(0)?,
@@ -64,7 +67,7 @@ pub(crate) fn read(conn: &Connection, table: &str) -> Result<Vec<HistoryRow>, Er
 /// Whether revision `id` is recorded as applied.
 pub(crate) fn is_applied(conn: &Connection, table: &str, id: &str) -> Result<bool, Error> {
     let q = format!("SELECT 1 FROM {} WHERE id = ?1", sql::ident(table));
-    conn.query_row(&q, [id], |_| Ok(()))
+    checked(|| conn.query_row(&q, [id], |_| Ok(())))
         .optional()
         .map(|r| r.is_some())
         .map_err(err(table, &q))
@@ -82,7 +85,7 @@ pub(crate) fn record(
         "INSERT INTO {} (id, checksum, applied_at, duration_ms) VALUES (?1, ?2, {NOW}, ?3)",
         sql::ident(table)
     );
-    conn.execute(&q, params![id, checksum, duration_ms])
+    checked(|| conn.execute(&q, params![id, checksum, duration_ms]))
         .map(drop)
         .map_err(err(table, &q))
 }
@@ -93,7 +96,7 @@ pub(crate) fn newest(conn: &Connection, table: &str) -> Result<Option<String>, E
         "SELECT id FROM {} ORDER BY rowid DESC LIMIT 1",
         sql::ident(table)
     );
-    conn.query_row(&q, [], |r| r.get(0))
+    checked(|| conn.query_row(&q, [], |r| r.get(0)))
         .optional()
         .map_err(err(table, &q))
 }
@@ -101,5 +104,7 @@ pub(crate) fn newest(conn: &Connection, table: &str) -> Result<Option<String>, E
 /// Removes revision `id` from the history (it was undone).
 pub(crate) fn remove(conn: &Connection, table: &str, id: &str) -> Result<(), Error> {
     let q = format!("DELETE FROM {} WHERE id = ?1", sql::ident(table));
-    conn.execute(&q, [id]).map(drop).map_err(err(table, &q))
+    checked(|| conn.execute(&q, [id]))
+        .map(drop)
+        .map_err(err(table, &q))
 }

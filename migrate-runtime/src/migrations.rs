@@ -903,9 +903,9 @@ impl<'c> BusyTimeout<'c> {
             let action = action.to_owned();
             move |source| Error::from(ErrorKind::Connection { action, source })
         };
-        let previous: i64 = conn
-            .pragma_query_value(None, "busy_timeout", |r| r.get(0))
-            .map_err(err("read the busy timeout"))?;
+        let previous: i64 =
+            crate::fault::checked(|| conn.pragma_query_value(None, "busy_timeout", |r| r.get(0)))
+                .map_err(err("read the busy timeout"))?;
         conn.busy_timeout(timeout)
             .map_err(err("set the busy timeout"))?;
         Ok(BusyTimeout {

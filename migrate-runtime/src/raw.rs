@@ -65,14 +65,14 @@ const COLUMNS: &str = "SELECT name FROM pragma_table_info(?1)";
 const SHADOW: &str = "SELECT name FROM pragma_table_list WHERE type = 'shadow' AND name LIKE ?1 || '\\_%' ESCAPE '\\'";
 
 fn schema(conn: &Connection) -> rusqlite::Result<Vec<Object>> {
-    let mut stmt = conn.prepare(SCHEMA)?;
+    let mut stmt = crate::fault::checked(|| conn.prepare(SCHEMA))?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     rows.collect()
 }
 
 /// The visible columns of `table`, or `None` when it does not exist.
 fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Option<Vec<String>>> {
-    let mut stmt = conn.prepare(COLUMNS)?;
+    let mut stmt = crate::fault::checked(|| conn.prepare(COLUMNS))?;
     let names: Vec<String> = stmt
         .query_map([table], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
@@ -91,7 +91,7 @@ fn same_columns(created: &CreatedTable, found: Option<&[String]>) -> bool {
 
 /// The shadow tables a virtual table module made for `table`.
 fn shadow_tables(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = conn.prepare(SHADOW)?;
+    let mut stmt = crate::fault::checked(|| conn.prepare(SHADOW))?;
     let rows = stmt.query_map([table], |r| r.get(0))?;
     rows.collect()
 }

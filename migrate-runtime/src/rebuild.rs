@@ -47,7 +47,7 @@ impl Context<'_> {
 
     /// The single number a `SELECT count(*) …` statement returns.
     fn count(&self, conn: &Connection, sql: &str) -> Result<u64, Error> {
-        conn.query_row(sql, [], |row| row.get::<_, i64>(0))
+        crate::fault::checked(|| conn.query_row(sql, [], |row| row.get::<_, i64>(0)))
             .map(i64::unsigned_abs)
             .map_err(|e| self.error(sql, e))
     }
@@ -60,7 +60,7 @@ impl Context<'_> {
         map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
     ) -> Result<Vec<T>, Error> {
         let run = || -> rusqlite::Result<Vec<T>> {
-            let mut stmt = conn.prepare(sql)?;
+            let mut stmt = crate::fault::checked(|| conn.prepare(sql))?;
             let rows = stmt.query_map(params, map)?;
             rows.collect()
         };
@@ -172,12 +172,12 @@ fn read_sequence(conn: &Connection, cx: Context<'_>) -> Result<Option<i64>, Erro
 /// reused (docs/REBUILD_CASES.md, case 24).
 fn write_sequence(conn: &Connection, cx: Context<'_>, seq: i64) -> Result<(), Error> {
     let update = "UPDATE sqlite_sequence SET seq = max(seq, ?2) WHERE name = ?1";
-    let changed = conn
-        .execute(update, rusqlite::params![&*cx.rebuild.table, seq])
-        .map_err(|e| cx.error(update, e))?;
+    let changed =
+        crate::fault::checked(|| conn.execute(update, rusqlite::params![&*cx.rebuild.table, seq]))
+            .map_err(|e| cx.error(update, e))?;
     if changed == 0 {
         let insert = "INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)";
-        conn.execute(insert, rusqlite::params![&*cx.rebuild.table, seq])
+        crate::fault::checked(|| conn.execute(insert, rusqlite::params![&*cx.rebuild.table, seq]))
             .map_err(|e| cx.error(insert, e))?;
     }
     Ok(())
@@ -342,7 +342,7 @@ pub(crate) fn remove_leftovers(conn: &Connection) -> Result<Vec<String>, Error> 
         prefix.len()
     );
     let run = || -> rusqlite::Result<Vec<String>> {
-        let mut stmt = conn.prepare(&q)?;
+        let mut stmt = crate::fault::checked(|| conn.prepare(&q))?;
         let rows = stmt.query_map([prefix], |r| r.get(0))?;
         rows.collect()
     };

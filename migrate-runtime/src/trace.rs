@@ -11,11 +11,13 @@ pub(crate) fn execute(conn: &Connection, sql: &str, batch: bool) -> rusqlite::Re
     let _entered = span.enter();
     tracing::debug!(sql = %sql, "executing");
     let started = Instant::now();
-    let result = if batch {
-        conn.execute_batch(sql)
-    } else {
-        conn.execute(sql, []).map(drop)
-    };
+    let result = crate::fault::checked(|| {
+        if batch {
+            conn.execute_batch(sql)
+        } else {
+            conn.execute(sql, []).map(drop)
+        }
+    });
     let elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     match &result {
         Ok(()) => tracing::debug!(elapsed_us, "executed"),

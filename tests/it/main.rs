@@ -17,6 +17,7 @@ mod disk_full;
 mod downgrade;
 mod drift;
 mod drift_property;
+mod every_statement;
 mod fault_injection;
 mod generated;
 mod histories;
