@@ -120,6 +120,19 @@ impl Fragment {
         t.iter().map(Tok::norm).collect::<Vec<_>>().join(" ")
     }
 
+    /// The fragment as SQL text again (spacing aside).
+    pub fn to_sql(&self) -> String {
+        self.0
+            .iter()
+            .map(|t| match &t.orig {
+                Token::SingleQuotedString(s) => crate::sql::string(s),
+                Token::Word(w) if w.quote_style.is_some() => crate::sql::ident(&w.value),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// The column the fragment is, when it is one bare name.
     pub fn as_column(&self) -> Option<String> {
         match self.0.as_slice() {

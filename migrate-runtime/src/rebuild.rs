@@ -110,10 +110,10 @@ pub(crate) fn run(
                 let count = format!("SELECT count(*) FROM {}", sql::ident(&r.table));
                 let total = cx.count(conn, &count)?;
                 let copying = tracker.copying(revision, &r.table, total);
-                cx.exec(conn, &r.copy_sql)?;
+                copy(conn, cx)?;
                 copying.done();
             }
-            None => cx.exec(conn, &r.copy_sql)?,
+            None => copy(conn, cx)?,
         }
         hit(FaultPoint::AfterCopy)?;
         cx.exec(conn, &format!("DROP TABLE {}", sql::ident(&r.table)))?;
@@ -227,6 +227,100 @@ fn check_not_null(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
 
 /// A key or CHECK the change adds is checked on the real table before the
 /// copy, so the error names the table, the constraint and how many rows.
+/// The copy. When it fails on a constraint the pre-checks could not count
+/// in advance (one over a column whose type the block changes, whose
+/// values the copy converts), the failure is explained on the real table:
+/// which constraint, which columns, how many rows — never SQLite's message
+/// about the temporary table.
+fn copy(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
+    let r = cx.rebuild;
+    match crate::trace::execute(conn, &r.copy_sql, false) {
+        Ok(()) => Ok(()),
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+            Err(explain_violation(conn, cx).unwrap_or_else(|| cx.error(&r.copy_sql, e)))
+        }
+        Err(e) => Err(cx.error(&r.copy_sql, e)),
+    }
+}
+
+/// Copies the rows, converted as the copy converts them, into a TEMP table
+/// with the new columns' types and collations but no constraints, and
+/// counts there the rows that break each constraint of the new definition.
+fn explain_violation(conn: &Connection, cx: Context<'_>) -> Option<Error> {
+    let r = cx.rebuild;
+    let def = migrate_core::ddl::parse_table(&r.create_sql)?;
+    const PROBE: &str = "temp.\"_migrate_probe\"";
+    let columns: Vec<String> = def
+        .columns
+        .iter()
+        .filter(|c| c.generated.is_none())
+        .map(|c| {
+            let mut s = format!("{} {}", sql::ident(&c.name), c.ty);
+            if let Some(coll) = &c.collate {
+                s.push_str(&format!(" COLLATE {}", sql::ident(coll)));
+            }
+            s
+        })
+        .collect();
+    let fill = r.copy_sql.replacen(&sql::ident(&r.temp_table), PROBE, 1);
+    let found = (|| -> rusqlite::Result<Option<(String, Vec<String>, u64)>> {
+        conn.execute_batch(&format!(
+            "CREATE TEMP TABLE {PROBE} ({})",
+            columns.join(", ")
+        ))?;
+        conn.execute_batch(&fill)?;
+        let count = |q: &str| conn.query_row(q, [], |row| row.get::<_, i64>(0));
+        for check in &def.checks {
+            let expr = check.expr.to_sql();
+            let rows = count(&format!("SELECT count(*) FROM {PROBE} WHERE NOT ({expr})"))?;
+            if rows > 0 {
+                let what = match (&check.name, &check.inline) {
+                    (Some(n), _) => format!("the CHECK `{n}`"),
+                    (None, Some(c)) => format!("the CHECK on column `{c}` (`{expr}`)"),
+                    (None, None) => format!("the CHECK `{expr}`"),
+                };
+                let cols = check.inline.iter().cloned().collect();
+                return Ok(Some((what, cols, rows.unsigned_abs())));
+            }
+        }
+        let keys = def.primary_key.iter().map(|k| ("the PRIMARY KEY", k));
+        let keys = keys.chain(def.uniques.iter().map(|k| ("the UNIQUE constraint", k)));
+        for (kind, key) in keys {
+            let cols: Vec<String> = key.columns.iter().map(|(c, _)| c.clone()).collect();
+            let not_null: Vec<String> = cols
+                .iter()
+                .map(|c| format!("{} IS NOT NULL", sql::ident(c)))
+                .collect();
+            let rows = count(&format!(
+                "SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {PROBE} WHERE {} GROUP BY {} HAVING count(*) > 1)",
+                not_null.join(" AND "),
+                sql::ident_list(cols.iter().map(String::as_str))
+            ))?;
+            if rows > 0 {
+                let what = match &key.name {
+                    Some(n) => format!("{kind} `{n}`"),
+                    None => format!("{kind} on ({})", cols.join(", ")),
+                };
+                return Ok(Some((what, cols, rows.unsigned_abs())));
+            }
+        }
+        Ok(None)
+    })();
+    let _ = conn.execute_batch(&format!("DROP TABLE IF EXISTS {PROBE}"));
+    let (constraint, columns, rows) = found.ok()??;
+    Some(
+        ErrorKind::ConstraintViolation {
+            revision: cx.revision.to_owned(),
+            operation: r.operation.to_string(),
+            table: r.table.to_string(),
+            constraint,
+            columns,
+            rows,
+        }
+        .into(),
+    )
+}
+
 fn check_constraints(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
     let r = cx.rebuild;
     for check in r.constraint_checks.iter() {

@@ -763,3 +763,75 @@ fn case_33_a_unique_broken_by_the_blocks_own_collation_change_is_counted() {
     RECOLLATED.apply_pending(&mut conn).unwrap();
     assert_healthy(&conn);
 }
+
+migration! {
+    static CONVERTED;
+    revision "0001" {
+        create table t {
+            id integer primary key,
+            v text check (typeof(v) <> "integer"),
+            code text unique,
+        }
+        insert into t (id, v, code) values (1, "x10", "1"), (2, "7", "2"), (3, "abc", "01");
+    }
+    revision "0002" {
+        batch alter table t { alter column v type integer; }
+    }
+    revision "0003" {
+        batch alter table t { alter column code type integer; }
+    }
+}
+
+/// Case 33 with the block's own type change: the copy converts `'7'` to 7,
+/// which breaks `typeof(v) <> 'integer'`, and `'01'` to 1, which
+/// duplicates `'1'`. The pre-checks cannot count converted values in
+/// advance, so the copy's failure is explained on the real table: the
+/// constraint, its columns and how many rows — never the temporary table's
+/// name. Unchanged.
+#[test]
+fn case_33_constraints_broken_by_the_blocks_own_type_change_name_the_real_table() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    CONVERTED.upgrade_to(&mut conn, "0001").unwrap();
+    let violation = |conn: &mut migrate_dsl::rusqlite::Connection| {
+        let before = snapshot(conn);
+        let err = CONVERTED.apply_pending(conn).unwrap_err();
+        assert!(!err.to_string().contains("_migrate_tmp_"), "{err}");
+        assert_eq!(snapshot(conn), before);
+        assert!(temp_tables(conn).is_empty());
+        match err.kind() {
+            ErrorKind::ConstraintViolation {
+                table,
+                constraint,
+                columns,
+                rows,
+                ..
+            } => (table.clone(), constraint.clone(), columns.clone(), *rows),
+            other => panic!("expected ConstraintViolation, got {other:?}"),
+        }
+    };
+    let (table, constraint, columns, rows) = violation(&mut conn);
+    assert_eq!(
+        (table.as_str(), columns.as_slice(), rows),
+        ("t", &["v".to_owned()][..], 1)
+    );
+    assert!(
+        constraint.starts_with("the CHECK on column `v`"),
+        "{constraint}"
+    );
+    conn.execute("UPDATE t SET v = 'seven' WHERE id = 2", [])
+        .unwrap();
+    CONVERTED.upgrade_to(&mut conn, "0002").unwrap();
+    let (table, constraint, columns, rows) = violation(&mut conn);
+    assert_eq!(
+        (table.as_str(), columns.as_slice(), rows),
+        ("t", &["code".to_owned()][..], 2)
+    );
+    assert!(
+        constraint.starts_with("the UNIQUE constraint"),
+        "{constraint}"
+    );
+    conn.execute("DELETE FROM t WHERE id = 3", []).unwrap();
+    CONVERTED.apply_pending(&mut conn).unwrap();
+    assert_healthy(&conn);
+}
