@@ -104,3 +104,56 @@ fn writable_columns(conn: &Connection, table: &str) -> Vec<String> {
     rows.map(|rows| rows.filter_map(Result::ok).collect())
         .unwrap_or_default()
 }
+
+/// Fails, naming it, on the first view or trigger that does not compile
+/// now and did compile before (`broken_before`): what `operation` of
+/// `revision`, changing `table`, broke.
+pub(crate) fn check(
+    conn: &Connection,
+    broken_before: &[Broken],
+    revision: &str,
+    operation: &str,
+    table: &str,
+) -> Result<(), Error> {
+    let was_broken = |b: &Broken| {
+        broken_before
+            .iter()
+            .any(|x| x.kind == b.kind && x.name.eq_ignore_ascii_case(&b.name))
+    };
+    let Some(b) = broken(conn)?.into_iter().find(|b| !was_broken(b)) else {
+        return Ok(());
+    };
+    let (revision, operation, table) =
+        (revision.to_owned(), operation.to_owned(), table.to_owned());
+    Err(match b.kind {
+        "view" => ErrorKind::BrokenView {
+            revision,
+            operation,
+            table,
+            view: b.name,
+            sql: b.sql,
+            source: b.source,
+        },
+        _ => ErrorKind::BrokenTrigger {
+            revision,
+            operation,
+            table,
+            trigger: b.name,
+            on: b.on,
+            sql: b.sql,
+            source: b.source,
+        },
+    }
+    .into())
+}
+
+/// Whether a statement can break a view or trigger that SQLite does not
+/// re-check by itself: a table dropped, or altered.
+pub(crate) fn may_break(sql: &str) -> bool {
+    let head: Vec<String> = sql
+        .split_whitespace()
+        .take(2)
+        .map(str::to_ascii_uppercase)
+        .collect();
+    matches!(head.as_slice(), [a, b] if (a == "DROP" || a == "ALTER") && b == "TABLE")
+}

@@ -340,51 +340,20 @@ fn check_constraints(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// With `legacy_alter_table` on, the rename re-checks no view or trigger;
-/// every view and trigger in the database (the history's or not) is
-/// compiled again, and one that the rebuild broke fails it, naming it. One
-/// already broken before the rebuild does not (`broken_before`).
+/// With `legacy_alter_table` on, the rename re-checks no view or trigger:
+/// every one in the database is compiled again (`dependents::check`).
 fn check_dependents(
     conn: &Connection,
     cx: Context<'_>,
     broken_before: &[dependents::Broken],
 ) -> Result<(), Error> {
-    let was_broken = |b: &dependents::Broken| {
-        broken_before
-            .iter()
-            .any(|x| x.kind == b.kind && x.name.eq_ignore_ascii_case(&b.name))
-    };
-    let Some(b) = dependents::broken(conn)?
-        .into_iter()
-        .find(|b| !was_broken(b))
-    else {
-        return Ok(());
-    };
-    let (revision, operation, table) = (
-        cx.revision.to_owned(),
-        cx.rebuild.operation.to_string(),
-        cx.rebuild.table.to_string(),
-    );
-    Err(match b.kind {
-        "view" => ErrorKind::BrokenView {
-            revision,
-            operation,
-            table,
-            view: b.name,
-            sql: b.sql,
-            source: b.source,
-        },
-        _ => ErrorKind::BrokenTrigger {
-            revision,
-            operation,
-            table,
-            trigger: b.name,
-            on: b.on,
-            sql: b.sql,
-            source: b.source,
-        },
-    }
-    .into())
+    dependents::check(
+        conn,
+        broken_before,
+        cx.revision,
+        &cx.rebuild.operation,
+        &cx.rebuild.table,
+    )
 }
 
 /// `foreign_key_check` on the rebuilt table finds only its own rows that

@@ -1,6 +1,7 @@
-//! After a rebuild every view and trigger in the database is compiled
-//! again, the history's or not: one the rebuild breaks fails the revision,
-//! naming it; one that was already broken is reported, never blamed.
+//! After a rebuild, or a plain `drop table` / `alter table`, every view and
+//! trigger in the database is compiled again, the history's or not: one the
+//! change breaks fails the revision, naming it; one that was already broken
+//! (before a rebuild) is reported, never blamed.
 
 use crate::common::*;
 use migrate_dsl::{migration, ErrorKind};
@@ -81,4 +82,46 @@ fn a_view_that_was_already_broken_is_reported_not_blamed() {
         "{report}"
     );
     assert_eq!(history_ids(&conn), ["0001", "0002"]);
+}
+
+migration! {
+    static DROPS;
+    revision "0001" {
+        create table scratch { id integer primary key, v text }
+        create table events { id integer primary key }
+    }
+    revision "0002" {
+        drop table scratch;
+    }
+}
+
+/// SQLite drops a table without checking the views and triggers that read
+/// it: a plain `drop table` is checked like a rebuild.
+#[test]
+fn a_dropped_table_that_a_hand_made_view_or_trigger_reads_fails_naming_it() {
+    for (hand_made, kind, name) in [
+        ("CREATE VIEW recent AS SELECT v FROM scratch", "view", "recent"),
+        (
+            "CREATE TRIGGER copy_events AFTER INSERT ON events BEGIN INSERT INTO scratch (v) VALUES ('e'); END",
+            "trigger",
+            "copy_events",
+        ),
+    ] {
+        let db = TempDb::new();
+        let mut conn = db.open();
+        DROPS.upgrade_to(&mut conn, "0001").unwrap();
+        conn.execute_batch(hand_made).unwrap();
+        let before = snapshot(&conn);
+        let err = DROPS.apply_pending(&mut conn).unwrap_err();
+        let (got_kind, got_name, operation) = match err.kind() {
+            ErrorKind::BrokenView { view, operation, .. } => ("view", view, operation),
+            ErrorKind::BrokenTrigger {
+                trigger, operation, ..
+            } => ("trigger", trigger, operation),
+            other => panic!("expected a broken view or trigger, got {other:?}"),
+        };
+        assert_eq!((got_kind, got_name.as_str()), (kind, name));
+        assert_eq!(operation, "drop table scratch;");
+        assert_eq!(snapshot(&conn), before, "{hand_made}");
+    }
 }
