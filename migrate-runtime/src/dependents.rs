@@ -31,6 +31,15 @@ impl Broken {
     pub(crate) fn describe(&self) -> String {
         format!("{} `{}`", self.kind, self.name)
     }
+
+    /// The report's line for an object broken before `revision` ran.
+    pub(crate) fn already(&self, revision: &str) -> String {
+        format!(
+            "{} (already broken before revision `{revision}`: {})",
+            self.describe(),
+            self.source
+        )
+    }
 }
 
 /// Every view and trigger of the main schema that SQLite cannot compile.
@@ -156,4 +165,46 @@ pub(crate) fn may_break(sql: &str) -> bool {
         .map(str::to_ascii_uppercase)
         .collect();
     matches!(head.as_slice(), [a, b] if (a == "DROP" || a == "ALTER") && b == "TABLE")
+}
+
+/// Removes the objects in `broken` (see [`put_back`]): SQLite refuses
+/// `RENAME COLUMN`, `DROP COLUMN` and `RENAME TABLE` while any view or
+/// trigger of the database does not compile, even one that has nothing to
+/// do with the change. Inside the revision's transaction, so a failure puts
+/// them back too.
+pub(crate) fn set_aside(conn: &Connection, broken: &[Broken]) -> Result<(), Error> {
+    for b in in_order(broken) {
+        let drop = format!(
+            "DROP {} main.{}",
+            b.kind.to_ascii_uppercase(),
+            sql::ident(&b.name)
+        );
+        send(conn, &drop, "set a broken object aside")?;
+    }
+    Ok(())
+}
+
+/// Recreates the objects [`set_aside`] removed, from their SQL verbatim:
+/// they are as they were, still broken.
+pub(crate) fn put_back(conn: &Connection, broken: &[Broken]) -> Result<(), Error> {
+    for b in in_order(broken).into_iter().rev() {
+        send(conn, &b.sql, "put a broken object back")?;
+    }
+    Ok(())
+}
+
+/// Triggers first (one may be on a broken view), views after.
+fn in_order(broken: &[Broken]) -> Vec<&Broken> {
+    let mut order: Vec<&Broken> = broken.iter().filter(|b| b.kind == "trigger").collect();
+    order.extend(broken.iter().filter(|b| b.kind == "view"));
+    order
+}
+
+fn send(conn: &Connection, sql: &str, action: &str) -> Result<(), Error> {
+    crate::fault::checked(|| conn.execute_batch(sql)).map_err(|source| {
+        Error::from(ErrorKind::Connection {
+            action: format!("{action} ({sql})"),
+            source,
+        })
+    })
 }

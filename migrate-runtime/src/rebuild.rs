@@ -88,6 +88,7 @@ pub(crate) fn run(
     {
         let conn: &Connection = guard.conn();
         check_drift(conn, cx, history_table)?;
+        dependents::set_aside(conn, &broken_before)?;
         for rename in r.renames.iter() {
             cx.exec(conn, rename)?;
         }
@@ -138,21 +139,13 @@ pub(crate) fn run(
         cx.exec(conn, &st.sql)?;
         hit(FaultPoint::AfterRecreate(i))?;
     }
+    dependents::put_back(conn, &broken_before)?;
     check_dependents(conn, cx, &broken_before)?;
     hit(FaultPoint::BeforeForeignKeyCheck)?;
     if guard.foreign_keys_were_on() {
         check_foreign_keys(conn, cx)?;
     }
-    Ok(broken_before
-        .iter()
-        .map(|b| {
-            format!(
-                "{} (already broken before revision `{revision}`: {})",
-                b.describe(),
-                b.source
-            )
-        })
-        .collect())
+    Ok(broken_before.iter().map(|b| b.already(revision)).collect())
 }
 
 /// The AUTOINCREMENT high-water mark of the table (SQLite deletes it with the

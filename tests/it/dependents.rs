@@ -125,3 +125,52 @@ fn a_dropped_table_that_a_hand_made_view_or_trigger_reads_fails_naming_it() {
         assert_eq!(snapshot(&conn), before, "{hand_made}");
     }
 }
+
+migration! {
+    static RENAMES;
+    revision "0001" {
+        create table users { id integer primary key, name text, age integer }
+        insert into users (id, name, age) values (1, "ann", 30);
+    }
+    revision "0002" {
+        alter table users rename column age to years;
+        alter table users drop column years;
+        rename table users to people;
+    }
+    revision "0003" {
+        batch alter table people recreate = always { rename column name to full_name; }
+    }
+}
+
+/// SQLite refuses `RENAME COLUMN`, `DROP COLUMN` and `RENAME TABLE` while
+/// any view of the database is broken, even an unrelated one; such objects
+/// are set aside for the change and put back as they were, and reported.
+#[test]
+fn an_unrelated_broken_view_does_not_block_plain_alters_or_rebuilds() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    RENAMES.upgrade_to(&mut conn, "0001").unwrap();
+    conn.execute_batch(
+        "CREATE TABLE gone (x); CREATE VIEW stale AS SELECT x FROM gone; DROP TABLE gone",
+    )
+    .unwrap();
+    let stale = schema_sql(&conn, "stale").unwrap();
+    let report = RENAMES.apply_pending(&mut conn).unwrap();
+    assert_eq!(history_ids(&conn), ["0001", "0002", "0003"]);
+    assert_eq!(
+        report.already_broken,
+        [
+            "view `stale` (already broken before revision `0002`: no such table: main.gone)",
+            "view `stale` (already broken before revision `0003`: no such table: main.gone)",
+        ],
+        "{report}"
+    );
+    // Still there, exactly as it was; the changes were made.
+    assert_eq!(schema_sql(&conn, "stale").unwrap(), stale);
+    let name: String = conn
+        .query_row("SELECT full_name FROM people WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(name, "ann");
+}
