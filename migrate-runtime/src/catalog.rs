@@ -1,23 +1,64 @@
-//! Reading a schema's catalogue (`sqlite_schema` of `main` or `temp`).
+//! Reading a schema's catalogue (`sqlite_schema` of `main` or `temp`): the
+//! one place the runtime lists the live objects.
 
 use crate::error::{Error, ErrorKind};
 use rusqlite::Connection;
 
-/// `(type, name)` of every object of schema `schema` (`main` or `temp`),
+/// An object of a live schema.
+pub(crate) struct Object {
+    /// `table`, `index`, `view` or `trigger`.
+    pub(crate) kind: String,
+    /// Its name.
+    pub(crate) name: String,
+    /// The table it belongs to (itself for a table or view).
+    pub(crate) table: String,
+    /// Its `CREATE` statement (empty for automatic indexes).
+    pub(crate) sql: String,
+}
+
+/// Every object of schema `schema` (`main` or `temp`) in creation order,
 /// SQLite's own left out.
-pub(crate) fn objects(conn: &Connection, schema: &str) -> Result<Vec<(String, String)>, Error> {
+pub(crate) fn objects(conn: &Connection, schema: &str) -> Result<Vec<Object>, Error> {
     let q = format!(
-        "SELECT type, name FROM {}.sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+        "SELECT type, name, tbl_name, coalesce(sql, '') FROM {}.sqlite_schema \
+         WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
         migrate_core::sql::ident(schema)
     );
-    let run = || -> rusqlite::Result<Vec<(String, String)>> {
-        let mut stmt = crate::fault::checked(|| conn.prepare(&q))?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    read(conn, &q, [], &format!("read the {schema} schema"))
+}
+
+/// The user-visible objects of the main schema: not SQLite's own, not the
+/// history table, not the shadow tables of virtual tables (FTS5 makes them;
+/// the model knows only the virtual table), not automatic indexes.
+pub(crate) fn user_objects(conn: &Connection, history_table: &str) -> Result<Vec<Object>, Error> {
+    let q = "SELECT s.type, s.name, s.tbl_name, s.sql FROM sqlite_schema AS s \
+             WHERE s.sql IS NOT NULL AND s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND s.name <> ?1 \
+             AND NOT EXISTS (SELECT 1 FROM pragma_table_list AS l WHERE l.schema = 'main' AND l.name = s.name AND l.type = 'shadow') \
+             ORDER BY s.rowid";
+    read(conn, q, [history_table], "read the schema")
+}
+
+fn read(
+    conn: &Connection,
+    q: &str,
+    params: impl rusqlite::Params,
+    action: &str,
+) -> Result<Vec<Object>, Error> {
+    let run = || -> rusqlite::Result<Vec<Object>> {
+        let mut stmt = crate::fault::checked(|| conn.prepare(q))?;
+        let rows = stmt.query_map(params, |r| {
+            Ok(Object {
+                kind: r.get(0)?,
+                name: r.get(1)?,
+                table: r.get(2)?,
+                sql: r.get(3)?,
+            })
+        })?;
         rows.collect()
     };
     run().map_err(|source| {
         Error::from(ErrorKind::Connection {
-            action: format!("read the {schema} schema ({q})"),
+            action: format!("{action} ({q})"),
             source,
         })
     })

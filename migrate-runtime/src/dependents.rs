@@ -44,19 +44,13 @@ impl Broken {
 
 /// Every view and trigger of the main schema that SQLite cannot compile.
 pub(crate) fn broken(conn: &Connection) -> Result<Vec<Broken>, Error> {
-    let q = "SELECT type, name, tbl_name, sql FROM main.sqlite_schema \
-             WHERE type IN ('view', 'trigger') ORDER BY type DESC, name";
-    let read = || -> rusqlite::Result<Vec<(String, String, String, String)>> {
-        let mut stmt = crate::fault::checked(|| conn.prepare(q))?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-        rows.collect()
-    };
-    let objects = read().map_err(|source| {
-        Error::from(ErrorKind::Connection {
-            action: format!("read the views and triggers ({q})"),
-            source,
-        })
-    })?;
+    let mut objects: Vec<(String, String, String, String)> = crate::catalog::objects(conn, "main")?
+        .into_iter()
+        .filter(|o| o.kind == "view" || o.kind == "trigger")
+        .map(|o| (o.kind, o.name, o.table, o.sql))
+        .collect();
+    // Views first, each kind by name: the order errors are reported in.
+    objects.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let mut out = Vec::new();
     for (kind, name, on, sql) in objects {
         let statements = if kind == "view" {

@@ -2,6 +2,7 @@
 //! says it has — objects changed or dropped by hand, indexes or triggers
 //! added behind the history's back, leftovers of interrupted rebuilds.
 
+use crate::catalog::{user_objects, Object};
 use crate::error::{Error, ErrorKind};
 use crate::migrations::Migrations;
 use migrate_core::meaning;
@@ -77,52 +78,13 @@ impl fmt::Display for Drift {
     }
 }
 
-/// An object of the live schema.
-pub(crate) struct LiveObject {
-    pub(crate) kind: String,
-    pub(crate) name: String,
-    pub(crate) table: String,
-    pub(crate) sql: String,
-}
-
-/// The user-visible objects of the main schema: not SQLite's own, not the
-/// history table, not the shadow tables of virtual tables (FTS5 makes them;
-/// the model knows only the virtual table), not automatic indexes.
-pub(crate) fn live_objects(
-    conn: &Connection,
-    history_table: &str,
-) -> Result<Vec<LiveObject>, Error> {
-    let q = "SELECT s.type, s.name, s.tbl_name, s.sql FROM sqlite_schema AS s \
-             WHERE s.sql IS NOT NULL AND s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND s.name <> ?1 \
-             AND NOT EXISTS (SELECT 1 FROM pragma_table_list AS l WHERE l.schema = 'main' AND l.name = s.name AND l.type = 'shadow') \
-             ORDER BY s.rowid";
-    let run = || -> rusqlite::Result<Vec<LiveObject>> {
-        let mut stmt = crate::fault::checked(|| conn.prepare(q))?;
-        let rows = stmt.query_map([history_table], |r| {
-            Ok(LiveObject {
-                kind: r.get(0)?,
-                name: r.get(1)?,
-                table: r.get(2)?,
-                sql: r.get(3)?,
-            })
-        })?;
-        rows.collect()
-    };
-    run().map_err(|source| {
-        Error::from(ErrorKind::Connection {
-            action: format!("read the schema ({q})"),
-            source,
-        })
-    })
-}
-
 impl Migrations {
     /// [`migrate_core::render::schema_fingerprint`] of the live schema, comparable with
     /// [`crate::Revision::schema_fingerprint`]: tables made by raw SQL
     /// count by name only, as in the model.
     #[cfg(feature = "testing")]
     pub(crate) fn live_fingerprint(&self, conn: &Connection) -> Result<String, Error> {
-        let objects = live_objects(conn, &self.history_table)?;
+        let objects = user_objects(conn, &self.history_table)?;
         let external = self.tables_created_by_sql();
         Ok(migrate_core::render::schema_fingerprint(
             objects.iter().map(|o| {
@@ -185,7 +147,7 @@ impl Migrations {
             }
             .into());
         }
-        let live = live_objects(conn, &self.history_table)?;
+        let live = user_objects(conn, &self.history_table)?;
         let external = self.tables_created_by_sql();
         let model_tables: Vec<&str> = self
             .head_schema
@@ -217,9 +179,9 @@ impl Migrations {
 /// `counts` holds.
 pub(crate) fn compare(
     expected: &[SchemaObject],
-    live: &[LiveObject],
+    live: &[Object],
     sql_unknown: impl Fn(&str) -> bool,
-    counts: impl Fn(&LiveObject) -> bool,
+    counts: impl Fn(&Object) -> bool,
 ) -> Vec<Drift> {
     let mut drift = Vec::new();
     for object in expected {

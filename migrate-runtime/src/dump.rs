@@ -9,7 +9,7 @@
 //! saying why. The database is then stamped at that revision
 //! ([`Dump::stamp_call`]), and later revisions are checked against it.
 
-use crate::drift::{live_objects, LiveObject};
+use crate::catalog::{user_objects, Object};
 use crate::error::{Error, ErrorKind};
 use migrate_core::ddl::{self, Fragment, TableDef};
 use migrate_core::name::is_plain;
@@ -61,14 +61,14 @@ impl Dump {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn dump(conn: &Connection, revision: &str) -> Result<Dump, Error> {
-    let mut objects = live_objects(conn, migrate_core::DEFAULT_HISTORY_TABLE)?;
+    let mut objects = user_objects(conn, migrate_core::DEFAULT_HISTORY_TABLE)?;
     // Other histories' tables and leftovers of interrupted rebuilds.
     objects.retain(|o| !o.name.starts_with("_migrate_"));
     let mut notes = Vec::new();
     let mut tables = Vec::new();
     let mut body = String::new();
     let of = |kind: &'static str| objects.iter().filter(move |o| o.kind == kind);
-    let virtual_table = |o: &LiveObject| {
+    let virtual_table = |o: &Object| {
         o.sql
             .split_whitespace()
             .take(2)
@@ -105,7 +105,7 @@ pub fn dump(conn: &Connection, revision: &str) -> Result<Dump, Error> {
             ),
         }
     }
-    let views: Vec<&LiveObject> = of("view").collect();
+    let views: Vec<&Object> = of("view").collect();
     for v in in_dependency_order(&views) {
         match ddl::view_query(&v.sql) {
             Some(query) => {
@@ -155,7 +155,7 @@ fn columns(conn: &Connection, table: &str) -> Result<Vec<String>, Error> {
 /// A table the DSL cannot state, kept as raw SQL that creates it.
 fn raw_table(
     conn: &Connection,
-    t: &LiveObject,
+    t: &Object,
     why: &str,
     body: &mut String,
     notes: &mut Vec<String>,
@@ -171,7 +171,7 @@ fn raw_table(
 }
 
 /// `sql "<its CREATE>" creates table t (<its visible columns>);`
-fn creates_table(conn: &Connection, t: &LiveObject) -> Result<String, Error> {
+fn creates_table(conn: &Connection, t: &Object) -> Result<String, Error> {
     let columns: Vec<String> = columns(conn, &t.name)?.iter().map(|c| name(c)).collect();
     Ok(format!(
         "        sql {:?}\n            creates table {} ({});\n",
@@ -182,7 +182,7 @@ fn creates_table(conn: &Connection, t: &LiveObject) -> Result<String, Error> {
 }
 
 /// An object left out, with its SQL in a comment.
-fn keep_out(o: &LiveObject, why: &str, body: &mut String, notes: &mut Vec<String>) {
+fn keep_out(o: &Object, why: &str, body: &mut String, notes: &mut Vec<String>) {
     let note = format!("{} `{}` is left out because {why}", o.kind, o.name);
     let _ = writeln!(body, "        // {note}:");
     for line in o.sql.lines() {
@@ -503,9 +503,9 @@ fn trigger(def: &ddl::TriggerDef) -> String {
 }
 
 /// Views ordered so each comes after the views its SQL names.
-fn in_dependency_order<'a>(views: &[&'a LiveObject]) -> Vec<&'a LiveObject> {
-    let mut out: Vec<&LiveObject> = Vec::new();
-    let mut left: Vec<&LiveObject> = views.to_vec();
+fn in_dependency_order<'a>(views: &[&'a Object]) -> Vec<&'a Object> {
+    let mut out: Vec<&Object> = Vec::new();
+    let mut left: Vec<&Object> = views.to_vec();
     while !left.is_empty() {
         let ready = left.iter().position(|v| {
             let sql = v.sql.to_ascii_lowercase();

@@ -144,7 +144,7 @@ impl Migrations {
                 .iter()
                 .any(|o| o.name.eq_ignore_ascii_case(name))
         };
-        Ok(crate::drift::live_objects(conn, &self.history_table)?
+        Ok(crate::catalog::user_objects(conn, &self.history_table)?
             .into_iter()
             .filter(|o| in_head(&o.name))
             .map(|o| format!("{} {}", o.kind, o.name))

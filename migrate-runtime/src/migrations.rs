@@ -494,12 +494,12 @@ impl Migrations {
             return Ok(());
         }
         let main = crate::catalog::objects(conn, "main")?;
-        for (kind, name) in temp {
+        for crate::catalog::Object { kind, name, .. } in temp {
             let same = |n: &str| n.eq_ignore_ascii_case(&name);
             let what = if same(&self.history_table) {
                 Some("the history table".to_owned())
-            } else if let Some((k, n)) = main.iter().find(|(_, n)| same(n)) {
-                Some(format!("{k} `{n}`"))
+            } else if let Some(o) = main.iter().find(|o| same(&o.name)) {
+                Some(format!("{} `{}`", o.kind, o.name))
             } else {
                 self.names_used()
                     .find(|n| same(n))

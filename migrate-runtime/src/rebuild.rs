@@ -182,7 +182,7 @@ fn write_sequence(conn: &Connection, cx: Context<'_>, seq: i64) -> Result<(), Er
 /// hand would be lost without a word, and a changed definition replaced.
 fn check_drift(conn: &Connection, cx: Context<'_>, history_table: &str) -> Result<(), Error> {
     let r = cx.rebuild;
-    let mut live = drift::live_objects(conn, history_table)?;
+    let mut live = crate::catalog::user_objects(conn, history_table)?;
     live.retain(|o| o.table.eq_ignore_ascii_case(&r.table));
     let drift = drift::compare(&r.expected_objects, &live, |_| false, |_| true);
     if drift.is_empty() {

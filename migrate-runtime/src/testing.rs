@@ -23,7 +23,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use crate::drift::live_objects;
+use crate::catalog::user_objects;
 use crate::migrations::Migrations;
 use migrate_core::plan::Down;
 use rusqlite::backup::Backup;
@@ -167,7 +167,7 @@ pub fn assert_matches(conn: &Connection, migrations: &Migrations) {
 
 /// The live schema as name → `kind: SQL`.
 fn schema_map(conn: &Connection, migrations: &Migrations) -> BTreeMap<String, String> {
-    live_objects(conn, migrations.history_table())
+    user_objects(conn, migrations.history_table())
         .unwrap_or_else(|e| panic!("cannot read the schema: {e}"))
         .into_iter()
         .map(|o| (o.name, format!("{}: {}", o.kind, o.sql)))
