@@ -31,7 +31,7 @@ pub(crate) fn objects(conn: &Connection, schema: &str) -> Result<Vec<Object>, Er
 /// history table, not the shadow tables of virtual tables (FTS5 makes them;
 /// the model knows only the virtual table), not automatic indexes.
 pub(crate) fn user_objects(conn: &Connection, history_table: &str) -> Result<Vec<Object>, Error> {
-    let q = "SELECT s.type, s.name, s.tbl_name, s.sql FROM sqlite_schema AS s \
+    let q = "SELECT s.type, s.name, s.tbl_name, s.sql FROM main.sqlite_schema AS s \
              WHERE s.sql IS NOT NULL AND s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND s.name <> ?1 \
              AND NOT EXISTS (SELECT 1 FROM pragma_table_list AS l WHERE l.schema = 'main' AND l.name = s.name AND l.type = 'shadow') \
              ORDER BY s.rowid";
