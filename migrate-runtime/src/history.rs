@@ -1,4 +1,6 @@
 //! The history table: which revisions are applied, with their checksums.
+//! Every statement about it — run, read-only or printed offline — is
+//! written here.
 
 use crate::error::{Error, ErrorKind};
 use crate::fault::checked;
@@ -73,6 +75,55 @@ pub(crate) fn is_applied(conn: &Connection, table: &str, id: &str) -> Result<boo
         .map_err(err(table, &q))
 }
 
+/// `INSERT` of a history row with `values` (id, checksum, time, duration).
+fn insert_sql(table: &str, values: &str) -> String {
+    format!(
+        "INSERT INTO {} (id, checksum, applied_at, duration_ms) VALUES ({values})",
+        sql::ident(table)
+    )
+}
+
+/// `DELETE` of the history row whose id is `id` (SQL).
+fn delete_sql(table: &str, id: &str) -> String {
+    format!("DELETE FROM {} WHERE id = {id}", sql::ident(table))
+}
+
+/// The statement recording revision `id` in an offline script.
+pub(crate) fn record_script(table: &str, id: &str, checksum: &str) -> String {
+    insert_sql(
+        table,
+        &format!("{}, {}, {NOW}, 0", sql::string(id), sql::string(checksum)),
+    )
+}
+
+/// The statement removing revision `id` in an offline script.
+pub(crate) fn remove_script(table: &str, id: &str) -> String {
+    delete_sql(table, &sql::string(id))
+}
+
+/// Whether the history table exists (read-only).
+pub(crate) fn exists(conn: &Connection, table: &str) -> Result<bool, Error> {
+    let q = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1";
+    checked(|| conn.query_row(q, [table], |_| Ok(())))
+        .optional()
+        .map(|found| found.is_some())
+        .map_err(err(table, q))
+}
+
+/// The newest row's id and checksum, if any (read-only).
+pub(crate) fn newest_checksum(
+    conn: &Connection,
+    table: &str,
+) -> Result<Option<(String, String)>, Error> {
+    let q = format!(
+        "SELECT id, checksum FROM {} ORDER BY rowid DESC LIMIT 1",
+        sql::ident(table)
+    );
+    checked(|| conn.query_row(&q, [], |r| Ok((r.get(0)?, r.get(1)?))))
+        .optional()
+        .map_err(err(table, &q))
+}
+
 /// Records revision `id` as applied.
 pub(crate) fn record(
     conn: &Connection,
@@ -81,10 +132,7 @@ pub(crate) fn record(
     checksum: &str,
     duration_ms: i64,
 ) -> Result<(), Error> {
-    let q = format!(
-        "INSERT INTO {} (id, checksum, applied_at, duration_ms) VALUES (?1, ?2, {NOW}, ?3)",
-        sql::ident(table)
-    );
+    let q = insert_sql(table, &format!("?1, ?2, {NOW}, ?3"));
     checked(|| conn.execute(&q, params![id, checksum, duration_ms]))
         .map(drop)
         .map_err(err(table, &q))
@@ -103,7 +151,7 @@ pub(crate) fn newest(conn: &Connection, table: &str) -> Result<Option<String>, E
 
 /// Removes revision `id` from the history (it was undone).
 pub(crate) fn remove(conn: &Connection, table: &str, id: &str) -> Result<(), Error> {
-    let q = format!("DELETE FROM {} WHERE id = ?1", sql::ident(table));
+    let q = delete_sql(table, "?1");
     checked(|| conn.execute(&q, [id]))
         .map(drop)
         .map_err(err(table, &q))

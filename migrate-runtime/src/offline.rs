@@ -47,11 +47,8 @@ impl Migrations {
         if end >= start {
             for rev in &self.revisions[start..end] {
                 let record = format!(
-                    "INSERT INTO {} (id, checksum, applied_at, duration_ms) VALUES ({}, {}, {}, 0);",
-                    sql::ident(table),
-                    sql::string(rev.id()),
-                    sql::string(rev.checksum()),
-                    history::NOW
+                    "{};",
+                    history::record_script(table, rev.id(), rev.checksum())
                 );
                 revision(&mut out, rev, "up", rev.steps(), &record)?;
             }
@@ -67,11 +64,7 @@ impl Migrations {
                         .into())
                     }
                 };
-                let record = format!(
-                    "DELETE FROM {} WHERE id = {};",
-                    sql::ident(table),
-                    sql::string(rev.id())
-                );
+                let record = format!("{};", history::remove_script(table, rev.id()));
                 revision(&mut out, rev, "down", steps, &record)?;
             }
         }

@@ -6,7 +6,7 @@
 use crate::error::Error;
 use crate::history::{self, HistoryRow};
 use crate::migrations::Migrations;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 /// Where a database stands against a history.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,7 +36,7 @@ impl Status {
 impl Migrations {
     /// The applied, pending and unknown revisions of the database.
     pub fn status(&self, conn: &Connection) -> Result<Status, Error> {
-        let applied = if self.history_exists(conn)? {
+        let applied = if history::exists(conn, &self.history_table)? {
             history::read(conn, &self.history_table)?
         } else {
             Vec::new()
@@ -83,25 +83,10 @@ impl Migrations {
         let Some(head) = self.revisions.last() else {
             return Ok(true);
         };
-        if !self.history_exists(conn)? {
+        if !history::exists(conn, &self.history_table)? {
             return Ok(false);
         }
-        let q = format!(
-            "SELECT id, checksum FROM {} ORDER BY rowid DESC LIMIT 1",
-            migrate_core::sql::ident(&self.history_table)
-        );
-        let newest: Option<(String, String)> = conn
-            .query_row(&q, [], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()
-            .map_err(history::err(&self.history_table, &q))?;
+        let newest = history::newest_checksum(conn, &self.history_table)?;
         Ok(newest.is_some_and(|(id, checksum)| id == head.id() && checksum == head.checksum()))
-    }
-
-    fn history_exists(&self, conn: &Connection) -> Result<bool, Error> {
-        let q = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1";
-        conn.query_row(q, [&*self.history_table], |_| Ok(()))
-            .optional()
-            .map(|found| found.is_some())
-            .map_err(history::err(&self.history_table, q))
     }
 }
