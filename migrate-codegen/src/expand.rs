@@ -184,12 +184,21 @@ fn rebuild(r: &Rebuild) -> TokenStream {
         r.recreate.iter().map(statement),
     );
     let restore_sequence = r.restore_sequence;
+    // A struct literal: a field added to `Rebuild` is one line here.
     quote! {
-        ::migrate_dsl::__private::Rebuild::new(
-            #op, #table, #temp, #renames, #create, #copy, #checks, #constraint_checks, #expected,
-            #recreate,
-            #restore_sequence,
-        )
+        ::migrate_dsl::__private::Rebuild {
+            operation: ::migrate_dsl::__private::Cow::Borrowed(#op),
+            table: ::migrate_dsl::__private::Cow::Borrowed(#table),
+            temp_table: ::migrate_dsl::__private::Cow::Borrowed(#temp),
+            renames: ::migrate_dsl::__private::Cow::Borrowed(#renames),
+            create_sql: ::migrate_dsl::__private::Cow::Borrowed(#create),
+            copy_sql: ::migrate_dsl::__private::Cow::Borrowed(#copy),
+            not_null_checks: ::migrate_dsl::__private::Cow::Borrowed(#checks),
+            constraint_checks: ::migrate_dsl::__private::Cow::Borrowed(#constraint_checks),
+            expected_objects: ::migrate_dsl::__private::Cow::Borrowed(#expected),
+            recreate: ::migrate_dsl::__private::Cow::Borrowed(#recreate),
+            restore_sequence: #restore_sequence,
+        }
     }
 }
 

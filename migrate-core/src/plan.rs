@@ -207,38 +207,6 @@ impl NotNullCheck {
     }
 }
 
-impl Rebuild {
-    /// A rebuild from `'static` parts (used by the macro's expansion).
-    #[allow(clippy::too_many_arguments)]
-    pub const fn new(
-        operation: &'static str,
-        table: &'static str,
-        temp_table: &'static str,
-        renames: &'static [Text],
-        create_sql: &'static str,
-        copy_sql: &'static str,
-        not_null_checks: &'static [NotNullCheck],
-        constraint_checks: &'static [ConstraintCheck],
-        expected_objects: &'static [SchemaObject],
-        recreate: &'static [Statement],
-        restore_sequence: bool,
-    ) -> Self {
-        Rebuild {
-            operation: Cow::Borrowed(operation),
-            table: Cow::Borrowed(table),
-            temp_table: Cow::Borrowed(temp_table),
-            renames: Cow::Borrowed(renames),
-            create_sql: Cow::Borrowed(create_sql),
-            copy_sql: Cow::Borrowed(copy_sql),
-            not_null_checks: Cow::Borrowed(not_null_checks),
-            constraint_checks: Cow::Borrowed(constraint_checks),
-            expected_objects: Cow::Borrowed(expected_objects),
-            recreate: Cow::Borrowed(recreate),
-            restore_sequence,
-        }
-    }
-}
-
 /// A call of a `run` hook.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HookCall {
