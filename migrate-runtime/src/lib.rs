@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+mod busy;
 mod catalog;
 mod dependents;
 mod drift;
@@ -19,14 +20,17 @@ mod history;
 mod hook;
 mod migrations;
 mod offline;
+mod options;
 mod progress;
 mod raw;
 mod rebuild;
 mod report;
 mod status;
+mod temp_shadows;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod trace;
+mod verify;
 
 pub use drift::Drift;
 pub use dump::{dump, Dump};
@@ -34,7 +38,8 @@ pub use error::{BoxError, Error, ErrorKind, ForeignKeyViolation};
 pub use history::HistoryRow;
 pub use hook::{Hook, HookContext, HookFn};
 pub use migrate_core::plan::Down;
-pub use migrations::{Migrations, Options, Revision};
+pub use migrations::{Migrations, Revision};
+pub use options::Options;
 pub use progress::{Progress, ProgressFn};
 pub use report::{AppliedRevision, Report, SkippedHook};
 pub use status::Status;

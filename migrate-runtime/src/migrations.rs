@@ -1,28 +1,29 @@
 //! A compiled history and the loop that applies it.
 
+use crate::busy::BusyTimeout;
 use crate::error::{Error, ErrorKind};
 use crate::fault::{hit, FaultPoint};
 use crate::guard::{RebuildNeed, RevisionGuard};
 use crate::history::{self, HistoryRow};
 use crate::hook::{HookContext, HookFn};
-use crate::progress::{Progress, ProgressFn, Tracker};
+use crate::options::Options;
+use crate::progress::Tracker;
 use crate::report::{AppliedRevision, Report, SkippedHook};
 use crate::{raw, rebuild};
 use migrate_core::plan::{Down, SchemaObject, Statement, Step, Text};
 use rusqlite::Connection;
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 /// One revision, checked and rendered at compile time.
 #[derive(Clone, Debug)]
 pub struct Revision {
-    id: Text,
-    checksum: Text,
-    steps: Cow<'static, [Step]>,
-    down: Down,
-    hooks: Cow<'static, [HookFn]>,
-    schema_after: Text,
+    pub(crate) id: Text,
+    pub(crate) checksum: Text,
+    pub(crate) steps: Cow<'static, [Step]>,
+    pub(crate) down: Down,
+    pub(crate) hooks: Cow<'static, [HookFn]>,
+    pub(crate) schema_after: Text,
 }
 
 impl Revision {
@@ -81,76 +82,6 @@ fn first_rebuild<'a>(revision: &'a str, steps: &'a [Step]) -> Option<RebuildNeed
         }),
         _ => None,
     })
-}
-
-/// How a run behaves.
-#[derive(Clone)]
-#[non_exhaustive]
-pub struct Options {
-    /// How long to wait for another connection's write lock before failing
-    /// with "database is locked". `None` keeps the connection's own setting.
-    pub busy_timeout: Option<Duration>,
-    /// Compare the checksum of every applied revision with its definition
-    /// (default `true`). Turn off only for a known-harmless edit.
-    pub verify_checksums: bool,
-    /// Flags for data steps: a `run h when "f";` hook runs only when `f` is
-    /// set, a `run h unless "f";` hook only when it is not, and every hook
-    /// sees them in its [`HookContext`]. Empty by default.
-    pub flags: BTreeSet<String>,
-    /// Called while a rebuild copies rows (see [`Progress`]); `None` by
-    /// default.
-    pub progress: Option<ProgressFn>,
-}
-
-impl std::fmt::Debug for Options {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Options")
-            .field("busy_timeout", &self.busy_timeout)
-            .field("verify_checksums", &self.verify_checksums)
-            .field("flags", &self.flags)
-            .field("progress", &self.progress.as_ref().map(|_| "Fn(&Progress)"))
-            .finish()
-    }
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            busy_timeout: Some(Duration::from_secs(5)),
-            verify_checksums: true,
-            flags: BTreeSet::new(),
-            progress: None,
-        }
-    }
-}
-
-impl Options {
-    /// Sets [`Options::busy_timeout`].
-    pub fn busy_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.busy_timeout = timeout;
-        self
-    }
-
-    /// Sets [`Options::verify_checksums`].
-    pub fn verify_checksums(mut self, verify: bool) -> Self {
-        self.verify_checksums = verify;
-        self
-    }
-
-    /// Sets [`Options::progress`]: `report` is called with the rows copied
-    /// so far while a table rebuild copies its rows, driven by SQLite's
-    /// progress handler (which the run installs on the connection and
-    /// removes after, replacing any the caller had).
-    pub fn progress(mut self, report: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
-        self.progress = Some(std::sync::Arc::new(report));
-        self
-    }
-
-    /// Sets a flag (see [`Options::flags`]).
-    pub fn flag(mut self, flag: impl Into<String>) -> Self {
-        self.flags.insert(flag.into());
-        self
-    }
 }
 
 /// A whole history of revisions, oldest first, as `migration!` defines it.
@@ -482,114 +413,6 @@ impl Migrations {
         Ok((rows, removed))
     }
 
-    /// Refuses a run when a TEMP object of the connection has the name of an
-    /// object of the main schema or of one the history uses (the history
-    /// table included): statements name objects without a schema, and
-    /// SQLite resolves such a name to TEMP first. Checking here, before
-    /// anything is sent, keeps every statement (and offline SQL) as it is;
-    /// qualifying them all with `main.` is the alternative this avoids.
-    pub(crate) fn refuse_temp_shadows(&self, conn: &Connection) -> Result<(), Error> {
-        let temp = crate::catalog::objects(conn, "temp")?;
-        if temp.is_empty() {
-            return Ok(());
-        }
-        let main = crate::catalog::objects(conn, "main")?;
-        for crate::catalog::Object { kind, name, .. } in temp {
-            let same = |n: &str| n.eq_ignore_ascii_case(&name);
-            let what = if same(&self.history_table) {
-                Some("the history table".to_owned())
-            } else if let Some(o) = main.iter().find(|o| same(&o.name)) {
-                Some(format!("{} `{}`", o.kind, o.name))
-            } else {
-                self.names_used()
-                    .find(|n| same(n))
-                    .map(|n| format!("`{n}`"))
-            };
-            if let Some(what) = what {
-                return Err(ErrorKind::ShadowedByTemp { kind, name, what }.into());
-            }
-        }
-        Ok(())
-    }
-
-    /// Every table, view, index or trigger name the history's statements
-    /// name (its head schema and each step's object).
-    fn names_used(&self) -> impl Iterator<Item = &str> {
-        let head = self.head_schema.iter().map(|o| &*o.name);
-        let steps = self.revisions.iter().flat_map(|r| {
-            let down: &[Step] = match &r.down {
-                Down::Steps(steps) => steps,
-                Down::Irreversible(_) => &[],
-            };
-            r.steps.iter().chain(down).map(|s| match s {
-                Step::Execute(st) => &*st.table,
-                Step::Rebuild(rb) => &*rb.table,
-                Step::RawSql(raw) => &*raw.statement.table,
-                Step::Hook(_) => "",
-            })
-        });
-        head.chain(steps).filter(|n| !n.is_empty())
-    }
-
-    /// The applied revisions must be exactly the first ones of the history,
-    /// unchanged since they were applied.
-    pub(crate) fn verify(&self, applied: &[HistoryRow], options: &Options) -> Result<(), Error> {
-        // The usual case, checked in one pass: the rows are the first
-        // revisions in order. (A run that finds nothing to do must not cost
-        // more than reading the history: no search per row.)
-        let in_order = applied.len() <= self.revisions.len()
-            && applied
-                .iter()
-                .zip(self.revisions.iter())
-                .all(|(a, r)| a.id == r.id);
-        if !in_order {
-            self.verify_set(applied)?;
-        }
-        if options.verify_checksums {
-            let changed = applied.iter().enumerate().find_map(|(i, row)| {
-                let rev = if in_order {
-                    &self.revisions[i]
-                } else {
-                    self.revisions.iter().find(|r| r.id == row.id)?
-                };
-                (rev.checksum != row.checksum).then_some((row, rev))
-            });
-            if let Some((row, rev)) = changed {
-                return Err(Error::from(ErrorKind::ChecksumMismatch {
-                    revision: row.id.clone(),
-                    recorded: row.checksum.clone(),
-                    expected: rev.checksum.to_string(),
-                }));
-            }
-        }
-        Ok(())
-    }
-
-    /// The applied rows in another order than the history's: each must be
-    /// a known revision, and together they must be a prefix of the history.
-    fn verify_set(&self, applied: &[HistoryRow]) -> Result<(), Error> {
-        for row in applied {
-            if !self.revisions.iter().any(|r| r.id == row.id) {
-                return Err(Error::from(ErrorKind::UnknownRevision {
-                    revision: row.id.clone(),
-                }));
-            }
-        }
-        let is_applied = |id: &str| applied.iter().any(|a| a.id == id);
-        if let Some(first_missing) = self.revisions.iter().position(|r| !is_applied(&r.id)) {
-            if let Some(later) = self.revisions[first_missing..]
-                .iter()
-                .find(|r| is_applied(&r.id))
-            {
-                return Err(Error::from(ErrorKind::OutOfOrder {
-                    missing: self.revisions[first_missing].id.to_string(),
-                    later: later.id.to_string(),
-                }));
-            }
-        }
-        Ok(())
-    }
-
     /// Undoes the applied revisions newer than `target`, newest first
     /// (`None`: every applied revision), each in its own `BEGIN IMMEDIATE`
     /// transaction together with the removal of its history row — the same
@@ -899,42 +722,4 @@ fn execute(conn: &Connection, revision: &str, st: &Statement) -> Result<(), Erro
 /// Whole milliseconds, saturating.
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
-}
-
-/// Sets the busy timeout for the run and restores the previous one after.
-struct BusyTimeout<'c> {
-    conn: &'c Connection,
-    previous_ms: Option<i64>,
-}
-
-impl<'c> BusyTimeout<'c> {
-    fn set(conn: &'c Connection, timeout: Option<Duration>) -> Result<Self, Error> {
-        let Some(timeout) = timeout else {
-            return Ok(BusyTimeout {
-                conn,
-                previous_ms: None,
-            });
-        };
-        let err = |action: &str| {
-            let action = action.to_owned();
-            move |source| Error::from(ErrorKind::Connection { action, source })
-        };
-        let previous: i64 =
-            crate::fault::checked(|| conn.pragma_query_value(None, "busy_timeout", |r| r.get(0)))
-                .map_err(err("read the busy timeout"))?;
-        conn.busy_timeout(timeout)
-            .map_err(err("set the busy timeout"))?;
-        Ok(BusyTimeout {
-            conn,
-            previous_ms: Some(previous),
-        })
-    }
-}
-
-impl Drop for BusyTimeout<'_> {
-    fn drop(&mut self) {
-        if let Some(ms) = self.previous_ms {
-            let _ = self.conn.pragma_update(None, "busy_timeout", ms);
-        }
-    }
 }

@@ -8,7 +8,7 @@
 //! read). The total is counted before the copy starts.
 
 use crate::error::{Error, ErrorKind};
-use crate::migrations::Options;
+use crate::options::Options;
 use rusqlite::{ffi, Connection};
 use std::sync::{Arc, Mutex};
 
