@@ -370,6 +370,7 @@ pub enum ErrorKind {
         source: rusqlite::Error,
     },
     /// A failure injected by a test (feature `fault-injection`).
+    #[doc(hidden)]
     #[error("injected fault at {0}")]
     Injected(String),
 }
