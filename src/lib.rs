@@ -50,8 +50,8 @@
 pub use migrate_macros::migration;
 pub use migrate_runtime::{
     dump, AppliedRevision, BoxError, Down, Drift, Dump, Error, ErrorKind, ForeignKeyViolation,
-    HistoryRow, Hook, HookContext, HookFn, Migrations, Options, Progress, ProgressFn, Report,
-    Revision, SkippedHook, Status,
+    HistoryRow, Hook, HookContext, HookFn, Migrations, ObjectKind, Options, Progress, ProgressFn,
+    Report, Revision, SkippedHook, Status,
 };
 /// The `rusqlite` version the runtime is built on (hooks take its `Connection`).
 pub use rusqlite;

@@ -25,7 +25,7 @@ pub(crate) fn migrations(
     let head_schema = slice(
         quote!(::migrate_dsl::__private::SchemaObject),
         render::schema_objects(head).into_iter().map(|o| {
-            let (kind, name, sql) = (o.kind, &*o.name, &*o.sql);
+            let (kind, name, sql) = (object_kind(o.kind), &*o.name, &*o.sql);
             quote!(::migrate_dsl::__private::SchemaObject::new(#kind, #name, #sql))
         }),
     );
@@ -175,7 +175,7 @@ fn rebuild(r: &Rebuild) -> TokenStream {
     let expected = slice(
         quote!(::migrate_dsl::__private::SchemaObject),
         r.expected_objects.iter().map(|o| {
-            let (kind, name, sql) = (o.kind, &*o.name, &*o.sql);
+            let (kind, name, sql) = (object_kind(o.kind), &*o.name, &*o.sql);
             quote!(::migrate_dsl::__private::SchemaObject::new(#kind, #name, #sql))
         }),
     );
@@ -199,6 +199,17 @@ fn rebuild(r: &Rebuild) -> TokenStream {
             recreate: ::migrate_dsl::__private::Cow::Borrowed(#recreate),
             restore_sequence: #restore_sequence,
         }
+    }
+}
+
+/// An object kind as a path.
+fn object_kind(kind: migrate_core::plan::ObjectKind) -> TokenStream {
+    use migrate_core::plan::ObjectKind;
+    match kind {
+        ObjectKind::Table => quote!(::migrate_dsl::__private::ObjectKind::Table),
+        ObjectKind::Index => quote!(::migrate_dsl::__private::ObjectKind::Index),
+        ObjectKind::View => quote!(::migrate_dsl::__private::ObjectKind::View),
+        ObjectKind::Trigger => quote!(::migrate_dsl::__private::ObjectKind::Trigger),
     }
 }
 

@@ -3,6 +3,7 @@
 use crate::expr::SqlExpr;
 use crate::name::same_name;
 use crate::op::{ColumnType, FkAction, Generated, Naming, TriggerEvent, TriggerTiming};
+use crate::plan::ObjectKind;
 use crate::Loc;
 use std::fmt;
 use std::sync::Arc;
@@ -106,8 +107,8 @@ impl Uses {
 /// A view or trigger that uses something, for messages.
 #[derive(Clone, Copy, Debug)]
 pub struct Dependent<'a> {
-    /// `"view"` or `"trigger"`.
-    pub kind: &'static str,
+    /// A view or a trigger.
+    pub kind: ObjectKind,
     /// Its name.
     pub name: &'a str,
     /// The revision that created it.
@@ -369,14 +370,14 @@ impl Schema {
     /// Every view and trigger, with what it uses.
     pub fn dependents(&self) -> impl Iterator<Item = Dependent<'_>> {
         let views = self.views.iter().map(|v| Dependent {
-            kind: "view",
+            kind: ObjectKind::View,
             name: &v.name,
             revision: &v.revision,
             uses: &v.uses,
             on: None,
         });
         let triggers = self.triggers.iter().map(|t| Dependent {
-            kind: "trigger",
+            kind: ObjectKind::Trigger,
             name: &t.name,
             revision: &t.revision,
             uses: &t.uses,

@@ -26,11 +26,54 @@ pub struct RevisionPlan {
     pub schema_after: Text,
 }
 
+/// The kinds of schema object (`sqlite_schema.type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ObjectKind {
+    /// A table (also a virtual one).
+    Table,
+    /// An index.
+    Index,
+    /// A view.
+    View,
+    /// A trigger.
+    Trigger,
+}
+
+impl ObjectKind {
+    /// The name SQLite uses (`table`, `index`, `view`, `trigger`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ObjectKind::Table => "table",
+            ObjectKind::Index => "index",
+            ObjectKind::View => "view",
+            ObjectKind::Trigger => "trigger",
+        }
+    }
+
+    /// The kind SQLite names `name` (`sqlite_schema.type`).
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            ObjectKind::Table,
+            ObjectKind::Index,
+            ObjectKind::View,
+            ObjectKind::Trigger,
+        ]
+        .into_iter()
+        .find(|k| k.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+impl std::fmt::Display for ObjectKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One object of a schema, as `sqlite_schema` holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SchemaObject {
-    /// `table`, `index`, `view` or `trigger` (`sqlite_schema.type`).
-    pub kind: &'static str,
+    /// What kind of object it is.
+    pub kind: ObjectKind,
     /// Its name.
     pub name: Text,
     /// Its `CREATE` statement.
@@ -39,7 +82,7 @@ pub struct SchemaObject {
 
 impl SchemaObject {
     /// An object from `'static` parts.
-    pub const fn new(kind: &'static str, name: &'static str, sql: &'static str) -> Self {
+    pub const fn new(kind: ObjectKind, name: &'static str, sql: &'static str) -> Self {
         SchemaObject {
             kind,
             name: Cow::Borrowed(name),

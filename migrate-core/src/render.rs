@@ -5,6 +5,7 @@ use crate::model::{
 };
 use crate::name::same_name;
 use crate::op::{Literal, TriggerEvent};
+use crate::plan::ObjectKind;
 use crate::sql;
 
 /// `CREATE TABLE "<name>" (…)` for `table`'s complete definition, under
@@ -385,19 +386,19 @@ pub fn schema_objects(schema: &crate::model::Schema) -> Vec<crate::plan::SchemaO
     let tables = schema
         .tables
         .iter()
-        .map(|t| schema_object("table", &t.name, create_table(t, &t.name)));
+        .map(|t| schema_object(ObjectKind::Table, &t.name, create_table(t, &t.name)));
     let indexes = schema
         .indexes
         .iter()
-        .map(|i| schema_object("index", &i.name, create_index(i)));
+        .map(|i| schema_object(ObjectKind::Index, &i.name, create_index(i)));
     let views = schema
         .views
         .iter()
-        .map(|v| schema_object("view", &v.name, create_view(v)));
+        .map(|v| schema_object(ObjectKind::View, &v.name, create_view(v)));
     let triggers = schema
         .triggers
         .iter()
-        .map(|t| schema_object("trigger", &t.name, create_trigger(t)));
+        .map(|t| schema_object(ObjectKind::Trigger, &t.name, create_trigger(t)));
     tables.chain(indexes).chain(views).chain(triggers).collect()
 }
 
@@ -409,12 +410,12 @@ pub fn table_objects(
 ) -> Vec<crate::plan::SchemaObject> {
     let indexes = schema
         .indexes_of(&table.name)
-        .map(|i| schema_object("index", &i.name, create_index(i)));
+        .map(|i| schema_object(ObjectKind::Index, &i.name, create_index(i)));
     let triggers = schema
         .triggers_on(&table.name)
-        .map(|t| schema_object("trigger", &t.name, create_trigger(t)));
+        .map(|t| schema_object(ObjectKind::Trigger, &t.name, create_trigger(t)));
     std::iter::once(schema_object(
-        "table",
+        ObjectKind::Table,
         &table.name,
         create_table(table, &table.name),
     ))
@@ -423,7 +424,7 @@ pub fn table_objects(
     .collect()
 }
 
-fn schema_object(kind: &'static str, name: &str, sql: String) -> crate::plan::SchemaObject {
+fn schema_object(kind: ObjectKind, name: &str, sql: String) -> crate::plan::SchemaObject {
     crate::plan::SchemaObject {
         kind,
         name: std::borrow::Cow::Owned(name.to_owned()),

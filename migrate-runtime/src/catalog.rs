@@ -2,12 +2,13 @@
 //! one place the runtime lists the live objects.
 
 use crate::error::{Error, ErrorKind};
+use migrate_core::plan::ObjectKind;
 use rusqlite::Connection;
 
 /// An object of a live schema.
 pub(crate) struct Object {
-    /// `table`, `index`, `view` or `trigger`.
-    pub(crate) kind: String,
+    /// What kind of object it is.
+    pub(crate) kind: ObjectKind,
     /// Its name.
     pub(crate) name: String,
     /// The table it belongs to (itself for a table or view).
@@ -47,8 +48,14 @@ fn read(
     let run = || -> rusqlite::Result<Vec<Object>> {
         let mut stmt = crate::fault::checked(|| conn.prepare(q))?;
         let rows = stmt.query_map(params, |r| {
+            let kind: String = r.get(0)?;
+            let kind = ObjectKind::parse(&kind).ok_or(rusqlite::Error::InvalidColumnType(
+                0,
+                kind,
+                rusqlite::types::Type::Text,
+            ))?;
             Ok(Object {
-                kind: r.get(0)?,
+                kind,
                 name: r.get(1)?,
                 table: r.get(2)?,
                 sql: r.get(3)?,

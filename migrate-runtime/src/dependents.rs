@@ -9,13 +9,14 @@
 
 use crate::error::{Error, ErrorKind};
 use migrate_core::ddl;
+use migrate_core::plan::ObjectKind;
 use migrate_core::sql;
 use rusqlite::Connection;
 
 /// A view or trigger that does not compile.
 pub(crate) struct Broken {
-    /// `view` or `trigger`.
-    pub(crate) kind: &'static str,
+    /// A view or a trigger.
+    pub(crate) kind: ObjectKind,
     /// Its name.
     pub(crate) name: String,
     /// For a trigger, the table or view it is on; for a view, itself.
@@ -44,16 +45,17 @@ impl Broken {
 
 /// Every view and trigger of the main schema that SQLite cannot compile.
 pub(crate) fn broken(conn: &Connection) -> Result<Vec<Broken>, Error> {
-    let mut objects: Vec<(String, String, String, String)> = crate::catalog::objects(conn, "main")?
-        .into_iter()
-        .filter(|o| o.kind == "view" || o.kind == "trigger")
-        .map(|o| (o.kind, o.name, o.table, o.sql))
-        .collect();
+    let mut objects: Vec<(ObjectKind, String, String, String)> =
+        crate::catalog::objects(conn, "main")?
+            .into_iter()
+            .filter(|o| matches!(o.kind, ObjectKind::View | ObjectKind::Trigger))
+            .map(|o| (o.kind, o.name, o.table, o.sql))
+            .collect();
     // Views first, each kind by name: the order errors are reported in.
-    objects.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    objects.sort_by(|a, b| (a.0 != ObjectKind::View, &a.1).cmp(&(b.0 != ObjectKind::View, &b.1)));
     let mut out = Vec::new();
     for (kind, name, on, sql) in objects {
-        let statements = if kind == "view" {
+        let statements = if kind == ObjectKind::View {
             vec![format!("SELECT * FROM main.{} LIMIT 0", sql::ident(&name))]
         } else {
             firing(conn, &on, &sql)
@@ -63,7 +65,7 @@ pub(crate) fn broken(conn: &Connection) -> Result<Vec<Broken>, Error> {
         let failed = statements.iter().find_map(|s| conn.prepare(s).err());
         if let Some(source) = failed {
             out.push(Broken {
-                kind: if kind == "view" { "view" } else { "trigger" },
+                kind,
                 name,
                 on,
                 sql,
@@ -129,7 +131,7 @@ pub(crate) fn check(
     let (revision, operation, table) =
         (revision.to_owned(), operation.to_owned(), table.to_owned());
     Err(match b.kind {
-        "view" => ErrorKind::BrokenView {
+        ObjectKind::View => ErrorKind::BrokenView {
             revision,
             operation,
             table,
@@ -170,7 +172,7 @@ pub(crate) fn set_aside(conn: &Connection, broken: &[Broken]) -> Result<(), Erro
     for b in in_order(broken) {
         let drop = format!(
             "DROP {} main.{}",
-            b.kind.to_ascii_uppercase(),
+            b.kind.as_str().to_ascii_uppercase(),
             sql::ident(&b.name)
         );
         send(conn, &drop, "set a broken object aside")?;
@@ -189,8 +191,11 @@ pub(crate) fn put_back(conn: &Connection, broken: &[Broken]) -> Result<(), Error
 
 /// Triggers first (one may be on a broken view), views after.
 fn in_order(broken: &[Broken]) -> Vec<&Broken> {
-    let mut order: Vec<&Broken> = broken.iter().filter(|b| b.kind == "trigger").collect();
-    order.extend(broken.iter().filter(|b| b.kind == "view"));
+    let mut order: Vec<&Broken> = broken
+        .iter()
+        .filter(|b| b.kind == ObjectKind::Trigger)
+        .collect();
+    order.extend(broken.iter().filter(|b| b.kind == ObjectKind::View));
     order
 }
 

@@ -6,7 +6,7 @@ use crate::catalog::{user_objects, Object};
 use crate::error::{Error, ErrorKind};
 use crate::migrations::Migrations;
 use migrate_core::meaning;
-use migrate_core::plan::{Down, SchemaObject, Step};
+use migrate_core::plan::{Down, ObjectKind, SchemaObject, Step};
 use rusqlite::Connection;
 use std::fmt;
 
@@ -16,8 +16,8 @@ use std::fmt;
 pub enum Drift {
     /// An object of the head schema does not exist.
     Missing {
-        /// `table`, `index`, `view` or `trigger`.
-        kind: String,
+        /// What kind of object.
+        kind: ObjectKind,
         /// Its name.
         name: String,
         /// The `CREATE` statement the history expects.
@@ -27,8 +27,8 @@ pub enum Drift {
     /// spelling, quoting, case, clause order and redundant parentheses do
     /// not count ([`migrate_core::meaning`]).
     Changed {
-        /// `table`, `index`, `view` or `trigger`.
-        kind: String,
+        /// What kind of object.
+        kind: ObjectKind,
         /// Its name.
         name: String,
         /// The `CREATE` statement the history expects.
@@ -44,8 +44,8 @@ pub enum Drift {
     /// temporary table of an interrupted rebuild. Other objects — another
     /// history's tables, say — are not drift.
     Unexpected {
-        /// `table`, `index` or `trigger`.
-        kind: String,
+        /// What kind of object.
+        kind: ObjectKind,
         /// Its name.
         name: String,
         /// Its `CREATE` statement.
@@ -152,7 +152,7 @@ impl Migrations {
         let model_tables: Vec<&str> = self
             .head_schema
             .iter()
-            .filter(|o| o.kind == "table")
+            .filter(|o| o.kind == ObjectKind::Table)
             .map(|o| &*o.name)
             .collect();
         let on_model_table =
@@ -162,9 +162,10 @@ impl Migrations {
             &live,
             |name| external.iter().any(|t| t.eq_ignore_ascii_case(name)),
             |o| {
-                let ours = o.kind == "table" && migrate_core::check::is_reserved(&o.name).is_some();
-                let on_ours =
-                    matches!(o.kind.as_str(), "index" | "trigger") && on_model_table(&o.table);
+                let ours = o.kind == ObjectKind::Table
+                    && migrate_core::check::is_reserved(&o.name).is_some();
+                let on_ours = matches!(o.kind, ObjectKind::Index | ObjectKind::Trigger)
+                    && on_model_table(&o.table);
                 ours || on_ours
             },
         );
@@ -188,7 +189,7 @@ pub(crate) fn compare(
         let (kind, name, sql) = (object.kind, &*object.name, &*object.sql);
         match live.iter().find(|o| o.name.eq_ignore_ascii_case(name)) {
             None => drift.push(Drift::Missing {
-                kind: kind.to_owned(),
+                kind,
                 name: name.to_owned(),
                 expected: sql.to_owned(),
             }),
@@ -202,7 +203,7 @@ pub(crate) fn compare(
                 };
                 if let Some(difference) = difference {
                     drift.push(Drift::Changed {
-                        kind: o.kind.clone(),
+                        kind: o.kind,
                         name: name.to_owned(),
                         expected: sql.to_owned(),
                         actual: o.sql.clone(),
@@ -218,7 +219,7 @@ pub(crate) fn compare(
             .any(|e| e.name.eq_ignore_ascii_case(&o.name));
         if !in_model && counts(o) {
             drift.push(Drift::Unexpected {
-                kind: o.kind.clone(),
+                kind: o.kind,
                 name: o.name.clone(),
                 actual: o.sql.clone(),
             });

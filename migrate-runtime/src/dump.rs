@@ -13,6 +13,7 @@ use crate::catalog::{user_objects, Object};
 use crate::error::{Error, ErrorKind};
 use migrate_core::ddl::{self, Fragment, TableDef};
 use migrate_core::name::is_plain;
+use migrate_core::plan::ObjectKind;
 use rusqlite::Connection;
 use sqlparser::tokenizer::Token;
 use std::fmt::Write;
@@ -67,7 +68,7 @@ pub fn dump(conn: &Connection, revision: &str) -> Result<Dump, Error> {
     let mut notes = Vec::new();
     let mut tables = Vec::new();
     let mut body = String::new();
-    let of = |kind: &'static str| objects.iter().filter(move |o| o.kind == kind);
+    let of = |kind: ObjectKind| objects.iter().filter(move |o| o.kind == kind);
     let virtual_table = |o: &Object| {
         o.sql
             .split_whitespace()
@@ -75,7 +76,7 @@ pub fn dump(conn: &Connection, revision: &str) -> Result<Dump, Error> {
             .map(str::to_ascii_lowercase)
             .eq(["create", "virtual"])
     };
-    for t in of("table").filter(|o| !virtual_table(o)) {
+    for t in of(ObjectKind::Table).filter(|o| !virtual_table(o)) {
         match ddl::parse_table(&t.sql).map(|def| table(&def)) {
             Some(Ok(source)) => {
                 body.push_str(&source);
@@ -91,10 +92,10 @@ pub fn dump(conn: &Connection, revision: &str) -> Result<Dump, Error> {
             )?,
         }
     }
-    for t in of("table").filter(|o| virtual_table(o)) {
+    for t in of(ObjectKind::Table).filter(|o| virtual_table(o)) {
         body.push_str(&creates_table(conn, t)?);
     }
-    for i in of("index") {
+    for i in of(ObjectKind::Index) {
         match ddl::parse_index(&i.sql).and_then(|def| index(&def)) {
             Some(source) => body.push_str(&source),
             None => keep_out(
@@ -105,7 +106,7 @@ pub fn dump(conn: &Connection, revision: &str) -> Result<Dump, Error> {
             ),
         }
     }
-    let views: Vec<&Object> = of("view").collect();
+    let views: Vec<&Object> = of(ObjectKind::View).collect();
     for v in in_dependency_order(&views) {
         match ddl::view_query(&v.sql) {
             Some(query) => {
@@ -119,7 +120,7 @@ pub fn dump(conn: &Connection, revision: &str) -> Result<Dump, Error> {
             ),
         }
     }
-    for t in of("trigger") {
+    for t in of(ObjectKind::Trigger) {
         match ddl::parse_trigger(&t.sql) {
             Some(def) => body.push_str(&trigger(&def)),
             None => keep_out(t, "the trigger could not be read", &mut body, &mut notes),

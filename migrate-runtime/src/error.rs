@@ -244,10 +244,10 @@ pub enum ErrorKind {
     /// database the migration uses: SQLite resolves an unqualified name to
     /// the TEMP one first, so the migration's statements would change it
     /// instead (and the revision would be recorded as applied).
-    #[error("this connection has a TEMP {kind} `{name}`, the name of {what} the migration uses; SQLite would send the migration's statements to the TEMP {kind} instead of the database's, so nothing was changed. Drop it (`DROP {} temp.\"{name}\"`) or migrate on a connection without it.", kind.to_ascii_uppercase())]
+    #[error("this connection has a TEMP {kind} `{name}`, the name of {what} the migration uses; SQLite would send the migration's statements to the TEMP {kind} instead of the database's, so nothing was changed. Drop it (`DROP {} temp.\"{name}\"`) or migrate on a connection without it.", kind.as_str().to_ascii_uppercase())]
     ShadowedByTemp {
-        /// `table`, `view`, `index` or `trigger`.
-        kind: String,
+        /// What kind of object it is.
+        kind: migrate_core::plan::ObjectKind,
         /// Its name.
         name: String,
         /// What it shadows: "table `users`", "the history table", ….

@@ -315,7 +315,7 @@ fn an_unknown_index_on_a_rebuilt_table_is_refused() {
             assert_eq!(
                 drift,
                 &[Drift::Unexpected {
-                    kind: "index".into(),
+                    kind: migrate_dsl::ObjectKind::Index,
                     name: "by_hand".into(),
                     actual: "CREATE INDEX by_hand ON items (name DESC)".into(),
                 }]

@@ -26,7 +26,7 @@ migration! {
 fn refused(conn: &mut Connection) -> (String, String, String) {
     match M.apply_pending(conn).unwrap_err().kind() {
         ErrorKind::ShadowedByTemp { kind, name, what } => {
-            (kind.clone(), name.clone(), what.clone())
+            (kind.to_string(), name.clone(), what.clone())
         }
         other => panic!("expected ShadowedByTemp, got {other:?}"),
     }

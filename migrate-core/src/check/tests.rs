@@ -135,7 +135,7 @@ fn valid_history_yields_one_plan_per_revision() {
     let expected: Vec<(&str, &str, &str)> = r
         .expected_objects
         .iter()
-        .map(|o| (o.kind, &*o.name, &*o.sql))
+        .map(|o| (o.kind.as_str(), &*o.name, &*o.sql))
         .collect();
     assert_eq!(
         expected,
@@ -779,7 +779,7 @@ fn a_rebuild_recreates_the_triggers_of_its_table() {
     let expected: Vec<(&str, &str)> = r
         .expected_objects
         .iter()
-        .map(|o| (o.kind, &*o.name))
+        .map(|o| (o.kind.as_str(), &*o.name))
         .collect();
     assert_eq!(expected, [("table", "foo"), ("trigger", "t")]);
     assert!(r.recreate[0].sql.starts_with("CREATE TRIGGER \"t\""));
