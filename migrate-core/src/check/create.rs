@@ -242,9 +242,14 @@ pub(super) fn rename_table(
     if !same_name(&old, &to.text) {
         check_name_free(schema, "table", to, diags);
     }
+    if diags.len() > before {
+        return None;
+    }
     // SQLite rewrites view and trigger bodies on a rename; the model keeps
     // them as written, so a body naming the table must be recreated by hand.
-    if let Some(d) = schema.user_of_object(&old) {
+    // The model still takes the new name, so later references to it are
+    // not a second error for the same mistake.
+    let used = schema.user_of_object(&old).map(|d| {
         diags.error_help(
             from.at,
             format!("cannot rename table `{old}`: {d} uses it"),
@@ -253,10 +258,7 @@ pub(super) fn rename_table(
                 d.kind
             ),
         );
-    }
-    if diags.len() > before {
-        return None;
-    }
+    });
     for t in &mut schema.triggers {
         if same_name(&t.table, &old) {
             t.table.clone_from(&to.text);
@@ -291,7 +293,8 @@ pub(super) fn rename_table(
             i.table.clone_from(&to.text);
         }
     }
-    Some((to.text.clone(), render::rename_table(&old, &to.text)))
+    used.is_none()
+        .then(|| (to.text.clone(), render::rename_table(&old, &to.text)))
 }
 
 /// Tables, indexes and views share one namespace in SQLite, compared
