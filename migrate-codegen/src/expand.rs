@@ -84,6 +84,10 @@ fn step(step: &Step) -> TokenStream {
             let st = statement(st);
             quote!(::migrate_dsl::__private::Step::Execute(#st))
         }
+        Step::Insert(st) => {
+            let st = statement(st);
+            quote!(::migrate_dsl::__private::Step::Insert(#st))
+        }
         Step::Rebuild(r) => {
             let r = rebuild(r);
             quote!(::migrate_dsl::__private::Step::Rebuild(#r))

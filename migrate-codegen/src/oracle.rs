@@ -61,7 +61,7 @@ pub(crate) fn check(history: &History, checked: &Checked) -> Vec<Diagnostic> {
             let Some(op) = rev.ops.get(index) else {
                 continue;
             };
-            match run(&conn, step, op) {
+            match run(&conn, step) {
                 Ok(Some(name)) => touched.push(name),
                 Ok(None) => {}
                 Err(problem) => {
@@ -107,9 +107,9 @@ fn reach(op: &Op) -> Reach {
 
 /// Runs one step: `Err` when SQLite refused it; else the table or view it
 /// changed, if any.
-fn run(conn: &Connection, step: &Step, op: &Op) -> Result<Option<String>, Problem> {
+fn run(conn: &Connection, step: &Step) -> Result<Option<String>, Problem> {
     Ok(match step {
-        Step::Execute(st) if matches!(op, Op::Insert(_)) => {
+        Step::Insert(st) => {
             rolled_back(conn, &st.sql)?;
             None
         }

@@ -105,8 +105,10 @@ pub enum Down {
 /// One step of a revision.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
-    /// Execute one SQL statement.
+    /// Execute one SQL statement that changes the schema.
     Execute(Statement),
+    /// Insert rows of literal values (`insert`): data, not schema.
+    Insert(Statement),
     /// Rebuild a table by SQLite's 12-step procedure.
     Rebuild(Rebuild),
     /// Call the revision's `index`-th hook.

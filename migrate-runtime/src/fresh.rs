@@ -126,8 +126,7 @@ impl Migrations {
         self.revisions.iter().find_map(|rev| {
             rev.steps().iter().find_map(|step| {
                 let operation = match step {
-                    // Rendered by migrate-core's `render::insert`.
-                    Step::Execute(st) if st.sql.starts_with("INSERT INTO") => &st.operation,
+                    Step::Insert(st) => &st.operation,
                     Step::Hook(h) => return Some((rev, format!("run {}", h.name))),
                     Step::RawSql(raw) if raw.creates.is_none() => &raw.statement.operation,
                     _ => return None,

@@ -664,7 +664,7 @@ fn run_steps(
                 }
                 crate::dependents::check(guard.conn(), &before, &rev.id, &st.operation, &st.table)?;
             }
-            Step::Execute(st) => execute(guard.conn(), &rev.id, st)?,
+            Step::Execute(st) | Step::Insert(st) => execute(guard.conn(), &rev.id, st)?,
             Step::RawSql(st) => raw::run(guard.conn(), &rev.id, st)?,
             Step::Rebuild(r) => {
                 let broken = rebuild::run(guard, &rev.id, r, history_table, progress)?;

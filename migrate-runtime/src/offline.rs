@@ -89,7 +89,7 @@ fn revision(
     out.push_str("BEGIN IMMEDIATE;\n");
     for step in steps {
         match step {
-            Step::Execute(st) => {
+            Step::Execute(st) | Step::Insert(st) => {
                 let _ = writeln!(out, "{};", st.sql);
             }
             Step::RawSql(raw) => {

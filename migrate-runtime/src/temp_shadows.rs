@@ -47,7 +47,7 @@ impl Migrations {
                 Down::Irreversible(_) => &[],
             };
             r.steps().iter().chain(down).map(|s| match s {
-                Step::Execute(st) => &*st.table,
+                Step::Execute(st) | Step::Insert(st) => &*st.table,
                 Step::Rebuild(rb) => &*rb.table,
                 Step::RawSql(raw) => &*raw.statement.table,
                 Step::Hook(_) => "",

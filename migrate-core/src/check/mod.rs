@@ -241,7 +241,14 @@ fn apply(
         Op::RenameTable { from, to } => pair(create::rename_table(schema, from, to, diags)),
         Op::CreateIndex(ci) => one(&ci.table.text, create::create_index(schema, ci, diags)),
         Op::DropIndex(name) => pair(create::drop_index(schema, name, diags)),
-        Op::Insert(ins) => one(&ins.table.text, insert::insert(schema, ins, diags)),
+        // Rows, not schema: a step of their own kind.
+        Op::Insert(ins) => one(&ins.table.text, insert::insert(schema, ins, diags))
+            .into_iter()
+            .map(|step| match step {
+                Step::Execute(st) => Step::Insert(st),
+                other => other,
+            })
+            .collect(),
         Op::Batch(b) => batch::batch(schema, b, describe(op), diags),
         Op::Run(h) => {
             let call = HookCall {
