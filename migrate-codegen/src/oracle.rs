@@ -23,7 +23,7 @@ use migrate_core::op::{
     Op, TableConstraintKind,
 };
 use migrate_core::plan::{Rebuild, Step};
-use migrate_core::{sql, Diagnostic, Loc};
+use migrate_core::{render, sql, Diagnostic, Loc};
 use rusqlite::Connection;
 
 /// What SQLite refused: the statement and its message, and the object it
@@ -278,16 +278,12 @@ fn probe(conn: &Connection, name: &str) -> Result<(), Problem> {
         .get(..14)
         .is_some_and(|s| s.eq_ignore_ascii_case("create virtual"));
     if (kind == "table" && !virtual_table) || (kind == "view" && has_triggers) {
-        statements.push(format!("INSERT INTO {ident} DEFAULT VALUES"));
-        statements.push(format!("DELETE FROM {ident}"));
         let columns = writable_columns(conn, &real);
-        if !columns.is_empty() {
-            let set: Vec<String> = columns
-                .iter()
-                .map(|c| format!("{0} = {0}", sql::ident(c)))
-                .collect();
-            statements.push(format!("UPDATE {ident} SET {}", set.join(", ")));
-        }
+        statements.extend(render::firing_sql(
+            &ident,
+            &["insert", "delete", "update"],
+            &columns,
+        ));
     }
     for statement in statements {
         if let Err(e) = conn.prepare(&statement) {
@@ -308,13 +304,10 @@ fn probe(conn: &Connection, name: &str) -> Result<(), Problem> {
 
 /// The columns an UPDATE may set (not generated).
 fn writable_columns(conn: &Connection, table: &str) -> Vec<String> {
-    let Ok(mut stmt) = conn.prepare(&format!(
-        "SELECT name FROM pragma_table_xinfo({}) WHERE hidden = 0",
-        sql::string(table)
-    )) else {
+    let Ok(mut stmt) = conn.prepare(render::WRITABLE_COLUMNS_SQL) else {
         return Vec::new();
     };
-    let rows = stmt.query_map([], |r| r.get(0));
+    let rows = stmt.query_map([table], |r| r.get(0));
     rows.map(|rows| rows.filter_map(Result::ok).collect())
         .unwrap_or_default()
 }

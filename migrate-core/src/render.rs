@@ -431,3 +431,58 @@ fn schema_object(kind: ObjectKind, name: &str, sql: String) -> crate::plan::Sche
         sql: std::borrow::Cow::Owned(sql),
     }
 }
+
+/// Counts the rows of `from` (an already quoted table) that share a
+/// non-NULL key with another row, comparing each key column under its
+/// collation: what a new UNIQUE or PRIMARY KEY would reject.
+pub fn duplicate_rows_sql(from: &str, key: &[(&str, Option<&str>)]) -> String {
+    let not_null: Vec<String> = key
+        .iter()
+        .map(|(c, _)| format!("{} IS NOT NULL", sql::ident(c)))
+        .collect();
+    let group: Vec<String> = key
+        .iter()
+        .map(|(c, coll)| match coll {
+            Some(coll) => format!("{} COLLATE {}", sql::ident(c), sql::ident(coll)),
+            None => sql::ident(c),
+        })
+        .collect();
+    format!(
+        "SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {from} WHERE {} GROUP BY {} HAVING count(*) > 1)",
+        not_null.join(" AND "),
+        group.join(", "),
+    )
+}
+
+/// Counts the rows of `from` (an already quoted table) where CHECK `expr`
+/// is false.
+pub fn failing_check_sql(from: &str, expr: &str) -> String {
+    format!("SELECT count(*) FROM {from} WHERE NOT ({expr})")
+}
+
+/// Lists the columns of table `table` an UPDATE may set (not generated);
+/// the table's name is the query's parameter `?1`.
+pub const WRITABLE_COLUMNS_SQL: &str =
+    "SELECT name FROM pragma_table_xinfo(?1, 'main') WHERE hidden = 0";
+
+/// Statements that, prepared and never run, make SQLite compile what
+/// writing to `target` (an already quoted table or view) involves: the
+/// triggers of `events` (`insert`, `delete`, `update`), the defaults and
+/// generated columns. `columns` are the ones an UPDATE may set.
+pub fn firing_sql(target: &str, events: &[&str], columns: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    if events.contains(&"insert") {
+        out.push(format!("INSERT INTO {target} DEFAULT VALUES"));
+    }
+    if events.contains(&"delete") {
+        out.push(format!("DELETE FROM {target}"));
+    }
+    if events.contains(&"update") && !columns.is_empty() {
+        let set: Vec<String> = columns
+            .iter()
+            .map(|c| format!("{0} = {0}", sql::ident(c)))
+            .collect();
+        out.push(format!("UPDATE {target} SET {}", set.join(", ")));
+    }
+    out
+}

@@ -10,7 +10,7 @@
 use crate::error::{Error, ErrorKind};
 use migrate_core::ddl;
 use migrate_core::plan::ObjectKind;
-use migrate_core::sql;
+use migrate_core::{render, sql};
 use rusqlite::Connection;
 
 /// A view or trigger that does not compile.
@@ -78,31 +78,16 @@ pub(crate) fn broken(conn: &Connection) -> Result<Vec<Broken>, Error> {
 
 /// The statement that makes SQLite compile trigger `sql` on `table`.
 fn firing(conn: &Connection, table: &str, sql: &str) -> Vec<String> {
+    let Some(event) = ddl::parse_trigger(sql).map(|t| t.event) else {
+        return Vec::new();
+    };
     let target = format!("main.{}", sql::ident(table));
-    let event = ddl::parse_trigger(sql).map(|t| t.event);
-    match event.as_deref() {
-        Some("insert") => vec![format!("INSERT INTO {target} DEFAULT VALUES")],
-        Some("delete") => vec![format!("DELETE FROM {target}")],
-        Some("update") => {
-            let set: Vec<String> = writable_columns(conn, table)
-                .iter()
-                .map(|c| format!("{0} = {0}", sql::ident(c)))
-                .collect();
-            if set.is_empty() {
-                Vec::new()
-            } else {
-                vec![format!("UPDATE {target} SET {}", set.join(", "))]
-            }
-        }
-        _ => Vec::new(),
-    }
+    render::firing_sql(&target, &[event.as_str()], &writable_columns(conn, table))
 }
 
 /// The columns an UPDATE may set (not generated).
 fn writable_columns(conn: &Connection, table: &str) -> Vec<String> {
-    let Ok(mut stmt) =
-        conn.prepare("SELECT name FROM pragma_table_xinfo(?1, 'main') WHERE hidden = 0")
-    else {
+    let Ok(mut stmt) = conn.prepare(render::WRITABLE_COLUMNS_SQL) else {
         return Vec::new();
     };
     let rows = stmt.query_map([table], |r| r.get(0));

@@ -19,6 +19,7 @@ use crate::fault::{hit, FaultPoint};
 use crate::guard::{exists, RevisionGuard};
 use crate::progress::Tracker;
 use migrate_core::plan::Rebuild;
+use migrate_core::render;
 use migrate_core::sql;
 use rusqlite::{Connection, Params, Row};
 
@@ -265,7 +266,7 @@ fn explain_violation(conn: &Connection, cx: Context<'_>) -> Option<Error> {
         let count = |q: &str| conn.query_row(q, [], |row| row.get::<_, i64>(0));
         for check in &def.checks {
             let expr = check.expr.to_sql();
-            let rows = count(&format!("SELECT count(*) FROM {PROBE} WHERE NOT ({expr})"))?;
+            let rows = count(&render::failing_check_sql(PROBE, &expr))?;
             if rows > 0 {
                 let what = match (&check.name, &check.inline) {
                     (Some(n), _) => format!("the CHECK `{n}`"),
@@ -280,15 +281,10 @@ fn explain_violation(conn: &Connection, cx: Context<'_>) -> Option<Error> {
         let keys = keys.chain(def.uniques.iter().map(|k| ("the UNIQUE constraint", k)));
         for (kind, key) in keys {
             let cols: Vec<String> = key.columns.iter().map(|(c, _)| c.clone()).collect();
-            let not_null: Vec<String> = cols
-                .iter()
-                .map(|c| format!("{} IS NOT NULL", sql::ident(c)))
-                .collect();
-            let rows = count(&format!(
-                "SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {PROBE} WHERE {} GROUP BY {} HAVING count(*) > 1)",
-                not_null.join(" AND "),
-                sql::ident_list(cols.iter().map(String::as_str))
-            ))?;
+            // The probe's columns carry their collations.
+            let plain: Vec<(&str, Option<&str>)> =
+                cols.iter().map(|c| (c.as_str(), None)).collect();
+            let rows = count(&render::duplicate_rows_sql(PROBE, &plain))?;
             if rows > 0 {
                 let what = match &key.name {
                     Some(n) => format!("{kind} `{n}`"),

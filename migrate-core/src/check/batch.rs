@@ -791,23 +791,12 @@ fn constraint_checks(old: &Table, work: &Work) -> Vec<ConstraintCheck> {
             if !recollated && old_keys.iter().any(|k| k.iter().all(|c| lower.contains(c))) {
                 continue;
             }
-            let not_null: Vec<String> = sources
+            let key: Vec<(&str, Option<&str>)> = sources
                 .iter()
-                .map(|s| format!("{} IS NOT NULL", sql::ident(s)))
+                .map(String::as_str)
+                .zip(collations.iter().copied())
                 .collect();
-            let group: Vec<String> = sources
-                .iter()
-                .zip(&collations)
-                .map(|(s, coll)| match coll {
-                    Some(coll) => format!("{} COLLATE {}", sql::ident(s), sql::ident(coll)),
-                    None => sql::ident(s),
-                })
-                .collect();
-            format!(
-                "SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {table} WHERE {} GROUP BY {} HAVING count(*) > 1)",
-                not_null.join(" AND "),
-                group.join(", "),
-            )
+            render::duplicate_rows_sql(&table, &key)
         } else if let ConstraintKind::Check(e) = &c.kind {
             let was = |live: &str| {
                 let i = work.live.iter().position(|l| same_name(l, live))?;
@@ -823,7 +812,7 @@ fn constraint_checks(old: &Table, work: &Work) -> Vec<ConstraintCheck> {
             if old_checks.contains(&e.to_sql()) || converted || !same_names {
                 continue;
             }
-            format!("SELECT count(*) FROM {table} WHERE NOT ({})", e.to_sql())
+            render::failing_check_sql(&table, &e.to_sql())
         } else {
             continue;
         };
