@@ -47,8 +47,8 @@
 
 #![warn(missing_docs)]
 
-pub use migrate_macros::migration;
-pub use migrate_runtime::{
+pub use migrate_dsl_macros::migration;
+pub use migrate_dsl_runtime::{
     dump, AppliedRevision, BoxError, Down, Drift, Dump, Error, ErrorKind, ForeignKeyViolation,
     HistoryRow, Hook, HookContext, HookFn, Migrations, ObjectKind, Options, Progress, ProgressFn,
     Report, Revision, SkippedHook, Status,
@@ -58,21 +58,21 @@ pub use rusqlite;
 
 /// The schema model, rules and SQL rendering, for histories built at run
 /// time (see [`Migrations::from_plans`]).
-pub use migrate_core as core;
+pub use migrate_dsl_core as core;
 
 /// Helpers for applications' tests (feature `testing`): a database at head
 /// in one call, the stairway test, drift assertions.
 #[cfg(feature = "testing")]
-pub use migrate_runtime::testing;
+pub use migrate_dsl_runtime::testing;
 
 /// Failure injection points, for this crate's own tests (feature
 /// `fault-injection` of `migrate-runtime`). Not part of the API.
 #[doc(hidden)]
-pub use migrate_runtime::fault;
+pub use migrate_dsl_runtime::fault;
 
 #[doc(hidden)]
 pub mod __private {
-    pub use migrate_runtime::__private::*;
+    pub use migrate_dsl_runtime::__private::*;
 }
 
 /// The grammar of [`migration!`], with an example of every construct (each

@@ -24,7 +24,7 @@ fn every_corpus_schema_is_adopted() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("corpus");
     std::fs::create_dir_all(&out).unwrap();
-    let mut files: Vec<_> = std::fs::read_dir(root.join("tests/corpus"))
+    let mut files: Vec<_> = std::fs::read_dir(root.join("corpus"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "sql"))
@@ -70,7 +70,7 @@ fn every_corpus_schema_is_adopted() {
              #[path = {:?}]\nmod check;\n\n\
              fn main() {{\n    check::run(&MIGRATIONS, &REBUILT, include_str!({:?}), {REVISION:?});\n}}\n",
             dump.source,
-            root.join("tests/corpus/check.rs"),
+            root.join("corpus/check.rs"),
             sql_path,
         );
         let case = out.join(format!("{stem}.rs"));

@@ -3,7 +3,7 @@
 //! `create table` revisions, a schema that grows), called as a library
 //! function. Target (issue 3 / issue 5): under 1 s.
 //!
-//! `cargo bench -p migrate-codegen --bench compile_cost`
+//! `cargo bench -p migrate-dsl-codegen --bench compile_cost`
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use proc_macro2::TokenStream;
@@ -115,7 +115,7 @@ fn history(revisions: usize, tables: usize) -> String {
 /// the benchmark would measure the error path).
 fn valid(source: &str) -> TokenStream {
     let tokens: TokenStream = source.parse().expect("the generated history tokenizes");
-    let expanded = migrate_codegen::expand(tokens.clone()).to_string();
+    let expanded = migrate_dsl_codegen::expand(tokens.clone()).to_string();
     assert!(
         !expanded.contains("compile_error"),
         "the generated history must be valid"
@@ -133,7 +133,7 @@ fn bench(c: &mut Criterion) {
         let tokens = valid(&history(1000, tables));
         group.bench_function(
             format!("parse+check+expand, 1000 revisions on {label}"),
-            |b| b.iter(|| migrate_codegen::expand(tokens.clone())),
+            |b| b.iter(|| migrate_dsl_codegen::expand(tokens.clone())),
         );
     }
     group.finish();

@@ -3,10 +3,10 @@
 //! slice is its own `const` so its temporaries live for `'static`.
 
 use crate::parse::Header;
-use migrate_core::model::Schema;
-use migrate_core::op::RunIf;
-use migrate_core::plan::{Down, NotNullCheck, Rebuild, RevisionPlan, Statement, Step};
-use migrate_core::render;
+use migrate_dsl_core::model::Schema;
+use migrate_dsl_core::op::RunIf;
+use migrate_dsl_core::plan::{Down, NotNullCheck, Rebuild, RevisionPlan, Statement, Step};
+use migrate_dsl_core::render;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -207,8 +207,8 @@ fn rebuild(r: &Rebuild) -> TokenStream {
 }
 
 /// An object kind as a path.
-fn object_kind(kind: migrate_core::plan::ObjectKind) -> TokenStream {
-    use migrate_core::plan::ObjectKind;
+fn object_kind(kind: migrate_dsl_core::plan::ObjectKind) -> TokenStream {
+    use migrate_dsl_core::plan::ObjectKind;
     match kind {
         ObjectKind::Table => quote!(::migrate_dsl::__private::ObjectKind::Table),
         ObjectKind::Index => quote!(::migrate_dsl::__private::ObjectKind::Index),

@@ -21,7 +21,7 @@ use proc_macro2::TokenStream;
 ///     static M;
 ///     revision "0001" { create table t { id integer primary key } }
 /// "#.parse().unwrap();
-/// let out = migrate_codegen::expand(input).to_string();
+/// let out = migrate_dsl_codegen::expand(input).to_string();
 /// assert!(!out.contains("compile_error"));
 /// ```
 pub fn expand(input: TokenStream) -> TokenStream {
@@ -31,14 +31,15 @@ pub fn expand(input: TokenStream) -> TokenStream {
         Ok(input) => input,
         Err(e) => return fallback::stub(parsed.header.as_ref(), e.into_compile_error()),
     };
-    let checked = migrate_core::check::check_history_traced(&input.history).and_then(|checked| {
-        let objections = oracle::check(&input.history, &checked);
-        if objections.is_empty() {
-            Ok(checked)
-        } else {
-            Err(objections)
-        }
-    });
+    let checked =
+        migrate_dsl_core::check::check_history_traced(&input.history).and_then(|checked| {
+            let objections = oracle::check(&input.history, &checked);
+            if objections.is_empty() {
+                Ok(checked)
+            } else {
+                Err(objections)
+            }
+        });
     match checked {
         Ok(checked) => expand::migrations(
             &input.header,

@@ -17,13 +17,13 @@
 //! that is rolled back, so a later constraint never fails on sample data.
 //! Hooks (`run`) are Rust code and are not run.
 
-use migrate_core::check::Checked;
-use migrate_core::op::{
+use migrate_dsl_core::check::Checked;
+use migrate_dsl_core::op::{
     BatchAlter, Change, ColumnAlter, ColumnConstraintKind, ColumnDef, Expr, History, IndexTarget,
     Op, TableConstraintKind,
 };
-use migrate_core::plan::{Rebuild, Step};
-use migrate_core::{render, sql, Diagnostic, Loc};
+use migrate_dsl_core::plan::{Rebuild, Step};
+use migrate_dsl_core::{render, sql, Diagnostic, Loc};
 use rusqlite::Connection;
 
 /// What SQLite refused: the statement and its message, and the object it

@@ -1,7 +1,7 @@
 //! The span table: core types carry a `Loc` (an index here) instead of a
 //! `Span`, so `migrate-core` stays free of `proc_macro2`.
 
-use migrate_core::Loc;
+use migrate_dsl_core::Loc;
 use proc_macro2::Span;
 use std::cell::RefCell;
 

@@ -154,7 +154,7 @@ const VOCABULARY: &[&str] = &[
 fn no_panic(source: &str) -> Result<(), TestCaseError> {
     // Only what Rust can tokenize ever reaches a proc macro.
     if let Ok(tokens) = source.parse::<TokenStream>() {
-        let out = migrate_codegen::expand(tokens);
+        let out = migrate_dsl_codegen::expand(tokens);
         prop_assert!(!out.is_empty() || source.trim().is_empty());
     }
     Ok(())
@@ -191,6 +191,6 @@ proptest! {
 
 #[test]
 fn the_valid_history_expands_without_errors() {
-    let out = migrate_codegen::expand(VALID.parse().unwrap()).to_string();
+    let out = migrate_dsl_codegen::expand(VALID.parse().unwrap()).to_string();
     assert!(!out.contains("compile_error"), "{out}");
 }

@@ -10,8 +10,8 @@
 //! (pre-rendered SQL the runtime executes).
 //!
 //! ```
-//! use migrate_core::op::*;
-//! use migrate_core::{check::check_history, Loc, Name};
+//! use migrate_dsl_core::op::*;
+//! use migrate_dsl_core::{check::check_history, Loc, Name};
 //!
 //! let at = Loc::NONE;
 //! let history = History {

@@ -28,7 +28,7 @@ use crate::same_sql;
 /// `varchar(512)`, found `text` ``.
 ///
 /// ```
-/// use migrate_core::meaning::difference;
+/// use migrate_dsl_core::meaning::difference;
 ///
 /// let ours = r#"CREATE TABLE "t" ("id" integer PRIMARY KEY, "n" integer NOT NULL DEFAULT (0))"#;
 /// let theirs = "CREATE TABLE t (id INTEGER NOT NULL, n INTEGER DEFAULT 0 NOT NULL, PRIMARY KEY (id))";

@@ -12,7 +12,7 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 /// tokenize are compared exactly.
 ///
 /// ```
-/// use migrate_core::same_sql::equivalent;
+/// use migrate_dsl_core::same_sql::equivalent;
 ///
 /// assert!(equivalent(
 ///     "create table t (id integer primary key, -- the key\n \"b c\" text)",

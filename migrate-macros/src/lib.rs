@@ -9,5 +9,5 @@
 /// the `migrate-dsl` crate (`migrate_dsl::dsl`).
 #[proc_macro]
 pub fn migration(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
-    migrate_codegen::expand(input.into()).into()
+    migrate_dsl_codegen::expand(input.into()).into()
 }

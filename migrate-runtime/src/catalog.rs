@@ -2,7 +2,7 @@
 //! one place the runtime lists the live objects.
 
 use crate::error::{Error, ErrorKind};
-use migrate_core::plan::ObjectKind;
+use migrate_dsl_core::plan::ObjectKind;
 use rusqlite::Connection;
 
 /// An object of a live schema.
@@ -23,7 +23,7 @@ pub(crate) fn objects(conn: &Connection, schema: &str) -> Result<Vec<Object>, Er
     let q = format!(
         "SELECT type, name, tbl_name, coalesce(sql, '') FROM {}.sqlite_schema \
          WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
-        migrate_core::sql::ident(schema)
+        migrate_dsl_core::sql::ident(schema)
     );
     read(conn, &q, [], &format!("read the {schema} schema"))
 }

@@ -8,9 +8,9 @@
 //! — an `INSERT`, `UPDATE` and `DELETE` for the events they have.
 
 use crate::error::{Error, ErrorKind};
-use migrate_core::ddl;
-use migrate_core::plan::ObjectKind;
-use migrate_core::{render, sql};
+use migrate_dsl_core::ddl;
+use migrate_dsl_core::plan::ObjectKind;
+use migrate_dsl_core::{render, sql};
 use rusqlite::Connection;
 
 /// A view or trigger that does not compile.

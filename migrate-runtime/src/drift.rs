@@ -5,8 +5,8 @@
 use crate::catalog::{user_objects, Object};
 use crate::error::{Error, ErrorKind};
 use crate::migrations::Migrations;
-use migrate_core::meaning;
-use migrate_core::plan::{Down, ObjectKind, SchemaObject, Step};
+use migrate_dsl_core::meaning;
+use migrate_dsl_core::plan::{Down, ObjectKind, SchemaObject, Step};
 use rusqlite::Connection;
 use std::fmt;
 
@@ -25,7 +25,7 @@ pub enum Drift {
     },
     /// An object exists with another meaning (or of another kind):
     /// spelling, quoting, case, clause order and redundant parentheses do
-    /// not count ([`migrate_core::meaning`]).
+    /// not count ([`migrate_dsl_core::meaning`]).
     Changed {
         /// What kind of object.
         kind: ObjectKind,
@@ -79,14 +79,14 @@ impl fmt::Display for Drift {
 }
 
 impl Migrations {
-    /// [`migrate_core::render::schema_fingerprint`] of the live schema, comparable with
+    /// [`migrate_dsl_core::render::schema_fingerprint`] of the live schema, comparable with
     /// [`crate::Revision::schema_fingerprint`]: tables made by raw SQL
     /// count by name only, as in the model.
     #[cfg(feature = "testing")]
     pub(crate) fn live_fingerprint(&self, conn: &Connection) -> Result<String, Error> {
         let objects = user_objects(conn, &self.history_table)?;
         let external = self.tables_created_by_sql();
-        Ok(migrate_core::render::schema_fingerprint(
+        Ok(migrate_dsl_core::render::schema_fingerprint(
             objects.iter().map(|o| {
                 let by_sql = external.iter().any(|t| t.eq_ignore_ascii_case(&o.name));
                 (o.name.as_str(), if by_sql { "" } else { o.sql.as_str() })
@@ -163,7 +163,7 @@ impl Migrations {
             |name| external.iter().any(|t| t.eq_ignore_ascii_case(name)),
             |o| {
                 let ours = o.kind == ObjectKind::Table
-                    && migrate_core::check::is_reserved(&o.name).is_some();
+                    && migrate_dsl_core::check::is_reserved(&o.name).is_some();
                 let on_ours = matches!(o.kind, ObjectKind::Index | ObjectKind::Trigger)
                     && on_model_table(&o.table);
                 ours || on_ours

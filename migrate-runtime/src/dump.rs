@@ -11,9 +11,9 @@
 
 use crate::catalog::{user_objects, Object};
 use crate::error::{Error, ErrorKind};
-use migrate_core::ddl::{self, Fragment, TableDef};
-use migrate_core::name::is_plain;
-use migrate_core::plan::ObjectKind;
+use migrate_dsl_core::ddl::{self, Fragment, TableDef};
+use migrate_dsl_core::name::is_plain;
+use migrate_dsl_core::plan::ObjectKind;
 use rusqlite::Connection;
 use sqlparser::tokenizer::Token;
 use std::fmt::Write;
@@ -62,7 +62,7 @@ impl Dump {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn dump(conn: &Connection, revision: &str) -> Result<Dump, Error> {
-    let mut objects = user_objects(conn, migrate_core::DEFAULT_HISTORY_TABLE)?;
+    let mut objects = user_objects(conn, migrate_dsl_core::DEFAULT_HISTORY_TABLE)?;
     // Other histories' tables and leftovers of interrupted rebuilds.
     objects.retain(|o| !o.name.starts_with("_migrate_"));
     let mut notes = Vec::new();
@@ -322,7 +322,7 @@ fn table(def: &TableDef) -> Result<String, String> {
     for c in &def.columns {
         let mut s = name(&c.name);
         if !c.ty.is_empty() {
-            let ty = migrate_core::op::ColumnType::parse(&c.ty)
+            let ty = migrate_dsl_core::op::ColumnType::parse(&c.ty)
                 .filter(|t| {
                     t.as_str().split(['(', ' ']).next().is_some_and(|w| {
                         w.chars()

@@ -247,7 +247,7 @@ pub enum ErrorKind {
     #[error("this connection has a TEMP {kind} `{name}`, the name of {what} the migration uses; SQLite would send the migration's statements to the TEMP {kind} instead of the database's, so nothing was changed. Drop it (`DROP {} temp.\"{name}\"`) or migrate on a connection without it.", kind.as_str().to_ascii_uppercase())]
     ShadowedByTemp {
         /// What kind of object it is.
-        kind: migrate_core::plan::ObjectKind,
+        kind: migrate_dsl_core::plan::ObjectKind,
         /// Its name.
         name: String,
         /// What it shadows: "table `users`", "the history table", ….

@@ -7,7 +7,7 @@ use crate::guard::RevisionGuard;
 use crate::history;
 use crate::migrations::{Migrations, Revision};
 use crate::report::Report;
-use migrate_core::plan::Step;
+use migrate_dsl_core::plan::Step;
 use rusqlite::Connection;
 use std::time::Instant;
 

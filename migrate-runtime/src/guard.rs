@@ -12,7 +12,7 @@
 //! never panics.
 
 use crate::error::{Error, ErrorKind};
-use migrate_core::sql;
+use migrate_dsl_core::sql;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The savepoint a revision runs in inside a caller's transaction.

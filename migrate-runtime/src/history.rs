@@ -4,7 +4,7 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::fault::checked;
-use migrate_core::sql;
+use migrate_dsl_core::sql;
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// One row of the history table.

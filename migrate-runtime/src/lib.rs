@@ -37,7 +37,7 @@ pub use dump::{dump, Dump};
 pub use error::{BoxError, Error, ErrorKind, ForeignKeyViolation};
 pub use history::HistoryRow;
 pub use hook::{Hook, HookContext, HookFn};
-pub use migrate_core::plan::{Down, ObjectKind};
+pub use migrate_dsl_core::plan::{Down, ObjectKind};
 pub use migrations::{Migrations, Revision};
 pub use options::Options;
 pub use progress::{Progress, ProgressFn};
@@ -49,11 +49,11 @@ pub use status::Status;
 pub mod __private {
     pub use crate::hook::HookFn;
     pub use crate::migrations::{Migrations, Revision};
-    pub use migrate_core::plan::{
+    pub use migrate_dsl_core::plan::{
         text, ConstraintCheck, CreatedTable, Down, HookCall, NotNullCheck, ObjectKind, RawStep,
         Rebuild, SchemaObject, Statement, Step, Text,
     };
-    pub use migrate_core::DEFAULT_HISTORY_TABLE;
+    pub use migrate_dsl_core::DEFAULT_HISTORY_TABLE;
     pub use std::borrow::Cow;
 
     /// Calls a user's hook (either signature) and boxes its error; the

@@ -10,7 +10,7 @@ use crate::options::Options;
 use crate::progress::Tracker;
 use crate::report::{AppliedRevision, Report, SkippedHook};
 use crate::{raw, rebuild};
-use migrate_core::plan::{Down, SchemaObject, Statement, Step, Text};
+use migrate_dsl_core::plan::{Down, SchemaObject, Statement, Step, Text};
 use rusqlite::Connection;
 use std::borrow::Cow;
 use std::time::{Duration, Instant};
@@ -67,7 +67,7 @@ impl Revision {
     }
 
     /// A fingerprint of the model's schema after this revision (see
-    /// [`migrate_core::render::schema_fingerprint`]).
+    /// [`migrate_dsl_core::render::schema_fingerprint`]).
     pub fn schema_fingerprint(&self) -> &str {
         &self.schema_after
     }
@@ -139,9 +139,9 @@ impl Migrations {
     /// assert_eq!(problems[0].message, "unknown index `notes_body`");
     /// ```
     pub fn from_history(
-        history: &migrate_core::op::History,
-    ) -> Result<Self, Vec<migrate_core::Diagnostic>> {
-        migrate_core::check::check_history_to_head(history).map(|(plans, head)| {
+        history: &migrate_dsl_core::op::History,
+    ) -> Result<Self, Vec<migrate_dsl_core::Diagnostic>> {
+        migrate_dsl_core::check::check_history_to_head(history).map(|(plans, head)| {
             Self::from_plans(plans, &head).with_history_table(history.history_table_name())
         })
     }
@@ -157,11 +157,11 @@ impl Migrations {
     /// A history from checked plans built at run time (no `run` hooks), and
     /// the schema at its head.
     ///
-    /// Both come from [`migrate_core::check::check_history_to_head`], so
+    /// Both come from [`migrate_dsl_core::check::check_history_to_head`], so
     /// they passed the same rules the macro applies at compile time.
     pub fn from_plans(
-        plans: Vec<migrate_core::plan::RevisionPlan>,
-        head: &migrate_core::model::Schema,
+        plans: Vec<migrate_dsl_core::plan::RevisionPlan>,
+        head: &migrate_dsl_core::model::Schema,
     ) -> Self {
         let revisions = plans
             .into_iter()
@@ -174,11 +174,11 @@ impl Migrations {
                 schema_after: p.schema_after,
             })
             .collect::<Vec<_>>();
-        let head_schema = migrate_core::render::schema_objects(head);
+        let head_schema = migrate_dsl_core::render::schema_objects(head);
         Migrations {
             revisions: Cow::Owned(revisions),
             head_schema: Cow::Owned(head_schema),
-            history_table: Cow::Borrowed(migrate_core::DEFAULT_HISTORY_TABLE),
+            history_table: Cow::Borrowed(migrate_dsl_core::DEFAULT_HISTORY_TABLE),
         }
     }
 

@@ -14,8 +14,8 @@
 use crate::error::{Error, ErrorKind};
 use crate::history;
 use crate::migrations::{Migrations, Revision};
-use migrate_core::plan::{Down, Rebuild, Step};
-use migrate_core::sql;
+use migrate_dsl_core::plan::{Down, Rebuild, Step};
+use migrate_dsl_core::sql;
 use std::fmt::Write;
 
 impl Migrations {

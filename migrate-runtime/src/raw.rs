@@ -8,7 +8,7 @@
 //! visible columns, plus the shadow tables a virtual table module makes.
 
 use crate::error::{Error, ErrorKind};
-use migrate_core::plan::{CreatedTable, RawStep};
+use migrate_dsl_core::plan::{CreatedTable, RawStep};
 use rusqlite::Connection;
 
 /// One row of `sqlite_schema`: type, name, table name, SQL.

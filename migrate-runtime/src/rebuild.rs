@@ -18,9 +18,9 @@ use crate::error::{Error, ErrorKind, ForeignKeyViolation};
 use crate::fault::{hit, FaultPoint};
 use crate::guard::{exists, RevisionGuard};
 use crate::progress::Tracker;
-use migrate_core::plan::Rebuild;
-use migrate_core::render;
-use migrate_core::sql;
+use migrate_dsl_core::plan::Rebuild;
+use migrate_dsl_core::render;
+use migrate_dsl_core::sql;
 use rusqlite::{Connection, Params, Row};
 
 /// The revision and rebuild every error of this module names.
@@ -242,7 +242,7 @@ fn copy(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
 /// counts there the rows that break each constraint of the new definition.
 fn explain_violation(conn: &Connection, cx: Context<'_>) -> Option<Error> {
     let r = cx.rebuild;
-    let def = migrate_core::ddl::parse_table(&r.create_sql)?;
+    let def = migrate_dsl_core::ddl::parse_table(&r.create_sql)?;
     const PROBE: &str = "temp.\"_migrate_probe\"";
     let columns: Vec<String> = def
         .columns
@@ -388,7 +388,7 @@ fn check_foreign_keys(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
 /// its original table exists (docs/REBUILD_CASES.md, case 34), a refusal when it does
 /// not. Returns the dropped tables.
 pub(crate) fn remove_leftovers(conn: &Connection) -> Result<Vec<String>, Error> {
-    let prefix = migrate_core::TEMP_PREFIX;
+    let prefix = migrate_dsl_core::TEMP_PREFIX;
     let q = format!(
         "SELECT name FROM sqlite_schema WHERE type = 'table' AND substr(name, 1, {}) = ?1 COLLATE NOCASE ORDER BY name",
         prefix.len()

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::migrations::Migrations;
-use migrate_core::plan::{Down, Step};
+use migrate_dsl_core::plan::{Down, Step};
 use rusqlite::Connection;
 
 impl Migrations {

@@ -25,7 +25,7 @@
 
 use crate::catalog::user_objects;
 use crate::migrations::Migrations;
-use migrate_core::plan::Down;
+use migrate_dsl_core::plan::Down;
 use rusqlite::backup::Backup;
 use rusqlite::Connection;
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! Child processes: SIGKILL in the middle of a large rebuild
 //! (docs/REBUILD_CASES.md, cases 36 and 37), and two processes migrating one
 //! file at once (case 38). The child
-//! is `tests/support/helper.rs`.
+//! is `tests/helper.rs`.
 //!
 //! `MIGRATE_DSL_KILL_TRIALS=300 cargo test --test crash` soaks longer than
 //! the default 30 trials per journal mode.

@@ -5,9 +5,9 @@
 //! so the text (and a revision's checksum) does not depend on formatting.
 
 use crate::spans::Spans;
-use migrate_core::op::{Expr, Literal};
-use migrate_core::Loc;
-use migrate_core::{render, sql};
+use migrate_dsl_core::op::{Expr, Literal};
+use migrate_dsl_core::Loc;
+use migrate_dsl_core::{render, sql};
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
@@ -241,7 +241,7 @@ pub(crate) fn literal_expr(input: ParseStream, at: Loc) -> Result<Expr> {
 #[cfg(test)]
 mod tests {
     use crate::spans::Spans;
-    use migrate_core::Loc;
+    use migrate_dsl_core::Loc;
     use quote::quote;
 
     fn to_sql(tokens: proc_macro2::TokenStream) -> syn::Result<String> {

@@ -9,7 +9,7 @@ mod kw;
 mod stmt;
 
 use crate::spans::Spans;
-use migrate_core::op::{DownBlock, History, Naming, RevisionDef};
+use migrate_dsl_core::op::{DownBlock, History, Naming, RevisionDef};
 use proc_macro2::TokenStream;
 use syn::parse::{ParseStream, Parser};
 use syn::{Attribute, Ident, LitStr, Token, Visibility};
@@ -116,7 +116,7 @@ fn parse_header(input: ParseStream) -> syn::Result<Header> {
 }
 
 /// `history table "name";`: the table applied revisions are recorded in.
-fn parse_history_table(input: ParseStream, spans: &Spans) -> syn::Result<migrate_core::Name> {
+fn parse_history_table(input: ParseStream, spans: &Spans) -> syn::Result<migrate_dsl_core::Name> {
     input.parse::<kw::history>()?;
     let expected = |e: syn::Error| {
         syn::Error::new(
@@ -127,7 +127,7 @@ fn parse_history_table(input: ParseStream, spans: &Spans) -> syn::Result<migrate
     input.parse::<kw::table>().map_err(expected)?;
     let name: LitStr = input.parse().map_err(expected)?;
     input.parse::<Token![;]>().map_err(expected)?;
-    Ok(migrate_core::Name::new(
+    Ok(migrate_dsl_core::Name::new(
         name.value(),
         spans.loc(name.span()),
     ))
@@ -191,7 +191,7 @@ fn parse_revision(input: ParseStream, spans: &Spans) -> syn::Result<ParsedRevisi
     };
     Ok((
         RevisionDef {
-            id: migrate_core::Name::new(id.value(), spans.loc(id.span())),
+            id: migrate_dsl_core::Name::new(id.value(), spans.loc(id.span())),
             ops,
             down,
         },

@@ -3,8 +3,8 @@
 use super::expr::{literal, literal_expr, to_expr};
 use super::{combine, kw};
 use crate::spans::Spans;
-use migrate_core::op::*;
-use migrate_core::{Loc, Name};
+use migrate_dsl_core::op::*;
+use migrate_dsl_core::{Loc, Name};
 use proc_macro2::{Delimiter, Span, TokenTree};
 use syn::ext::IdentExt;
 use syn::parse::{ParseBuffer, ParseStream};
@@ -392,7 +392,7 @@ fn column_type(input: ParseStream, spans: &Spans) -> Result<(ColumnType, Loc)> {
         let fork = input.fork();
         let ident = Ident::parse_any(&fork)?.unraw();
         let word = ident.to_string();
-        if migrate_core::ddl::COLUMN_CLAUSES
+        if migrate_dsl_core::ddl::COLUMN_CLAUSES
             .iter()
             .any(|k| k.eq_ignore_ascii_case(&word))
         {
