@@ -5,6 +5,7 @@
 
 use migrate_dsl::migration;
 use migrate_dsl::rusqlite::Connection;
+use migrate_dsl::{Options, Target};
 use std::path::Path;
 
 migration! {
@@ -42,7 +43,9 @@ CREATE INDEX "items_qty_price" ON "items" ("qty", "price");
 /// `rows / 10` orders (deterministic values; a third of the notes NULL).
 pub fn prepare(path: &Path, rows: u64) {
     let mut conn = Connection::open(path).unwrap();
-    ITEMS.upgrade_to(&mut conn, "0001").unwrap();
+    ITEMS
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     conn.execute_batch(&format!(
         "BEGIN;
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows})

@@ -66,7 +66,8 @@ fn show(conn: &Connection) -> Result<(), BoxError> {
     )?;
     let rows: i64 = conn.query_row("SELECT count(*) FROM foo", [], |r| r.get(0))?;
     let applied: Vec<String> = MIGRATIONS
-        .applied(conn)?
+        .status(conn)?
+        .applied
         .into_iter()
         .map(|r| r.id)
         .collect();

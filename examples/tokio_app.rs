@@ -8,6 +8,7 @@
 //! Run it with `cargo run --example tokio_app`.
 
 use migrate_dsl::rusqlite::Connection;
+use migrate_dsl::Target;
 use migrate_dsl::{migration, Options};
 use std::path::PathBuf;
 
@@ -36,7 +37,7 @@ async fn open_migrated(
                 p.table, p.rows_copied, p.rows_total
             )
         });
-        let report = MIGRATIONS.apply_pending_with(&mut conn, &options)?;
+        let report = MIGRATIONS.migrate(&mut conn, Target::Head, &options)?;
         println!("{report}");
         Ok(conn)
     })

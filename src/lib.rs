@@ -51,7 +51,7 @@ pub use migrate_dsl_macros::migration;
 pub use migrate_dsl_runtime::{
     dump, AppliedRevision, BoxError, Down, Drift, Dump, Error, ErrorKind, ForeignKeyViolation,
     HistoryRow, Hook, HookContext, HookFn, Migrations, ObjectKind, Options, Progress, ProgressFn,
-    Report, Revision, SkippedHook, Status,
+    Report, Revision, SkippedHook, Status, Target,
 };
 /// The `rusqlite` version the runtime is built on (hooks take its `Connection`).
 pub use rusqlite;

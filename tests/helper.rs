@@ -9,6 +9,7 @@
 
 use migrate_dsl::migration;
 use migrate_dsl::rusqlite::Connection;
+use migrate_dsl::{Options, Target};
 use std::process::ExitCode;
 
 migration! {
@@ -34,7 +35,7 @@ fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
             let mode: String =
                 conn.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| r.get(0))?;
             println!("journal_mode={mode}");
-            HISTORY.upgrade_to(&mut conn, "0001")?;
+            HISTORY.migrate(&mut conn, Target::UpTo("0001"), &Options::default())?;
             let rows: i64 = rows.parse()?;
             conn.execute_batch("BEGIN")?;
             conn.execute(

@@ -42,6 +42,7 @@ pub mod fingerprint;
 pub mod meaning;
 pub mod model;
 pub mod name;
+pub mod needs;
 pub mod op;
 pub mod plan;
 pub mod render;

@@ -7,7 +7,7 @@
 //! a table's (or view's) triggers are checked by preparing — never running
 //! — an `INSERT`, `UPDATE` and `DELETE` for the events they have.
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Context, Error, ErrorKind};
 use migrate_dsl_core::ddl;
 use migrate_dsl_core::plan::ObjectKind;
 use migrate_dsl_core::{render, sql};
@@ -113,28 +113,25 @@ pub(crate) fn check(
     let Some(b) = broken(conn)?.into_iter().find(|b| !was_broken(b)) else {
         return Ok(());
     };
-    let (revision, operation, table) =
-        (revision.to_owned(), operation.to_owned(), table.to_owned());
-    Err(match b.kind {
+    let kind = match b.kind {
         ObjectKind::View => ErrorKind::BrokenView {
-            revision,
-            operation,
-            table,
             view: b.name,
-            sql: b.sql,
+            view_sql: b.sql,
             source: b.source,
         },
         _ => ErrorKind::BrokenTrigger {
-            revision,
-            operation,
-            table,
             trigger: b.name,
             on: b.on,
-            sql: b.sql,
+            trigger_sql: b.sql,
             source: b.source,
         },
-    }
-    .into())
+    };
+    Err(Error::at(
+        Context::revision(revision)
+            .operation(operation)
+            .table(table),
+        kind,
+    ))
 }
 
 /// Whether a statement can break a view or trigger that SQLite does not

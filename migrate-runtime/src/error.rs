@@ -5,8 +5,10 @@ use std::fmt;
 /// The error a `run` hook may return, boxed.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// The error of every run-time operation: what went wrong is its
-/// [`ErrorKind`], boxed so that `Result<_, Error>` stays one pointer wide.
+/// The error of every run-time operation: what went wrong ([`ErrorKind`])
+/// and, for an error inside a revision, where ([`Context`]: the revision,
+/// the DSL operation, the real table, the SQL). Boxed, so that
+/// `Result<_, Error>` stays one pointer wide.
 ///
 /// Whenever one is returned, the revision it names was rolled back entirely
 /// and the connection's pragmas are as they were.
@@ -14,103 +16,166 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// ```
 /// # fn check(err: migrate_dsl::Error) {
 /// use migrate_dsl::ErrorKind;
-/// match err.kind() {
-///     ErrorKind::Hook { revision, hook, .. } => eprintln!("{hook} failed in {revision}"),
-///     other => eprintln!("{other}"),
+/// match (err.kind(), err.context()) {
+///     (ErrorKind::Hook { hook, .. }, Some(cx)) => eprintln!("{hook} failed in {}", cx.revision),
+///     _ => eprintln!("{err}"),
 /// }
 /// # }
 /// ```
 #[derive(Debug)]
-pub struct Error(Box<ErrorKind>);
+pub struct Error(Box<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    kind: ErrorKind,
+    context: Option<Context>,
+}
+
+/// Where in a history an error happened.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Context {
+    /// The revision id.
+    pub revision: String,
+    /// The DSL operation, e.g. `batch alter table foo { … }`.
+    pub operation: Option<String>,
+    /// The real table it changes (never a temporary one).
+    pub table: Option<String>,
+    /// The failing statement.
+    pub sql: Option<String>,
+}
+
+impl Context {
+    /// In revision `revision`.
+    pub(crate) fn revision(revision: &str) -> Self {
+        Context {
+            revision: revision.to_owned(),
+            ..Context::default()
+        }
+    }
+
+    /// In revision `revision`, at one of its statements.
+    pub(crate) fn statement(revision: &str, st: &migrate_dsl_core::plan::Statement) -> Self {
+        Context::revision(revision)
+            .operation(&st.operation)
+            .table(&st.table)
+            .sql(&st.sql)
+    }
+
+    /// … doing `operation`.
+    pub(crate) fn operation(mut self, operation: &str) -> Self {
+        self.operation = Some(operation.to_owned());
+        self
+    }
+
+    /// … on table `table` (an empty name: no table).
+    pub(crate) fn table(mut self, table: &str) -> Self {
+        self.table = (!table.is_empty()).then(|| table.to_owned());
+        self
+    }
+
+    /// … running `sql`.
+    pub(crate) fn sql(mut self, sql: &str) -> Self {
+        self.sql = Some(sql.to_owned());
+        self
+    }
+}
 
 impl Error {
+    /// `kind`, inside the revision `context` names.
+    pub(crate) fn at(context: Context, kind: ErrorKind) -> Self {
+        Error(Box::new(Inner {
+            kind,
+            context: Some(context),
+        }))
+    }
+
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
-        &self.0
+        &self.0.kind
+    }
+
+    /// Where it went wrong, for an error inside a revision.
+    pub fn context(&self) -> Option<&Context> {
+        self.0.context.as_ref()
     }
 
     /// What went wrong, by value.
     pub fn into_kind(self) -> ErrorKind {
-        *self.0
+        self.0.kind
     }
 }
 
 impl From<ErrorKind> for Error {
     fn from(kind: ErrorKind) -> Self {
-        Error(Box::new(kind))
+        Error(Box::new(Inner {
+            kind,
+            context: None,
+        }))
     }
 }
 
 impl fmt::Display for Error {
+    /// `revision `r`: `operation` on table `t`: <what went wrong>`, then the
+    /// SQL on a line of its own.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
+        let Some(cx) = &self.0.context else {
+            return self.0.kind.fmt(f);
+        };
+        write!(f, "revision `{}`", cx.revision)?;
+        match (&cx.operation, &cx.table) {
+            (Some(op), Some(table)) => write!(f, ": `{op}` on table `{table}`")?,
+            (Some(op), None) => write!(f, ": `{op}`")?,
+            (None, Some(table)) => write!(f, ": table `{table}`")?,
+            (None, None) => {}
+        }
+        write!(f, ": {}", self.0.kind)?;
+        if let Some(sql) = &cx.sql {
+            write!(f, "\n  SQL: {sql}")?;
+        }
+        Ok(())
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0.source()
+        self.0.kind.source()
     }
 }
 
 /// Everything that can go wrong while applying a history.
 ///
-/// Every variant raised inside a revision names the revision, the DSL
-/// operation and the real table (never only a temporary one); SQL failures
-/// carry the statement.
+/// A kind raised inside a revision comes with a [`Context`] (see
+/// [`Error::context`]) naming the revision, the DSL operation and the real
+/// table (never only a temporary one), and for SQL failures the statement;
+/// the kind holds what is particular to the failure.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// An SQL statement of a revision failed.
-    #[error(
-        "revision `{revision}`: `{operation}` failed on table `{table}`: {source}\n  SQL: {sql}"
-    )]
+    #[error("{source}")]
     Sql {
-        /// The revision id.
-        revision: String,
-        /// The DSL operation.
-        operation: String,
-        /// The table changed.
-        table: String,
-        /// The failing statement.
-        sql: String,
         /// SQLite's error.
         #[source]
         source: rusqlite::Error,
     },
     /// An `sql` statement changed the schema, which the model cannot know.
-    #[error("revision `{revision}`: `{operation}` changed the schema ({}); `sql` is for data changes: write schema changes in the DSL so the history knows them\n  SQL: {sql}", changes.join(", "))]
+    #[error("changed the schema ({}); `sql` is for data changes: write schema changes in the DSL so the history knows them", changes.join(", "))]
     UndeclaredSchemaChange {
-        /// The revision id.
-        revision: String,
-        /// The DSL operation.
-        operation: String,
-        /// The raw SQL.
-        sql: String,
         /// What changed, e.g. `created index ix_a`.
         changes: Vec<String>,
     },
     /// An `sql … creates table` step did not create the table it declares.
-    #[error("revision `{revision}`: `{operation}` declares it creates table `{table}` with columns ({}), but after it {}\n  SQL: {sql}", expected.join(", "), found.as_ref().map_or("the table does not exist".to_owned(), |f| format!("its columns are ({})", f.join(", "))))]
+    #[error("declares it creates the table with columns ({}), but after it {}", expected.join(", "), found.as_ref().map_or("the table does not exist".to_owned(), |f| format!("its columns are ({})", f.join(", "))))]
     CreatedTableMismatch {
-        /// The revision id.
-        revision: String,
-        /// The DSL operation.
-        operation: String,
-        /// The declared table.
-        table: String,
         /// The declared columns.
         expected: Vec<String>,
         /// The columns found, if the table exists.
         found: Option<Vec<String>>,
-        /// The raw SQL.
-        sql: String,
     },
     /// A `run` hook returned an error.
-    #[error("revision `{revision}`: hook `{hook}` failed: {source}")]
+    #[error("hook `{hook}` failed: {source}")]
     Hook {
-        /// The revision id.
-        revision: String,
         /// The hook's path as written in the DSL.
         hook: String,
         /// What the hook returned.
@@ -118,14 +183,8 @@ pub enum ErrorKind {
         source: BoxError,
     },
     /// A column that becomes NOT NULL holds NULL in some rows.
-    #[error("revision `{revision}`: `{operation}`: column `{column}` of table `{table}` would become NOT NULL but {rows} row(s) hold NULL in it; fill them first (for example with a `run` hook in an earlier revision)")]
+    #[error("column `{column}` would become NOT NULL but {rows} row(s) hold NULL in it; fill them first (for example with a `run` hook in an earlier revision)")]
     NotNullViolation {
-        /// The revision id.
-        revision: String,
-        /// The DSL operation.
-        operation: String,
-        /// The real table.
-        table: String,
         /// The column, by its new name.
         column: String,
         /// How many rows hold NULL.
@@ -133,14 +192,8 @@ pub enum ErrorKind {
     },
     /// A constraint the change adds (UNIQUE, PRIMARY KEY, CHECK) does not
     /// hold for the table's rows.
-    #[error("revision `{revision}`: `{operation}`: {rows} row(s) of table `{table}` violate {constraint} (on {}), which the change adds; nothing was changed. Change or remove those rows first (for example with a `run` hook in an earlier revision)", columns.join(", "))]
+    #[error("{rows} row(s) violate {constraint} (on {}), which the change adds; nothing was changed. Change or remove those rows first (for example with a `run` hook in an earlier revision)", columns.join(", "))]
     ConstraintViolation {
-        /// The revision id.
-        revision: String,
-        /// The DSL operation.
-        operation: String,
-        /// The real table.
-        table: String,
         /// The constraint, e.g. "the UNIQUE constraint `u_email_key`".
         constraint: String,
         /// The columns it covers, by their new names.
@@ -151,14 +204,11 @@ pub enum ErrorKind {
         rows: u64,
     },
     /// After a rebuild, rows violate a foreign key.
-    #[error("revision `{revision}`: `{operation}`: foreign key check failed after rebuilding table `{table}`: {}", list(violations))]
+    #[error(
+        "foreign key check failed after rebuilding the table: {}",
+        list(violations)
+    )]
     ForeignKeyViolation {
-        /// The revision id.
-        revision: String,
-        /// The DSL operation.
-        operation: String,
-        /// The rebuilt table.
-        table: String,
         /// The violating rows.
         violations: Vec<ForeignKeyViolation>,
     },
@@ -167,79 +217,54 @@ pub enum ErrorKind {
     /// hand, say). Rebuilding from the model's definition would lose a
     /// hand-added column, index or trigger, or undo a hand-made change, so
     /// nothing is changed.
-    #[error("revision `{revision}`: `{operation}`: table `{table}` is not what the migration history says it is at this revision, and rebuilding it would lose the difference; nothing was changed. Undo the change by hand, or make it part of the history in a revision before this one.\n{}", drift_list(drift))]
+    #[error("the table is not what the migration history says it is at this revision, and rebuilding it would lose the difference; nothing was changed. Undo the change by hand, or make it part of the history in a revision before this one.\n{}", drift_list(drift))]
     Drift {
-        /// The revision id.
-        revision: String,
-        /// The DSL operation.
-        operation: String,
-        /// The table to be rebuilt.
-        table: String,
         /// Every difference found on the table.
         drift: Vec<crate::Drift>,
     },
-    /// After a rebuild, a view no longer resolves (it uses a dropped or
+    /// After a change, a view no longer resolves (it uses a dropped or
     /// renamed column, for example); committing would leave it broken.
-    #[error("revision `{revision}`: `{operation}`: view `{view}` no longer works after rebuilding table `{table}`: {source}; drop or change the view first\n  view SQL: {sql}")]
+    #[error("view `{view}` no longer works after the change: {source}; drop or change the view first\n  view SQL: {view_sql}")]
     BrokenView {
-        /// The revision id.
-        revision: String,
-        /// The DSL operation.
-        operation: String,
-        /// The rebuilt table.
-        table: String,
         /// The view.
         view: String,
         /// The view's SQL.
-        sql: String,
+        view_sql: String,
         /// SQLite's error when the view is queried.
         #[source]
         source: rusqlite::Error,
     },
-    /// After a rebuild, a trigger no longer compiles (it uses a dropped
+    /// After a change, a trigger no longer compiles (it uses a dropped
     /// column, for example); committing would make every write that fires
     /// it fail.
-    #[error("revision `{revision}`: `{operation}`: trigger `{trigger}` on `{on}` no longer works after rebuilding table `{table}`: {source}; drop or change the trigger first\n  trigger SQL: {sql}")]
+    #[error("trigger `{trigger}` on `{on}` no longer works after the change: {source}; drop or change the trigger first\n  trigger SQL: {trigger_sql}")]
     BrokenTrigger {
-        /// The revision id.
-        revision: String,
-        /// The DSL operation.
-        operation: String,
-        /// The rebuilt table.
-        table: String,
         /// The trigger.
         trigger: String,
         /// The table or view the trigger is on.
         on: String,
         /// The trigger's SQL.
-        sql: String,
+        trigger_sql: String,
         /// SQLite's error when a statement firing it is prepared.
         #[source]
         source: rusqlite::Error,
     },
     /// A temporary table of ours exists while the table it was copied from is
     /// gone: it may hold the only copy of the data, so nothing is touched.
-    #[error("{}table `{table}` is missing but `{temp_table}` exists, left by an interrupted rebuild; it may hold the only copy of the data, so nothing was changed. Inspect it, then rename it to `{table}` or drop it.", revision.as_deref().map_or("before applying anything: ".to_owned(), |r| format!("revision `{r}`: ")))]
+    #[error("before applying anything: table `{table}` is missing but `{temp_table}` exists, left by an interrupted rebuild; it may hold the only copy of the data, so nothing was changed. Inspect it, then rename it to `{table}` or drop it.")]
     OrphanedTemporaryTable {
-        /// The revision the check ran for; `None` today, as the check runs
-        /// once at the start of a run, before any revision.
-        revision: Option<String>,
         /// The missing table.
         table: String,
         /// The leftover temporary table.
         temp_table: String,
     },
     /// The caller holds a transaction, foreign keys are ON, and a revision
-    /// rebuilds a table: `PRAGMA foreign_keys` cannot change inside a
-    /// transaction, and with it ON the rebuild's `DROP TABLE` would run the
-    /// children's ON DELETE actions. Raised before anything changes.
-    #[error("revision `{revision}` rebuilds table `{table}`, which needs foreign keys switched off, but a transaction is already open on this connection and `PRAGMA foreign_keys` cannot change inside it; nothing was changed. Commit or roll back first, or run `PRAGMA foreign_keys = OFF` before beginning the transaction.")]
-    TransactionOpen {
-        /// The first revision that rebuilds a table.
-        revision: String,
-        /// The table it rebuilds.
-        table: String,
-    },
+    /// rebuilds a table (the context's): `PRAGMA foreign_keys` cannot
+    /// change inside a transaction, and with it ON the rebuild's
+    /// `DROP TABLE` would run the children's ON DELETE actions. Raised
+    /// before anything changes.
+    #[error("rebuilding it needs foreign keys switched off, but a transaction is already open on this connection and `PRAGMA foreign_keys` cannot change inside it; nothing was changed. Commit or roll back first, or run `PRAGMA foreign_keys = OFF` before beginning the transaction.")]
+    TransactionOpen,
     /// A TEMP object of this connection has the name of an object of the
     /// database the migration uses: SQLite resolves an unqualified name to
     /// the TEMP one first, so the migration's statements would change it
@@ -254,15 +279,25 @@ pub enum ErrorKind {
         what: String,
     },
     /// [`crate::Options::progress`] was given to
-    /// [`crate::Migrations::apply_pending_in_transaction`]: SQLite's progress
+    /// [`crate::Migrations::migrate_in_transaction`]: SQLite's progress
     /// handler can only be installed through `&mut Connection`.
-    #[error("progress reporting needs `&mut Connection` (SQLite's progress handler), which a caller's transaction does not give; nothing was changed. Leave `Options::progress` unset here, or run the migration outside the transaction with `apply_pending_with`.")]
+    #[error("progress reporting needs `&mut Connection` (SQLite's progress handler), which a caller's transaction does not give; nothing was changed. Leave `Options::progress` unset here, or run the migration outside the transaction with `migrate`.")]
     ProgressInTransaction,
+    /// The linked SQLite (a system library, with the `bundled` feature off)
+    /// is older than a statement of the run needs (the context names the
+    /// revision; none: every run needs it); nothing was changed.
+    #[error("{feature} needs SQLite {needed} or later, but the linked SQLite is {linked}; nothing was changed. Build with migrate-dsl's default `bundled` feature, or link a newer SQLite")]
+    SqliteTooOld {
+        /// The feature, e.g. "ALTER TABLE … DROP COLUMN".
+        feature: String,
+        /// The first SQLite release with it, e.g. `3.35.0`.
+        needed: String,
+        /// The linked SQLite's version.
+        linked: String,
+    },
     /// An applied revision's definition changed since it was applied.
-    #[error("revision `{revision}` was applied with checksum {recorded} but its definition now has checksum {expected}: an applied revision was edited. Revert the edit and put the change in a new revision (or disable checksum verification if the edit is known to be harmless).")]
+    #[error("applied with checksum {recorded} but its definition now has checksum {expected}: an applied revision was edited. Revert the edit and put the change in a new revision (or disable checksum verification if the edit is known to be harmless).")]
     ChecksumMismatch {
-        /// The revision id.
-        revision: String,
         /// The checksum in the history table.
         recorded: String,
         /// The checksum of the revision as compiled.
@@ -283,12 +318,10 @@ pub enum ErrorKind {
         /// A later revision that is applied.
         later: String,
     },
-    /// A downgrade was asked to pass a revision that cannot be undone;
-    /// nothing was changed.
-    #[error("revision `{revision}` cannot be undone: {reason}. Nothing was changed.")]
+    /// A move down would pass a revision that cannot be undone (the
+    /// context's); nothing was changed.
+    #[error("cannot be undone: {reason}. Nothing was changed.")]
     Irreversible {
-        /// The revision id.
-        revision: String,
         /// Why (which operation has no inverse).
         reason: String,
     },
@@ -300,8 +333,9 @@ pub enum ErrorKind {
         /// The history's revision ids.
         revisions: Vec<String>,
     },
-    /// A downgrade target is not applied, so there is nothing to go down to.
-    #[error("cannot downgrade to `{target}`: it is not applied (the database is at {}); apply revisions to go up", current.as_deref().map_or("no revision".to_owned(), |c| format!("`{c}`")))]
+    /// A [`crate::Target::DownTo`] revision is not applied, so there is
+    /// nothing to go down to.
+    #[error("cannot go down to `{target}`: it is not applied (the database is at {}); apply revisions to go up", current.as_deref().map_or("no revision".to_owned(), |c| format!("`{c}`")))]
     TargetNotApplied {
         /// The target asked for.
         target: String,
@@ -309,19 +343,16 @@ pub enum ErrorKind {
         current: Option<String>,
     },
     /// The history table changed under a run (another process applied or
-    /// undid revisions meanwhile); nothing of this revision was changed.
-    #[error("revision `{revision}`: expected it to be the newest applied revision, but the history says {}; another process changed the database meanwhile. Run again.", newest.as_deref().map_or("nothing is applied".to_owned(), |n| format!("`{n}` is")))]
+    /// undid revisions meanwhile); nothing of this revision (the
+    /// context's) was changed.
+    #[error("expected it to be the newest applied revision, but the history says {}; another process changed the database meanwhile. Run again.", newest.as_deref().map_or("nothing is applied".to_owned(), |n| format!("`{n}` is")))]
     HistoryChanged {
-        /// The revision about to be undone.
-        revision: String,
         /// The newest applied revision found.
         newest: Option<String>,
     },
     /// Offline SQL cannot contain a `run` hook (Rust code).
-    #[error("revision `{revision}` runs hook `{hook}`, which is Rust code and cannot be part of an offline SQL script; apply this revision with the runtime")]
+    #[error("runs hook `{hook}`, which is Rust code and cannot be part of an offline SQL script; apply this revision with the runtime")]
     OfflineHook {
-        /// The revision id.
-        revision: String,
         /// The hook's path.
         hook: String,
     },
@@ -341,14 +372,10 @@ pub enum ErrorKind {
         /// What the database already holds, e.g. `table users`.
         objects: Vec<String>,
     },
-    /// `create_fresh` would skip a data step of the history.
-    #[error("cannot create the schema from scratch: revision `{revision}` changes data (`{operation}`), which building the head schema directly would skip; use `apply_pending`, or `create_fresh_schema_only` if the data is not needed")]
-    DataInHistory {
-        /// The revision id.
-        revision: String,
-        /// The data operation.
-        operation: String,
-    },
+    /// `create_fresh` would skip a data step of the history (the
+    /// context's revision and operation).
+    #[error("changes data, which creating the schema from scratch would skip; use `apply_pending`, or `create_fresh_schema_only` if the data is not needed")]
+    DataInHistory,
     /// Reading or writing the history table failed.
     #[error("history table `{table}`: {source}\n  SQL: {sql}")]
     History {
@@ -377,6 +404,7 @@ pub enum ErrorKind {
 
 /// One row that violates a foreign key, as `PRAGMA foreign_key_check` reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ForeignKeyViolation {
     /// The child table.
     pub table: String,

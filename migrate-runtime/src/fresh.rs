@@ -2,7 +2,7 @@
 //! directly from the model; `stamp` records revisions as applied without
 //! running them (for databases made another way).
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Context, Error, ErrorKind};
 use crate::guard::RevisionGuard;
 use crate::history;
 use crate::migrations::{Migrations, Revision};
@@ -41,11 +41,10 @@ impl Migrations {
     /// ```
     pub fn create_fresh(&self, conn: &mut Connection) -> Result<Report, Error> {
         if let Some((rev, operation)) = self.first_data_step() {
-            return Err(ErrorKind::DataInHistory {
-                revision: rev.id().to_owned(),
-                operation,
-            }
-            .into());
+            return Err(Error::at(
+                Context::revision(rev.id()).operation(&operation),
+                ErrorKind::DataInHistory,
+            ));
         }
         self.create_fresh_schema_only(conn)
     }
@@ -55,7 +54,11 @@ impl Migrations {
     /// would have written are not there.
     pub fn create_fresh_schema_only(&self, conn: &mut Connection) -> Result<Report, Error> {
         let started = Instant::now();
-        self.refuse_temp_shadows(conn)?;
+        self.refuse_unsafe_start(conn)?;
+        crate::sqlite_version::require_sql(
+            self.head_id(),
+            self.head_schema.iter().map(|o| &*o.sql),
+        )?;
         let guard = RevisionGuard::begin(conn, None)?;
         let tx = guard.conn();
         let objects = self.existing_head_objects(tx)?;
@@ -72,13 +75,12 @@ impl Migrations {
         for object in self.head_schema.iter() {
             let sql = &object.sql;
             tx.execute_batch(sql).map_err(|source| {
-                Error::from(ErrorKind::Sql {
-                    revision: self.head_id().to_owned(),
-                    operation: "create the head schema".to_owned(),
-                    table: String::new(),
-                    sql: sql.to_string(),
-                    source,
-                })
+                Error::at(
+                    Context::revision(self.head_id())
+                        .operation("create the head schema")
+                        .sql(sql),
+                    ErrorKind::Sql { source },
+                )
             })?;
         }
         let mut report = Report::default();
@@ -98,7 +100,7 @@ impl Migrations {
     pub fn stamp(&self, conn: &mut Connection, target: Option<&str>) -> Result<Report, Error> {
         let started = Instant::now();
         let keep = self.count_through(target)?;
-        self.refuse_temp_shadows(conn)?;
+        self.refuse_unsafe_start(conn)?;
         let guard = RevisionGuard::begin(conn, None)?;
         let tx = guard.conn();
         history::ensure(tx, &self.history_table)?;

@@ -11,7 +11,7 @@
 //! original does, and restores `foreign_keys` and `legacy_alter_table`. It
 //! never panics.
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Context, Error, ErrorKind};
 use migrate_dsl_core::sql;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
@@ -186,11 +186,10 @@ impl<'c> RevisionGuard<'c> {
 /// The refusal of a rebuild inside a caller's transaction with foreign
 /// keys ON.
 pub(crate) fn transaction_open(need: RebuildNeed<'_>) -> Error {
-    ErrorKind::TransactionOpen {
-        revision: need.revision.to_owned(),
-        table: need.table.to_owned(),
-    }
-    .into()
+    Error::at(
+        Context::revision(need.revision).table(need.table),
+        ErrorKind::TransactionOpen,
+    )
 }
 
 impl Drop for RevisionGuard<'_> {

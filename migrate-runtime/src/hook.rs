@@ -14,7 +14,7 @@ pub type HookFn = fn(&Connection, &HookContext<'_>) -> Result<(), BoxError>;
 /// (Alembic's `-x data=true`).
 ///
 /// ```
-/// use migrate_dsl::{migration, rusqlite::Connection, BoxError, HookContext, Options};
+/// use migrate_dsl::{migration, rusqlite::Connection, BoxError, HookContext, Options, Target};
 ///
 /// migration! {
 ///     static MIGRATIONS;
@@ -33,7 +33,7 @@ pub type HookFn = fn(&Connection, &HookContext<'_>) -> Result<(), BoxError>;
 /// }
 ///
 /// let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory()?;
-/// MIGRATIONS.apply_pending_with(&mut conn, &Options::default().flag("large"))?;
+/// MIGRATIONS.migrate(&mut conn, Target::Head, &Options::default().flag("large"))?;
 /// let n: i64 = conn.query_row("SELECT count(*) FROM notes", [], |r| r.get(0))?;
 /// assert_eq!(n, 100);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -41,7 +41,7 @@ pub type HookFn = fn(&Connection, &HookContext<'_>) -> Result<(), BoxError>;
 #[derive(Clone, Copy, Debug)]
 pub struct HookContext<'a> {
     pub(crate) revision: &'a str,
-    pub(crate) downgrade: bool,
+    pub(crate) revert: bool,
     pub(crate) flags: &'a BTreeSet<String>,
 }
 
@@ -51,9 +51,9 @@ impl HookContext<'_> {
         self.revision
     }
 
-    /// Whether the hook runs in a `down` block (the revision is being undone).
-    pub fn is_downgrade(&self) -> bool {
-        self.downgrade
+    /// Whether the hook runs in a `down` block (the revision is being reverted).
+    pub fn is_revert(&self) -> bool {
+        self.revert
     }
 
     /// Whether the caller set `flag`.

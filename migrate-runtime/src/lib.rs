@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+mod apply;
 mod busy;
 mod catalog;
 mod dependents;
@@ -25,6 +26,8 @@ mod progress;
 mod raw;
 mod rebuild;
 mod report;
+mod run;
+mod sqlite_version;
 mod status;
 mod temp_shadows;
 #[cfg(feature = "testing")]
@@ -42,6 +45,7 @@ pub use migrations::{Migrations, Revision};
 pub use options::Options;
 pub use progress::{Progress, ProgressFn};
 pub use report::{AppliedRevision, Report, SkippedHook};
+pub use run::Target;
 pub use status::Status;
 
 /// Items the `migration!` expansion refers to. Not a public API.

@@ -11,7 +11,7 @@
 //! resolving, schema unchanged by `sql`) and reading the history first: it
 //! assumes the database is at `from`.
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Context, Error, ErrorKind};
 use crate::history;
 use crate::migrations::{Migrations, Revision};
 use migrate_dsl_core::plan::{Down, Rebuild, Step};
@@ -57,11 +57,12 @@ impl Migrations {
                 let steps = match rev.down() {
                     Down::Steps(steps) => steps,
                     Down::Irreversible(reason) => {
-                        return Err(ErrorKind::Irreversible {
-                            revision: rev.id().to_owned(),
-                            reason: reason.to_string(),
-                        }
-                        .into())
+                        return Err(Error::at(
+                            Context::revision(rev.id()),
+                            ErrorKind::Irreversible {
+                                reason: reason.to_string(),
+                            },
+                        ))
                     }
                 };
                 let record = format!("{};", history::remove_script(table, rev.id()));
@@ -104,11 +105,12 @@ fn revision(
                 }
             }
             Step::Hook(h) => {
-                return Err(ErrorKind::OfflineHook {
-                    revision: rev.id().to_owned(),
-                    hook: h.name.to_string(),
-                }
-                .into())
+                return Err(Error::at(
+                    Context::revision(rev.id()),
+                    ErrorKind::OfflineHook {
+                        hook: h.name.to_string(),
+                    },
+                ))
             }
         }
     }

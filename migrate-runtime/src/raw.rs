@@ -7,7 +7,7 @@
 //! `creates table t (c, …)`, must happen exactly: the table with those
 //! visible columns, plus the shadow tables a virtual table module makes.
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Context, Error, ErrorKind};
 use migrate_dsl_core::plan::{CreatedTable, RawStep};
 use rusqlite::Connection;
 
@@ -18,13 +18,10 @@ type Object = (String, String, String, Option<String>);
 pub(crate) fn run(conn: &Connection, revision: &str, step: &RawStep) -> Result<(), Error> {
     let st = &step.statement;
     let sql_error = |sql: &str, source| {
-        Error::from(ErrorKind::Sql {
-            revision: revision.to_owned(),
-            operation: st.operation.to_string(),
-            table: st.table.to_string(),
-            sql: sql.to_owned(),
-            source,
-        })
+        Error::at(
+            Context::statement(revision, st).sql(sql),
+            ErrorKind::Sql { source },
+        )
     };
     let before = schema(conn).map_err(|e| sql_error(SCHEMA, e))?;
     crate::trace::execute(conn, &st.sql, true).map_err(|e| sql_error(&st.sql, e))?;
@@ -33,15 +30,13 @@ pub(crate) fn run(conn: &Connection, revision: &str, step: &RawStep) -> Result<(
     if let Some(created) = &step.creates {
         let found = columns(conn, &created.name).map_err(|e| sql_error(COLUMNS, e))?;
         if !same_columns(created, found.as_deref()) {
-            return Err(ErrorKind::CreatedTableMismatch {
-                revision: revision.to_owned(),
-                operation: st.operation.to_string(),
-                table: created.name.to_string(),
-                expected: created.columns.iter().map(ToString::to_string).collect(),
-                found,
-                sql: st.sql.to_string(),
-            }
-            .into());
+            return Err(Error::at(
+                Context::statement(revision, st).table(&created.name),
+                ErrorKind::CreatedTableMismatch {
+                    expected: created.columns.iter().map(ToString::to_string).collect(),
+                    found,
+                },
+            ));
         }
         allowed.push(created.name.to_string());
         allowed.extend(shadow_tables(conn, &created.name).map_err(|e| sql_error(SHADOW, e))?);
@@ -50,13 +45,10 @@ pub(crate) fn run(conn: &Connection, revision: &str, step: &RawStep) -> Result<(
     if changes.is_empty() {
         Ok(())
     } else {
-        Err(ErrorKind::UndeclaredSchemaChange {
-            revision: revision.to_owned(),
-            operation: st.operation.to_string(),
-            sql: st.sql.to_string(),
-            changes,
-        }
-        .into())
+        Err(Error::at(
+            Context::statement(revision, st),
+            ErrorKind::UndeclaredSchemaChange { changes },
+        ))
     }
 }
 

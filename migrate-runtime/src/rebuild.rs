@@ -14,7 +14,7 @@
 
 use crate::dependents;
 use crate::drift;
-use crate::error::{Error, ErrorKind, ForeignKeyViolation};
+use crate::error::{self, Error, ErrorKind, ForeignKeyViolation};
 use crate::fault::{hit, FaultPoint};
 use crate::guard::{exists, RevisionGuard};
 use crate::progress::Tracker;
@@ -31,15 +31,20 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// `kind` in this rebuild: the revision, the operation, the real table.
+    fn fail(&self, kind: ErrorKind) -> Error {
+        let at = error::Context::revision(self.revision)
+            .operation(&self.rebuild.operation)
+            .table(&self.rebuild.table);
+        Error::at(at, kind)
+    }
+
     fn error(&self, sql: &str, source: rusqlite::Error) -> Error {
-        ErrorKind::Sql {
-            revision: self.revision.to_owned(),
-            operation: self.rebuild.operation.to_string(),
-            table: self.rebuild.table.to_string(),
-            sql: sql.to_owned(),
-            source,
-        }
-        .into()
+        let at = error::Context::revision(self.revision)
+            .operation(&self.rebuild.operation)
+            .table(&self.rebuild.table)
+            .sql(sql);
+        Error::at(at, ErrorKind::Sql { source })
     }
 
     fn exec(&self, conn: &Connection, sql: &str) -> Result<(), Error> {
@@ -189,13 +194,7 @@ fn check_drift(conn: &Connection, cx: Context<'_>, history_table: &str) -> Resul
     if drift.is_empty() {
         Ok(())
     } else {
-        Err(ErrorKind::Drift {
-            revision: cx.revision.to_owned(),
-            operation: r.operation.to_string(),
-            table: r.table.to_string(),
-            drift,
-        }
-        .into())
+        Err(cx.fail(ErrorKind::Drift { drift }))
     }
 }
 
@@ -206,14 +205,10 @@ fn check_not_null(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
     for check in r.not_null_checks.iter() {
         let rows = cx.count(conn, &check.count_sql)?;
         if rows > 0 {
-            return Err(ErrorKind::NotNullViolation {
-                revision: cx.revision.to_owned(),
-                operation: r.operation.to_string(),
-                table: r.table.to_string(),
+            return Err(cx.fail(ErrorKind::NotNullViolation {
                 column: check.column.to_string(),
                 rows,
-            }
-            .into());
+            }));
         }
     }
     Ok(())
@@ -297,17 +292,11 @@ fn explain_violation(conn: &Connection, cx: Context<'_>) -> Option<Error> {
     })();
     let _ = conn.execute_batch(&format!("DROP TABLE IF EXISTS {PROBE}"));
     let (constraint, columns, rows) = found.ok()??;
-    Some(
-        ErrorKind::ConstraintViolation {
-            revision: cx.revision.to_owned(),
-            operation: r.operation.to_string(),
-            table: r.table.to_string(),
-            constraint,
-            columns,
-            rows,
-        }
-        .into(),
-    )
+    Some(cx.fail(ErrorKind::ConstraintViolation {
+        constraint,
+        columns,
+        rows,
+    }))
 }
 
 fn check_constraints(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
@@ -315,15 +304,11 @@ fn check_constraints(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
     for check in r.constraint_checks.iter() {
         let rows = cx.count(conn, &check.count_sql)?;
         if rows > 0 {
-            return Err(ErrorKind::ConstraintViolation {
-                revision: cx.revision.to_owned(),
-                operation: r.operation.to_string(),
-                table: r.table.to_string(),
+            return Err(cx.fail(ErrorKind::ConstraintViolation {
                 constraint: check.constraint.to_string(),
                 columns: check.columns.iter().map(|c| c.to_string()).collect(),
                 rows,
-            }
-            .into());
+            }));
         }
     }
     Ok(())
@@ -374,13 +359,7 @@ fn check_foreign_keys(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
     if violations.is_empty() {
         Ok(())
     } else {
-        Err(ErrorKind::ForeignKeyViolation {
-            revision: cx.revision.to_owned(),
-            operation: r.operation.to_string(),
-            table: r.table.to_string(),
-            violations,
-        }
-        .into())
+        Err(cx.fail(ErrorKind::ForeignKeyViolation { violations }))
     }
 }
 
@@ -409,7 +388,6 @@ pub(crate) fn remove_leftovers(conn: &Connection) -> Result<Vec<String>, Error> 
         let table = &temp[prefix.len()..];
         if !exists(conn, table) {
             return Err(ErrorKind::OrphanedTemporaryTable {
-                revision: None,
                 table: table.to_owned(),
                 temp_table: temp,
             }

@@ -7,13 +7,20 @@ use migrate_dsl_core::plan::{Down, Step};
 use rusqlite::Connection;
 
 impl Migrations {
+    /// What every run checks before it sends a statement: the linked SQLite
+    /// has what every run needs, and no TEMP object would capture a name.
+    pub(crate) fn refuse_unsafe_start(&self, conn: &Connection) -> Result<(), Error> {
+        crate::sqlite_version::require_baseline()?;
+        self.refuse_temp_shadows(conn)
+    }
+
     /// Refuses a run when a TEMP object of the connection has the name of an
     /// object of the main schema or of one the history uses (the history
     /// table included): statements name objects without a schema, and
     /// SQLite resolves such a name to TEMP first. Checking here, before
     /// anything is sent, keeps every statement (and offline SQL) as it is;
     /// qualifying them all with `main.` is the alternative this avoids.
-    pub(crate) fn refuse_temp_shadows(&self, conn: &Connection) -> Result<(), Error> {
+    fn refuse_temp_shadows(&self, conn: &Connection) -> Result<(), Error> {
         let temp = crate::catalog::objects(conn, "temp")?;
         if temp.is_empty() {
             return Ok(());

@@ -25,6 +25,7 @@
 
 use crate::catalog::user_objects;
 use crate::migrations::Migrations;
+use crate::{Options, Target};
 use migrate_dsl_core::plan::Down;
 use rusqlite::backup::Backup;
 use rusqlite::Connection;
@@ -105,7 +106,7 @@ pub fn assert_history_consistent(migrations: &Migrations) {
     for rev in migrations.revisions() {
         let id = rev.id();
         let up = |conn: &mut Connection, step: &str| {
-            if let Err(e) = migrations.upgrade_to(conn, id) {
+            if let Err(e) = migrations.migrate(conn, Target::UpTo(id), &Options::default()) {
                 panic!("revision `{id}`: {step} failed: {e}");
             }
             let live = migrations
@@ -121,7 +122,9 @@ pub fn assert_history_consistent(migrations: &Migrations) {
         };
         let after = up(&mut conn, "applying it");
         if let Down::Steps(_) = rev.down() {
-            if let Err(e) = migrations.downgrade_to(&mut conn, previous) {
+            if let Err(e) =
+                migrations.migrate(&mut conn, Target::down_to(previous), &Options::default())
+            {
                 panic!("revision `{id}`: undoing it failed: {e}");
             }
             let undone = schema_map(&conn, migrations);

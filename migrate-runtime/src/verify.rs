@@ -1,7 +1,7 @@
 //! Verifying the applied revisions against the history: known ids, in
 //! order, no gaps, unchanged checksums.
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Context, Error, ErrorKind};
 use crate::history::HistoryRow;
 use crate::migrations::Migrations;
 use crate::options::Options;
@@ -31,11 +31,13 @@ impl Migrations {
                 (rev.checksum != row.checksum).then_some((row, rev))
             });
             if let Some((row, rev)) = changed {
-                return Err(Error::from(ErrorKind::ChecksumMismatch {
-                    revision: row.id.clone(),
-                    recorded: row.checksum.clone(),
-                    expected: rev.checksum.to_string(),
-                }));
+                return Err(Error::at(
+                    Context::revision(&row.id),
+                    ErrorKind::ChecksumMismatch {
+                        recorded: row.checksum.clone(),
+                        expected: rev.checksum.to_string(),
+                    },
+                ));
             }
         }
         Ok(())

@@ -129,3 +129,22 @@ pub fn schema_sql(conn: &Connection, name: &str) -> Option<String> {
 pub fn history_ids(conn: &Connection) -> Vec<String> {
     strings(conn, "SELECT id FROM _migrate_history ORDER BY rowid")
 }
+
+/// Where an error happened: revision, operation, table, SQL (the error's
+/// context; panics when it has none).
+pub fn where_of(err: &migrate_dsl::Error) -> (&str, Option<&str>, Option<&str>, Option<&str>) {
+    let cx = err
+        .context()
+        .unwrap_or_else(|| panic!("no context: {err:?}"));
+    (
+        &cx.revision,
+        cx.operation.as_deref(),
+        cx.table.as_deref(),
+        cx.sql.as_deref(),
+    )
+}
+
+/// The revision an error happened in (panics when it names none).
+pub fn revision_of(err: &migrate_dsl::Error) -> &str {
+    where_of(err).0
+}

@@ -3,6 +3,7 @@
 
 use crate::common::*;
 use migrate_dsl::rusqlite::Connection;
+use migrate_dsl::Target;
 use migrate_dsl::{migration, BoxError, ErrorKind, HookContext, Options};
 
 migration! {
@@ -39,7 +40,7 @@ fn record_call(conn: &Connection, cx: &HookContext) -> Result<(), BoxError> {
     let flags: Vec<&str> = cx.flags().collect();
     conn.execute(
         "INSERT INTO calls VALUES (?1, ?2, ?3)",
-        (cx.revision(), cx.is_downgrade(), flags.join(",")),
+        (cx.revision(), cx.is_revert(), flags.join(",")),
     )?;
     Ok(())
 }
@@ -82,7 +83,9 @@ fn flags_include_and_skip_data_steps_and_reach_every_hook() {
     let options = Options::default()
         .flag("demo_data")
         .flag("no_reference_data");
-    let report = MIGRATIONS.apply_pending_with(&mut conn, &options).unwrap();
+    let report = MIGRATIONS
+        .migrate(&mut conn, Target::Head, &options)
+        .unwrap();
     assert_eq!(report.skipped_hooks.len(), 1);
     assert_eq!(report.skipped_hooks[0].hook, "seed_kinds");
     assert_eq!(
@@ -106,7 +109,11 @@ fn flags_include_and_skip_data_steps_and_reach_every_hook() {
 
     // Hooks in a `down` block know they undo.
     MIGRATIONS
-        .downgrade_to_with(&mut conn, Some("0001"), &Options::default().flag("x"))
+        .migrate(
+            &mut conn,
+            Target::DownTo("0001"),
+            &Options::default().flag("x"),
+        )
         .unwrap();
     assert_eq!(calls(&conn).last().unwrap(), "0002:1:x");
     assert_healthy(&conn);
@@ -135,8 +142,8 @@ fn offline_sql_skips_when_steps_and_refuses_steps_that_would_run() {
     assert_eq!(table_rows(&conn, "kinds").len(), 0);
 
     let err = OFFLINE.offline_sql(None, Some("0002")).unwrap_err();
-    let ErrorKind::OfflineHook { revision, hook } = err.kind() else {
+    let ErrorKind::OfflineHook { hook } = err.kind() else {
         panic!("{err:?}");
     };
-    assert_eq!((revision.as_str(), hook.as_str()), ("0002", "seed_kinds"));
+    assert_eq!((revision_of(&err), hook.as_str()), ("0002", "seed_kinds"));
 }

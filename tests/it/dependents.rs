@@ -5,6 +5,7 @@
 
 use crate::common::*;
 use migrate_dsl::{migration, ErrorKind};
+use migrate_dsl::{Options, Target};
 
 migration! {
     static SCORES;
@@ -22,7 +23,9 @@ migration! {
 fn a_hand_made_trigger_on_another_table_that_the_rebuild_breaks_fails_it() {
     let db = TempDb::new();
     let mut conn = db.open();
-    SCORES.upgrade_to(&mut conn, "0001").unwrap();
+    SCORES
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     // Made by hand, on `log`, reading the column the revision drops.
     conn.execute_batch(
         "CREATE TRIGGER log_best AFTER INSERT ON log
@@ -32,16 +35,10 @@ fn a_hand_made_trigger_on_another_table_that_the_rebuild_breaks_fails_it() {
     let before = snapshot(&conn);
     let err = SCORES.apply_pending(&mut conn).unwrap_err();
     match err.kind() {
-        ErrorKind::BrokenTrigger {
-            revision,
-            table,
-            trigger,
-            on,
-            ..
-        } => assert_eq!(
+        ErrorKind::BrokenTrigger { trigger, on, .. } => assert_eq!(
             (
-                revision.as_str(),
-                table.as_str(),
+                revision_of(&err),
+                where_of(&err).2.unwrap(),
                 trigger.as_str(),
                 on.as_str()
             ),
@@ -63,7 +60,9 @@ fn a_hand_made_trigger_on_another_table_that_the_rebuild_breaks_fails_it() {
 fn a_view_that_was_already_broken_is_reported_not_blamed() {
     let db = TempDb::new();
     let mut conn = db.open();
-    SCORES.upgrade_to(&mut conn, "0001").unwrap();
+    SCORES
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     // Broken before the revision: it reads a table that is gone.
     conn.execute_batch(
         "CREATE TABLE gone (x); CREATE VIEW stale AS SELECT x FROM gone; DROP TABLE gone",
@@ -109,19 +108,17 @@ fn a_dropped_table_that_a_hand_made_view_or_trigger_reads_fails_naming_it() {
     ] {
         let db = TempDb::new();
         let mut conn = db.open();
-        DROPS.upgrade_to(&mut conn, "0001").unwrap();
+        DROPS.migrate(&mut conn, Target::UpTo("0001"), &Options::default()).unwrap();
         conn.execute_batch(hand_made).unwrap();
         let before = snapshot(&conn);
         let err = DROPS.apply_pending(&mut conn).unwrap_err();
-        let (got_kind, got_name, operation) = match err.kind() {
-            ErrorKind::BrokenView { view, operation, .. } => ("view", view, operation),
-            ErrorKind::BrokenTrigger {
-                trigger, operation, ..
-            } => ("trigger", trigger, operation),
+        let (got_kind, got_name) = match err.kind() {
+            ErrorKind::BrokenView { view, .. } => ("view", view),
+            ErrorKind::BrokenTrigger { trigger, .. } => ("trigger", trigger),
             other => panic!("expected a broken view or trigger, got {other:?}"),
         };
         assert_eq!((got_kind, got_name.as_str()), (kind, name));
-        assert_eq!(operation, "drop table scratch;");
+        assert_eq!(where_of(&err).1, Some("drop table scratch;"));
         assert_eq!(snapshot(&conn), before, "{hand_made}");
     }
 }
@@ -149,7 +146,9 @@ migration! {
 fn an_unrelated_broken_view_does_not_block_plain_alters_or_rebuilds() {
     let db = TempDb::new();
     let mut conn = db.open();
-    RENAMES.upgrade_to(&mut conn, "0001").unwrap();
+    RENAMES
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     conn.execute_batch(
         "CREATE TABLE gone (x); CREATE VIEW stale AS SELECT x FROM gone; DROP TABLE gone",
     )

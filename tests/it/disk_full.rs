@@ -4,12 +4,15 @@ use crate::common::items::ITEMS_REBUILD;
 use crate::common::*;
 use migrate_dsl::rusqlite::ErrorCode;
 use migrate_dsl::ErrorKind;
+use migrate_dsl::{Options, Target};
 
 #[test]
 fn case_39_disk_full_during_the_copy_is_a_clear_error_and_changes_nothing() {
     let db = TempDb::new();
     let mut conn = db.open();
-    ITEMS_REBUILD.upgrade_to(&mut conn, "0001").unwrap();
+    ITEMS_REBUILD
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     conn.execute(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
          INSERT INTO items (id, name, qty) SELECT i, 'item number ' || i, i % 7 FROM n",
@@ -30,17 +33,12 @@ fn case_39_disk_full_during_the_copy_is_a_clear_error_and_changes_nothing() {
     )
     .unwrap();
     let err = ITEMS_REBUILD.apply_pending(&mut conn).unwrap_err();
-    let ErrorKind::Sql {
-        revision,
-        table,
-        sql,
-        source,
-        ..
-    } = err.kind()
-    else {
+    let ErrorKind::Sql { source, .. } = err.kind() else {
         panic!("{err:?}");
     };
-    assert_eq!((revision.as_str(), table.as_str()), ("0002", "items"));
+    let (revision, _, table, sql) = where_of(&err);
+    let sql = sql.unwrap();
+    assert_eq!((revision, table), ("0002", Some("items")));
     assert!(
         sql.starts_with("INSERT INTO \"_migrate_tmp_items\""),
         "{sql}"

@@ -7,6 +7,7 @@ use crate::common::*;
 use migrate_dsl::fault::{arm, disarm, FaultAction, FaultPoint};
 use migrate_dsl::rusqlite::{types::Value, Connection};
 use migrate_dsl::{migration, BoxError, Down, ErrorKind, Migrations};
+use migrate_dsl::{Options, Target};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 migration! {
@@ -65,7 +66,9 @@ fn schema(conn: &Connection) -> Vec<(String, String, String)> {
 /// The schema a fresh database has after upgrading to `target`.
 fn schema_at(migrations: &Migrations, target: &str) -> Vec<(String, String, String)> {
     let mut fresh = Connection::open_in_memory().unwrap();
-    migrations.upgrade_to(&mut fresh, target).unwrap();
+    migrations
+        .migrate(&mut fresh, Target::UpTo(target), &Options::default())
+        .unwrap();
     schema(&fresh)
 }
 
@@ -93,7 +96,9 @@ fn stairway_down_one_revision_at_a_time_then_up_again() {
     let head = schema(&conn);
     let ids = ids(&GENERATED);
     for k in (0..ids.len() - 1).rev() {
-        let report = GENERATED.downgrade_to(&mut conn, Some(&ids[k])).unwrap();
+        let report = GENERATED
+            .migrate(&mut conn, Target::DownTo(&ids[k]), &Options::default())
+            .unwrap();
         let undone: Vec<_> = report.reverted.iter().map(|r| r.id.clone()).collect();
         assert_eq!(undone, [ids[k + 1].clone()]);
         assert_eq!(
@@ -116,7 +121,9 @@ fn stairway_down_one_revision_at_a_time_then_up_again() {
             ids[k]
         );
     }
-    let report = GENERATED.downgrade_to(&mut conn, None).unwrap();
+    let report = GENERATED
+        .migrate(&mut conn, Target::Empty, &Options::default())
+        .unwrap();
     assert_eq!(report.reverted[0].id, "0001");
     assert_eq!(schema(&conn), schema_at_nothing(&GENERATED));
     assert!(history_ids(&conn).is_empty());
@@ -130,8 +137,10 @@ fn stairway_down_one_revision_at_a_time_then_up_again() {
 /// The schema of a database that had every revision undone: only the
 /// history table.
 fn schema_at_nothing(m: &Migrations) -> Vec<(String, String, String)> {
-    let conn = Connection::open_in_memory().unwrap();
-    m.applied(&conn).unwrap();
+    let mut conn = Connection::open_in_memory().unwrap();
+    // A run with nothing to do creates the history table.
+    m.migrate(&mut conn, Target::Empty, &Options::default())
+        .unwrap();
     schema(&conn)
 }
 
@@ -142,7 +151,9 @@ fn downgrade_many_at_once_keeps_the_rows_of_surviving_columns() {
     GENERATED.apply_pending(&mut conn).unwrap();
     conn.execute("UPDATE items SET note = 'kept?' WHERE id = 1", [])
         .unwrap();
-    let report = GENERATED.downgrade_to(&mut conn, Some("0002")).unwrap();
+    let report = GENERATED
+        .migrate(&mut conn, Target::DownTo("0002"), &Options::default())
+        .unwrap();
     let undone: Vec<_> = report.reverted.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(
         undone,
@@ -178,11 +189,13 @@ fn an_irreversible_revision_refuses_before_anything_changes() {
     let before = snapshot(&conn);
 
     // 0004 (insert) is the first in the way: the error names it.
-    let err = LOSSY.downgrade_to(&mut conn, Some("0001")).unwrap_err();
-    let ErrorKind::Irreversible { revision, reason } = err.kind() else {
+    let err = LOSSY
+        .migrate(&mut conn, Target::DownTo("0001"), &Options::default())
+        .unwrap_err();
+    let ErrorKind::Irreversible { reason } = err.kind() else {
         panic!("{err:?}");
     };
-    assert_eq!(revision, "0004");
+    assert_eq!(revision_of(&err), "0004");
     assert!(reason.contains("insert into items"), "{reason}");
     assert_eq!(snapshot(&conn), before, "nothing may change");
     assert_eq!(history_ids(&conn), ["0001", "0002", "0003", "0004"]);
@@ -220,7 +233,9 @@ fn a_down_block_with_a_rebuild_and_a_hook() {
     let mut conn = db.open();
     EXPLICIT.apply_pending(&mut conn).unwrap();
     assert_eq!(schema(&conn), schema_at(&EXPLICIT, "0002"));
-    let report = EXPLICIT.downgrade_to(&mut conn, Some("0001")).unwrap();
+    let report = EXPLICIT
+        .migrate(&mut conn, Target::DownTo("0001"), &Options::default())
+        .unwrap();
     assert_eq!(report.reverted[0].id, "0002");
     assert_eq!(schema(&conn), schema_at(&EXPLICIT, "0001"));
     assert_eq!(
@@ -252,7 +267,7 @@ fn a_failure_at_every_step_of_a_downgrade_leaves_the_database_unchanged() {
             let before = snapshot(&conn);
             arm(point, action);
             let outcome = catch_unwind(AssertUnwindSafe(|| {
-                EXPLICIT.downgrade_to(&mut conn, Some("0001"))
+                EXPLICIT.migrate(&mut conn, Target::DownTo("0001"), &Options::default())
             }));
             disarm();
             match (action, outcome) {
@@ -268,7 +283,9 @@ fn a_failure_at_every_step_of_a_downgrade_leaves_the_database_unchanged() {
             assert!(conn.is_autocommit());
             assert_eq!(snapshot(&conn), before, "{point:?} {action:?}");
             assert_healthy(&conn);
-            EXPLICIT.downgrade_to(&mut conn, Some("0001")).unwrap();
+            EXPLICIT
+                .migrate(&mut conn, Target::DownTo("0001"), &Options::default())
+                .unwrap();
             assert_eq!(
                 schema(&conn),
                 schema_at(&EXPLICIT, "0001"),
@@ -281,17 +298,23 @@ fn a_failure_at_every_step_of_a_downgrade_leaves_the_database_unchanged() {
 #[test]
 fn bad_targets_are_refused_with_what_exists() {
     let mut conn = Connection::open_in_memory().unwrap();
-    GENERATED.upgrade_to(&mut conn, "0002").unwrap();
+    GENERATED
+        .migrate(&mut conn, Target::UpTo("0002"), &Options::default())
+        .unwrap();
     assert_eq!(history_ids(&conn), ["0001", "0002"]);
 
-    let err = GENERATED.downgrade_to(&mut conn, Some("0042")).unwrap_err();
+    let err = GENERATED
+        .migrate(&mut conn, Target::DownTo("0042"), &Options::default())
+        .unwrap_err();
     assert!(
         matches!(err.kind(), ErrorKind::UnknownTarget { .. }),
         "{err:?}"
     );
     assert!(err.to_string().contains("0001, 0002, 0003"), "{err}");
 
-    let err = GENERATED.downgrade_to(&mut conn, Some("0005")).unwrap_err();
+    let err = GENERATED
+        .migrate(&mut conn, Target::DownTo("0005"), &Options::default())
+        .unwrap_err();
     let ErrorKind::TargetNotApplied { target, current } = err.kind() else {
         panic!("{err:?}");
     };
@@ -300,20 +323,27 @@ fn bad_targets_are_refused_with_what_exists() {
         ("0005", Some("0002"))
     );
 
-    let err = GENERATED.upgrade_to(&mut conn, "nope").unwrap_err();
+    let err = GENERATED
+        .migrate(&mut conn, Target::UpTo("nope"), &Options::default())
+        .unwrap_err();
     assert!(
         matches!(err.kind(), ErrorKind::UnknownTarget { .. }),
         "{err:?}"
     );
 
     // Upgrading to a revision already passed changes nothing.
-    assert!(GENERATED.upgrade_to(&mut conn, "0001").unwrap().is_empty());
+    assert!(GENERATED
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap()
+        .is_empty());
     assert_eq!(history_ids(&conn), ["0001", "0002"]);
 
     // Inside a caller's transaction the downgrade runs in savepoints (no
     // rebuild is involved) and goes away with the caller's rollback.
     conn.execute_batch("BEGIN").unwrap();
-    let report = GENERATED.downgrade_to(&mut conn, None).unwrap();
+    let report = GENERATED
+        .migrate(&mut conn, Target::Empty, &Options::default())
+        .unwrap();
     assert_eq!(report.reverted.len(), 2);
     assert!(history_ids(&conn).is_empty());
     conn.execute_batch("ROLLBACK").unwrap();
@@ -326,21 +356,32 @@ fn one_step_up_and_one_step_down() {
     let mut conn = db.open();
     let ids = ids(&GENERATED);
     for (k, id) in ids.iter().enumerate() {
-        let report = GENERATED.upgrade_one(&mut conn).unwrap();
+        let report = GENERATED
+            .migrate(&mut conn, Target::Next, &Options::default())
+            .unwrap();
         assert_eq!(report.applied.len(), 1);
         assert_eq!(&report.applied[0].id, id);
         assert_eq!(schema(&conn), schema_at(&GENERATED, id), "up to {id}");
         assert_eq!(history_ids(&conn), ids[..=k]);
     }
-    assert!(GENERATED.upgrade_one(&mut conn).unwrap().applied.is_empty());
+    assert!(GENERATED
+        .migrate(&mut conn, Target::Next, &Options::default())
+        .unwrap()
+        .applied
+        .is_empty());
     for k in (0..ids.len()).rev() {
-        let report = GENERATED.downgrade_one(&mut conn).unwrap();
+        let report = GENERATED
+            .migrate(&mut conn, Target::Previous, &Options::default())
+            .unwrap();
         assert_eq!(report.reverted.len(), 1);
         assert_eq!(report.reverted[0].id, ids[k]);
         assert_eq!(history_ids(&conn), ids[..k]);
     }
     assert_eq!(schema(&conn), schema_at_nothing(&GENERATED));
-    assert!(GENERATED.downgrade_one(&mut conn).unwrap().is_empty());
+    assert!(GENERATED
+        .migrate(&mut conn, Target::Previous, &Options::default())
+        .unwrap()
+        .is_empty());
     assert_healthy(&conn);
 }
 

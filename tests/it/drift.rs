@@ -5,11 +5,14 @@
 use crate::common::items::ITEMS_REBUILD;
 use crate::common::*;
 use migrate_dsl::{Drift, ErrorKind};
+use migrate_dsl::{Options, Target};
 
 /// A database at revision 0001 of `ITEMS_REBUILD`, with rows.
 fn at_first_revision(db: &TempDb) -> migrate_dsl::rusqlite::Connection {
     let mut conn = db.open();
-    ITEMS_REBUILD.upgrade_to(&mut conn, "0001").unwrap();
+    ITEMS_REBUILD
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     conn.execute_batch("INSERT INTO items (name, qty) VALUES ('a', 1), ('b', 2)")
         .unwrap();
     conn
@@ -17,14 +20,11 @@ fn at_first_revision(db: &TempDb) -> migrate_dsl::rusqlite::Connection {
 
 fn drift_of(err: &migrate_dsl::Error) -> &[Drift] {
     match err.kind() {
-        ErrorKind::Drift {
-            revision,
-            operation,
-            table,
-            drift,
-        } => {
+        ErrorKind::Drift { drift, .. } => {
+            let (revision, operation, table, _) = where_of(err);
+            let operation = operation.unwrap();
             assert_eq!(revision, "0002");
-            assert_eq!(table, "items");
+            assert_eq!(table, Some("items"));
             assert!(
                 operation.starts_with("batch alter table items"),
                 "{operation}"

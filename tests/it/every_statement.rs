@@ -11,6 +11,7 @@ use crate::common::*;
 use migrate_dsl::fault::{count_statements, statements_sent};
 use migrate_dsl::rusqlite::Connection;
 use migrate_dsl::{migration, BoxError, Migrations};
+use migrate_dsl::{Options, Target};
 
 fn label_rows(conn: &Connection) -> Result<(), BoxError> {
     conn.execute(
@@ -72,7 +73,8 @@ fn every_statement(start: &str, run: impl Fn(&mut Connection) -> Result<(), migr
     let at_start = || {
         let db = TempDb::new();
         let mut conn = db.open();
-        H.upgrade_to(&mut conn, start).unwrap();
+        H.migrate(&mut conn, Target::UpTo(start), &Options::default())
+            .unwrap();
         (db, conn)
     };
     // A clean run: how many statements, and where it ends.
@@ -110,7 +112,10 @@ fn up(
     m: &'static Migrations,
     target: &'static str,
 ) -> impl Fn(&mut Connection) -> Result<(), migrate_dsl::Error> {
-    move |conn| m.upgrade_to(conn, target).map(drop)
+    move |conn| {
+        m.migrate(conn, Target::UpTo(target), &Options::default())
+            .map(drop)
+    }
 }
 
 #[test]
@@ -126,6 +131,12 @@ fn every_statement_of_a_plain_alter_revision_can_fail() {
 #[test]
 fn every_statement_of_a_downgrade_can_fail() {
     // Each revision is atomic, not the run: one revision per run here.
-    every_statement("0003", |conn| H.downgrade_to(conn, Some("0002")).map(drop));
-    every_statement("0002", |conn| H.downgrade_to(conn, Some("0001")).map(drop));
+    every_statement("0003", |conn| {
+        H.migrate(conn, Target::DownTo("0002"), &Options::default())
+            .map(drop)
+    });
+    every_statement("0002", |conn| {
+        H.migrate(conn, Target::DownTo("0001"), &Options::default())
+            .map(drop)
+    });
 }

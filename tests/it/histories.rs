@@ -3,6 +3,7 @@
 
 use crate::common::*;
 use migrate_dsl::migration;
+use migrate_dsl::{Options, Target};
 
 migration! {
     /// The application's own tables, in the default history table.
@@ -35,7 +36,8 @@ fn two_histories_share_a_file_without_seeing_each_other() {
     let db = TempDb::new();
     let mut conn = db.open();
 
-    APP.upgrade_to(&mut conn, "0001").unwrap();
+    APP.migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     // The plugin's database starts from nothing although `0001` is applied
     // in the other history, and its fresh build ignores the app's tables.
     assert_eq!(PLUGIN.status(&conn).unwrap().pending.len(), 2);
@@ -60,8 +62,10 @@ fn two_histories_share_a_file_without_seeing_each_other() {
     assert!(app.unknown.is_empty() && plugin.unknown.is_empty());
 
     // Undoing the plugin entirely leaves the app's history and tables.
-    PLUGIN.downgrade_to(&mut conn, None).unwrap();
-    assert!(PLUGIN.applied(&conn).unwrap().is_empty());
+    PLUGIN
+        .migrate(&mut conn, Target::Empty, &Options::default())
+        .unwrap();
+    assert!(PLUGIN.status(&conn).unwrap().applied.is_empty());
     assert_eq!(
         strings(
             &conn,

@@ -2,6 +2,7 @@
 
 use crate::common::items::ITEMS_REBUILD;
 use crate::common::*;
+use migrate_dsl::Target;
 use migrate_dsl::{Options, Progress};
 use std::sync::{Arc, Mutex};
 
@@ -20,13 +21,15 @@ fn fill(conn: &migrate_dsl::rusqlite::Connection) {
 fn progress_reports_rows_copied_while_a_rebuild_copies() {
     let db = TempDb::new();
     let mut conn = db.open();
-    ITEMS_REBUILD.upgrade_to(&mut conn, "0001").unwrap();
+    ITEMS_REBUILD
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     fill(&conn);
     let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
     let sink = Arc::clone(&seen);
     let options = Options::default().progress(move |p| sink.lock().unwrap().push(p.clone()));
     ITEMS_REBUILD
-        .apply_pending_with(&mut conn, &options)
+        .migrate(&mut conn, Target::Head, &options)
         .unwrap();
 
     let seen = seen.lock().unwrap();

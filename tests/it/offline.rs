@@ -5,6 +5,7 @@
 use crate::common::*;
 use migrate_dsl::rusqlite::Connection;
 use migrate_dsl::{migration, ErrorKind};
+use migrate_dsl::{Options, Target};
 use std::collections::BTreeMap;
 
 migration! {
@@ -89,13 +90,17 @@ fn the_offline_script_does_what_the_runtime_does() {
         "{down}"
     );
     script_db.execute_batch(&down).unwrap();
-    HISTORY.downgrade_to(&mut runtime, Some("0002")).unwrap();
+    HISTORY
+        .migrate(&mut runtime, Target::DownTo("0002"), &Options::default())
+        .unwrap();
     assert_eq!(state(&script_db), state(&runtime));
 
-    let up = HISTORY.offline_sql(Some("0002"), None);
+    let err = HISTORY.offline_sql(Some("0002"), None).unwrap_err();
     assert!(
-        matches!(up.unwrap_err().kind(), ErrorKind::Irreversible { revision, .. } if revision == "0002")
+        matches!(err.kind(), ErrorKind::Irreversible { .. }),
+        "{err:?}"
     );
+    assert_eq!(revision_of(&err), "0002");
     let up = HISTORY.offline_sql(Some("0002"), Some("0003")).unwrap();
     assert!(up.contains("-- revision 0003 (up)"));
     assert!(!up.contains("revision 0002"));
@@ -118,10 +123,10 @@ migration! {
 fn a_hook_cannot_be_offline() {
     assert!(WITH_HOOK.offline_sql(None, Some("0001")).is_ok());
     let err = WITH_HOOK.offline_sql(None, Some("0002")).unwrap_err();
-    let ErrorKind::OfflineHook { revision, hook } = err.kind() else {
+    let ErrorKind::OfflineHook { hook } = err.kind() else {
         panic!("{err:?}");
     };
-    assert_eq!((revision.as_str(), hook.as_str()), ("0002", "hook"));
+    assert_eq!((revision_of(&err), hook.as_str()), ("0002", "hook"));
     let err = WITH_HOOK.offline_sql(None, Some("0042")).unwrap_err();
     assert!(
         matches!(err.kind(), ErrorKind::UnknownTarget { .. }),

@@ -4,6 +4,7 @@
 
 use crate::common::*;
 use migrate_dsl::{migration, Down, ErrorKind, Migrations};
+use migrate_dsl::{Options, Target};
 
 migration! {
     static DATA;
@@ -80,10 +81,8 @@ fn a_schema_change_hidden_in_sql_fails_and_is_rolled_back() {
     let mut conn = db.open();
     let err = sneaky().apply_pending(&mut conn).unwrap_err();
     match err.kind() {
-        ErrorKind::UndeclaredSchemaChange {
-            revision, changes, ..
-        } => {
-            assert_eq!(revision, "0002");
+        ErrorKind::UndeclaredSchemaChange { changes, .. } => {
+            assert_eq!(revision_of(&err), "0002");
             assert_eq!(changes, &["created index `users_name`"]);
         }
         other => panic!("expected UndeclaredSchemaChange, got {other:?}"),
@@ -131,7 +130,8 @@ fn a_virtual_table_is_created_by_declared_sql_and_known_to_the_model() {
     assert!(matches!(FTS.revisions()[2].down(), Down::Irreversible(_)));
     let fresh = TempDb::new();
     let mut other = fresh.open();
-    FTS.upgrade_to(&mut other, "0002").unwrap();
+    FTS.migrate(&mut other, Target::UpTo("0002"), &Options::default())
+        .unwrap();
     assert!(
         strings(
             &other,
@@ -140,7 +140,8 @@ fn a_virtual_table_is_created_by_declared_sql_and_known_to_the_model() {
         .len()
             > 1
     );
-    FTS.downgrade_to(&mut other, Some("0001")).unwrap();
+    FTS.migrate(&mut other, Target::DownTo("0001"), &Options::default())
+        .unwrap();
     assert_eq!(
         strings(
             &other,
@@ -173,10 +174,10 @@ fn a_declared_creation_must_happen_exactly() {
     let mut conn = db.open();
     let before = snapshot(&conn);
     let err = WRONG_COLUMNS.apply_pending(&mut conn).unwrap_err();
-    let ErrorKind::CreatedTableMismatch { table, found, .. } = err.kind() else {
+    let ErrorKind::CreatedTableMismatch { found, .. } = err.kind() else {
         panic!("{err:?}");
     };
-    assert_eq!(table, "docs");
+    assert_eq!(where_of(&err).2, Some("docs"));
     assert_eq!(
         found.as_deref(),
         Some(&["title".to_owned(), "body".to_owned()][..])
@@ -188,14 +189,11 @@ fn a_declared_creation_must_happen_exactly() {
     assert_eq!(after, before, "rolled back");
 
     let err = MORE_THAN_DECLARED.apply_pending(&mut conn).unwrap_err();
-    let ErrorKind::UndeclaredSchemaChange {
-        revision, changes, ..
-    } = err.kind()
-    else {
+    let ErrorKind::UndeclaredSchemaChange { changes, .. } = err.kind() else {
         panic!("{err:?}");
     };
     assert_eq!(
-        (revision.as_str(), &changes[..]),
+        (revision_of(&err), &changes[..]),
         ("0002", &["created index `users_name`".to_owned()][..])
     );
     assert_eq!(

@@ -6,6 +6,7 @@
 
 use crate::common::*;
 use migrate_dsl::rusqlite::{types::Value, Connection};
+use migrate_dsl::Target;
 use migrate_dsl::{migration, BoxError, ErrorKind, Options};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -38,7 +39,9 @@ migration! {
 fn case_02_rebuilding_a_parent_keeps_set_null_children() {
     let db = TempDb::new();
     let mut conn = db.open();
-    SET_NULL.upgrade_to(&mut conn, "0001").unwrap();
+    SET_NULL
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     let children = table_rows(&conn, "c");
     SET_NULL.apply_pending(&mut conn).unwrap();
     assert_eq!(table_rows(&conn, "c"), children);
@@ -76,7 +79,9 @@ migration! {
 fn case_03_foreign_keys_are_off_during_the_rebuild_not_merely_deferred() {
     let db = TempDb::new();
     let mut conn = db.open();
-    CASCADE.upgrade_to(&mut conn, "0001").unwrap();
+    CASCADE
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     conn.pragma_update(None, "defer_foreign_keys", true)
         .unwrap();
     let children = table_rows(&conn, "c");
@@ -94,15 +99,15 @@ fn case_03_foreign_keys_are_off_during_the_rebuild_not_merely_deferred() {
 fn case_04_a_rebuild_inside_a_caller_transaction_with_foreign_keys_on_is_refused() {
     let db = TempDb::new();
     let mut conn = db.open();
-    CASCADE.upgrade_to(&mut conn, "0001").unwrap();
+    CASCADE
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     let before = snapshot(&conn);
     conn.execute_batch("BEGIN; INSERT INTO p (id, name) VALUES (3, 'mine')")
         .unwrap();
     let err = CASCADE.apply_pending(&mut conn).unwrap_err();
-    assert!(
-        matches!(err.kind(), ErrorKind::TransactionOpen { revision, table } if revision == "0002" && table == "p"),
-        "{err:?}"
-    );
+    assert!(matches!(err.kind(), ErrorKind::TransactionOpen), "{err:?}");
+    assert_eq!(where_of(&err), ("0002", None, Some("p"), None));
     assert!(err.to_string().contains("nothing was changed"), "{err}");
     assert!(
         !conn.is_autocommit(),
@@ -112,16 +117,13 @@ fn case_04_a_rebuild_inside_a_caller_transaction_with_foreign_keys_on_is_refused
     conn.execute_batch("ROLLBACK").unwrap();
     assert_eq!(snapshot(&conn), before);
 
-    // The same through `apply_pending_in_transaction` and a rusqlite
+    // The same through `migrate_in_transaction` and a rusqlite
     // `Transaction`.
     let tx = conn.transaction().unwrap();
     let err = CASCADE
-        .apply_pending_in_transaction(&tx, &Options::default())
+        .migrate_in_transaction(&tx, Target::Head, &Options::default())
         .unwrap_err();
-    assert!(
-        matches!(err.kind(), ErrorKind::TransactionOpen { .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err.kind(), ErrorKind::TransactionOpen), "{err:?}");
     drop(tx);
     assert_eq!(snapshot(&conn), before);
 }
@@ -133,7 +135,9 @@ fn case_04_a_rebuild_inside_a_caller_transaction_with_foreign_keys_on_is_refused
 fn case_04_inside_a_caller_transaction_revisions_run_in_savepoints() {
     let db = TempDb::new();
     let mut conn = db.open();
-    CASCADE.upgrade_to(&mut conn, "0001").unwrap();
+    CASCADE
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     let before = snapshot(&conn);
 
     conn.pragma_update(None, "foreign_keys", false).unwrap();
@@ -141,7 +145,7 @@ fn case_04_inside_a_caller_transaction_revisions_run_in_savepoints() {
     tx.execute("INSERT INTO p (id, name) VALUES (3, 'mine')", [])
         .unwrap();
     let report = CASCADE
-        .apply_pending_in_transaction(&tx, &Options::default())
+        .migrate_in_transaction(&tx, Target::Head, &Options::default())
         .unwrap();
     assert_eq!(report.applied.len(), 1);
     assert_eq!(count(&tx, "c"), 2);
@@ -154,7 +158,7 @@ fn case_04_inside_a_caller_transaction_revisions_run_in_savepoints() {
     tx.execute("INSERT INTO p (id, name) VALUES (3, 'mine')", [])
         .unwrap();
     CASCADE
-        .apply_pending_in_transaction(&tx, &Options::default())
+        .migrate_in_transaction(&tx, Target::Head, &Options::default())
         .unwrap();
     tx.commit().unwrap();
     conn.pragma_update(None, "foreign_keys", true).unwrap();
@@ -196,26 +200,24 @@ fn a_failure_inside_a_caller_transaction_undoes_only_that_revision() {
     tx.execute_batch("CREATE TABLE mine (x); INSERT INTO mine VALUES (1)")
         .unwrap();
     let err = PLAIN_THEN_FAILING
-        .apply_pending_in_transaction(&tx, &Options::default())
+        .migrate_in_transaction(&tx, Target::Head, &Options::default())
         .unwrap_err();
-    assert!(
-        matches!(err.kind(), ErrorKind::Hook { revision, .. } if revision == "0003"),
-        "{err:?}"
-    );
+    assert!(matches!(err.kind(), ErrorKind::Hook { .. }), "{err:?}");
+    assert_eq!(revision_of(&err), "0003");
     assert!(!tx.is_autocommit());
     assert_eq!(history_ids(&tx), ["0001", "0002"]);
     assert!(schema_sql(&tx, "v").is_none());
     assert_eq!(count(&tx, "mine"), 1);
     FAIL.store(false, Ordering::SeqCst);
     PLAIN_THEN_FAILING
-        .apply_pending_in_transaction(&tx, &Options::default())
+        .migrate_in_transaction(&tx, Target::Head, &Options::default())
         .unwrap();
     tx.commit().unwrap();
     assert_eq!(history_ids(&conn), ["0001", "0002", "0003"]);
     assert_healthy(&conn);
 
     let err = PLAIN_THEN_FAILING
-        .apply_pending_in_transaction(&conn, &Options::default().progress(|_| {}))
+        .migrate_in_transaction(&conn, Target::Head, &Options::default().progress(|_| {}))
         .unwrap_err();
     assert!(
         matches!(err.kind(), ErrorKind::ProgressInTransaction),
@@ -258,7 +260,9 @@ fn case_05_and_35_a_failing_or_panicking_hook_after_a_rebuild_restores_everythin
     for legacy in [false, true] {
         let db = TempDb::new();
         let mut conn = db.open();
-        HOOKED.upgrade_to(&mut conn, "0001").unwrap();
+        HOOKED
+            .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+            .unwrap();
         conn.pragma_update(None, "legacy_alter_table", legacy)
             .unwrap();
         let before = snapshot(&conn);
@@ -268,9 +272,10 @@ fn case_05_and_35_a_failing_or_panicking_hook_after_a_rebuild_restores_everythin
         HOOK_MODE.store(1, Ordering::SeqCst);
         let err = HOOKED.apply_pending(&mut conn).unwrap_err();
         assert!(
-            matches!(err.kind(), ErrorKind::Hook { revision, hook, .. } if revision == "0002" && hook == "after_rebuild"),
+            matches!(err.kind(), ErrorKind::Hook { hook, .. } if hook == "after_rebuild"),
             "{err:?}"
         );
+        assert_eq!(revision_of(&err), "0002");
         assert_eq!(snapshot(&conn), before);
 
         HOOK_MODE.store(2, Ordering::SeqCst);
@@ -314,7 +319,9 @@ migration! {
 fn case_07_removing_the_unique_key_a_hand_made_child_references_fails_clearly() {
     let db = TempDb::new();
     let mut conn = db.open();
-    DROP_UNIQUE.upgrade_to(&mut conn, "0001").unwrap();
+    DROP_UNIQUE
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     conn.execute_batch(
         "CREATE TABLE c (id integer primary key, pcode text REFERENCES p (code)); INSERT INTO c VALUES (1, 'a')",
     )
@@ -322,14 +329,10 @@ fn case_07_removing_the_unique_key_a_hand_made_child_references_fails_clearly() 
     let before = snapshot(&conn);
     let err = DROP_UNIQUE.apply_pending(&mut conn).unwrap_err();
     match err.kind() {
-        ErrorKind::Sql {
-            revision,
-            table,
-            sql,
-            source,
-            ..
-        } => {
-            assert_eq!((revision.as_str(), table.as_str()), ("0002", "p"));
+        ErrorKind::Sql { source, .. } => {
+            let (revision, _, table, sql) = where_of(&err);
+            let sql = sql.unwrap();
+            assert_eq!((revision, table), ("0002", Some("p")));
             assert!(sql.contains("foreign_key_check"), "{sql}");
             assert!(
                 source.to_string().contains("foreign key mismatch"),
@@ -370,7 +373,9 @@ migration! {
 fn rebuilt_indexed() -> (TempDb, Connection, Option<String>) {
     let db = TempDb::new();
     let mut conn = db.open();
-    INDEXED.upgrade_to(&mut conn, "0001").unwrap();
+    INDEXED
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     let ix_a = schema_sql(&conn, "ix_a");
     INDEXED.apply_pending(&mut conn).unwrap();
     assert_healthy(&conn);
@@ -603,23 +608,29 @@ migration! {
 fn case_33_a_new_unique_over_duplicates_names_table_columns_and_count() {
     let db = TempDb::new();
     let mut conn = db.open();
-    MADE_UNIQUE.upgrade_to(&mut conn, "0001").unwrap();
+    MADE_UNIQUE
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     let before = snapshot(&conn);
     let err = MADE_UNIQUE.apply_pending(&mut conn).unwrap_err();
     let message = err.to_string();
     assert!(!message.contains("_migrate_tmp_"), "{message}");
     match err.kind() {
         ErrorKind::ConstraintViolation {
-            revision,
-            table,
             constraint,
             columns,
             rows,
             ..
         } => {
+            let (revision, _, table, _) = where_of(&err);
             assert_eq!(
-                (revision.as_str(), table.as_str(), columns.as_slice(), *rows),
-                ("0002", "u", &["email".to_owned(), "team".to_owned()][..], 2)
+                (revision, table, columns.as_slice(), *rows),
+                (
+                    "0002",
+                    Some("u"),
+                    &["email".to_owned(), "team".to_owned()][..],
+                    2
+                )
             );
             assert_eq!(constraint, "the UNIQUE constraint `u_email_team`");
         }
@@ -660,12 +671,13 @@ migration! {
 fn case_33_a_new_check_over_violating_rows_names_table_constraint_and_count() {
     let db = TempDb::new();
     let mut conn = db.open();
-    CHECKED.upgrade_to(&mut conn, "0001").unwrap();
+    CHECKED
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     let before = snapshot(&conn);
     let err = CHECKED.apply_pending(&mut conn).unwrap_err();
     match err.kind() {
         ErrorKind::ConstraintViolation {
-            table,
             constraint,
             columns,
             rows,
@@ -673,7 +685,7 @@ fn case_33_a_new_check_over_violating_rows_names_table_constraint_and_count() {
         } => {
             assert_eq!(
                 (
-                    table.as_str(),
+                    where_of(&err).2.unwrap(),
                     constraint.as_str(),
                     columns.as_slice(),
                     *rows
@@ -705,7 +717,9 @@ fn case_33_a_new_check_over_violating_rows_names_table_constraint_and_count() {
 fn case_37_a_failing_history_write_undoes_the_revision() {
     let db = TempDb::new();
     let mut conn = db.open();
-    INDEXED.upgrade_to(&mut conn, "0001").unwrap();
+    INDEXED
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     conn.execute_batch(
         "CREATE TRIGGER no_more BEFORE INSERT ON _migrate_history BEGIN SELECT RAISE(ABORT, 'history is read-only today'); END",
     )
@@ -742,18 +756,15 @@ migration! {
 fn case_33_a_unique_broken_by_the_blocks_own_collation_change_is_counted() {
     let db = TempDb::new();
     let mut conn = db.open();
-    RECOLLATED.upgrade_to(&mut conn, "0001").unwrap();
+    RECOLLATED
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     let before = snapshot(&conn);
     let err = RECOLLATED.apply_pending(&mut conn).unwrap_err();
     assert!(!err.to_string().contains("_migrate_tmp_"), "{err}");
     match err.kind() {
-        ErrorKind::ConstraintViolation {
-            table,
-            columns,
-            rows,
-            ..
-        } => assert_eq!(
-            (table.as_str(), columns.as_slice(), *rows),
+        ErrorKind::ConstraintViolation { columns, rows, .. } => assert_eq!(
+            (where_of(&err).2.unwrap(), columns.as_slice(), *rows),
             ("tags", &["name".to_owned()][..], 2)
         ),
         other => panic!("expected ConstraintViolation, got {other:?}"),
@@ -792,7 +803,9 @@ migration! {
 fn case_33_constraints_broken_by_the_blocks_own_type_change_name_the_real_table() {
     let db = TempDb::new();
     let mut conn = db.open();
-    CONVERTED.upgrade_to(&mut conn, "0001").unwrap();
+    CONVERTED
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     let violation = |conn: &mut migrate_dsl::rusqlite::Connection| {
         let before = snapshot(conn);
         let err = CONVERTED.apply_pending(conn).unwrap_err();
@@ -801,12 +814,16 @@ fn case_33_constraints_broken_by_the_blocks_own_type_change_name_the_real_table(
         assert!(temp_tables(conn).is_empty());
         match err.kind() {
             ErrorKind::ConstraintViolation {
-                table,
                 constraint,
                 columns,
                 rows,
                 ..
-            } => (table.clone(), constraint.clone(), columns.clone(), *rows),
+            } => (
+                where_of(&err).2.unwrap().to_owned(),
+                constraint.clone(),
+                columns.clone(),
+                *rows,
+            ),
             other => panic!("expected ConstraintViolation, got {other:?}"),
         }
     };
@@ -821,7 +838,9 @@ fn case_33_constraints_broken_by_the_blocks_own_type_change_name_the_real_table(
     );
     conn.execute("UPDATE t SET v = 'seven' WHERE id = 2", [])
         .unwrap();
-    CONVERTED.upgrade_to(&mut conn, "0002").unwrap();
+    CONVERTED
+        .migrate(&mut conn, Target::UpTo("0002"), &Options::default())
+        .unwrap();
     let (table, constraint, columns, rows) = violation(&mut conn);
     assert_eq!(
         (table.as_str(), columns.as_slice(), rows),

@@ -4,12 +4,15 @@
 use crate::common::items::ITEMS_REBUILD;
 use crate::common::*;
 use migrate_dsl::ErrorKind;
+use migrate_dsl::{Options, Target};
 
 #[test]
 fn case_34_a_leftover_whose_original_exists_is_removed_and_reported() {
     let db = TempDb::new();
     let mut conn = db.open();
-    ITEMS_REBUILD.upgrade_to(&mut conn, "0001").unwrap();
+    ITEMS_REBUILD
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     conn.execute_batch(
         "INSERT INTO items VALUES (1, 'a', 1), (2, 'b', 2);
          CREATE TABLE _migrate_tmp_items (id INTEGER PRIMARY KEY, name TEXT, qty INTEGER);
@@ -42,7 +45,9 @@ fn case_34_a_leftover_whose_original_exists_is_removed_and_reported() {
 fn case_34_a_leftover_without_its_original_is_refused_and_nothing_changes() {
     let db = TempDb::new();
     let mut conn = db.open();
-    ITEMS_REBUILD.upgrade_to(&mut conn, "0001").unwrap();
+    ITEMS_REBUILD
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     conn.execute_batch(
         "CREATE TABLE _migrate_tmp_orders (id INTEGER PRIMARY KEY, total REAL);
          INSERT INTO _migrate_tmp_orders VALUES (1, 9.5);",
@@ -51,17 +56,12 @@ fn case_34_a_leftover_without_its_original_is_refused_and_nothing_changes() {
     let before = snapshot(&conn);
     for attempt in 0..2 {
         let err = ITEMS_REBUILD.apply_pending(&mut conn).unwrap_err();
-        let ErrorKind::OrphanedTemporaryTable {
-            revision,
-            table,
-            temp_table,
-        } = err.kind()
-        else {
+        let ErrorKind::OrphanedTemporaryTable { table, temp_table } = err.kind() else {
             panic!("{err:?}");
         };
         assert_eq!(
-            (revision, table.as_str(), temp_table.as_str()),
-            (&None, "orders", "_migrate_tmp_orders"),
+            (err.context(), table.as_str(), temp_table.as_str()),
+            (None, "orders", "_migrate_tmp_orders"),
             "attempt {attempt}"
         );
         assert!(

@@ -8,6 +8,7 @@ use migrate_dsl::core::check::check_history_to_head;
 use migrate_dsl::core::op::*;
 use migrate_dsl::core::{render, Loc};
 use migrate_dsl::{Down, Migrations};
+use migrate_dsl::{Options, Target};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -395,7 +396,7 @@ proptest! {
                 break;
             }
             migrations
-                .downgrade_to(&mut conn, Some(&ids[k - 1]))
+                .migrate(&mut conn, Target::DownTo(&ids[k - 1]), &Options::default())
                 .map_err(|e| TestCaseError::fail(format!("down to {}: {e}", ids[k - 1])))?;
             let prefix = History {
                 revisions: history.revisions[..k].to_vec(),

@@ -5,6 +5,7 @@
 use crate::common::*;
 use migrate_dsl::migration;
 use migrate_dsl::rusqlite::Connection;
+use migrate_dsl::{Options, Target};
 
 migration! {
     static ENDS;
@@ -46,7 +47,8 @@ fn rowids(conn: &Connection, table: &str) -> Vec<(i64, Option<i64>)> {
 fn an_alias_that_ends_keeps_every_rowid_and_the_column_becomes_ordinary() {
     let db = TempDb::new();
     let mut conn = db.open();
-    ENDS.upgrade_to(&mut conn, "0001").unwrap();
+    ENDS.migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     conn.execute("DELETE FROM t WHERE id = 5", []).unwrap();
     ENDS.apply_pending(&mut conn).unwrap();
     assert_eq!(
@@ -65,7 +67,9 @@ fn an_alias_that_ends_keeps_every_rowid_and_the_column_becomes_ordinary() {
 fn an_alias_that_begins_takes_the_columns_values_and_undoes_exactly() {
     let db = TempDb::new();
     let mut conn = db.open();
-    BEGINS.upgrade_to(&mut conn, "0001").unwrap();
+    BEGINS
+        .migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     assert_eq!(rowids(&conn, "u"), [(1, Some(30)), (2, Some(70))]);
     BEGINS.apply_pending(&mut conn).unwrap();
     assert_eq!(rowids(&conn, "u"), [(30, Some(30)), (70, Some(70))]);
@@ -74,7 +78,9 @@ fn an_alias_that_begins_takes_the_columns_values_and_undoes_exactly() {
     assert_eq!(rowids(&conn, "u")[2], (71, Some(71)));
     // The generated inverse (same affinity: nothing was converted) ends
     // the alias again, keeping the rowids it has now.
-    BEGINS.downgrade_to(&mut conn, Some("0001")).unwrap();
+    BEGINS
+        .migrate(&mut conn, Target::DownTo("0001"), &Options::default())
+        .unwrap();
     assert_eq!(
         schema_sql(&conn, "u").unwrap(),
         "CREATE TABLE \"u\" (\"id\" int PRIMARY KEY, \"name\" text)"

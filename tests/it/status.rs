@@ -3,6 +3,7 @@
 use crate::common::*;
 use migrate_dsl::rusqlite::{Connection, OpenFlags};
 use migrate_dsl::{migration, ErrorKind};
+use migrate_dsl::{Options, Target};
 
 migration! {
     static SCHEMA;
@@ -75,7 +76,9 @@ fn status_reads_without_writing() {
     drop(ro);
 
     let mut conn = db.open();
-    SCHEMA.upgrade_to(&mut conn, "0002").unwrap();
+    SCHEMA
+        .migrate(&mut conn, Target::UpTo("0002"), &Options::default())
+        .unwrap();
     let ro = Connection::open_with_flags(&db.path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     let status = SCHEMA.status(&ro).unwrap();
     assert_eq!(status.current(), Some("0002"));
@@ -156,13 +159,11 @@ fn create_fresh_refuses_objects_in_the_way_or_a_history_with_data() {
 
     let mut conn = Connection::open_in_memory().unwrap();
     let err = SEEDED.create_fresh(&mut conn).unwrap_err();
-    let ErrorKind::DataInHistory {
-        revision,
-        operation,
-    } = err.kind()
-    else {
+    let ErrorKind::DataInHistory = err.kind() else {
         panic!("{err:?}");
     };
+    let (revision, operation, _, _) = where_of(&err);
+    let operation = operation.unwrap();
     assert_eq!(revision, "0001");
     assert!(operation.starts_with("insert into kinds"), "{operation}");
     assert!(strings(&conn, "SELECT name FROM sqlite_schema").is_empty());

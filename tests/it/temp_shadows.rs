@@ -6,6 +6,7 @@
 use crate::common::*;
 use migrate_dsl::rusqlite::Connection;
 use migrate_dsl::{migration, ErrorKind};
+use migrate_dsl::{Options, Target};
 
 migration! {
     static M;
@@ -43,7 +44,7 @@ fn a_temp_table_view_index_or_trigger_with_a_used_name_refuses_the_run() {
     ] {
         let db = TempDb::new();
         let mut conn = db.open();
-        M.upgrade_to(&mut conn, "0001").unwrap();
+        M.migrate(&mut conn, Target::UpTo("0001"), &Options::default()).unwrap();
         let before = snapshot(&conn);
         conn.execute_batch(temp).unwrap();
         let (k, name, w) = refused(&mut conn);
@@ -62,7 +63,8 @@ fn a_temp_table_view_index_or_trigger_with_a_used_name_refuses_the_run() {
 fn the_silent_wrong_result_is_gone_and_a_clean_connection_migrates() {
     let db = TempDb::new();
     let mut conn = db.open();
-    M.upgrade_to(&mut conn, "0001").unwrap();
+    M.migrate(&mut conn, Target::UpTo("0001"), &Options::default())
+        .unwrap();
     // The capture: a TEMP table named like the real one would have taken
     // the ALTER and the insert, and the revision would have been recorded.
     conn.execute_batch("CREATE TEMP TABLE users (id integer primary key, name text)")

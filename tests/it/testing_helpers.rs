@@ -4,6 +4,7 @@
 use crate::common::*;
 use migrate_dsl::rusqlite::Connection;
 use migrate_dsl::{migration, testing, BoxError, Drift, ErrorKind};
+use migrate_dsl::{Options, Target};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -198,7 +199,8 @@ fn check_reports_drift_against_the_head() {
 #[test]
 fn check_needs_a_database_at_head() {
     let mut conn = Connection::open_in_memory().unwrap();
-    APP.upgrade_to(&mut conn, "0002").unwrap();
+    APP.migrate(&mut conn, Target::UpTo("0002"), &Options::default())
+        .unwrap();
     let err = APP.check(&conn).unwrap_err();
     let ErrorKind::NotAtHead { current, head } = err.kind() else {
         panic!("{err:?}");

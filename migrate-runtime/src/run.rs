@@ -1,0 +1,317 @@
+//! The one run entry point: where a run takes the database ([`Target`]),
+//! and the start of every run (leftovers, history, checks) before the
+//! revisions are applied or reverted one by one (`apply.rs`).
+
+use crate::busy::BusyTimeout;
+use crate::error::{Context, Error, ErrorKind};
+use crate::guard::RevisionGuard;
+use crate::history::{self, HistoryRow};
+use crate::migrations::{Migrations, Revision};
+use crate::options::Options;
+use crate::progress::Tracker;
+use crate::report::Report;
+use migrate_dsl_core::plan::{Down, Step};
+use rusqlite::Connection;
+use std::time::Instant;
+
+/// Where a run takes the database: [`Migrations::migrate`].
+///
+/// Moves up apply pending revisions; moves down revert applied ones with
+/// their `down` steps. Each revision is one transaction, whichever way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Target<'a> {
+    /// Every pending revision applied ([`Migrations::apply_pending`]).
+    Head,
+    /// The pending revisions up to and including this one applied; a
+    /// database already at or past it is left as it is.
+    UpTo(&'a str),
+    /// The next pending revision applied; nothing at head.
+    Next,
+    /// The newest applied revision reverted; nothing when none is applied.
+    Previous,
+    /// The applied revisions newer than this one reverted, newest first;
+    /// the revision must be applied.
+    DownTo(&'a str),
+    /// Every applied revision reverted, newest first.
+    Empty,
+}
+
+impl<'a> Target<'a> {
+    /// Down to the state `revision` names: [`Target::DownTo`] it, or
+    /// [`Target::Empty`] for `None` (as [`crate::Status::current`] gives it).
+    pub fn down_to(revision: Option<&'a str>) -> Self {
+        revision.map_or(Target::Empty, Target::DownTo)
+    }
+}
+
+/// Which revisions a run goes through, decided against the history read
+/// under the write lock.
+enum Course<'m> {
+    /// Apply these, in order.
+    Up(&'m [Revision]),
+    /// Revert these with their steps, in this order (newest first).
+    Down(Vec<(&'m Revision, &'m [Step])>),
+}
+
+impl Migrations {
+    /// Applies every pending revision in order: `migrate(conn, Target::Head,
+    /// &Options::default())`, the everyday call.
+    ///
+    /// On error the failing revision is rolled back entirely (earlier ones in
+    /// the same call stay applied), no temporary table remains, and the
+    /// connection's pragmas are as before; a panic in a `run` hook does the
+    /// same cleanup and then propagates.
+    pub fn apply_pending(&self, conn: &mut Connection) -> Result<Report, Error> {
+        self.migrate(conn, Target::Head, &Options::default())
+    }
+
+    /// Takes the database to `target`, each revision in its own
+    /// `BEGIN IMMEDIATE` transaction together with its history row, with
+    /// the same guard and cleanup as [`Migrations::apply_pending`].
+    ///
+    /// Before anything changes, every revision a move down would revert
+    /// must have `down` steps (a `down { … }` block or a generated inverse);
+    /// otherwise the error is [`ErrorKind::Irreversible`] and the database
+    /// is untouched.
+    ///
+    /// ```
+    /// use migrate_dsl::{migration, Options, Target};
+    ///
+    /// migration! {
+    ///     static MIGRATIONS;
+    ///     revision "0001" { create table notes { id integer primary key } }
+    ///     revision "0002" { create index notes_id on notes (id); }
+    /// }
+    ///
+    /// let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory()?;
+    /// let options = Options::default();
+    /// MIGRATIONS.migrate(&mut conn, Target::UpTo("0001"), &options)?;
+    /// MIGRATIONS.migrate(&mut conn, Target::Next, &options)?;
+    /// let report = MIGRATIONS.migrate(&mut conn, Target::DownTo("0001"), &options)?;
+    /// assert_eq!(report.reverted[0].id, "0002");
+    /// assert_eq!(MIGRATIONS.status(&conn)?.current(), Some("0001"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn migrate(
+        &self,
+        conn: &mut Connection,
+        target: Target<'_>,
+        options: &Options,
+    ) -> Result<Report, Error> {
+        crate::progress::with_progress(conn, options, |conn, tracker| {
+            self.migrate_on(conn, target, options, tracker)
+        })
+    }
+
+    /// [`Migrations::migrate`] for a caller that holds a transaction (a
+    /// rusqlite `Transaction` or `Savepoint` derefs to `&Connection`): each
+    /// revision runs in a savepoint of it, together with its history row,
+    /// and becomes durable when the caller commits — or vanishes with
+    /// everything else when the caller rolls back.
+    ///
+    /// `PRAGMA foreign_keys` cannot change inside a transaction, so when
+    /// foreign keys are ON a revision to run that rebuilds a table is
+    /// refused with [`ErrorKind::TransactionOpen`] before anything changes
+    /// (switch them off before beginning the transaction to allow it; the
+    /// rebuild then checks foreign keys only if they were ON). SQLite's
+    /// progress handler needs `&mut Connection`: [`Options::progress`] is
+    /// refused here ([`ErrorKind::ProgressInTransaction`]). Without an open
+    /// transaction this is `migrate`.
+    ///
+    /// ```
+    /// use migrate_dsl::{migration, Target};
+    ///
+    /// migration! {
+    ///     static MIGRATIONS;
+    ///     revision "0001" { create table notes { id integer primary key, body text } }
+    /// }
+    ///
+    /// let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory()?;
+    /// let tx = conn.transaction()?;
+    /// MIGRATIONS.migrate_in_transaction(&tx, Target::Head, &Default::default())?;
+    /// tx.execute("INSERT INTO notes (body) VALUES ('seeded with the schema')", [])?;
+    /// tx.rollback()?; // the schema, the history row and the note are gone
+    /// assert_eq!(MIGRATIONS.status(&conn)?.pending.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn migrate_in_transaction(
+        &self,
+        tx: &Connection,
+        target: Target<'_>,
+        options: &Options,
+    ) -> Result<Report, Error> {
+        if options.progress.is_some() {
+            return Err(ErrorKind::ProgressInTransaction.into());
+        }
+        self.migrate_on(tx, target, options, None)
+    }
+
+    fn migrate_on(
+        &self,
+        conn: &Connection,
+        target: Target<'_>,
+        options: &Options,
+        tracker: Option<&Tracker>,
+    ) -> Result<Report, Error> {
+        let started = Instant::now();
+        let direction = match target {
+            Target::Head | Target::UpTo(_) | Target::Next => "up",
+            Target::Previous | Target::DownTo(_) | Target::Empty => "down",
+        };
+        let span = tracing::info_span!("migrate", history = %self.history_table, direction);
+        let _entered = span.enter();
+        // A named revision must exist before anything is read or written.
+        if let Target::UpTo(id) | Target::DownTo(id) = target {
+            self.count_through(Some(id))?;
+        }
+        self.refuse_rebuilds_in_open_transaction(conn, target)?;
+        let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
+        let (applied, removed) = self.start_run(conn)?;
+        self.verify(&applied, options)?;
+        let course = self.course(applied.len(), target)?;
+        let mut report = Report {
+            removed_leftovers: removed,
+            ..Report::default()
+        };
+        match course {
+            Course::Up(revisions) => {
+                crate::sqlite_version::require(revisions.iter().map(|r| (&*r.id, &*r.steps)))?;
+                tracing::info!(
+                    applied = applied.len(),
+                    pending = revisions.len(),
+                    "starting"
+                );
+                for rev in revisions {
+                    self.apply_one(conn, rev, options, tracker, &mut report)?;
+                }
+            }
+            Course::Down(undo) => {
+                crate::sqlite_version::require(undo.iter().map(|(r, steps)| (&*r.id, *steps)))?;
+                tracing::info!(undo = undo.len(), "starting");
+                for (rev, steps) in undo {
+                    self.revert_one(conn, rev, steps, options, tracker, &mut report)?;
+                }
+            }
+        }
+        report.elapsed = started.elapsed();
+        tracing::info!(
+            elapsed_ms = crate::apply::millis(report.elapsed),
+            "finished"
+        );
+        Ok(report)
+    }
+
+    /// The revisions a run from `applied` revisions to `target` goes
+    /// through; a move down is refused whole when one of them cannot be
+    /// reverted.
+    fn course(&self, applied: usize, target: Target<'_>) -> Result<Course<'_>, Error> {
+        let up = |end: usize| Course::Up(self.revisions.get(applied..end).unwrap_or_default());
+        let keep = match target {
+            Target::Head => return Ok(up(self.revisions.len())),
+            Target::UpTo(id) => return Ok(up(self.count_through(Some(id))?)),
+            Target::Next => return Ok(up((applied + 1).min(self.revisions.len()))),
+            Target::Previous => applied.saturating_sub(1),
+            Target::Empty => 0,
+            Target::DownTo(id) => {
+                let keep = self.count_through(Some(id))?;
+                if keep > applied {
+                    return Err(ErrorKind::TargetNotApplied {
+                        target: id.to_owned(),
+                        current: applied
+                            .checked_sub(1)
+                            .map(|i| self.revisions[i].id.to_string()),
+                    }
+                    .into());
+                }
+                keep
+            }
+        };
+        let mut undo = Vec::new();
+        for rev in self.revisions[keep..applied].iter().rev() {
+            match &rev.down {
+                Down::Steps(steps) => undo.push((rev, &**steps)),
+                Down::Irreversible(why) => {
+                    return Err(Error::at(
+                        Context::revision(&rev.id),
+                        ErrorKind::Irreversible {
+                            reason: why.to_string(),
+                        },
+                    ))
+                }
+            }
+        }
+        Ok(Course::Down(undo))
+    }
+
+    /// Inside a caller's transaction revisions run in savepoints, but
+    /// foreign keys cannot be switched off: when they are ON, a run that
+    /// would rebuild a table is refused here, before anything changes.
+    fn refuse_rebuilds_in_open_transaction(
+        &self,
+        conn: &Connection,
+        target: Target<'_>,
+    ) -> Result<(), Error> {
+        if conn.is_autocommit() {
+            return Ok(());
+        }
+        if !crate::guard::read_flag(conn, "foreign_keys")? {
+            return Ok(());
+        }
+        let applied = if crate::guard::exists(conn, &self.history_table) {
+            history::read(conn, &self.history_table)?.len()
+        } else {
+            0
+        };
+        let to_run: Vec<(&Revision, &[Step])> = match self.course(applied, target) {
+            Ok(Course::Up(revisions)) => revisions.iter().map(|r| (r, &*r.steps)).collect(),
+            Ok(Course::Down(undo)) => undo,
+            // The run itself reports it, after its usual checks.
+            Err(_) => return Ok(()),
+        };
+        match to_run
+            .into_iter()
+            .find_map(|(rev, steps)| crate::apply::first_rebuild(&rev.id, steps))
+        {
+            Some(need) => Err(crate::guard::transaction_open(need)),
+            None => Ok(()),
+        }
+    }
+
+    /// The start of a run, in one transaction under the write lock: the
+    /// leftover temporary tables of interrupted rebuilds are handled
+    /// (docs/REBUILD_CASES.md, case 34: removed when their original table
+    /// exists — they then hold no unique data — and a refusal, changing
+    /// nothing, when it does not), then the history is read. Returns the
+    /// rows and the removed tables.
+    fn start_run(&self, conn: &Connection) -> Result<(Vec<HistoryRow>, Vec<String>), Error> {
+        self.refuse_unsafe_start(conn)?;
+        let guard = RevisionGuard::begin(conn, None)?;
+        let removed = crate::rebuild::remove_leftovers(guard.conn())?;
+        for table in &removed {
+            tracing::info!(%table, "removed a leftover temporary table");
+        }
+        history::ensure(guard.conn(), &self.history_table)?;
+        let rows = history::read(guard.conn(), &self.history_table)?;
+        guard.commit()?;
+        Ok((rows, removed))
+    }
+
+    /// How many revisions a database at `target` has applied: those up to
+    /// and including it (`None`: none).
+    pub(crate) fn count_through(&self, target: Option<&str>) -> Result<usize, Error> {
+        let Some(id) = target else {
+            return Ok(0);
+        };
+        self.revisions
+            .iter()
+            .position(|r| r.id == id)
+            .map(|p| p + 1)
+            .ok_or_else(|| {
+                Error::from(ErrorKind::UnknownTarget {
+                    target: id.to_owned(),
+                    revisions: self.revisions.iter().map(|r| r.id.to_string()).collect(),
+                })
+            })
+    }
+}
