@@ -6,8 +6,7 @@
 //! time (`Migrations::from_history`) and stamped.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use migrate_dsl::core::op::*;
-use migrate_dsl::core::{Loc, Name};
+use migrate_dsl::build::*;
 use migrate_dsl::rusqlite::Connection;
 use migrate_dsl::Migrations;
 

@@ -49,16 +49,41 @@
 
 pub use migrate_dsl_macros::migration;
 pub use migrate_dsl_runtime::{
-    dump, AppliedRevision, BoxError, Down, Drift, Dump, Error, ErrorKind, ForeignKeyViolation,
+    dump, AppliedRevision, BoxError, Context, Drift, Dump, Error, ErrorKind, ForeignKeyViolation,
     HistoryRow, Hook, HookContext, HookFn, Migrations, ObjectKind, Options, Progress, ProgressFn,
     Report, Revision, SkippedHook, Status, Target,
 };
 /// The `rusqlite` version the runtime is built on (hooks take its `Connection`).
 pub use rusqlite;
 
-/// The schema model, rules and SQL rendering, for histories built at run
-/// time (see [`Migrations::from_plans`]).
-pub use migrate_dsl_core as core;
+/// Histories built at run time rather than by [`migration!`]: the
+/// operations a history is made of, checked by the same rules the macro
+/// applies ([`Migrations::from_history`]).
+///
+/// ```
+/// use migrate_dsl::build::*;
+/// use migrate_dsl::Migrations;
+///
+/// let n = |s: &str| Name::new(s, Loc::NONE);
+/// let history = History {
+///     revisions: vec![RevisionDef::new(
+///         n("0001"),
+///         vec![Op::CreateTable(CreateTable::new(
+///             n("notes"),
+///             vec![ColumnDef::new(n("body"), ColumnType::TEXT)],
+///         ))],
+///     )],
+///     ..History::default()
+/// };
+/// let migrations = Migrations::from_history(&history).map_err(|d| format!("{d:?}"))?;
+/// let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory()?;
+/// migrations.apply_pending(&mut conn)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub mod build {
+    pub use migrate_dsl_core::op::*;
+    pub use migrate_dsl_core::{Diagnostic, Loc, Name};
+}
 
 /// Helpers for applications' tests (feature `testing`): a database at head
 /// in one call, the stairway test, drift assertions.

@@ -4,7 +4,7 @@
 //! checks, against a database built from the original SQL:
 //!
 //! 1. `create_fresh` of the dumped history builds every object with the
-//!    same meaning (`migrate_dsl::core::meaning`), and nothing else;
+//!    same meaning (`migrate_dsl_core::meaning`), and nothing else;
 //! 2. the original, stamped at the dumped revision, has no drift;
 //! 3. a later revision rebuilding every table (`batch alter table t
 //!    recreate = always {}`) keeps every row and rowid, with

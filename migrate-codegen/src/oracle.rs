@@ -336,7 +336,7 @@ fn diagnostic(op: &Op, problem: &Problem) -> Diagnostic {
             [only] => Some(only.at),
             _ => None,
         })
-        .unwrap_or_else(|| op_loc(op));
+        .unwrap_or_else(|| Op::at(op));
     let own = problem.broken.as_ref().filter(|(_, name)| {
         !op_table(op).is_some_and(|t| t.eq_ignore_ascii_case(name))
             && !matches!(op, Op::CreateView(v) if v.name.same(name))
@@ -505,21 +505,4 @@ fn op_table(op: &Op) -> Option<&str> {
         Op::IfExists(inner) => return op_table(inner),
         _ => return None,
     })
-}
-
-/// Where an operation was written: its name, or its block.
-fn op_loc(op: &Op) -> Loc {
-    match op {
-        Op::CreateTable(ct) => ct.name.at,
-        Op::DropTable(n) | Op::DropIndex(n) | Op::DropView(n) | Op::DropTrigger(n) => n.at,
-        Op::RenameTable { from, .. } => from.at,
-        Op::CreateIndex(ci) => ci.name.at,
-        Op::Insert(i) => i.table.at,
-        Op::Batch(b) => b.at,
-        Op::Run(h) => h.path.at,
-        Op::CreateView(v) => v.name.at,
-        Op::CreateTrigger(t) => t.name.at,
-        Op::IfExists(inner) => op_loc(inner),
-        Op::Sql(raw) => raw.sql.at,
-    }
 }

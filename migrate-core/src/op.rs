@@ -114,6 +114,7 @@ pub struct DownBlock {
 
 /// One schema or data operation.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Op {
     /// `create table t { … }`
     CreateTable(CreateTable),
@@ -151,6 +152,25 @@ pub enum Op {
     /// changes data, or creates a table the DSL cannot express (a virtual
     /// table, for example).
     Sql(RawSql),
+}
+
+impl Op {
+    /// Where the operation was written: its name, or its block.
+    pub fn at(&self) -> Loc {
+        match self {
+            Op::CreateTable(ct) => ct.name.at,
+            Op::DropTable(n) | Op::DropIndex(n) | Op::DropView(n) | Op::DropTrigger(n) => n.at,
+            Op::RenameTable { from, .. } => from.at,
+            Op::CreateIndex(ci) => ci.name.at,
+            Op::Insert(i) => i.table.at,
+            Op::Batch(b) => b.at,
+            Op::Run(h) => h.path.at,
+            Op::CreateView(v) => v.name.at,
+            Op::CreateTrigger(t) => t.name.at,
+            Op::IfExists(inner) => inner.at(),
+            Op::Sql(raw) => raw.sql.at,
+        }
+    }
 }
 
 /// Raw SQL: the escape hatch for data changes the DSL cannot express.
@@ -301,6 +321,7 @@ pub type TableConstraint = Constraint<TableConstraintKind>;
 
 /// The kinds of column constraint.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum ColumnConstraintKind {
     /// `primary key [desc] [autoincrement]`
     PrimaryKey {
@@ -319,6 +340,7 @@ pub enum ColumnConstraintKind {
 
 /// The kinds of table constraint.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum TableConstraintKind {
     /// `primary key (a, b)`
     PrimaryKey(Vec<IndexedColumn>),
@@ -693,6 +715,7 @@ pub struct IndexKey {
 
 /// What an index key indexes.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum IndexTarget {
     /// A column.
     Column(Name),
@@ -731,6 +754,7 @@ pub struct InsertRow {
 
 /// A literal value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Literal {
     /// `null`
     Null,
@@ -759,6 +783,7 @@ pub struct BatchAlter {
 
 /// When a block of changes rebuilds its table.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Recreate {
     /// `batch alter table t { … }`: plain `ALTER TABLE` statements when
     /// SQLite can make every change with them, one rebuild otherwise.
@@ -773,6 +798,7 @@ pub enum Recreate {
 
 /// One change inside a batch block.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Change {
     /// `add column c type …;`
     AddColumn(ColumnDef),
@@ -809,6 +835,7 @@ pub enum Change {
 
 /// What `alter column` changes.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum ColumnAlter {
     /// `drop not null`
     DropNotNull,

@@ -9,6 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 /// One row of the history table.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct HistoryRow {
     /// The revision id.
     pub id: String,

@@ -37,10 +37,10 @@ mod verify;
 
 pub use drift::Drift;
 pub use dump::{dump, Dump};
-pub use error::{BoxError, Error, ErrorKind, ForeignKeyViolation};
+pub use error::{BoxError, Context, Error, ErrorKind, ForeignKeyViolation};
 pub use history::HistoryRow;
 pub use hook::{Hook, HookContext, HookFn};
-pub use migrate_dsl_core::plan::{Down, ObjectKind};
+pub use migrate_dsl_core::plan::ObjectKind;
 pub use migrations::{Migrations, Revision};
 pub use options::Options;
 pub use progress::{Progress, ProgressFn};

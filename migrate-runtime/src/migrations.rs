@@ -46,12 +46,23 @@ impl Revision {
         &self.checksum
     }
 
-    /// The steps the revision executes.
+    /// Why the revision cannot be reverted (`None`: it can, by its `down`
+    /// block or its generated inverse).
+    pub fn irreversible(&self) -> Option<&str> {
+        match &self.down {
+            Down::Steps(_) => None,
+            Down::Irreversible(why) => Some(why),
+        }
+    }
+
+    /// The steps the revision executes (the plan's types are internal).
+    #[doc(hidden)]
     pub fn steps(&self) -> &[Step] {
         &self.steps
     }
 
-    /// How the revision is undone: its `down` steps, or why it cannot be.
+    /// How the revision is undone (the plan's types are internal).
+    #[doc(hidden)]
     pub fn down(&self) -> &Down {
         &self.down
     }
@@ -99,8 +110,7 @@ impl Migrations {
     /// checked by the same rules the macro applies at compile time.
     ///
     /// ```
-    /// use migrate_dsl::core::op::*;
-    /// use migrate_dsl::core::{Loc, Name};
+    /// use migrate_dsl::build::*;
     /// use migrate_dsl::Migrations;
     ///
     /// let n = |s: &str| Name::new(s, Loc::NONE);
@@ -134,10 +144,13 @@ impl Migrations {
     }
 
     /// A history from checked plans built at run time (no `run` hooks), and
-    /// the schema at its head.
+    /// the schema at its head: for this project's tests, which build plans
+    /// with the core crate directly. Applications use
+    /// [`Migrations::from_history`].
     ///
     /// Both come from [`migrate_dsl_core::check::check_history_to_head`], so
     /// they passed the same rules the macro applies at compile time.
+    #[doc(hidden)]
     pub fn from_plans(
         plans: Vec<migrate_dsl_core::plan::RevisionPlan>,
         head: &migrate_dsl_core::model::Schema,

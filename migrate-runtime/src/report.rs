@@ -5,6 +5,7 @@ use std::time::Duration;
 
 /// The outcome of applying pending revisions.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Report {
     /// Revisions applied by this run, in order.
     pub applied: Vec<AppliedRevision>,
@@ -34,6 +35,7 @@ pub struct Report {
 
 /// One applied (or undone) revision.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AppliedRevision {
     /// The revision id.
     pub id: String,
@@ -44,6 +46,7 @@ pub struct AppliedRevision {
 
 /// A data step left out by the caller's flags.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SkippedHook {
     /// The revision id.
     pub revision: String,

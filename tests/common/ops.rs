@@ -1,8 +1,8 @@
 //! Shorthands for building histories from core operations at run time
 //! (the generators of the property tests).
 
-use migrate_dsl::core::op::ColumnType;
-use migrate_dsl::core::{Loc, Name};
+use migrate_dsl_core::op::ColumnType;
+use migrate_dsl_core::{Loc, Name};
 
 /// A name without a source location.
 pub fn n(s: &str) -> Name {

@@ -1,7 +1,7 @@
 //! Run inside each generated corpus program (see `tests/corpus.rs`): the
 //! adopted history against the database it was dumped from.
 
-use migrate_dsl::core::meaning::difference;
+use migrate_dsl_core::meaning::difference;
 use migrate_dsl::rusqlite::types::Value;
 use migrate_dsl::rusqlite::Connection;
 use migrate_dsl::Migrations;

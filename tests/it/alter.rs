@@ -2,8 +2,8 @@
 //! outside a block, and `batch alter table` blocks in `recreate = auto`.
 
 use crate::common::*;
-use migrate_dsl::core::plan::Step;
 use migrate_dsl::migration;
+use migrate_dsl_core::plan::Step;
 
 migration! {
     static PLAIN;

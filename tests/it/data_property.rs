@@ -7,11 +7,11 @@
 
 use crate::common::ops::{declared, n};
 use crate::common::*;
-use migrate_dsl::core::check::check_history_to_head;
-use migrate_dsl::core::op::*;
-use migrate_dsl::core::{render, Loc};
 use migrate_dsl::rusqlite::types::Value;
 use migrate_dsl::Migrations;
+use migrate_dsl_core::check::check_history_to_head;
+use migrate_dsl_core::op::*;
+use migrate_dsl_core::{render, Loc};
 use proptest::prelude::*;
 
 struct Col {
@@ -340,13 +340,13 @@ fn live_rows(conn: &migrate_dsl::rusqlite::Connection, table: &Table) -> Vec<(i6
     let columns: Vec<String> = table
         .cols
         .iter()
-        .map(|c| migrate_dsl::core::sql::ident(&c.name))
+        .map(|c| migrate_dsl_core::sql::ident(&c.name))
         .collect();
     let q = format!(
         "SELECT id{}{} FROM {} ORDER BY id",
         if columns.is_empty() { "" } else { ", " },
         columns.join(", "),
-        migrate_dsl::core::sql::ident(&table.name)
+        migrate_dsl_core::sql::ident(&table.name)
     );
     let mut stmt = conn.prepare(&q).unwrap();
     stmt.query_map([], |r| {

@@ -6,10 +6,10 @@
 //! naming that property.
 
 use crate::common::ops::n;
-use migrate_dsl::core::op::*;
-use migrate_dsl::core::Loc;
 use migrate_dsl::rusqlite::Connection;
 use migrate_dsl::{Drift, Migrations};
+use migrate_dsl_core::op::*;
+use migrate_dsl_core::Loc;
 use proptest::prelude::*;
 
 /// Declared types, each in the history's spelling and another tool's.

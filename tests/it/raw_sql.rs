@@ -3,7 +3,7 @@
 //! not told of fails the revision and is rolled back.
 
 use crate::common::*;
-use migrate_dsl::{migration, Down, ErrorKind, Migrations};
+use migrate_dsl::{migration, ErrorKind, Migrations};
 use migrate_dsl::{Options, Target};
 
 migration! {
@@ -25,8 +25,8 @@ migration! {
 /// (ui case `sql/schema_change_hidden_in_sql`), so it is built by hand, as a
 /// history made at run time would be; the runtime refuses it too.
 fn sneaky() -> Migrations {
-    use migrate_dsl::core::op::*;
-    use migrate_dsl::core::{Loc, Name};
+    use migrate_dsl_core::op::*;
+    use migrate_dsl_core::{Loc, Name};
     let n = |s: &str| Name::new(s, Loc::NONE);
     let mut id = ColumnDef::new(n("id"), ColumnType::INTEGER);
     id.constraints.push(ColumnConstraint {
@@ -126,8 +126,8 @@ fn a_virtual_table_is_created_by_declared_sql_and_known_to_the_model() {
     assert_healthy(&conn);
 
     // Its generated inverse drops it, shadow tables and all.
-    assert!(matches!(FTS.revisions()[1].down(), Down::Steps(_)));
-    assert!(matches!(FTS.revisions()[2].down(), Down::Irreversible(_)));
+    assert!(FTS.revisions()[1].irreversible().is_none());
+    assert!(FTS.revisions()[2].irreversible().is_some());
     let fresh = TempDb::new();
     let mut other = fresh.open();
     FTS.migrate(&mut other, Target::UpTo("0002"), &Options::default())

@@ -643,7 +643,7 @@ fn case_33_a_new_unique_over_duplicates_names_table_columns_and_count() {
     // Only new keys are counted: a rebuild keeping `email text unique` (and
     // the rowid alias) checks nothing.
     let unique_checks = |m: &migrate_dsl::Migrations| match &m.revisions()[1].steps()[0] {
-        migrate_dsl::core::plan::Step::Rebuild(r) => r.constraint_checks.len(),
+        migrate_dsl_core::plan::Step::Rebuild(r) => r.constraint_checks.len(),
         other => panic!("expected a rebuild, got {other:?}"),
     };
     assert_eq!(unique_checks(&MADE_UNIQUE), 1);

@@ -4,11 +4,11 @@
 
 use crate::common::ops::{declared, n};
 use crate::common::*;
-use migrate_dsl::core::check::check_history_to_head;
-use migrate_dsl::core::op::*;
-use migrate_dsl::core::{render, Loc};
-use migrate_dsl::{Down, Migrations};
+use migrate_dsl::Migrations;
 use migrate_dsl::{Options, Target};
+use migrate_dsl_core::check::check_history_to_head;
+use migrate_dsl_core::op::*;
+use migrate_dsl_core::{render, Loc};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -392,7 +392,7 @@ proptest! {
         // gives the schema the model has at that point.
         let ids: Vec<String> = migrations.revisions().iter().map(|r| r.id().to_owned()).collect();
         for k in (1..ids.len()).rev() {
-            if matches!(migrations.revisions()[k].down(), Down::Irreversible(_)) {
+            if migrations.revisions()[k].irreversible().is_some() {
                 break;
             }
             migrations

@@ -4,8 +4,7 @@
 //! to a fresh in-memory database `reps` times. Prints
 //! `migrate_dsl <microseconds> <sqlite version>` per run.
 
-use migrate_dsl::core::op::*;
-use migrate_dsl::core::{Loc, Name};
+use migrate_dsl::build::*;
 use migrate_dsl::rusqlite::Connection;
 use migrate_dsl::Migrations;
 use std::time::Instant;
