@@ -22,7 +22,7 @@ use migrate_dsl_core::op::{
     BatchAlter, Change, ColumnAlter, ColumnConstraintKind, ColumnDef, Expr, History, IndexTarget,
     Op, TableConstraintKind,
 };
-use migrate_dsl_core::plan::{Rebuild, Step};
+use migrate_dsl_core::plan::{Rebuild, RebuildStep, Step};
 use migrate_dsl_core::{render, sql, Diagnostic, Loc};
 use rusqlite::Connection;
 
@@ -202,22 +202,39 @@ fn data_only(conn: &Connection, statements: &str) -> Result<(), Problem> {
     })
 }
 
-/// What the rebuild leaves: the column renames, the new definition under
-/// the table's own name (its foreign keys already name it), its indexes
-/// and triggers. There are no rows here, so the copy and the rename of the
-/// runtime's procedure (an `ALTER TABLE … RENAME`, which reparses the whole
-/// schema) are left out.
+/// What the rebuild leaves, by the steps of [`Rebuild::procedure`] that
+/// change the schema: the column renames, the new definition, its indexes
+/// and triggers. There are no rows here, so instead of creating the new
+/// table under its temporary name, copying and renaming it (an `ALTER
+/// TABLE … RENAME` reparses the whole schema), the old table is dropped
+/// and the definition created under the table's own name (its foreign keys
+/// already name it).
 fn rebuild(conn: &Connection, r: &Rebuild) -> Result<(), Problem> {
-    for rename in r.renames.iter() {
-        execute(conn, rename)?;
-    }
-    execute(conn, &format!("DROP TABLE {}", sql::ident(&r.table)))?;
-    let create = r
-        .create_sql
-        .replacen(&sql::ident(&r.temp_table), &sql::ident(&r.table), 1);
-    execute(conn, &create)?;
-    for st in r.recreate.iter() {
-        execute(conn, &st.sql)?;
+    let mut create = None;
+    for step in r.procedure() {
+        match step {
+            RebuildStep::RenameColumn(sql) => execute(conn, sql)?,
+            RebuildStep::Create(sql) => create = Some(sql),
+            RebuildStep::DropOld(sql) => {
+                execute(conn, &sql)?;
+                let sql = create.unwrap_or_default();
+                execute(
+                    conn,
+                    &sql.replacen(&sql::ident(&r.temp_table), &sql::ident(&r.table), 1),
+                )?;
+            }
+            RebuildStep::Recreate(st) => execute(conn, &st.sql)?,
+            // Checks of rows and of the live database, and the swap.
+            RebuildStep::CheckDrift
+            | RebuildStep::CheckNotNull(_)
+            | RebuildStep::CheckConstraint(_)
+            | RebuildStep::SaveSequence
+            | RebuildStep::Copy(_)
+            | RebuildStep::RenameNew(_)
+            | RebuildStep::RestoreSequence
+            | RebuildStep::CheckDependents
+            | RebuildStep::CheckForeignKeys => {}
+        }
     }
     Ok(())
 }

@@ -205,6 +205,76 @@ pub struct Rebuild {
     pub restore_sequence: bool,
 }
 
+/// One step of SQLite's 12-step table rebuild, as [`Rebuild::procedure`]
+/// lists them. The runtime executes them (with its guard, fault points and
+/// progress), the offline printer writes their SQL, the compile-time judge
+/// replays what changes the schema: one order, read by all three.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RebuildStep<'a> {
+    /// Compare the live table, its indexes and triggers with
+    /// [`Rebuild::expected_objects`] (refuse: the difference would be lost).
+    CheckDrift,
+    /// `ALTER TABLE … RENAME COLUMN`, so SQLite rewrites every reference.
+    RenameColumn(&'a str),
+    /// Count the rows a column that gains NOT NULL would reject.
+    CheckNotNull(&'a NotNullCheck),
+    /// Count the rows a key or CHECK the change adds would reject.
+    CheckConstraint(&'a ConstraintCheck),
+    /// Keep the AUTOINCREMENT high-water mark (SQLite forgets it with the
+    /// table).
+    SaveSequence,
+    /// `CREATE TABLE <temp> (…)`: the complete new definition.
+    Create(&'a str),
+    /// `INSERT INTO <temp> (…) SELECT … FROM <table>`.
+    Copy(&'a str),
+    /// `DROP TABLE <table>`.
+    DropOld(String),
+    /// `ALTER TABLE <temp> RENAME TO <table>`, with `legacy_alter_table` on
+    /// so views and triggers elsewhere are not re-resolved mid-swap.
+    RenameNew(String),
+    /// Put the AUTOINCREMENT high-water mark back.
+    RestoreSequence,
+    /// Recreate an index or trigger (indexes first).
+    Recreate(&'a Statement),
+    /// Compile every view and trigger again; refuse one the rebuild broke.
+    CheckDependents,
+    /// `foreign_key_check` of the table and of every table referencing it
+    /// (when foreign keys were on).
+    CheckForeignKeys,
+}
+
+impl Rebuild {
+    /// The whole procedure, in order (docs/REBUILD_CASES.md).
+    pub fn procedure(&self) -> Vec<RebuildStep<'_>> {
+        let table = crate::sql::ident(&self.table);
+        let temp = crate::sql::ident(&self.temp_table);
+        let mut steps = vec![RebuildStep::CheckDrift];
+        steps.extend(self.renames.iter().map(|r| RebuildStep::RenameColumn(r)));
+        steps.extend(self.not_null_checks.iter().map(RebuildStep::CheckNotNull));
+        steps.extend(
+            self.constraint_checks
+                .iter()
+                .map(RebuildStep::CheckConstraint),
+        );
+        if self.restore_sequence {
+            steps.push(RebuildStep::SaveSequence);
+        }
+        steps.push(RebuildStep::Create(&self.create_sql));
+        steps.push(RebuildStep::Copy(&self.copy_sql));
+        steps.push(RebuildStep::DropOld(format!("DROP TABLE {table}")));
+        steps.push(RebuildStep::RenameNew(format!(
+            "ALTER TABLE {temp} RENAME TO {table}"
+        )));
+        if self.restore_sequence {
+            steps.push(RebuildStep::RestoreSequence);
+        }
+        steps.extend(self.recreate.iter().map(RebuildStep::Recreate));
+        steps.push(RebuildStep::CheckDependents);
+        steps.push(RebuildStep::CheckForeignKeys);
+        steps
+    }
+}
+
 /// A NOT NULL check run before a copy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotNullCheck {

@@ -14,7 +14,7 @@
 use crate::error::{Context, Error, ErrorKind};
 use crate::history;
 use crate::migrations::{Migrations, Revision};
-use migrate_dsl_core::plan::{Down, Rebuild, Step};
+use migrate_dsl_core::plan::{Down, Rebuild, RebuildStep, Step};
 use migrate_dsl_core::sql;
 use std::fmt::Write;
 
@@ -122,42 +122,50 @@ fn revision(
     Ok(())
 }
 
-/// The statements of `rebuild.rs`, in its order. The AUTOINCREMENT counter
-/// is carried in a temporary table instead of a Rust variable.
+/// The statements of [`Rebuild::procedure`], in its order. The checks are
+/// the runtime's (an offline script cannot count rows and refuse); the
+/// AUTOINCREMENT counter is carried in a temporary table instead of a Rust
+/// variable.
 fn rebuild(out: &mut String, r: &Rebuild) {
-    let table = sql::ident(&r.table);
     let name = sql::string(&r.table);
-    for rename in r.renames.iter() {
-        let _ = writeln!(out, "{rename};");
-    }
-    if r.restore_sequence {
-        let _ = writeln!(
-            out,
-            "CREATE TEMP TABLE \"_migrate_seq\" AS SELECT seq FROM sqlite_sequence WHERE name = {name};"
-        );
-    }
-    let _ = writeln!(out, "{};", r.create_sql);
-    let _ = writeln!(out, "{};", r.copy_sql);
-    let _ = writeln!(out, "DROP TABLE {table};");
-    out.push_str("PRAGMA legacy_alter_table = ON;\n");
-    let _ = writeln!(
-        out,
-        "ALTER TABLE {} RENAME TO {table};",
-        sql::ident(&r.temp_table)
-    );
-    out.push_str("PRAGMA legacy_alter_table = OFF;\n");
-    if r.restore_sequence {
-        let _ = writeln!(
-            out,
-            "UPDATE sqlite_sequence SET seq = max(seq, (SELECT seq FROM temp.\"_migrate_seq\")) WHERE name = {name};"
-        );
-        let _ = writeln!(
-            out,
-            "INSERT INTO sqlite_sequence (name, seq) SELECT {name}, seq FROM temp.\"_migrate_seq\" WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = {name});"
-        );
-        out.push_str("DROP TABLE temp.\"_migrate_seq\";\n");
-    }
-    for st in r.recreate.iter() {
-        let _ = writeln!(out, "{};", st.sql);
+    for step in r.procedure() {
+        match step {
+            RebuildStep::CheckDrift
+            | RebuildStep::CheckNotNull(_)
+            | RebuildStep::CheckConstraint(_)
+            | RebuildStep::CheckDependents
+            | RebuildStep::CheckForeignKeys => {}
+            RebuildStep::RenameColumn(sql) | RebuildStep::Create(sql) | RebuildStep::Copy(sql) => {
+                let _ = writeln!(out, "{sql};");
+            }
+            RebuildStep::DropOld(sql) => {
+                let _ = writeln!(out, "{sql};");
+            }
+            RebuildStep::RenameNew(sql) => {
+                out.push_str("PRAGMA legacy_alter_table = ON;\n");
+                let _ = writeln!(out, "{sql};");
+                out.push_str("PRAGMA legacy_alter_table = OFF;\n");
+            }
+            RebuildStep::Recreate(st) => {
+                let _ = writeln!(out, "{};", st.sql);
+            }
+            RebuildStep::SaveSequence => {
+                let _ = writeln!(
+                    out,
+                    "CREATE TEMP TABLE \"_migrate_seq\" AS SELECT seq FROM sqlite_sequence WHERE name = {name};"
+                );
+            }
+            RebuildStep::RestoreSequence => {
+                let _ = writeln!(
+                    out,
+                    "UPDATE sqlite_sequence SET seq = max(seq, (SELECT seq FROM temp.\"_migrate_seq\")) WHERE name = {name};"
+                );
+                let _ = writeln!(
+                    out,
+                    "INSERT INTO sqlite_sequence (name, seq) SELECT {name}, seq FROM temp.\"_migrate_seq\" WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = {name});"
+                );
+                out.push_str("DROP TABLE temp.\"_migrate_seq\";\n");
+            }
+        }
     }
 }

@@ -18,7 +18,7 @@ use crate::error::{self, Error, ErrorKind, ForeignKeyViolation};
 use crate::fault::{hit, FaultPoint};
 use crate::guard::{exists, RevisionGuard};
 use crate::progress::Tracker;
-use migrate_dsl_core::plan::Rebuild;
+use migrate_dsl_core::plan::{ConstraintCheck, NotNullCheck, Rebuild, RebuildStep};
 use migrate_dsl_core::render;
 use migrate_dsl_core::sql;
 use rusqlite::{Connection, Params, Row};
@@ -74,7 +74,9 @@ impl Context<'_> {
     }
 }
 
-/// Runs one rebuild of revision `revision`.
+/// Runs one rebuild of revision `revision`: the steps of
+/// [`Rebuild::procedure`] in order, each with this runtime's guard, fault
+/// points and progress.
 pub(crate) fn run(
     guard: &mut RevisionGuard<'_>,
     revision: &str,
@@ -91,65 +93,70 @@ pub(crate) fn run(
     let broken_before = dependents::broken(guard.conn())?;
     // A leftover temporary table of an interrupted run cannot be here: the
     // start of every run removes or refuses them (`remove_leftovers`).
-    {
-        let conn: &Connection = guard.conn();
-        check_drift(conn, cx, history_table)?;
-        dependents::set_aside(conn, &broken_before)?;
-        for rename in r.renames.iter() {
-            cx.exec(conn, rename)?;
-        }
-        check_not_null(conn, cx)?;
-        check_constraints(conn, cx)?;
-    }
-
-    guard.track_temp_table(&r.temp_table, &r.table);
-    let sequence = if r.restore_sequence {
-        read_sequence(guard.conn(), cx)?
-    } else {
-        None
-    };
-    {
-        let conn: &Connection = guard.conn();
-        cx.exec(conn, &r.create_sql)?;
-        hit(FaultPoint::AfterCreate)?;
-        match progress {
-            Some(tracker) => {
-                let count = format!("SELECT count(*) FROM {}", sql::ident(&r.table));
-                let total = cx.count(conn, &count)?;
-                let copying = tracker.copying(revision, &r.table, total);
-                copy(conn, cx)?;
-                copying.done();
+    let mut sequence = None;
+    let mut recreated = 0;
+    for step in r.procedure() {
+        match step {
+            RebuildStep::CheckDrift => {
+                check_drift(guard.conn(), cx, history_table)?;
+                // SQLite refuses column renames while anything in the schema
+                // is broken: such objects wait outside until the end.
+                dependents::set_aside(guard.conn(), &broken_before)?;
             }
-            None => copy(conn, cx)?,
+            RebuildStep::RenameColumn(sql) => cx.exec(guard.conn(), sql)?,
+            RebuildStep::CheckNotNull(check) => check_not_null(guard.conn(), cx, check)?,
+            RebuildStep::CheckConstraint(check) => check_constraint(guard.conn(), cx, check)?,
+            RebuildStep::SaveSequence => sequence = read_sequence(guard.conn(), cx)?,
+            RebuildStep::Create(sql) => {
+                guard.track_temp_table(&r.temp_table, &r.table);
+                cx.exec(guard.conn(), sql)?;
+                hit(FaultPoint::AfterCreate)?;
+            }
+            RebuildStep::Copy(_) => {
+                let conn: &Connection = guard.conn();
+                match progress {
+                    Some(tracker) => {
+                        let count = format!("SELECT count(*) FROM {}", sql::ident(&r.table));
+                        let total = cx.count(conn, &count)?;
+                        let copying = tracker.copying(revision, &r.table, total);
+                        copy(conn, cx)?;
+                        copying.done();
+                    }
+                    None => copy(conn, cx)?,
+                }
+                hit(FaultPoint::AfterCopy)?;
+            }
+            RebuildStep::DropOld(sql) => {
+                cx.exec(guard.conn(), &sql)?;
+                hit(FaultPoint::AfterDrop)?;
+            }
+            RebuildStep::RenameNew(sql) => {
+                guard.set_legacy_alter_table(true)?;
+                cx.exec(guard.conn(), &sql)?;
+                guard.restore_legacy_alter_table()?;
+                hit(FaultPoint::AfterRename)?;
+            }
+            RebuildStep::RestoreSequence => {
+                if let Some(seq) = sequence {
+                    write_sequence(guard.conn(), cx, seq)?;
+                }
+            }
+            RebuildStep::Recreate(st) => {
+                cx.exec(guard.conn(), &st.sql)?;
+                hit(FaultPoint::AfterRecreate(recreated))?;
+                recreated += 1;
+            }
+            RebuildStep::CheckDependents => {
+                dependents::put_back(guard.conn(), &broken_before)?;
+                check_dependents(guard.conn(), cx, &broken_before)?;
+                hit(FaultPoint::BeforeForeignKeyCheck)?;
+            }
+            RebuildStep::CheckForeignKeys => {
+                if guard.foreign_keys_were_on() {
+                    check_foreign_keys(guard.conn(), cx)?;
+                }
+            }
         }
-        hit(FaultPoint::AfterCopy)?;
-        cx.exec(conn, &format!("DROP TABLE {}", sql::ident(&r.table)))?;
-        hit(FaultPoint::AfterDrop)?;
-    }
-
-    guard.set_legacy_alter_table(true)?;
-    let rename = format!(
-        "ALTER TABLE {} RENAME TO {}",
-        sql::ident(&r.temp_table),
-        sql::ident(&r.table)
-    );
-    cx.exec(guard.conn(), &rename)?;
-    guard.restore_legacy_alter_table()?;
-    if let Some(seq) = sequence {
-        write_sequence(guard.conn(), cx, seq)?;
-    }
-    hit(FaultPoint::AfterRename)?;
-
-    let conn: &Connection = guard.conn();
-    for (i, st) in r.recreate.iter().enumerate() {
-        cx.exec(conn, &st.sql)?;
-        hit(FaultPoint::AfterRecreate(i))?;
-    }
-    dependents::put_back(conn, &broken_before)?;
-    check_dependents(conn, cx, &broken_before)?;
-    hit(FaultPoint::BeforeForeignKeyCheck)?;
-    if guard.foreign_keys_were_on() {
-        check_foreign_keys(conn, cx)?;
     }
     Ok(broken_before.iter().map(|b| b.already(revision)).collect())
 }
@@ -200,16 +207,13 @@ fn check_drift(conn: &Connection, cx: Context<'_>, history_table: &str) -> Resul
 
 /// A column that gains NOT NULL is checked on the real table before the
 /// copy, so the error names the table, the column and how many rows.
-fn check_not_null(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
-    let r = cx.rebuild;
-    for check in r.not_null_checks.iter() {
-        let rows = cx.count(conn, &check.count_sql)?;
-        if rows > 0 {
-            return Err(cx.fail(ErrorKind::NotNullViolation {
-                column: check.column.to_string(),
-                rows,
-            }));
-        }
+fn check_not_null(conn: &Connection, cx: Context<'_>, check: &NotNullCheck) -> Result<(), Error> {
+    let rows = cx.count(conn, &check.count_sql)?;
+    if rows > 0 {
+        return Err(cx.fail(ErrorKind::NotNullViolation {
+            column: check.column.to_string(),
+            rows,
+        }));
     }
     Ok(())
 }
@@ -299,17 +303,18 @@ fn explain_violation(conn: &Connection, cx: Context<'_>) -> Option<Error> {
     }))
 }
 
-fn check_constraints(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
-    let r = cx.rebuild;
-    for check in r.constraint_checks.iter() {
-        let rows = cx.count(conn, &check.count_sql)?;
-        if rows > 0 {
-            return Err(cx.fail(ErrorKind::ConstraintViolation {
-                constraint: check.constraint.to_string(),
-                columns: check.columns.iter().map(|c| c.to_string()).collect(),
-                rows,
-            }));
-        }
+fn check_constraint(
+    conn: &Connection,
+    cx: Context<'_>,
+    check: &ConstraintCheck,
+) -> Result<(), Error> {
+    let rows = cx.count(conn, &check.count_sql)?;
+    if rows > 0 {
+        return Err(cx.fail(ErrorKind::ConstraintViolation {
+            constraint: check.constraint.to_string(),
+            columns: check.columns.iter().map(|c| c.to_string()).collect(),
+            rows,
+        }));
     }
     Ok(())
 }
