@@ -24,10 +24,7 @@ pub(crate) fn migrations(
     let revisions = slice(quote!(::migrate_dsl::__private::Revision), revisions);
     let head_schema = slice(
         quote!(::migrate_dsl::__private::SchemaObject),
-        render::schema_objects(head).into_iter().map(|o| {
-            let (kind, name, sql) = (object_kind(o.kind), &*o.name, &*o.sql);
-            quote!(::migrate_dsl::__private::SchemaObject::new(#kind, #name, #sql))
-        }),
+        render::schema_objects(head).iter().map(schema_object),
     );
     quote! {
         #(#attrs)*
@@ -62,11 +59,11 @@ fn revision(plan: &RevisionPlan, hooks: &[syn::Path]) -> TokenStream {
                 quote!(::migrate_dsl::__private::Step),
                 steps.iter().map(step),
             );
-            quote!(::migrate_dsl::__private::Down::Steps(::migrate_dsl::__private::Cow::Borrowed(#steps)))
+            quote!(::core::result::Result::Ok(#steps))
         }
         Down::Irreversible(why) => {
             let why = &**why;
-            quote!(::migrate_dsl::__private::Down::Irreversible(::migrate_dsl::__private::text(#why)))
+            quote!(::core::result::Result::Err(#why))
         }
     };
     let hooks = slice(
@@ -74,7 +71,14 @@ fn revision(plan: &RevisionPlan, hooks: &[syn::Path]) -> TokenStream {
         hooks.iter().map(hook),
     );
     quote! {
-        ::migrate_dsl::__private::Revision::from_static(#id, #checksum, #steps, #down, #hooks, #schema_after)
+        ::migrate_dsl::__private::Revision::from_static(::migrate_dsl::__private::RevisionParts {
+            id: #id,
+            checksum: #checksum,
+            steps: #steps,
+            down: #down,
+            hooks: #hooks,
+            schema_after: #schema_after,
+        })
     }
 }
 
@@ -105,7 +109,10 @@ fn step(step: &Step) -> TokenStream {
                         }),
                     );
                     quote!(::core::option::Option::Some(
-                        ::migrate_dsl::__private::CreatedTable::new(#name, #columns)
+                        ::migrate_dsl::__private::CreatedTable {
+                            name: ::migrate_dsl::__private::text(#name),
+                            columns: ::migrate_dsl::__private::Cow::Borrowed(#columns),
+                        }
                     ))
                 }
                 None => quote!(::core::option::Option::None),
@@ -137,7 +144,21 @@ fn step(step: &Step) -> TokenStream {
 
 fn statement(st: &Statement) -> TokenStream {
     let (op, table, sql) = (&*st.operation, &*st.table, &*st.sql);
-    quote!(::migrate_dsl::__private::Statement::new(#op, #table, #sql))
+    quote!(::migrate_dsl::__private::Statement {
+        operation: ::migrate_dsl::__private::text(#op),
+        table: ::migrate_dsl::__private::text(#table),
+        sql: ::migrate_dsl::__private::text(#sql),
+    })
+}
+
+/// One object of a schema, by field.
+fn schema_object(o: &migrate_dsl_core::plan::SchemaObject) -> TokenStream {
+    let (kind, name, sql) = (object_kind(o.kind), &*o.name, &*o.sql);
+    quote!(::migrate_dsl::__private::SchemaObject {
+        kind: #kind,
+        name: ::migrate_dsl::__private::text(#name),
+        sql: ::migrate_dsl::__private::text(#sql),
+    })
 }
 
 fn rebuild(r: &Rebuild) -> TokenStream {
@@ -152,7 +173,10 @@ fn rebuild(r: &Rebuild) -> TokenStream {
         quote!(::migrate_dsl::__private::NotNullCheck),
         r.not_null_checks.iter().map(|c: &NotNullCheck| {
             let (col, sql) = (&*c.column, &*c.count_sql);
-            quote!(::migrate_dsl::__private::NotNullCheck::new(#col, #sql))
+            quote!(::migrate_dsl::__private::NotNullCheck {
+                column: ::migrate_dsl::__private::text(#col),
+                count_sql: ::migrate_dsl::__private::text(#sql),
+            })
         }),
     );
     let constraint_checks = slice(
@@ -166,7 +190,11 @@ fn rebuild(r: &Rebuild) -> TokenStream {
                 }),
             );
             let (constraint, sql) = (&*c.constraint, &*c.count_sql);
-            quote!(::migrate_dsl::__private::ConstraintCheck::new(#constraint, #columns, #sql))
+            quote!(::migrate_dsl::__private::ConstraintCheck {
+                constraint: ::migrate_dsl::__private::text(#constraint),
+                columns: ::migrate_dsl::__private::Cow::Borrowed(#columns),
+                count_sql: ::migrate_dsl::__private::text(#sql),
+            })
         }),
     );
     let renames = slice(
@@ -178,10 +206,7 @@ fn rebuild(r: &Rebuild) -> TokenStream {
     );
     let expected = slice(
         quote!(::migrate_dsl::__private::SchemaObject),
-        r.expected_objects.iter().map(|o| {
-            let (kind, name, sql) = (object_kind(o.kind), &*o.name, &*o.sql);
-            quote!(::migrate_dsl::__private::SchemaObject::new(#kind, #name, #sql))
-        }),
+        r.expected_objects.iter().map(schema_object),
     );
     let recreate = slice(
         quote!(::migrate_dsl::__private::Statement),

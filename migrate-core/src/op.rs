@@ -3,6 +3,7 @@
 //! The macro builds these from tokens; names carry a [`Loc`] so diagnostics can
 //! point back at the token. Nothing here has been validated yet.
 
+use crate::plan::ObjectKind;
 use crate::{Loc, Name};
 
 /// A whole history: revisions, oldest first.
@@ -196,16 +197,16 @@ pub struct CreatesTable {
 impl Op {
     /// For a create or drop of a table, index, view or trigger: whether it
     /// creates, the kind of object, and its name.
-    pub fn object(&self) -> Option<(bool, &'static str, &Name)> {
+    pub fn object(&self) -> Option<(bool, ObjectKind, &Name)> {
         Some(match self {
-            Op::CreateTable(t) => (true, "table", &t.name),
-            Op::CreateIndex(i) => (true, "index", &i.name),
-            Op::CreateView(v) if !v.replace => (true, "view", &v.name),
-            Op::CreateTrigger(t) => (true, "trigger", &t.name),
-            Op::DropTable(n) => (false, "table", n),
-            Op::DropIndex(n) => (false, "index", n),
-            Op::DropView(n) => (false, "view", n),
-            Op::DropTrigger(n) => (false, "trigger", n),
+            Op::CreateTable(t) => (true, ObjectKind::Table, &t.name),
+            Op::CreateIndex(i) => (true, ObjectKind::Index, &i.name),
+            Op::CreateView(v) if !v.replace => (true, ObjectKind::View, &v.name),
+            Op::CreateTrigger(t) => (true, ObjectKind::Trigger, &t.name),
+            Op::DropTable(n) => (false, ObjectKind::Table, n),
+            Op::DropIndex(n) => (false, ObjectKind::Index, n),
+            Op::DropView(n) => (false, ObjectKind::View, n),
+            Op::DropTrigger(n) => (false, ObjectKind::Trigger, n),
             _ => return None,
         })
     }

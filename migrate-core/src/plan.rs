@@ -80,17 +80,6 @@ pub struct SchemaObject {
     pub sql: Text,
 }
 
-impl SchemaObject {
-    /// An object from `'static` parts.
-    pub const fn new(kind: ObjectKind, name: &'static str, sql: &'static str) -> Self {
-        SchemaObject {
-            kind,
-            name: Cow::Borrowed(name),
-            sql: Cow::Borrowed(sql),
-        }
-    }
-}
-
 /// How a revision is undone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Down {
@@ -136,16 +125,6 @@ pub struct CreatedTable {
     pub name: Text,
     /// Its visible columns.
     pub columns: Cow<'static, [Text]>,
-}
-
-impl CreatedTable {
-    /// A declaration from `'static` parts.
-    pub const fn new(name: &'static str, columns: &'static [Text]) -> Self {
-        CreatedTable {
-            name: Cow::Borrowed(name),
-            columns: Cow::Borrowed(columns),
-        }
-    }
 }
 
 /// One SQL statement with what it is for (used in errors).
@@ -295,31 +274,6 @@ pub struct ConstraintCheck {
     /// (non-NULL) value with another row; for a CHECK, the rows where it
     /// is false.
     pub count_sql: Text,
-}
-
-impl ConstraintCheck {
-    /// A check from `'static` parts.
-    pub const fn new(
-        constraint: &'static str,
-        columns: &'static [Text],
-        count_sql: &'static str,
-    ) -> Self {
-        ConstraintCheck {
-            constraint: Cow::Borrowed(constraint),
-            columns: Cow::Borrowed(columns),
-            count_sql: Cow::Borrowed(count_sql),
-        }
-    }
-}
-
-impl NotNullCheck {
-    /// A check from `'static` parts.
-    pub const fn new(column: &'static str, count_sql: &'static str) -> Self {
-        NotNullCheck {
-            column: Cow::Borrowed(column),
-            count_sql: Cow::Borrowed(count_sql),
-        }
-    }
 }
 
 /// A call of a `run` hook.

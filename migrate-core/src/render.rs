@@ -197,7 +197,7 @@ pub fn create_index(index: &Index) -> String {
 
 /// `DROP INDEX "<name>"`.
 pub fn drop_index(name: &str) -> String {
-    drop("index", name)
+    drop(crate::plan::ObjectKind::Index, name)
 }
 
 /// A literal as SQL.
@@ -230,7 +230,7 @@ pub fn insert(table: &str, columns: &[&str], rows: &[Vec<Literal>]) -> String {
 
 /// `DROP TABLE "<name>"`.
 pub fn drop_table(name: &str) -> String {
-    drop("table", name)
+    drop(crate::plan::ObjectKind::Table, name)
 }
 
 /// `ALTER TABLE "<from>" RENAME TO "<to>"`.
@@ -279,7 +279,7 @@ pub fn create_view(view: &View) -> String {
 
 /// `DROP VIEW "<name>"`.
 pub fn drop_view(name: &str) -> String {
-    drop("view", name)
+    drop(crate::plan::ObjectKind::View, name)
 }
 
 /// `CREATE TRIGGER "<name>" <timing> <event> ON "<table>" [WHEN …] BEGIN …; END`.
@@ -336,13 +336,17 @@ pub fn guarded(statement: &str, create: bool) -> String {
 }
 
 /// `DROP <KIND> "<name>"` for a table, index, view or trigger.
-pub fn drop(kind: &str, name: &str) -> String {
-    format!("DROP {} {}", kind.to_ascii_uppercase(), sql::ident(name))
+pub fn drop(kind: crate::plan::ObjectKind, name: &str) -> String {
+    format!(
+        "DROP {} {}",
+        kind.as_str().to_ascii_uppercase(),
+        sql::ident(name)
+    )
 }
 
 /// `DROP TRIGGER "<name>"`.
 pub fn drop_trigger(name: &str) -> String {
-    drop("trigger", name)
+    drop(crate::plan::ObjectKind::Trigger, name)
 }
 
 /// A fingerprint of a schema given as (name, SQL) pairs in any order (see

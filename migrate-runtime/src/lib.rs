@@ -52,7 +52,7 @@ pub use status::Status;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::hook::HookFn;
-    pub use crate::migrations::{Migrations, Revision};
+    pub use crate::migrations::{Migrations, Revision, RevisionParts};
     pub use migrate_dsl_core::plan::{
         text, ConstraintCheck, CreatedTable, Down, HookCall, NotNullCheck, ObjectKind, RawStep,
         Rebuild, SchemaObject, Statement, Step, Text,

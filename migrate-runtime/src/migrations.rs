@@ -16,23 +16,33 @@ pub struct Revision {
     pub(crate) schema_after: Text,
 }
 
+/// A revision as the expansion of `migration!` writes it: by field name, so
+/// a field added here is one line in the expansion. Not a public API.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct RevisionParts {
+    pub id: &'static str,
+    pub checksum: &'static str,
+    pub steps: &'static [Step],
+    /// The `down` steps; `Err`: why the revision cannot be reverted.
+    pub down: Result<&'static [Step], &'static str>,
+    pub hooks: &'static [HookFn],
+    pub schema_after: &'static str,
+}
+
 impl Revision {
     #[doc(hidden)]
-    pub const fn from_static(
-        id: &'static str,
-        checksum: &'static str,
-        steps: &'static [Step],
-        down: Down,
-        hooks: &'static [HookFn],
-        schema_after: &'static str,
-    ) -> Self {
+    pub const fn from_static(parts: RevisionParts) -> Self {
         Revision {
-            id: Cow::Borrowed(id),
-            checksum: Cow::Borrowed(checksum),
-            steps: Cow::Borrowed(steps),
-            down,
-            hooks: Cow::Borrowed(hooks),
-            schema_after: Cow::Borrowed(schema_after),
+            id: Cow::Borrowed(parts.id),
+            checksum: Cow::Borrowed(parts.checksum),
+            steps: Cow::Borrowed(parts.steps),
+            down: match parts.down {
+                Ok(steps) => Down::Steps(Cow::Borrowed(steps)),
+                Err(why) => Down::Irreversible(Cow::Borrowed(why)),
+            },
+            hooks: Cow::Borrowed(parts.hooks),
+            schema_after: Cow::Borrowed(parts.schema_after),
         }
     }
 

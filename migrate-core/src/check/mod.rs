@@ -25,6 +25,7 @@ use crate::op::{
     Change, ColumnConstraintKind, ColumnDef, CreateTable, History, Op, TableConstraint,
     TableConstraintKind,
 };
+use crate::plan::ObjectKind;
 use crate::plan::{CreatedTable, Down, HookCall, RawStep, RevisionPlan, Statement, Step};
 use crate::{render, Loc};
 use std::borrow::Cow;
@@ -323,10 +324,10 @@ fn if_exists(
         return Vec::new();
     };
     let exists = match kind {
-        "table" => schema.table(&name.text).is_some(),
-        "index" => schema.index(&name.text).is_some(),
-        "view" => schema.view(&name.text).is_some(),
-        _ => schema.trigger(&name.text).is_some(),
+        ObjectKind::Table => schema.table(&name.text).is_some(),
+        ObjectKind::Index => schema.index(&name.text).is_some(),
+        ObjectKind::View => schema.view(&name.text).is_some(),
+        ObjectKind::Trigger => schema.trigger(&name.text).is_some(),
     };
     if create && exists {
         diags.error_help(

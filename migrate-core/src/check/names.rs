@@ -2,6 +2,7 @@
 
 use crate::diag::Diagnostics;
 use crate::op::Op;
+use crate::plan::ObjectKind;
 use crate::Name;
 
 /// Prefixes no user object may start with: SQLite reserves `sqlite_`, and
@@ -108,11 +109,11 @@ pub(crate) fn check_history_table(history: &crate::op::History, diags: &mut Diag
 }
 
 /// The kind and name of what `op` creates (or renames a table to).
-fn created_name(op: &Op) -> Option<(&'static str, &Name)> {
+fn created_name(op: &Op) -> Option<(ObjectKind, &Name)> {
     match op {
         Op::IfExists(inner) => created_name(inner),
-        Op::RenameTable { to, .. } => Some(("table", to)),
-        Op::Sql(raw) => raw.creates.as_ref().map(|c| ("table", &c.name)),
+        Op::RenameTable { to, .. } => Some((ObjectKind::Table, to)),
+        Op::Sql(raw) => raw.creates.as_ref().map(|c| (ObjectKind::Table, &c.name)),
         op => op
             .object()
             .filter(|(creates, _, _)| *creates)
