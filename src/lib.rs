@@ -46,7 +46,9 @@
 //! The grammar: the [`dsl`] module (`docs/DSL.md` in the repository).
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// The grammar, with an example of every construct: the [`dsl`] module.
 pub use migrate_dsl_macros::migration;
 pub use migrate_dsl_runtime::{
     dump, AppliedRevision, BoxError, Context, Drift, Dump, Error, ErrorKind, ForeignKeyViolation,
@@ -88,6 +90,7 @@ pub mod build {
 /// Helpers for applications' tests (feature `testing`): a database at head
 /// in one call, the stairway test, drift assertions.
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub use migrate_dsl_runtime::testing;
 
 /// Failure injection points, for this crate's own tests (feature

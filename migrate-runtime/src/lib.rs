@@ -6,6 +6,7 @@
 //! `migration!` macro; see [`Migrations`].
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod apply;
 mod busy;
@@ -31,6 +32,7 @@ mod sqlite_version;
 mod status;
 mod temp_shadows;
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 mod trace;
 mod verify;
