@@ -17,6 +17,31 @@ pub(crate) struct Object {
     pub(crate) sql: String,
 }
 
+/// Finds a table of the main schema by name, compared as SQLite compares
+/// names (ASCII case-insensitively).
+pub(crate) const TABLE_EXISTS: &str =
+    "SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE";
+
+fn find_table(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
+    use rusqlite::OptionalExtension;
+    conn.query_row(TABLE_EXISTS, [name], |_| Ok(()))
+        .optional()
+        .map(|found| found.is_some())
+}
+
+/// Whether table `name` exists: a statement of the run (it passes through
+/// the failure-injection point like every other).
+pub(crate) fn has_table(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
+    crate::fault::checked(|| find_table(conn, name))
+}
+
+/// Whether table `name` surely exists, for cleanup after a failure (not a
+/// statement of the run): an error reads as "no", so nothing is dropped on
+/// a doubt.
+pub(crate) fn surely_has_table(conn: &Connection, name: &str) -> bool {
+    find_table(conn, name).unwrap_or(false)
+}
+
 /// Every object of schema `schema` (`main` or `temp`) in creation order,
 /// SQLite's own left out.
 pub(crate) fn objects(conn: &Connection, schema: &str) -> Result<Vec<Object>, Error> {

@@ -212,7 +212,9 @@ impl Drop for RevisionGuard<'_> {
             // already; this covers anything that outlived the transaction.
             // Never drop it when the original is missing: it may then hold
             // the only copy of the data.
-            if exists(self.conn, temp) && exists(self.conn, table) {
+            if crate::catalog::surely_has_table(self.conn, temp)
+                && crate::catalog::surely_has_table(self.conn, table)
+            {
                 let _ = self
                     .conn
                     .execute(&format!("DROP TABLE {}", sql::ident(temp)), []);
@@ -225,14 +227,4 @@ impl Drop for RevisionGuard<'_> {
             let _ = self.conn.pragma_update(None, "foreign_keys", true);
         }
     }
-}
-
-/// Whether a table named `name` exists in the main schema.
-pub(crate) fn exists(conn: &Connection, name: &str) -> bool {
-    conn.query_row(
-        "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
-        [name],
-        |_| Ok(()),
-    )
-    .is_ok()
 }

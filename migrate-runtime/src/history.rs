@@ -104,11 +104,7 @@ pub(crate) fn remove_script(table: &str, id: &str) -> String {
 
 /// Whether the history table exists (read-only).
 pub(crate) fn exists(conn: &Connection, table: &str) -> Result<bool, Error> {
-    let q = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1";
-    checked(|| conn.query_row(q, [table], |_| Ok(())))
-        .optional()
-        .map(|found| found.is_some())
-        .map_err(err(table, q))
+    crate::catalog::has_table(conn, table).map_err(err(table, crate::catalog::TABLE_EXISTS))
 }
 
 /// The newest row's id and checksum, if any (read-only).

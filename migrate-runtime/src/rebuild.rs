@@ -16,7 +16,7 @@ use crate::dependents;
 use crate::drift;
 use crate::error::{self, Error, ErrorKind, ForeignKeyViolation};
 use crate::fault::{hit, FaultPoint};
-use crate::guard::{exists, RevisionGuard};
+use crate::guard::RevisionGuard;
 use crate::progress::Tracker;
 use migrate_dsl_core::plan::{ConstraintCheck, NotNullCheck, Rebuild, RebuildStep};
 use migrate_dsl_core::render;
@@ -164,7 +164,9 @@ pub(crate) fn run(
 /// The AUTOINCREMENT high-water mark of the table (SQLite deletes it with the
 /// table, and the copy sets the new one only to the largest id present).
 fn read_sequence(conn: &Connection, cx: Context<'_>) -> Result<Option<i64>, Error> {
-    if !exists(conn, "sqlite_sequence") {
+    let has_sequence = crate::catalog::has_table(conn, "sqlite_sequence")
+        .map_err(|e| cx.error(crate::catalog::TABLE_EXISTS, e))?;
+    if !has_sequence {
         return Ok(None);
     }
     let q = "SELECT seq FROM sqlite_sequence WHERE name = ?1";
@@ -391,7 +393,16 @@ pub(crate) fn remove_leftovers(conn: &Connection) -> Result<Vec<String>, Error> 
     let mut removed = Vec::new();
     for temp in leftovers {
         let table = &temp[prefix.len()..];
-        if !exists(conn, table) {
+        let has_original = crate::catalog::has_table(conn, table).map_err(|source| {
+            Error::from(ErrorKind::Connection {
+                action: format!(
+                    "look for the table of `{temp}` ({})",
+                    crate::catalog::TABLE_EXISTS
+                ),
+                source,
+            })
+        })?;
+        if !has_original {
             return Err(ErrorKind::OrphanedTemporaryTable {
                 table: table.to_owned(),
                 temp_table: temp,

@@ -258,7 +258,7 @@ impl Migrations {
         if !crate::guard::read_flag(conn, "foreign_keys")? {
             return Ok(());
         }
-        let applied = if crate::guard::exists(conn, &self.history_table) {
+        let applied = if history::exists(conn, &self.history_table)? {
             history::read(conn, &self.history_table)?.len()
         } else {
             0
