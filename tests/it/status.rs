@@ -202,3 +202,16 @@ fn stamp_marks_revisions_without_running_them() {
         "{err:?}"
     );
 }
+
+#[test]
+fn the_history_table_is_found_whatever_the_case_of_its_name() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    SCHEMA.apply_pending(&mut conn).unwrap();
+    // SQLite compares names case-insensitively: the same table.
+    let shouting = SCHEMA.clone().with_history_table("_MIGRATE_HISTORY");
+    let status = shouting.status(&conn).unwrap();
+    assert_eq!(status.current(), Some("0003"), "{status:?}");
+    assert!(status.pending.is_empty(), "{status:?}");
+    assert!(shouting.is_up_to_date(&conn).unwrap());
+}
