@@ -203,7 +203,12 @@ impl Drop for RevisionGuard<'_> {
             }
             Some(Scope::Savepoint) if !self.conn.is_autocommit() => {
                 let undo = format!("ROLLBACK TO {SAVEPOINT}; RELEASE {SAVEPOINT}");
-                let _ = self.conn.execute_batch(&undo);
+                if self.conn.execute_batch(&undo).is_err() && !self.conn.is_autocommit() {
+                    // The revision could not be undone alone: undo the
+                    // whole transaction rather than let its commit keep
+                    // half a revision.
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                }
             }
             _ => {}
         }

@@ -9,6 +9,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod apply;
+mod batch;
 mod busy;
 mod catalog;
 mod dependents;

@@ -2,6 +2,7 @@
 //! and the start of every run (leftovers, history, checks) before the
 //! revisions are applied or reverted one by one (`apply.rs`).
 
+use crate::batch::Batch;
 use crate::busy::BusyTimeout;
 use crate::error::{Context, Error, ErrorKind};
 use crate::guard::RevisionGuard;
@@ -66,9 +67,17 @@ impl Migrations {
         self.migrate(conn, Target::Head, &Options::default())
     }
 
-    /// Takes the database to `target`, each revision in its own
-    /// `BEGIN IMMEDIATE` transaction together with its history row, with
-    /// the same guard and cleanup as [`Migrations::apply_pending`].
+    /// Takes the database to `target`, each revision atomically together
+    /// with its history row, with the same guard and cleanup as
+    /// [`Migrations::apply_pending`].
+    ///
+    /// The revisions of a run share one `BEGIN IMMEDIATE` transaction, each
+    /// in a savepoint of it: one durable commit for the run instead of one
+    /// per revision. A failed revision is rolled back to its savepoint and
+    /// the ones before it are committed; a revision that rebuilds a table
+    /// runs in a transaction of its own (foreign keys must be switched off
+    /// before it begins). The write lock is held from the first revision of
+    /// such a group to its commit.
     ///
     /// Before anything changes, every revision a move down would revert
     /// must have `down` steps (a `down { … }` block or a generated inverse);
@@ -182,16 +191,25 @@ impl Migrations {
                     pending = revisions.len(),
                     "starting"
                 );
+                let mut batch = None;
                 for rev in revisions {
+                    let alone = crate::apply::first_rebuild(&rev.id, &rev.steps).is_some();
+                    batch = Batch::next(conn, batch, alone, revisions.len() > 1)?;
                     self.apply_one(conn, rev, options, tracker, &mut report)?;
                 }
+                Batch::finish(batch)?;
             }
             Course::Down(undo) => {
                 crate::sqlite_version::require(undo.iter().map(|(r, steps)| (&*r.id, *steps)))?;
                 tracing::info!(undo = undo.len(), "starting");
+                let mut batch = None;
+                let many = undo.len() > 1;
                 for (rev, steps) in undo {
+                    let alone = crate::apply::first_rebuild(&rev.id, steps).is_some();
+                    batch = Batch::next(conn, batch, alone, many)?;
                     self.revert_one(conn, rev, steps, options, tracker, &mut report)?;
                 }
+                Batch::finish(batch)?;
             }
         }
         report.elapsed = started.elapsed();

@@ -8,6 +8,7 @@ mod common;
 
 mod alter;
 mod apply;
+mod batch;
 mod constraints;
 mod crash;
 mod data_property;
