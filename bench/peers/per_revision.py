@@ -5,9 +5,9 @@ rusqlite_migration and refinery, in one run.
 Builds the two small release binaries, then runs the three tools A/B/C
 interleaved for ROUNDS rounds (each invocation applies REVISIONS revisions
 of `create table` + `create index` to a fresh in-memory database INNER
-times), and prints medians and ratios. Usage:
+times), in memory and on a file, and prints medians and ratios. Usage:
 
-    python3 bench/peers/per_revision.py [REVISIONS] [ROUNDS] [INNER]
+    python3 bench/peers/per_revision.py [REVISIONS] [ROUNDS] [INNER] [memory|file|both]
 """
 import statistics
 import subprocess
@@ -18,6 +18,7 @@ HERE = Path(__file__).resolve().parent
 REVISIONS = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 7
 INNER = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+MODES = ["memory", "file"] if len(sys.argv) <= 4 or sys.argv[4] == "both" else [sys.argv[4]]
 
 
 def build(project):
@@ -35,10 +36,15 @@ def run(cmd):
 def main():
     ours = build("per_revision_ours")
     peers = build("per_revision_peers")
+    for mode in MODES:
+        compare(ours, peers, mode)
+
+
+def compare(ours, peers, mode):
     commands = {
-        "migrate_dsl": [str(ours), str(REVISIONS), str(INNER)],
-        "rusqlite_migration": [str(peers), "rusqlite_migration", str(REVISIONS), str(INNER)],
-        "refinery": [str(peers), "refinery", str(REVISIONS), str(INNER)],
+        "migrate_dsl": [str(ours), str(REVISIONS), str(INNER), mode],
+        "rusqlite_migration": [str(peers), "rusqlite_migration", str(REVISIONS), str(INNER), mode],
+        "refinery": [str(peers), "refinery", str(REVISIONS), str(INNER), mode],
     }
     times = {tool: [] for tool in commands}
     versions = {}
@@ -49,7 +55,7 @@ def main():
                 versions[tool] = version
     medians = {tool: statistics.median(v) for tool, v in times.items()}
     fastest_peer = min(medians["rusqlite_migration"], medians["refinery"])
-    print(f"{REVISIONS} revisions (create table + index), in memory, "
+    print(f"{REVISIONS} revisions (create table + index), {'in memory' if mode == 'memory' else 'on a file'}, "
           f"{ROUNDS} rounds x {INNER} runs, interleaved")
     print(f"{'tool':<20} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'vs fastest peer':>16}  sqlite")
     for tool, v in times.items():

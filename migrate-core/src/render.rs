@@ -58,9 +58,6 @@ fn column_def(table: &Table, c: &Column) -> String {
         s.push(' ');
         s.push_str(&inline_constraint(k));
     }
-    if c.not_null {
-        s.push_str(" NOT NULL");
-    }
     for k in inline.filter(|k| !matches!(k.kind, ConstraintKind::PrimaryKey { .. })) {
         s.push(' ');
         s.push_str(&inline_constraint(k));
@@ -77,6 +74,12 @@ fn column_def(table: &Table, c: &Column) -> String {
             " GENERATED ALWAYS AS ({}) {kind}",
             g.expr.to_sql()
         ));
+    }
+    // Last, where SQLite's `ALTER COLUMN … SET NOT NULL` writes it: the
+    // definition then reads the same whichever way the column got it, and
+    // `DROP NOT NULL` leaves exactly the definition without it.
+    if c.not_null {
+        s.push_str(" NOT NULL");
     }
     s
 }

@@ -82,7 +82,7 @@ fn applies_pending_revisions_once_and_records_them() {
     }
     assert_eq!(
         schema_sql(&conn, "items").unwrap(),
-        "CREATE TABLE \"items\" (\"id\" integer PRIMARY KEY, \"label\" text NOT NULL, \"qty\" integer NOT NULL DEFAULT (0))"
+        "CREATE TABLE \"items\" (\"id\" integer PRIMARY KEY, \"label\" text NOT NULL, \"qty\" integer DEFAULT (0) NOT NULL)"
     );
     // The index followed the renamed column and is still unique.
     assert_eq!(

@@ -231,7 +231,7 @@ fn composite_keys_named_constraints_and_collations() {
     KEYS_1.apply_pending(&mut conn).unwrap();
     assert_eq!(
         schema_sql(&conn, "member").unwrap(),
-        "CREATE TABLE \"member\" (\"org\" integer NOT NULL, \"login\" text NOT NULL COLLATE \"nocase\", \"email\" text, CONSTRAINT \"member_pk\" PRIMARY KEY (\"org\", \"login\"), CONSTRAINT \"email_shape\" CHECK (email like '%@%'), UNIQUE (\"org\", \"email\"))"
+        "CREATE TABLE \"member\" (\"org\" integer NOT NULL, \"login\" text COLLATE \"nocase\" NOT NULL, \"email\" text, CONSTRAINT \"member_pk\" PRIMARY KEY (\"org\", \"login\"), CONSTRAINT \"email_shape\" CHECK (email like '%@%'), UNIQUE (\"org\", \"email\"))"
     );
     // NOCASE makes the key case-insensitive; the check rejects bad emails.
     assert!(conn

@@ -83,7 +83,7 @@ fn real_world_spellings_apply_and_behave_as_sqlite_defines() {
     SPELLINGS.apply_pending(&mut conn).unwrap();
     let sql = schema_sql(&conn, "item").unwrap();
     for part in [
-        "\"sku\" char(36) NOT NULL UNIQUE",
+        "\"sku\" char(36) UNIQUE NOT NULL",
         "\"title\" varchar(512) NOT NULL",
         "\"seen_at\" timestamp with time zone",
         "\"stock\" unsigned big int",

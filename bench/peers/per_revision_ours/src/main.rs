@@ -1,7 +1,8 @@
-//! `per-revision-ours <revisions> <reps>`: the same revisions as
-//! `per-revision-peers` (create table + index each), as a migrate-dsl
+//! `per-revision-ours <revisions> <reps> [memory|file]`: the same revisions
+//! as `per-revision-peers` (create table + index each), as a migrate-dsl
 //! history built at run time (checked once, outside the timing), applied
-//! to a fresh in-memory database `reps` times. Prints
+//! to a fresh database (in memory, or a new file in a temporary directory)
+//! `reps` times. Prints
 //! `migrate_dsl <microseconds> <sqlite version>` per run.
 
 use migrate_dsl::build::*;
@@ -11,9 +12,10 @@ use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let (revisions, reps): (usize, usize) = match &args[..] {
-        [_, n, reps] => (n.parse().unwrap(), reps.parse().unwrap()),
-        _ => panic!("usage: per-revision-ours <revisions> <reps>"),
+    let (revisions, reps, file): (usize, usize, bool) = match &args[..] {
+        [_, n, reps] => (n.parse().unwrap(), reps.parse().unwrap(), false),
+        [_, n, reps, mode] => (n.parse().unwrap(), reps.parse().unwrap(), mode == "file"),
+        _ => panic!("usage: per-revision-ours <revisions> <reps> [memory|file]"),
     };
     let n = |s: &str| Name::new(s, Loc::NONE);
     let revisions_defs = (0..revisions)
@@ -55,8 +57,14 @@ fn main() {
     };
     let migrations = Migrations::from_history(&history).expect("a valid history");
     let version = migrate_dsl::rusqlite::version();
-    for _ in 0..reps {
-        let mut conn = Connection::open_in_memory().unwrap();
+    let dir = std::env::temp_dir().join(format!("per-revision-ours-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for rep in 0..reps {
+        let mut conn = if file {
+            Connection::open(dir.join(format!("{rep}.db"))).unwrap()
+        } else {
+            Connection::open_in_memory().unwrap()
+        };
         let start = Instant::now();
         migrations.apply_pending(&mut conn).unwrap();
         let micros = start.elapsed().as_micros();
@@ -70,4 +78,5 @@ fn main() {
         assert_eq!(tables as usize, revisions, "every revision applied");
         println!("migrate_dsl {micros} {version}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,6 +1,7 @@
-//! `per-revision-peers <rusqlite_migration|refinery> <revisions> <reps>`:
-//! applies `revisions` small revisions (create table + index each) to a
-//! fresh in-memory database `reps` times and prints one line per run:
+//! `per-revision-peers <rusqlite_migration|refinery> <revisions> <reps>
+//! [memory|file]`: applies `revisions` small revisions (create table +
+//! index each) to a fresh database (in memory, or a new file in a temporary
+//! directory) `reps` times and prints one line per run:
 //! `<tool> <microseconds> <sqlite version>`. The migration list is built
 //! once, outside the timing.
 
@@ -12,14 +13,28 @@ fn sql(i: usize) -> String {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let (tool, revisions, reps) = match &args[..] {
-        [_, tool, n, reps] => (tool.as_str(), n.parse().unwrap(), reps.parse().unwrap()),
-        _ => panic!("usage: per-revision-peers <rusqlite_migration|refinery> <revisions> <reps>"),
+    let (tool, revisions, reps, file) = match &args[..] {
+        [_, tool, n, reps] => (tool.as_str(), n.parse().unwrap(), reps.parse().unwrap(), false),
+        [_, tool, n, reps, mode] => (
+            tool.as_str(),
+            n.parse().unwrap(),
+            reps.parse().unwrap(),
+            mode == "file",
+        ),
+        _ => panic!(
+            "usage: per-revision-peers <rusqlite_migration|refinery> <revisions> <reps> [memory|file]"
+        ),
     };
+    let dir = std::env::temp_dir().join(format!("per-revision-peers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
     let sqls: Vec<String> = (0..revisions).map(sql).collect();
     let version = rusqlite::version();
-    for _ in 0..reps {
-        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+    for rep in 0..reps {
+        let mut conn = if file {
+            rusqlite::Connection::open(dir.join(format!("{tool}-{rep}.db"))).unwrap()
+        } else {
+            rusqlite::Connection::open_in_memory().unwrap()
+        };
         let micros = match tool {
             "rusqlite_migration" => {
                 let ms = rusqlite_migration::Migrations::new(
@@ -54,4 +69,5 @@ fn main() {
         assert_eq!(tables as usize, revisions, "{tool} applied every revision");
         println!("{tool} {micros} {version}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
