@@ -53,7 +53,7 @@ pub use migrate_dsl_macros::migration;
 pub use migrate_dsl_runtime::{
     dump, AppliedRevision, BoxError, Context, Drift, Dump, Error, ErrorKind, ForeignKeyViolation,
     HistoryRow, Hook, HookContext, HookFn, Migrations, ObjectKind, Options, Progress, ProgressFn,
-    Report, Revision, SkippedHook, Status, Target,
+    Report, Revision, SkippedHook, Status, Strategy, TableChange, Target,
 };
 /// The `rusqlite` version the runtime is built on (hooks take its `Connection`).
 pub use rusqlite;

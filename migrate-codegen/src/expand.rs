@@ -5,7 +5,9 @@
 use crate::parse::Header;
 use migrate_dsl_core::model::Schema;
 use migrate_dsl_core::op::RunIf;
-use migrate_dsl_core::plan::{Down, NotNullCheck, Rebuild, RevisionPlan, Statement, Step};
+use migrate_dsl_core::plan::{
+    ConstraintCheck, Down, InPlaceStep, NotNullCheck, Rebuild, RevisionPlan, Statement, Step,
+};
 use migrate_dsl_core::render;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -96,6 +98,34 @@ fn step(step: &Step) -> TokenStream {
             let r = rebuild(r);
             quote!(::migrate_dsl::__private::Step::Rebuild(#r))
         }
+        Step::AlterInPlace(a) => {
+            let needs = a.needs;
+            let steps = slice(
+                quote!(::migrate_dsl::__private::InPlaceStep),
+                a.steps.iter().map(|s| match s {
+                    InPlaceStep::Execute(st) => {
+                        let st = statement(st);
+                        quote!(::migrate_dsl::__private::InPlaceStep::Execute(#st))
+                    }
+                    InPlaceStep::NotNull(c) => {
+                        let c = not_null_check(c);
+                        quote!(::migrate_dsl::__private::InPlaceStep::NotNull(#c))
+                    }
+                    InPlaceStep::Constraint(c) => {
+                        let c = constraint_check(c);
+                        quote!(::migrate_dsl::__private::InPlaceStep::Constraint(#c))
+                    }
+                }),
+            );
+            let fallback = rebuild(&a.fallback);
+            quote!(::migrate_dsl::__private::Step::AlterInPlace(
+                ::migrate_dsl::__private::AlterInPlace {
+                    needs: #needs,
+                    steps: ::migrate_dsl::__private::Cow::Borrowed(#steps),
+                    fallback: #fallback,
+                }
+            ))
+        }
         Step::RawSql(raw) => {
             let st = statement(&raw.statement);
             let creates = match &raw.creates {
@@ -161,6 +191,30 @@ fn schema_object(o: &migrate_dsl_core::plan::SchemaObject) -> TokenStream {
     })
 }
 
+fn not_null_check(c: &NotNullCheck) -> TokenStream {
+    let (col, sql) = (&*c.column, &*c.count_sql);
+    quote!(::migrate_dsl::__private::NotNullCheck {
+        column: ::migrate_dsl::__private::text(#col),
+        count_sql: ::migrate_dsl::__private::text(#sql),
+    })
+}
+
+fn constraint_check(c: &ConstraintCheck) -> TokenStream {
+    let columns = slice(
+        quote!(::migrate_dsl::__private::Text),
+        c.columns.iter().map(|n| {
+            let n = &**n;
+            quote!(::migrate_dsl::__private::text(#n))
+        }),
+    );
+    let (constraint, sql) = (&*c.constraint, &*c.count_sql);
+    quote!(::migrate_dsl::__private::ConstraintCheck {
+        constraint: ::migrate_dsl::__private::text(#constraint),
+        columns: ::migrate_dsl::__private::Cow::Borrowed(#columns),
+        count_sql: ::migrate_dsl::__private::text(#sql),
+    })
+}
+
 fn rebuild(r: &Rebuild) -> TokenStream {
     let (op, table, temp, create, copy) = (
         &*r.operation,
@@ -171,31 +225,11 @@ fn rebuild(r: &Rebuild) -> TokenStream {
     );
     let checks = slice(
         quote!(::migrate_dsl::__private::NotNullCheck),
-        r.not_null_checks.iter().map(|c: &NotNullCheck| {
-            let (col, sql) = (&*c.column, &*c.count_sql);
-            quote!(::migrate_dsl::__private::NotNullCheck {
-                column: ::migrate_dsl::__private::text(#col),
-                count_sql: ::migrate_dsl::__private::text(#sql),
-            })
-        }),
+        r.not_null_checks.iter().map(not_null_check),
     );
     let constraint_checks = slice(
         quote!(::migrate_dsl::__private::ConstraintCheck),
-        r.constraint_checks.iter().map(|c| {
-            let columns = slice(
-                quote!(::migrate_dsl::__private::Text),
-                c.columns.iter().map(|n| {
-                    let n = &**n;
-                    quote!(::migrate_dsl::__private::text(#n))
-                }),
-            );
-            let (constraint, sql) = (&*c.constraint, &*c.count_sql);
-            quote!(::migrate_dsl::__private::ConstraintCheck {
-                constraint: ::migrate_dsl::__private::text(#constraint),
-                columns: ::migrate_dsl::__private::Cow::Borrowed(#columns),
-                count_sql: ::migrate_dsl::__private::text(#sql),
-            })
-        }),
+        r.constraint_checks.iter().map(constraint_check),
     );
     let renames = slice(
         quote!(::migrate_dsl::__private::Text),

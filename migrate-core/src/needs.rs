@@ -10,7 +10,7 @@
 //! spells these clauses exactly so). Raw `sql` steps are the user's own
 //! SQL: SQLite's error names what it does not know.
 
-use crate::plan::Step;
+use crate::plan::{AlterInPlace, Step};
 
 /// A SQLite feature and the first release that has it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,6 +75,29 @@ const CLAUSES: &[(Need, Finds)] = &[
     ),
     (
         Need {
+            feature: "ALTER TABLE … ALTER COLUMN … SET / DROP NOT NULL",
+            version: 3_053_000,
+        },
+        |sql| {
+            sql.starts_with("ALTER TABLE ")
+                && (sql.ends_with(" SET NOT NULL") || sql.ends_with(" DROP NOT NULL"))
+                && sql.contains(" ALTER COLUMN ")
+        },
+    ),
+    (
+        Need {
+            feature: "ALTER TABLE … ADD CHECK / DROP CONSTRAINT",
+            version: 3_053_000,
+        },
+        |sql| {
+            sql.starts_with("ALTER TABLE ")
+                && (sql.contains(" ADD CHECK (")
+                    || sql.contains(" ADD CONSTRAINT ")
+                    || sql.contains(" DROP CONSTRAINT "))
+        },
+    ),
+    (
+        Need {
             feature: "STRICT tables",
             version: 3_037_000,
         },
@@ -102,7 +125,9 @@ pub fn of_steps(steps: &[Step]) -> Option<Need> {
         .flat_map(|step| -> Vec<&str> {
             match step {
                 Step::Execute(st) | Step::Insert(st) => vec![&st.sql],
-                Step::Rebuild(r) => r
+                // In place only where SQLite has the statements; the
+                // fallback must run everywhere else.
+                Step::Rebuild(r) | Step::AlterInPlace(AlterInPlace { fallback: r, .. }) => r
                     .renames
                     .iter()
                     .map(|s| &**s)

@@ -265,6 +265,48 @@ pub fn drop_column(table: &str, column: &str) -> String {
     )
 }
 
+/// `ALTER TABLE "<table>" ALTER COLUMN "<column>" SET | DROP NOT NULL`
+/// (SQLite 3.53): SQLite appends ` NOT NULL` to the column's definition, or
+/// removes it, which is how [`create_table`] renders it.
+pub fn alter_not_null(table: &str, column: &str, set: bool) -> String {
+    format!(
+        "ALTER TABLE {} ALTER COLUMN {} {} NOT NULL",
+        sql::ident(table),
+        sql::ident(column),
+        if set { "SET" } else { "DROP" }
+    )
+}
+
+/// `ALTER TABLE "<table>" ADD <constraint>` (SQLite 3.53, CHECK only):
+/// SQLite appends the constraint to the table's definition as written,
+/// which is where [`create_table`] renders a table-level constraint.
+pub fn add_constraint(table: &Table, k: &Constraint) -> String {
+    format!(
+        "ALTER TABLE {} ADD {}",
+        sql::ident(&table.name),
+        table_constraint(k)
+    )
+}
+
+/// `ALTER TABLE "<table>" DROP CONSTRAINT "<name>"` (SQLite 3.53): for a
+/// constraint whose name is in the table's SQL.
+pub fn drop_constraint(table: &str, name: &str) -> String {
+    format!(
+        "ALTER TABLE {} DROP CONSTRAINT {}",
+        sql::ident(table),
+        sql::ident(name)
+    )
+}
+
+/// Counts the rows of `from` (an already quoted table) where `column` is
+/// NULL: what a NOT NULL the change adds would reject.
+pub fn null_rows_sql(from: &str, column: &str) -> String {
+    format!(
+        "SELECT count(*) FROM {from} WHERE {} IS NULL",
+        sql::ident(column)
+    )
+}
+
 /// `ALTER TABLE "<table>" RENAME COLUMN "<from>" TO "<to>"`.
 pub fn rename_column(table: &str, from: &str, to: &str) -> String {
     format!(

@@ -10,20 +10,22 @@ use crate::hook::HookContext;
 use crate::migrations::{Migrations, Revision};
 use crate::options::Options;
 use crate::progress::Tracker;
-use crate::report::{AppliedRevision, Report, SkippedHook};
+use crate::report::{AppliedRevision, Report, SkippedHook, Strategy, TableChange};
 use crate::{raw, rebuild};
-use migrate_dsl_core::plan::{Statement, Step};
+use migrate_dsl_core::plan::{InPlaceStep, Statement, Step};
 use rusqlite::Connection;
 use std::time::{Duration, Instant};
 
 /// The first table rebuild among `steps` of revision `revision`, if any.
+/// (On this SQLite: an in-place change rebuilds where SQLite lacks its
+/// statements.)
 pub(crate) fn first_rebuild<'a>(revision: &'a str, steps: &'a [Step]) -> Option<RebuildNeed<'a>> {
-    steps.iter().find_map(|s| match s {
-        Step::Rebuild(r) => Some(RebuildNeed {
+    let linked = crate::sqlite_version::linked();
+    steps.iter().find_map(|s| {
+        s.rebuild_on(linked).map(|r| RebuildNeed {
             revision,
             table: &r.table,
-        }),
-        _ => None,
+        })
     })
 }
 
@@ -51,7 +53,7 @@ impl Migrations {
             revert: false,
             flags: &options.flags,
         };
-        let mut already_broken = Vec::new();
+        let mut notes = Notes::default();
         let skipped = run_steps(
             &mut guard,
             rev,
@@ -59,7 +61,7 @@ impl Migrations {
             &cx,
             &self.history_table,
             progress,
-            &mut already_broken,
+            &mut notes,
         )?;
         let duration = started.elapsed();
         hit(FaultPoint::BeforeHistoryWrite)?;
@@ -74,7 +76,8 @@ impl Migrations {
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
         report.skipped_hooks.extend(skipped);
-        report.already_broken.extend(already_broken);
+        report.already_broken.extend(notes.already_broken);
+        report.table_changes.extend(notes.table_changes);
         tracing::info!(elapsed_ms = millis(duration), "applied");
         report.applied.push(AppliedRevision {
             id: rev.id.to_string(),
@@ -110,7 +113,7 @@ impl Migrations {
             revert: true,
             flags: &options.flags,
         };
-        let mut already_broken = Vec::new();
+        let mut notes = Notes::default();
         let skipped = run_steps(
             &mut guard,
             rev,
@@ -118,14 +121,15 @@ impl Migrations {
             &cx,
             &self.history_table,
             progress,
-            &mut already_broken,
+            &mut notes,
         )?;
         hit(FaultPoint::BeforeHistoryWrite)?;
         history::remove(guard.conn(), &self.history_table, &rev.id)?;
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
         report.skipped_hooks.extend(skipped);
-        report.already_broken.extend(already_broken);
+        report.already_broken.extend(notes.already_broken);
+        report.table_changes.extend(notes.table_changes);
         let duration = started.elapsed();
         tracing::info!(elapsed_ms = millis(duration), "undone");
         report.reverted.push(AppliedRevision {
@@ -134,6 +138,15 @@ impl Migrations {
         });
         Ok(())
     }
+}
+
+/// What a revision's steps report besides skipped hooks.
+#[derive(Default)]
+struct Notes {
+    /// Views and triggers broken before a change (see `Report`).
+    already_broken: Vec<String>,
+    /// How each table was changed.
+    table_changes: Vec<TableChange>,
 }
 
 /// Runs `steps` of `rev` inside its guard; returns the data steps the
@@ -145,37 +158,52 @@ fn run_steps(
     cx: &HookContext<'_>,
     history_table: &str,
     progress: Option<&Tracker>,
-    already_broken: &mut Vec<String>,
+    notes: &mut Notes,
 ) -> Result<Vec<SkippedHook>, Error> {
     let mut skipped = Vec::new();
+    let changed = |table: &str, strategy| TableChange {
+        revision: rev.id.to_string(),
+        table: table.to_owned(),
+        strategy,
+    };
     for step in steps {
         match step {
-            Step::Execute(st) if crate::dependents::may_break(&st.sql) => {
-                // SQLite does not re-check views and triggers that read a
-                // dropped table: they are compiled before and after.
-                let before = crate::dependents::broken(guard.conn())?;
-                crate::dependents::set_aside(guard.conn(), &before)?;
-                execute(guard.conn(), &rev.id, st)?;
-                crate::dependents::put_back(guard.conn(), &before)?;
-                for b in &before {
-                    let note = b.already(&rev.id);
-                    tracing::warn!(object = %note, "already broken");
-                    if !already_broken.contains(&note) {
-                        already_broken.push(note);
-                    }
-                }
-                crate::dependents::check(guard.conn(), &before, &rev.id, &st.operation, &st.table)?;
-            }
-            Step::Execute(st) | Step::Insert(st) => execute(guard.conn(), &rev.id, st)?,
+            Step::Execute(st) => schema_statement(guard, &rev.id, st, &mut notes.already_broken)?,
+            Step::Insert(st) => execute(guard.conn(), &rev.id, st)?,
             Step::RawSql(st) => raw::run(guard.conn(), &rev.id, st)?,
             Step::Rebuild(r) => {
                 let broken = rebuild::run(guard, &rev.id, r, history_table, progress)?;
-                for b in broken {
-                    tracing::warn!(object = %b, "already broken");
-                    if !already_broken.contains(&b) {
-                        already_broken.push(b);
+                note_broken(&mut notes.already_broken, broken);
+                notes
+                    .table_changes
+                    .push(changed(&r.table, Strategy::Rebuild));
+            }
+            Step::AlterInPlace(a) if !a.in_place_on(crate::sqlite_version::linked()) => {
+                tracing::info!(table = %a.fallback.table, needs = %migrate_dsl_core::needs::version_text(a.needs), "rebuilding: the linked SQLite cannot change it in place");
+                let broken = rebuild::run(guard, &rev.id, &a.fallback, history_table, progress)?;
+                note_broken(&mut notes.already_broken, broken);
+                notes
+                    .table_changes
+                    .push(changed(&a.fallback.table, Strategy::Rebuild));
+            }
+            Step::AlterInPlace(a) => {
+                tracing::debug!(table = %a.fallback.table, "changing in place");
+                for s in a.steps.iter() {
+                    match s {
+                        InPlaceStep::Execute(st) => {
+                            schema_statement(guard, &rev.id, st, &mut notes.already_broken)?
+                        }
+                        InPlaceStep::NotNull(check) => {
+                            rebuild::refuse_nulls(guard.conn(), &rev.id, &a.fallback, check)?
+                        }
+                        InPlaceStep::Constraint(check) => {
+                            rebuild::refuse_violations(guard.conn(), &rev.id, &a.fallback, check)?
+                        }
                     }
                 }
+                notes
+                    .table_changes
+                    .push(changed(&a.fallback.table, Strategy::InPlace));
             }
             Step::Hook(h) if !h.runs(|flag| cx.flag(flag)) => {
                 if let Some(condition) = &h.condition {
@@ -212,6 +240,35 @@ fn run_steps(
         }
     }
     Ok(skipped)
+}
+
+/// A schema statement. SQLite does not re-check views and triggers that
+/// read a dropped or altered table: they are compiled before and after.
+fn schema_statement(
+    guard: &RevisionGuard<'_>,
+    revision: &str,
+    st: &Statement,
+    already_broken: &mut Vec<String>,
+) -> Result<(), Error> {
+    if !crate::dependents::may_break(&st.sql) {
+        return execute(guard.conn(), revision, st);
+    }
+    let before = crate::dependents::broken(guard.conn())?;
+    crate::dependents::set_aside(guard.conn(), &before)?;
+    execute(guard.conn(), revision, st)?;
+    crate::dependents::put_back(guard.conn(), &before)?;
+    note_broken(already_broken, before.iter().map(|b| b.already(revision)));
+    crate::dependents::check(guard.conn(), &before, revision, &st.operation, &st.table)
+}
+
+/// Adds objects found broken before a change to the report's list, once.
+fn note_broken(already_broken: &mut Vec<String>, found: impl IntoIterator<Item = String>) {
+    for note in found {
+        tracing::warn!(object = %note, "already broken");
+        if !already_broken.contains(&note) {
+            already_broken.push(note);
+        }
+    }
 }
 
 fn execute(conn: &Connection, revision: &str, st: &Statement) -> Result<(), Error> {

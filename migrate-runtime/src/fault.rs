@@ -149,3 +149,29 @@ pub(crate) fn checked<T>(send: impl FnOnce() -> rusqlite::Result<T>) -> rusqlite
     statement()?;
     send()
 }
+
+#[cfg(feature = "fault-injection")]
+thread_local! {
+    static PRETENDED_SQLITE: Cell<Option<u32>> = const { Cell::new(None) };
+}
+
+/// Makes this thread's runs choose as if the linked SQLite had version
+/// number `version` (`None`: the real one), so the rebuilds that stand in
+/// for in-place changes on an older SQLite are tested on a recent one.
+#[cfg(feature = "fault-injection")]
+pub fn pretend_sqlite(version: Option<u32>) {
+    PRETENDED_SQLITE.with(|p| p.set(version));
+}
+
+/// The version [`pretend_sqlite`] set on this thread, if any.
+#[cfg(feature = "fault-injection")]
+pub(crate) fn pretended_sqlite() -> Option<u32> {
+    PRETENDED_SQLITE.with(Cell::get)
+}
+
+/// Without the feature, the real SQLite.
+#[cfg(not(feature = "fault-injection"))]
+#[inline(always)]
+pub(crate) fn pretended_sqlite() -> Option<u32> {
+    None
+}

@@ -47,7 +47,7 @@ pub use migrate_dsl_core::plan::ObjectKind;
 pub use migrations::{Migrations, Revision};
 pub use options::Options;
 pub use progress::{Progress, ProgressFn};
-pub use report::{AppliedRevision, Report, SkippedHook};
+pub use report::{AppliedRevision, Report, SkippedHook, Strategy, TableChange};
 pub use run::Target;
 pub use status::Status;
 
@@ -57,8 +57,8 @@ pub mod __private {
     pub use crate::hook::HookFn;
     pub use crate::migrations::{Migrations, Revision, RevisionParts};
     pub use migrate_dsl_core::plan::{
-        text, ConstraintCheck, CreatedTable, Down, HookCall, NotNullCheck, ObjectKind, RawStep,
-        Rebuild, SchemaObject, Statement, Step, Text,
+        text, AlterInPlace, ConstraintCheck, CreatedTable, Down, HookCall, InPlaceStep,
+        NotNullCheck, ObjectKind, RawStep, Rebuild, SchemaObject, Statement, Step, Text,
     };
     pub use migrate_dsl_core::DEFAULT_HISTORY_TABLE;
     pub use std::borrow::Cow;

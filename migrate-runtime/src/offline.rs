@@ -14,7 +14,7 @@
 use crate::error::{Context, Error, ErrorKind};
 use crate::history;
 use crate::migrations::{Migrations, Revision};
-use migrate_dsl_core::plan::{Down, Rebuild, RebuildStep, Step};
+use migrate_dsl_core::plan::{Down, InPlaceStep, Rebuild, RebuildStep, Step};
 use migrate_dsl_core::sql;
 use std::fmt::Write;
 
@@ -81,7 +81,9 @@ fn revision(
     steps: &[Step],
     record: &str,
 ) -> Result<(), Error> {
-    let rebuilds = steps.iter().any(|s| matches!(s, Step::Rebuild(_)));
+    let rebuilds = steps
+        .iter()
+        .any(|s| matches!(s, Step::Rebuild(_) | Step::AlterInPlace(_)));
     let _ = writeln!(out, "\n-- revision {} ({direction})", rev.id());
     if rebuilds {
         // Outside the transaction, where SQLite honours it (step 1).
@@ -97,6 +99,21 @@ fn revision(
                 let _ = writeln!(out, "{};", raw.statement.sql.trim_end_matches(';'));
             }
             Step::Rebuild(r) => rebuild(out, r),
+            // A script cannot ask which SQLite runs it: the rebuild works on
+            // every one; the in-place statements are shown for a reader.
+            Step::AlterInPlace(a) => {
+                let _ = writeln!(
+                    out,
+                    "-- on SQLite {} or later the runtime makes this change in place:",
+                    migrate_dsl_core::needs::version_text(a.needs)
+                );
+                for s in a.steps.iter() {
+                    if let InPlaceStep::Execute(st) = s {
+                        let _ = writeln!(out, "--   {};", st.sql);
+                    }
+                }
+                rebuild(out, &a.fallback);
+            }
             // An offline script runs with no flags set.
             Step::Hook(h) if !h.runs(|_| false) => {
                 if let Some(c) = &h.condition {

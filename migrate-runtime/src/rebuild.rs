@@ -207,6 +207,36 @@ fn check_drift(conn: &Connection, cx: Context<'_>, history_table: &str) -> Resul
     }
 }
 
+/// Refuses an in-place `SET NOT NULL` over NULLs, naming the table, the
+/// column and the rows (SQLite's own error names none of them).
+pub(crate) fn refuse_nulls(
+    conn: &Connection,
+    revision: &str,
+    r: &Rebuild,
+    check: &NotNullCheck,
+) -> Result<(), Error> {
+    let cx = Context {
+        revision,
+        rebuild: r,
+    };
+    check_not_null(conn, cx, check)
+}
+
+/// Refuses an in-place `ADD CHECK` the rows fail, naming the table, the
+/// constraint and the rows.
+pub(crate) fn refuse_violations(
+    conn: &Connection,
+    revision: &str,
+    r: &Rebuild,
+    check: &ConstraintCheck,
+) -> Result<(), Error> {
+    let cx = Context {
+        revision,
+        rebuild: r,
+    };
+    check_constraint(conn, cx, check)
+}
+
 /// A column that gains NOT NULL is checked on the real table before the
 /// copy, so the error names the table, the column and how many rows.
 fn check_not_null(conn: &Connection, cx: Context<'_>, check: &NotNullCheck) -> Result<(), Error> {

@@ -26,6 +26,10 @@ pub struct Report {
     /// table, with SQLite's message: they are reported, not blamed on the
     /// revision (one broken by the rebuild itself is an error).
     pub already_broken: Vec<String>,
+    /// How each table a batch block changed was changed: in place by
+    /// `ALTER TABLE`, or by a rebuild (where the block needs one, or the
+    /// linked SQLite lacks the in-place statements).
+    pub table_changes: Vec<TableChange>,
     /// `run … when/unless "flag"` hooks the caller's flags left out; their
     /// revisions are recorded as applied (or undone) all the same.
     pub skipped_hooks: Vec<SkippedHook>,
@@ -42,6 +46,28 @@ pub struct AppliedRevision {
     /// How long it took (for an applied one, as recorded in the history
     /// table).
     pub duration: Duration,
+}
+
+/// How a revision changed a table (see [`Report::table_changes`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TableChange {
+    /// The revision id.
+    pub revision: String,
+    /// The table.
+    pub table: String,
+    /// How.
+    pub strategy: Strategy,
+}
+
+/// How a table's definition was changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Strategy {
+    /// In place, by `ALTER TABLE` statements: no copy of the rows.
+    InPlace,
+    /// By SQLite's 12-step rebuild: a new table, the rows copied.
+    Rebuild,
 }
 
 /// A data step left out by the caller's flags.
@@ -111,6 +137,13 @@ impl fmt::Display for Report {
                 "\n  skipped `run {}` of {} ({})",
                 h.hook, h.revision, h.condition
             )?;
+        }
+        for c in &self.table_changes {
+            let how = match c.strategy {
+                Strategy::InPlace => "changed in place",
+                Strategy::Rebuild => "rebuilt",
+            };
+            write!(f, "\n  {}: table `{}` {how}", c.revision, c.table)?;
         }
         for b in &self.already_broken {
             write!(f, "\n  warning: {b}")?;

@@ -9,8 +9,9 @@ use migrate_dsl_core::needs::{self, Need};
 use migrate_dsl_core::plan::Step;
 
 /// The linked SQLite's version number (`3045001` for 3.45.1).
-fn linked() -> u32 {
-    u32::try_from(rusqlite::version_number()).unwrap_or(0)
+pub(crate) fn linked() -> u32 {
+    crate::fault::pretended_sqlite()
+        .unwrap_or_else(|| u32::try_from(rusqlite::version_number()).unwrap_or(0))
 }
 
 /// Refuses a run when the linked SQLite lacks what every run needs.

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::migrations::Migrations;
-use migrate_dsl_core::plan::{Down, Step};
+use migrate_dsl_core::plan::{AlterInPlace, Down, Step};
 use rusqlite::Connection;
 
 impl Migrations {
@@ -55,7 +55,9 @@ impl Migrations {
             };
             r.steps().iter().chain(down).map(|s| match s {
                 Step::Execute(st) | Step::Insert(st) => &*st.table,
-                Step::Rebuild(rb) => &*rb.table,
+                Step::Rebuild(rb) | Step::AlterInPlace(AlterInPlace { fallback: rb, .. }) => {
+                    &*rb.table
+                }
                 Step::RawSql(raw) => &*raw.statement.table,
                 Step::Hook(_) => "",
             })

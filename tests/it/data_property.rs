@@ -14,8 +14,8 @@ use migrate_dsl_core::op::*;
 use migrate_dsl_core::{render, Loc};
 use proptest::prelude::*;
 
-struct Col {
-    name: String,
+pub(crate) struct Col {
+    pub(crate) name: String,
     ty: ColumnType,
     not_null: bool,
     /// References the first table (never dropped, renamed or retyped).
@@ -24,14 +24,14 @@ struct Col {
 
 /// A table of the model: its columns and its rows by id, each row's values
 /// in column order.
-struct Table {
-    name: String,
-    cols: Vec<Col>,
-    rows: Vec<(i64, Vec<Value>)>,
+pub(crate) struct Table {
+    pub(crate) name: String,
+    pub(crate) cols: Vec<Col>,
+    pub(crate) rows: Vec<(i64, Vec<Value>)>,
 }
 
-struct Gen {
-    tables: Vec<Table>,
+pub(crate) struct Gen {
+    pub(crate) tables: Vec<Table>,
     next: u32,
     next_id: i64,
 }
@@ -315,7 +315,7 @@ impl Gen {
     }
 }
 
-fn history(seeds: &[Vec<u32>]) -> (History, Gen) {
+pub(crate) fn history(seeds: &[Vec<u32>]) -> (History, Gen) {
     let mut g = Gen {
         tables: Vec::new(),
         next: 0,

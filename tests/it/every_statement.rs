@@ -1,5 +1,6 @@
 //! Statement N fails, for every N (SQLite's own anomaly-testing habit): in
-//! a revision with a rebuild and a hook, in a plain-ALTER revision, and in
+//! a revision with a rebuild and a hook, in a plain-ALTER revision, in an
+//! in-place change of nullability and CHECKs, and in
 //! downgrades (a `down` block; a rebuild), each statement the runtime sends
 //! is made to fail in turn (each run covers one revision: revisions are
 //! atomic one by one, not the run).
@@ -38,13 +39,13 @@ migration! {
         insert into child (id, parent_id, v) values (10, 1, "x"), (11, 5, "y");
     }
     revision "0002" {
-        batch alter table parent {
+        batch alter table parent recreate = always {
             alter column name set not null;
             add column score integer default 0;
         }
         run label_rows;
         down {
-            batch alter table parent { drop column score; alter column name drop not null; }
+            batch alter table parent recreate = always { drop column score; alter column name drop not null; }
         }
     }
     revision "0003" {
@@ -55,6 +56,12 @@ migration! {
             sql "DELETE FROM audit WHERE what = '0003'" touches (audit);
             alter table child drop column note;
             alter table child rename column value to v;
+        }
+    }
+    revision "0004" {
+        batch alter table parent {
+            alter column label set not null;
+            add constraint label_p check (label like "p%");
         }
     }
 }
@@ -121,6 +128,13 @@ fn up(
 #[test]
 fn every_statement_of_a_rebuild_with_a_hook_can_fail() {
     every_statement("0001", up(&H, "0002"));
+}
+
+#[test]
+fn every_statement_of_an_in_place_change_can_fail() {
+    // SET NOT NULL and ADD CHECK in place (SQLite 3.53+), each after the
+    // count of the rows it would reject.
+    every_statement("0003", up(&H, "0004"));
 }
 
 #[test]

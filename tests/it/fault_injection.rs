@@ -26,7 +26,7 @@ migration! {
         insert into items (id, name, qty) values (1, "a", 10), (2, "b", null), (3, "c", 30);
     }
     revision "0002" {
-        batch alter table items {
+        batch alter table items recreate = always {
             alter column name drop not null;
             rename column qty to quantity;
             add column note text default ("none");

@@ -25,6 +25,7 @@ mod histories;
 mod indexes;
 mod observability;
 mod offline;
+mod planner;
 mod raw_sql;
 mod rebuild_cases;
 mod recovery;

@@ -16,7 +16,7 @@ migration! {
         insert into x (id, a) values (1, "one"), (2, "two");
     }
     revision "0002" {
-        batch alter table x { add column b text default ("b"); alter column a set not null; }
+        batch alter table x recreate = always { add column b text default ("b"); alter column a set not null; }
     }
 }
 

@@ -19,8 +19,12 @@ use super::names::unknown_help;
 use crate::diag::Diagnostics;
 use crate::model::{Constraint, ConstraintKind, Index, Schema, Table, Trigger};
 use crate::name::same_name;
+use crate::needs;
 use crate::op::{BatchAlter, Change, ColumnAlter, ColumnDef, Recreate, TableConstraint};
-use crate::plan::{ConstraintCheck, NotNullCheck, Rebuild, SchemaObject, Statement, Step};
+use crate::plan::{
+    AlterInPlace, ConstraintCheck, InPlaceStep, NotNullCheck, Rebuild, SchemaObject, Statement,
+    Step,
+};
 use crate::{render, sql, Loc, Name, TEMP_PREFIX};
 use std::borrow::Cow;
 
@@ -34,8 +38,13 @@ struct Work {
     live: Vec<String>,
     /// `ALTER TABLE … RENAME COLUMN` statements run before the rebuild.
     renames: Vec<String>,
-    /// Plain `ALTER TABLE` statements making the changes so far, in order.
-    plain: Vec<String>,
+    /// Plain `ALTER TABLE` statements making the changes so far, in order,
+    /// with the counts that guard the ones that scan the table.
+    plain: Vec<InPlaceStep>,
+    /// Whether changes that SQLite 3.53 makes in place may be planned so
+    /// (`recreate = auto`: the fallback on an older SQLite is a rebuild,
+    /// which `recreate = never` forbids).
+    in_place_353: bool,
     /// The first change that plain `ALTER TABLE` cannot make, and why.
     needs_rebuild: Option<(Loc, String)>,
     indexes: Vec<Index>,
@@ -77,6 +86,7 @@ pub(super) fn batch(
         table: old.clone(),
         renames: Vec::new(),
         plain: Vec::new(),
+        in_place_353: b.recreate == Recreate::Auto,
         needs_rebuild: None,
         indexes: schema.indexes_of(&old.name).cloned().collect(),
         triggers: schema.triggers_on(&old.name).cloned().collect(),
@@ -133,18 +143,33 @@ pub(super) fn batch(
             false
         }
     };
+    let needs = work
+        .plain
+        .iter()
+        .filter_map(|s| match s {
+            InPlaceStep::Execute(st) => needs::of_sql(&st.sql),
+            _ => None,
+        })
+        .map(|n| n.version)
+        .max()
+        .unwrap_or(0);
     let steps = if rebuild {
         vec![Step::Rebuild(plan(&old, &work, expected, operation))]
+    } else if b.recreate == Recreate::Auto && needs > needs::BASELINE.version {
+        // In place where the linked SQLite can, by a rebuild elsewhere.
+        let fallback = plan(&old, &work, expected, operation.clone());
+        vec![Step::AlterInPlace(AlterInPlace {
+            needs,
+            steps: Cow::Owned(with_operation(&work.plain, &operation)),
+            fallback,
+        })]
     } else {
         // SQLite makes every change with ALTER TABLE: no rebuild.
-        work.plain
-            .iter()
-            .map(|sql| {
-                Step::Execute(Statement {
-                    operation: Cow::Owned(operation.clone()),
-                    table: Cow::Owned(old.name.clone()),
-                    sql: Cow::Owned(sql.clone()),
-                })
+        with_operation(&work.plain, &operation)
+            .into_iter()
+            .filter_map(|s| match s {
+                InPlaceStep::Execute(st) => Some(Step::Execute(st)),
+                _ => None,
             })
             .collect()
     };
@@ -157,6 +182,30 @@ pub(super) fn batch(
         *t = work.table;
     }
     steps
+}
+
+/// The in-place steps with the block's operation on every statement.
+fn with_operation(steps: &[InPlaceStep], operation: &str) -> Vec<InPlaceStep> {
+    steps
+        .iter()
+        .map(|s| match s {
+            InPlaceStep::Execute(st) => InPlaceStep::Execute(Statement {
+                operation: Cow::Owned(operation.to_owned()),
+                ..st.clone()
+            }),
+            other => other.clone(),
+        })
+        .collect()
+}
+
+/// A plain statement of the block on `table` (its operation is set when the
+/// block is done).
+fn plain(table: &str, sql: String) -> InPlaceStep {
+    InPlaceStep::Execute(Statement {
+        operation: Cow::Borrowed(""),
+        table: Cow::Owned(table.to_owned()),
+        sql: Cow::Owned(sql),
+    })
 }
 
 /// Where a change was written.
@@ -296,7 +345,8 @@ fn add_column(schema: &Schema, work: &mut Work, def: &ColumnDef, diags: &mut Dia
     match add_needs_rebuild(&work.table, &def.name.text) {
         None => {
             if let Some(col) = work.table.column(&def.name.text) {
-                work.plain.push(render::add_column(&work.table, col));
+                let sql = render::add_column(&work.table, col);
+                work.plain.push(plain(&work.table.name, sql));
             }
         }
         Some(why) => rebuild_for(work, def.name.at, why),
@@ -393,7 +443,10 @@ fn drop_column(schema: &Schema, work: &mut Work, name: &Name, diags: &mut Diagno
         return;
     }
     match drop_needs_rebuild(&work.table, &col) {
-        None => work.plain.push(render::drop_column(&work.table.name, &col)),
+        None => {
+            let sql = render::drop_column(&work.table.name, &col);
+            work.plain.push(plain(&work.table.name, sql));
+        }
         Some(why) => rebuild_for(work, name.at, why),
     }
     // Constraints written on the column go with it.
@@ -536,8 +589,8 @@ fn rename_column(
     }
     // Without a rebuild the statements run in order, so the column has its
     // current name (it may have been added by this block).
-    work.plain
-        .push(render::rename_column(&work.table.name, &old, &to.text));
+    let sql = render::rename_column(&work.table.name, &old, &to.text);
+    work.plain.push(plain(&work.table.name, sql));
     for k in &mut work.table.constraints {
         rename_in_constraint(&mut k.kind, &mut k.inline, &old, &to.text);
     }
@@ -634,7 +687,31 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
         );
         return;
     }
+    let table = work.table.name.clone();
+    let in_key = work.table.constraints.iter().any(|k| {
+        matches!(k.kind, ConstraintKind::PrimaryKey { .. })
+            && Table::constraint_columns(k)
+                .iter()
+                .any(|c| same_name(c, &name.text))
+    });
+    let col = &mut work.table.columns[pos];
     match alter {
+        // In place on SQLite 3.53+ (the NULLs counted first, so the error
+        // names the rows), except on a key column.
+        ColumnAlter::DropNotNull | ColumnAlter::SetNotNull if work.in_place_353 && !in_key => {
+            let set = matches!(alter, ColumnAlter::SetNotNull);
+            col.not_null = set;
+            let column = col.name.clone();
+            if set {
+                work.plain.push(InPlaceStep::NotNull(NotNullCheck {
+                    column: Cow::Owned(column.clone()),
+                    count_sql: Cow::Owned(render::null_rows_sql(&sql::ident(&table), &column)),
+                }));
+            }
+            let sql = render::alter_not_null(&table, &column, set);
+            work.plain.push(plain(&table, sql));
+            return;
+        }
         ColumnAlter::DropNotNull => col.not_null = false,
         ColumnAlter::SetNotNull => col.not_null = true,
         ColumnAlter::SetDefault(e) => {
@@ -656,7 +733,23 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
 
 fn add_constraint(schema: &Schema, work: &mut Work, k: &TableConstraint, diags: &mut Diagnostics) {
     if let Some(c) = constraints::table_constraint(schema, &work.table, k, diags) {
-        rebuild_for(work, k.at, format!("add {}", Table::describe(&c)));
+        match &c.kind {
+            // In place on SQLite 3.53+, the failing rows counted first.
+            ConstraintKind::Check(e) if work.in_place_353 => {
+                let table = sql::ident(&work.table.name);
+                work.plain.push(InPlaceStep::Constraint(ConstraintCheck {
+                    constraint: Cow::Owned(Table::describe(&c)),
+                    columns: Table::constraint_columns(&c)
+                        .into_iter()
+                        .map(Cow::Owned)
+                        .collect(),
+                    count_sql: Cow::Owned(render::failing_check_sql(&table, &e.to_sql())),
+                }));
+                let sql = render::add_constraint(&work.table, &c);
+                work.plain.push(plain(&work.table.name, sql));
+            }
+            _ => rebuild_for(work, k.at, format!("add {}", Table::describe(&c))),
+        }
         work.table.constraints.push(c);
     }
 }
@@ -708,6 +801,13 @@ fn drop_constraint(schema: &Schema, work: &mut Work, name: &Name, diags: &mut Di
             ),
             "a foreign key's parent columns must stay the primary key or UNIQUE; change or drop that foreign key first",
         );
+        return;
+    }
+    // In place on SQLite 3.53+ when the SQL names it (a generated name
+    // lives in the model only).
+    if work.in_place_353 && removed.explicit && matches!(removed.kind, ConstraintKind::Check(_)) {
+        let sql = render::drop_constraint(&work.table.name, &removed.name);
+        work.plain.push(plain(&work.table.name, sql));
         return;
     }
     rebuild_for(work, name.at, format!("drop {}", Table::describe(&removed)));

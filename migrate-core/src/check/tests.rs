@@ -3,7 +3,7 @@
 use super::check_history;
 use crate::diag::Diagnostic;
 use crate::op::*;
-use crate::plan::Step;
+use crate::plan::{InPlaceStep, Step};
 use crate::{Loc, Name};
 
 fn n(text: &str, at: u32) -> Name {
@@ -118,9 +118,20 @@ fn valid_history_yields_one_plan_per_revision() {
                 .into(),
         })
     );
-    let Step::Rebuild(r) = &plans[1].steps[0] else {
-        panic!("expected a rebuild, got {:?}", plans[1].steps[0]);
+    // In place on SQLite 3.53+, by this rebuild on an older one.
+    let Step::AlterInPlace(a) = &plans[1].steps[0] else {
+        panic!("expected an in-place change, got {:?}", plans[1].steps[0]);
     };
+    assert_eq!(a.needs, 3_053_000);
+    assert_eq!(
+        a.steps[..],
+        [InPlaceStep::Execute(crate::plan::Statement {
+            operation: "batch alter table foo { … }".into(),
+            table: "foo".into(),
+            sql: "ALTER TABLE \"foo\" ALTER COLUMN \"bar\" DROP NOT NULL".into(),
+        })]
+    );
+    let r = &a.fallback;
     assert_eq!(r.temp_table, "_migrate_tmp_foo");
     assert_eq!(
         r.create_sql,
@@ -441,9 +452,23 @@ fn set_not_null_plans_a_null_count_on_the_real_table() {
         ),
     ]);
     let plans = check_history(&h).unwrap();
-    let Step::Rebuild(r) = &plans[2].steps[0] else {
-        panic!("expected a rebuild");
+    let Step::AlterInPlace(a) = &plans[2].steps[0] else {
+        panic!("expected an in-place change");
     };
+    // In place: the NULLs are counted before SET NOT NULL scans.
+    let [InPlaceStep::NotNull(check), InPlaceStep::Execute(st)] = &a.steps[..] else {
+        panic!("{:?}", a.steps);
+    };
+    assert_eq!(
+        check.count_sql,
+        "SELECT count(*) FROM \"foo\" WHERE \"bar\" IS NULL"
+    );
+    assert_eq!(
+        st.sql,
+        "ALTER TABLE \"foo\" ALTER COLUMN \"bar\" SET NOT NULL"
+    );
+    // By the rebuild: the same count before the copy.
+    let r = &a.fallback;
     assert_eq!(r.not_null_checks.len(), 1);
     assert_eq!(
         r.not_null_checks[0].count_sql,
@@ -823,9 +848,19 @@ fn auto_blocks_use_plain_alter_when_sqlite_can() {
     let sql = |steps: Vec<Step>| -> Vec<String> {
         steps
             .into_iter()
-            .map(|s| match s {
-                Step::Execute(st) => st.sql.into_owned(),
-                other => format!("{other:?}"),
+            .flat_map(|s| match s {
+                Step::Execute(st) => vec![st.sql.into_owned()],
+                // Beyond SQLite 3.33 (here DROP COLUMN, 3.35), in place with
+                // a rebuild for an older SQLite.
+                Step::AlterInPlace(a) => a
+                    .steps
+                    .iter()
+                    .map(|s| match s {
+                        InPlaceStep::Execute(st) => st.sql.to_string(),
+                        other => format!("{other:?}"),
+                    })
+                    .collect(),
+                other => vec![format!("{other:?}")],
             })
             .collect()
     };
@@ -870,7 +905,7 @@ fn auto_blocks_use_plain_alter_when_sqlite_can() {
         (
             Change::AlterColumn {
                 column: n("bar", 7),
-                alter: ColumnAlter::DropNotNull,
+                alter: ColumnAlter::Type(ColumnType::BLOB),
             },
             "change the definition of column `bar`",
         ),
@@ -884,7 +919,21 @@ fn auto_blocks_use_plain_alter_when_sqlite_can() {
             e[0].message,
             format!("SQLite's ALTER TABLE cannot do this: {why}")
         );
-    }
+    } // Nullability: in place under `auto` (a rebuild on SQLite before 3.53),
+      // refused under `never`, which forbids that rebuild.
+    let drop_not_null = Change::AlterColumn {
+        column: n("bar", 7),
+        alter: ColumnAlter::DropNotNull,
+    };
+    assert!(matches!(
+        plans(Recreate::Auto, vec![drop_not_null.clone()]).unwrap()[..],
+        [Step::AlterInPlace(_)]
+    ));
+    let e = plans(Recreate::Never, vec![drop_not_null]).unwrap_err();
+    assert_eq!(
+        e[0].message,
+        "SQLite's ALTER TABLE cannot do this: change the definition of column `bar`"
+    );
 }
 
 #[test]
