@@ -27,6 +27,27 @@ migration! {
     }
 }
 
+migration! {
+    /// The same change as planned (`recreate = auto`): in place on SQLite
+    /// 3.53 and later (`ALTER COLUMN … DROP NOT NULL`), no copy.
+    pub static ITEMS_PLANNED;
+    revision "0001" {
+        create table items {
+            id integer primary key,
+            name text not null,
+            qty integer not null,
+            price real,
+            note text,
+        }
+        create index items_name on items (name);
+        create index items_qty_price on items (qty, price);
+        create table orders { id integer primary key, item_id integer references items (id) }
+    }
+    revision "0002" {
+        batch alter table items { alter column qty drop not null; }
+    }
+}
+
 /// The 12 steps by hand, with the statements the runtime sends (the new
 /// table's definition as the model renders it).
 const FLOOR: &str = r#"

@@ -1,10 +1,11 @@
 //! Several revisions in one durable commit.
 //!
-//! Each revision commits on its own by default: one `fsync` per revision,
-//! which on a file costs far more than the revisions themselves when there
-//! are many small ones (a new database's first run). A run of more than one
-//! revision therefore opens one `BEGIN IMMEDIATE` transaction and runs each
-//! revision in a savepoint of it (the guard's caller-transaction mode):
+//! One commit per revision would cost one `fsync` each, which on a file
+//! costs far more than the revisions themselves when there are many small
+//! ones (a new database's first run). A run therefore opens one
+//! `BEGIN IMMEDIATE` transaction for its start (leftovers, the history
+//! table) and its revisions, each revision in a savepoint of it (the
+//! guard's caller-transaction mode):
 //!
 //! - each revision stays atomic with its history row (its savepoint);
 //! - a failed revision is rolled back to its savepoint, and the revisions
@@ -28,20 +29,18 @@ pub(crate) struct Batch<'c> {
 }
 
 impl<'c> Batch<'c> {
-    /// What the next revision of a run runs in: the open batch, a new one
-    /// (`many`: more than one revision in the run, none open yet, and no
-    /// caller's transaction), or none (`alone`: it needs a transaction of
-    /// its own — the open batch is committed first).
+    /// What the next part of a run runs in: the open batch, a new one (none
+    /// open yet, and no caller's transaction), or none (`alone`: it needs a
+    /// transaction of its own — the open batch is committed first).
     pub(crate) fn next(
         conn: &'c Connection,
         open: Option<Self>,
         alone: bool,
-        many: bool,
     ) -> Result<Option<Self>, Error> {
         match open {
             Some(batch) if alone => batch.commit().map(|()| None),
             Some(batch) => Ok(Some(batch)),
-            None if alone || !many || !conn.is_autocommit() => Ok(None),
+            None if alone || !conn.is_autocommit() => Ok(None),
             None => {
                 crate::trace::execute(conn, "BEGIN IMMEDIATE", false).map_err(|source| {
                     Error::from(ErrorKind::Connection {

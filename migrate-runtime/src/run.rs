@@ -176,6 +176,9 @@ impl Migrations {
         }
         self.refuse_rebuilds_in_open_transaction(conn, target)?;
         let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
+        // The start of the run and the revisions after it share one
+        // transaction where they can (`batch.rs`).
+        let mut batch = Batch::next(conn, None, false)?;
         let (applied, removed) = self.start_run(conn)?;
         self.verify(&applied, options)?;
         let course = self.course(applied.len(), target)?;
@@ -191,27 +194,23 @@ impl Migrations {
                     pending = revisions.len(),
                     "starting"
                 );
-                let mut batch = None;
                 for rev in revisions {
                     let alone = crate::apply::first_rebuild(&rev.id, &rev.steps).is_some();
-                    batch = Batch::next(conn, batch, alone, revisions.len() > 1)?;
+                    batch = Batch::next(conn, batch, alone)?;
                     self.apply_one(conn, rev, options, tracker, &mut report)?;
                 }
-                Batch::finish(batch)?;
             }
             Course::Down(undo) => {
                 crate::sqlite_version::require(undo.iter().map(|(r, steps)| (&*r.id, *steps)))?;
                 tracing::info!(undo = undo.len(), "starting");
-                let mut batch = None;
-                let many = undo.len() > 1;
                 for (rev, steps) in undo {
                     let alone = crate::apply::first_rebuild(&rev.id, steps).is_some();
-                    batch = Batch::next(conn, batch, alone, many)?;
+                    batch = Batch::next(conn, batch, alone)?;
                     self.revert_one(conn, rev, steps, options, tracker, &mut report)?;
                 }
-                Batch::finish(batch)?;
             }
         }
+        Batch::finish(batch)?;
         report.elapsed = started.elapsed();
         tracing::info!(
             elapsed_ms = crate::apply::millis(report.elapsed),
