@@ -30,6 +30,9 @@ pub(crate) fn first_rebuild<'a>(revision: &'a str, steps: &'a [Step]) -> Option<
 }
 
 impl Migrations {
+    /// Applies `rev`. `locked_since_read`: the run's transaction has held
+    /// the write lock since it read the history, so no other process can
+    /// have applied the revision meanwhile.
     pub(crate) fn apply_one(
         &self,
         conn: &Connection,
@@ -37,14 +40,15 @@ impl Migrations {
         options: &Options,
         progress: Option<&Tracker>,
         report: &mut Report,
+        locked_since_read: bool,
     ) -> Result<(), Error> {
         let started = Instant::now();
         let span = tracing::info_span!("revision", id = %rev.id);
         let _entered = span.enter();
         let mut guard = RevisionGuard::begin(conn, first_rebuild(&rev.id, &rev.steps))?;
         // Read inside the write lock: another process may have applied it
-        // since this run read the history.
-        if history::is_applied(guard.conn(), &self.history_table, &rev.id)? {
+        // since this run read the history (docs/REBUILD_CASES.md, case 38).
+        if !locked_since_read && history::is_applied(guard.conn(), &self.history_table, &rev.id)? {
             report.applied_elsewhere.push(rev.id.to_string());
             return Ok(());
         }

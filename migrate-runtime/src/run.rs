@@ -194,10 +194,14 @@ impl Migrations {
                     pending = revisions.len(),
                     "starting"
                 );
+                // The batch opened before the history was read holds the
+                // write lock until it is first committed.
+                let mut locked_since_read = batch.is_some();
                 for rev in revisions {
                     let alone = crate::apply::first_rebuild(&rev.id, &rev.steps).is_some();
+                    locked_since_read &= !alone;
                     batch = Batch::next(conn, batch, alone)?;
-                    self.apply_one(conn, rev, options, tracker, &mut report)?;
+                    self.apply_one(conn, rev, options, tracker, &mut report, locked_since_read)?;
                 }
             }
             Course::Down(undo) => {
