@@ -26,9 +26,11 @@ pub struct Report {
     /// table, with SQLite's message: they are reported, not blamed on the
     /// revision (one broken by the rebuild itself is an error).
     pub already_broken: Vec<String>,
-    /// How each table a batch block changed was changed: in place by
-    /// `ALTER TABLE`, or by a rebuild (where the block needs one, or the
-    /// linked SQLite lacks the in-place statements).
+    /// How each table was changed by a block that rebuilds, or that the
+    /// linked SQLite decides: in place by `ALTER TABLE`, or by a rebuild
+    /// (where the block needs one, or this SQLite lacks the in-place
+    /// statements). Blocks that every supported SQLite makes with
+    /// `ALTER TABLE` (adding or renaming columns) are not listed.
     pub table_changes: Vec<TableChange>,
     /// `run … when/unless "flag"` hooks the caller's flags left out; their
     /// revisions are recorded as applied (or undone) all the same.
