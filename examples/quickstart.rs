@@ -28,9 +28,12 @@ migration! {
     }
 
     revision "0002_relax_bar" {
-        // `bar` becomes nullable: SQLite cannot do this with ALTER TABLE, so
-        // the table is rebuilt (new table, copy, drop, rename).
-        batch alter table foo {
+        // `bar` becomes nullable. SQLite 3.53+ does that in place, and a
+        // plain `batch alter table foo { … }` would let it (no copy); this
+        // walk-through forces the rebuild Alembic's batch mode does (new
+        // table, copy, drop, rename) to show what happens when the data
+        // migration after it fails.
+        batch alter table foo recreate = always {
             alter column bar drop not null;
             add column note text default ("");
         }
