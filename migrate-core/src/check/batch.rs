@@ -45,6 +45,8 @@ struct Work {
     /// (`recreate = auto`: the fallback on an older SQLite is a rebuild,
     /// which `recreate = never` forbids).
     in_place_353: bool,
+    /// The block as written (every statement's operation, for errors).
+    operation: String,
     /// The first change that plain `ALTER TABLE` cannot make, and why.
     needs_rebuild: Option<(Loc, String)>,
     indexes: Vec<Index>,
@@ -87,6 +89,7 @@ pub(super) fn batch(
         renames: Vec::new(),
         plain: Vec::new(),
         in_place_353: b.recreate == Recreate::Auto,
+        operation: operation.clone(),
         needs_rebuild: None,
         indexes: schema.indexes_of(&old.name).cloned().collect(),
         triggers: schema.triggers_on(&old.name).cloned().collect(),
@@ -160,13 +163,14 @@ pub(super) fn batch(
         let fallback = plan(&old, &work, expected, operation.clone());
         vec![Step::AlterInPlace(AlterInPlace {
             needs,
-            steps: Cow::Owned(with_operation(&work.plain, &operation)),
+            steps: Cow::Owned(work.plain.clone()),
             fallback,
         })]
     } else {
         // SQLite makes every change with ALTER TABLE: no rebuild.
-        with_operation(&work.plain, &operation)
-            .into_iter()
+        work.plain
+            .iter()
+            .cloned()
             .filter_map(|s| match s {
                 InPlaceStep::Execute(st) => Some(Step::Execute(st)),
                 _ => None,
@@ -184,28 +188,15 @@ pub(super) fn batch(
     steps
 }
 
-/// The in-place steps with the block's operation on every statement.
-fn with_operation(steps: &[InPlaceStep], operation: &str) -> Vec<InPlaceStep> {
-    steps
-        .iter()
-        .map(|s| match s {
-            InPlaceStep::Execute(st) => InPlaceStep::Execute(Statement {
-                operation: Cow::Owned(operation.to_owned()),
-                ..st.clone()
-            }),
-            other => other.clone(),
-        })
-        .collect()
-}
-
-/// A plain statement of the block on `table` (its operation is set when the
-/// block is done).
-fn plain(table: &str, sql: String) -> InPlaceStep {
-    InPlaceStep::Execute(Statement {
-        operation: Cow::Borrowed(""),
-        table: Cow::Owned(table.to_owned()),
-        sql: Cow::Owned(sql),
-    })
+impl Work {
+    /// Adds a plain `ALTER TABLE` statement of the block.
+    fn push_sql(&mut self, sql: String) {
+        self.plain.push(InPlaceStep::Execute(Statement {
+            operation: Cow::Owned(self.operation.clone()),
+            table: Cow::Owned(self.table.name.clone()),
+            sql: Cow::Owned(sql),
+        }));
+    }
 }
 
 /// Where a change was written.
@@ -346,7 +337,7 @@ fn add_column(schema: &Schema, work: &mut Work, def: &ColumnDef, diags: &mut Dia
         None => {
             if let Some(col) = work.table.column(&def.name.text) {
                 let sql = render::add_column(&work.table, col);
-                work.plain.push(plain(&work.table.name, sql));
+                work.push_sql(sql);
             }
         }
         Some(why) => rebuild_for(work, def.name.at, why),
@@ -445,7 +436,7 @@ fn drop_column(schema: &Schema, work: &mut Work, name: &Name, diags: &mut Diagno
     match drop_needs_rebuild(&work.table, &col) {
         None => {
             let sql = render::drop_column(&work.table.name, &col);
-            work.plain.push(plain(&work.table.name, sql));
+            work.push_sql(sql);
         }
         Some(why) => rebuild_for(work, name.at, why),
     }
@@ -590,7 +581,7 @@ fn rename_column(
     // Without a rebuild the statements run in order, so the column has its
     // current name (it may have been added by this block).
     let sql = render::rename_column(&work.table.name, &old, &to.text);
-    work.plain.push(plain(&work.table.name, sql));
+    work.push_sql(sql);
     for k in &mut work.table.constraints {
         rename_in_constraint(&mut k.kind, &mut k.inline, &old, &to.text);
     }
@@ -709,7 +700,7 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
                 }));
             }
             let sql = render::alter_not_null(&table, &column, set);
-            work.plain.push(plain(&table, sql));
+            work.push_sql(sql);
             return;
         }
         ColumnAlter::DropNotNull => col.not_null = false,
@@ -746,7 +737,7 @@ fn add_constraint(schema: &Schema, work: &mut Work, k: &TableConstraint, diags: 
                     count_sql: Cow::Owned(render::failing_check_sql(&table, &e.to_sql())),
                 }));
                 let sql = render::add_constraint(&work.table, &c);
-                work.plain.push(plain(&work.table.name, sql));
+                work.push_sql(sql);
             }
             _ => rebuild_for(work, k.at, format!("add {}", Table::describe(&c))),
         }
@@ -807,7 +798,7 @@ fn drop_constraint(schema: &Schema, work: &mut Work, name: &Name, diags: &mut Di
     // lives in the model only).
     if work.in_place_353 && removed.explicit && matches!(removed.kind, ConstraintKind::Check(_)) {
         let sql = render::drop_constraint(&work.table.name, &removed.name);
-        work.plain.push(plain(&work.table.name, sql));
+        work.push_sql(sql);
         return;
     }
     rebuild_for(work, name.at, format!("drop {}", Table::describe(&removed)));
