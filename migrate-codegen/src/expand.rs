@@ -6,7 +6,8 @@ use crate::parse::Header;
 use migrate_dsl_core::model::Schema;
 use migrate_dsl_core::op::RunIf;
 use migrate_dsl_core::plan::{
-    ConstraintCheck, Down, InPlaceStep, NotNullCheck, Rebuild, RevisionPlan, Statement, Step,
+    ConstraintCheck, Down, InPlaceStep, NativeAlter, NotNullCheck, Rebuild, RevisionPlan,
+    Statement, Step,
 };
 use migrate_dsl_core::render;
 use proc_macro2::TokenStream;
@@ -99,29 +100,26 @@ fn step(step: &Step) -> TokenStream {
             quote!(::migrate_dsl::__private::Step::Rebuild(#r))
         }
         Step::AlterInPlace(a) => {
-            let needs = a.needs;
-            let steps = slice(
-                quote!(::migrate_dsl::__private::InPlaceStep),
-                a.steps.iter().map(|s| match s {
-                    InPlaceStep::Execute(st) => {
-                        let st = statement(st);
-                        quote!(::migrate_dsl::__private::InPlaceStep::Execute(#st))
-                    }
-                    InPlaceStep::NotNull(c) => {
-                        let c = not_null_check(c);
-                        quote!(::migrate_dsl::__private::InPlaceStep::NotNull(#c))
-                    }
-                    InPlaceStep::Constraint(c) => {
-                        let c = constraint_check(c);
-                        quote!(::migrate_dsl::__private::InPlaceStep::Constraint(#c))
-                    }
-                }),
-            );
+            let native = option(a.native.as_ref().map(native));
+            let edit = option(a.edit.as_ref().map(|e| {
+                let sql = &*e.sql;
+                let probe = option(e.probe.as_ref().map(|p| {
+                    let (sql, exists_sql) = (&*p.sql, &*p.exists_sql);
+                    quote!(::migrate_dsl::__private::DefaultProbe {
+                        sql: ::migrate_dsl::__private::text(#sql),
+                        exists_sql: ::migrate_dsl::__private::text(#exists_sql),
+                    })
+                }));
+                quote!(::migrate_dsl::__private::DefinitionEdit {
+                    sql: ::migrate_dsl::__private::text(#sql),
+                    probe: #probe,
+                })
+            }));
             let fallback = rebuild(&a.fallback);
             quote!(::migrate_dsl::__private::Step::AlterInPlace(
                 ::migrate_dsl::__private::AlterInPlace {
-                    needs: #needs,
-                    steps: ::migrate_dsl::__private::Cow::Borrowed(#steps),
+                    native: #native,
+                    edit: #edit,
                     fallback: #fallback,
                 }
             ))
@@ -170,6 +168,40 @@ fn step(step: &Step) -> TokenStream {
             ))
         }
     }
+}
+
+/// `Some(x)` or `None` in the expansion.
+fn option(x: Option<TokenStream>) -> TokenStream {
+    match x {
+        Some(x) => quote!(::core::option::Option::Some(#x)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// The `ALTER TABLE` statements of an in-place change.
+fn native(n: &NativeAlter) -> TokenStream {
+    let needs = n.needs;
+    let steps = slice(
+        quote!(::migrate_dsl::__private::InPlaceStep),
+        n.steps.iter().map(|s| match s {
+            InPlaceStep::Execute(st) => {
+                let st = statement(st);
+                quote!(::migrate_dsl::__private::InPlaceStep::Execute(#st))
+            }
+            InPlaceStep::NotNull(c) => {
+                let c = not_null_check(c);
+                quote!(::migrate_dsl::__private::InPlaceStep::NotNull(#c))
+            }
+            InPlaceStep::Constraint(c) => {
+                let c = constraint_check(c);
+                quote!(::migrate_dsl::__private::InPlaceStep::Constraint(#c))
+            }
+        }),
+    );
+    quote!(::migrate_dsl::__private::NativeAlter {
+        needs: #needs,
+        steps: ::migrate_dsl::__private::Cow::Borrowed(#steps),
+    })
 }
 
 fn statement(st: &Statement) -> TokenStream {

@@ -22,7 +22,7 @@ use migrate_dsl_core::op::{
     BatchAlter, Change, ColumnAlter, ColumnConstraintKind, ColumnDef, Expr, History, IndexTarget,
     Op, TableConstraintKind,
 };
-use migrate_dsl_core::plan::{InPlaceStep, Rebuild, RebuildStep, Step};
+use migrate_dsl_core::plan::{DefinitionEdit, InPlaceStep, Rebuild, RebuildStep, Step, Strategy};
 use migrate_dsl_core::{render, sql, Diagnostic, Loc};
 use rusqlite::Connection;
 
@@ -131,17 +131,21 @@ fn run(conn: &Connection, step: &Step) -> Result<Option<String>, Problem> {
         }
         // What the runtime does on this SQLite: the statements where it
         // has them (no rows here, so the counts before them are moot),
-        // else the rebuild.
+        // else the edit of the definition, else the rebuild.
         Step::AlterInPlace(a) => {
             let linked = u32::try_from(rusqlite::version_number()).unwrap_or(0);
-            if a.in_place_on(linked) {
-                for s in a.steps.iter() {
-                    if let InPlaceStep::Execute(st) = s {
-                        execute(conn, &st.sql)?;
+            match (a.strategy(linked, false), &a.native, &a.edit) {
+                (Strategy::InPlace, Some(native), _) => {
+                    for s in native.steps.iter() {
+                        if let InPlaceStep::Execute(st) = s {
+                            execute(conn, &st.sql)?;
+                        }
                     }
                 }
-            } else {
-                rebuild(conn, &a.fallback)?;
+                (Strategy::EditDefinition, _, Some(edit)) => {
+                    edit_definition(conn, &a.fallback.table, &edit.sql)?
+                }
+                _ => rebuild(conn, &a.fallback)?,
             }
             Some(a.fallback.table.to_string())
         }
@@ -253,6 +257,38 @@ fn rebuild(conn: &Connection, r: &Rebuild) -> Result<(), Problem> {
         }
     }
     Ok(())
+}
+
+/// Writes `definition` over table `table`'s, as the runtime's edit does,
+/// and has SQLite read the schema again (a definition it cannot parse
+/// fails here).
+fn edit_definition(conn: &Connection, table: &str, definition: &str) -> Result<(), Problem> {
+    let problem = |sql: &str| {
+        let sql = sql.to_owned();
+        move |e: rusqlite::Error| Problem {
+            message: message(&e),
+            sql,
+            offset: None,
+            broken: None,
+        }
+    };
+    let version: i64 = conn
+        .query_row("PRAGMA schema_version", [], |r| r.get(0))
+        .map_err(problem("PRAGMA schema_version"))?;
+    execute(conn, "PRAGMA writable_schema = ON")?;
+    let written = conn
+        .execute(DefinitionEdit::WRITE_SQL, [definition, table])
+        .map_err(problem(definition));
+    execute(
+        conn,
+        &format!(
+            "PRAGMA schema_version = {}; PRAGMA writable_schema = OFF",
+            version + 1
+        ),
+    )?;
+    written?;
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
+        .map_err(problem(definition))
 }
 
 /// Compiles `name` and, with [`Reach::Around`], every view and trigger

@@ -111,25 +111,91 @@ pub enum Step {
 }
 
 impl Step {
-    /// The rebuild this step runs on a SQLite whose version number is
-    /// `linked`: a rebuild's, or an in-place change's fallback when that
-    /// SQLite lacks its statements. The one place the choice is made.
-    pub fn rebuild_on(&self, linked: u32) -> Option<&Rebuild> {
+    /// The rebuild this step may run on a SQLite whose version number is
+    /// `linked`, on a connection where `defensive` tells whether
+    /// `SQLITE_DBCONFIG_DEFENSIVE` is on: a rebuild's, or an in-place
+    /// change's fallback when [`AlterInPlace::strategy`] chooses it or may
+    /// fall back to it (a DEFAULT edit whose probe finds old rows). The one
+    /// place the choice is read for the revision's setup.
+    pub fn may_rebuild(&self, linked: u32, defensive: bool) -> Option<&Rebuild> {
         match self {
             Step::Rebuild(r) => Some(r),
-            Step::AlterInPlace(a) if !a.in_place_on(linked) => Some(&a.fallback),
+            Step::AlterInPlace(a) => match a.strategy(linked, defensive) {
+                Strategy::InPlace => None,
+                Strategy::EditDefinition if a.edit.as_ref().is_some_and(|e| e.probe.is_none()) => {
+                    None
+                }
+                _ => Some(&a.fallback),
+            },
             _ => None,
         }
     }
 }
 
-/// A batch block that SQLite's `ALTER TABLE` makes in place on a recent
-/// enough SQLite (no copy: `DROP NOT NULL`, a DEFAULT-free `DROP COLUMN`
-/// cost the same on a million rows as on ten), with the rebuild that makes
-/// exactly the same change on an older one. Both leave the same `CREATE`
-/// text: the renderer writes what SQLite's in-place edits write.
+/// How a batch block changes its table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Strategy {
+    /// In place, by `ALTER TABLE` statements: no copy of the rows.
+    InPlace,
+    /// By editing the table's `CREATE TABLE` text in the schema table
+    /// (SQLite's "simpler procedure"): no copy of the rows.
+    EditDefinition,
+    /// By SQLite's 12-step rebuild: a new table, the rows copied.
+    Rebuild,
+}
+
+impl Strategy {
+    /// How the report says it: `changed in place`, `definition edited`,
+    /// `rebuilt`.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Strategy::InPlace => "changed in place",
+            Strategy::EditDefinition => "definition edited",
+            Strategy::Rebuild => "rebuilt",
+        }
+    }
+}
+
+/// A batch block whose change SQLite can make without copying the table,
+/// with the rebuild that makes exactly the same change where it cannot.
+/// The cheapest available way is chosen at run time
+/// ([`AlterInPlace::strategy`]); every way leaves the same `CREATE` text:
+/// the renderer writes what SQLite's in-place edits write.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AlterInPlace {
+    /// The change as `ALTER TABLE` statements, where SQLite has a statement
+    /// for every part of it.
+    pub native: Option<NativeAlter>,
+    /// The change as an edit of the table's definition, where every part
+    /// of it is one SQLite lists as safe to make so (removing NOT NULL,
+    /// CHECK or FOREIGN KEY constraints; adding, changing or removing a
+    /// DEFAULT).
+    pub edit: Option<DefinitionEdit>,
+    /// The same change by the 12-step rebuild.
+    pub fallback: Rebuild,
+}
+
+impl AlterInPlace {
+    /// The way a SQLite whose version number is `linked` makes the change,
+    /// on a connection where `defensive` tells whether
+    /// `SQLITE_DBCONFIG_DEFENSIVE` (which forbids writing the schema table)
+    /// is on: native statements where that SQLite has them, else a
+    /// definition edit where allowed, else the rebuild. A DEFAULT edit may
+    /// still rebuild when its probe finds rows stored before the column was
+    /// added ([`DefaultProbe`]).
+    pub fn strategy(&self, linked: u32, defensive: bool) -> Strategy {
+        match (&self.native, &self.edit) {
+            (Some(n), _) if linked >= n.needs => Strategy::InPlace,
+            (_, Some(_)) if !defensive => Strategy::EditDefinition,
+            _ => Strategy::Rebuild,
+        }
+    }
+}
+
+/// `ALTER TABLE` statements making a batch block's change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NativeAlter {
     /// The first SQLite release that has every statement (SQLite's version
     /// number, `3053000` for 3.53.0).
     pub needs: u32,
@@ -137,17 +203,51 @@ pub struct AlterInPlace {
     /// table preceded by the count of the rows it would reject (so the
     /// error names the table, the column or constraint and the rows).
     pub steps: Cow<'static, [InPlaceStep]>,
-    /// The same change by the 12-step rebuild.
-    pub fallback: Rebuild,
 }
 
-impl AlterInPlace {
-    /// Whether a SQLite whose version number is `linked` makes the change
-    /// in place.
-    pub fn in_place_on(&self, linked: u32) -> bool {
-        linked >= self.needs
-    }
+/// A change made by writing the table's new `CREATE TABLE` text into the
+/// schema table (`PRAGMA writable_schema`), the schema version bumped so
+/// every connection reads it again. Only for changes that leave every
+/// stored row valid and readable as it is: constraints removed, DEFAULTs
+/// changed. The runtime proves the new text parses, with the same columns,
+/// before the transaction can commit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefinitionEdit {
+    /// The table's complete definition after the change, under its own
+    /// name.
+    pub sql: Text,
+    /// For a change of DEFAULTs: the check that no stored row reads one.
+    pub probe: Option<DefaultProbe>,
 }
+
+impl DefinitionEdit {
+    /// Writes definition `?1` of table `?2` (with `PRAGMA writable_schema`
+    /// on), the one statement an edit changes the schema table with.
+    pub const WRITE_SQL: &'static str =
+        "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = ?2 COLLATE NOCASE";
+}
+
+/// A row stored before `ALTER TABLE … ADD COLUMN` added a column does not
+/// hold it: SQLite reads the column's *current* DEFAULT in its place. A
+/// DEFAULT edited in the definition would silently change such rows, so
+/// before the edit the changed columns' DEFAULTs are set to a value no row
+/// holds ([`PROBE_DEFAULT`]) and the table is scanned (without indexes)
+/// for it: where a row reads it, the change is made by the rebuild, which
+/// stores the value the row reads today.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefaultProbe {
+    /// The definition with the changed columns' DEFAULTs set to
+    /// [`PROBE_DEFAULT`].
+    pub sql: Text,
+    /// `SELECT EXISTS (SELECT 1 FROM <table> NOT INDEXED WHERE …)`: whether
+    /// a row reads [`PROBE_DEFAULT`] from one of them.
+    pub exists_sql: Text,
+}
+
+/// The DEFAULT a [`DefaultProbe`] gives a column for a moment: a
+/// BLOB (never converted by any column affinity). A row that really holds
+/// it only costs a rebuild.
+pub const PROBE_DEFAULT: &str = "x'6d696772617465dd64736c2070726f6265'";
 
 /// One step of an in-place change.
 #[derive(Clone, Debug, PartialEq, Eq)]

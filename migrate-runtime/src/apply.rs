@@ -10,19 +10,28 @@ use crate::hook::HookContext;
 use crate::migrations::{Migrations, Revision};
 use crate::options::Options;
 use crate::progress::Tracker;
-use crate::report::{AppliedRevision, Report, SkippedHook, Strategy, TableChange};
+use crate::report::{AppliedRevision, Report, SkippedHook, TableChange};
 use crate::{raw, rebuild};
-use migrate_dsl_core::plan::{InPlaceStep, Statement, Step};
+use migrate_dsl_core::plan::{InPlaceStep, Statement, Step, Strategy};
 use rusqlite::Connection;
 use std::time::{Duration, Instant};
 
-/// The first table rebuild among `steps` of revision `revision`, if any.
-/// (On this SQLite: an in-place change rebuilds where SQLite lacks its
-/// statements.)
-pub(crate) fn first_rebuild<'a>(revision: &'a str, steps: &'a [Step]) -> Option<RebuildNeed<'a>> {
+/// The first table rebuild among `steps` of revision `revision` on
+/// `conn`, if any. (On this SQLite and connection: an in-place change
+/// rebuilds where neither its statements nor an edit of the definition
+/// can make it, and a DEFAULT edit may.)
+pub(crate) fn first_rebuild<'a>(
+    conn: &Connection,
+    revision: &'a str,
+    steps: &'a [Step],
+) -> Option<RebuildNeed<'a>> {
     let linked = crate::sqlite_version::linked();
+    let defensive = steps
+        .iter()
+        .any(|s| matches!(s, Step::AlterInPlace(a) if a.edit.is_some()))
+        && crate::edit::defensive(conn);
     steps.iter().find_map(|s| {
-        s.rebuild_on(linked).map(|r| RebuildNeed {
+        s.may_rebuild(linked, defensive).map(|r| RebuildNeed {
             revision,
             table: &r.table,
         })
@@ -45,7 +54,7 @@ impl Migrations {
         let started = Instant::now();
         let span = tracing::info_span!("revision", id = %rev.id);
         let _entered = span.enter();
-        let mut guard = RevisionGuard::begin(conn, first_rebuild(&rev.id, &rev.steps))?;
+        let mut guard = RevisionGuard::begin(conn, first_rebuild(conn, &rev.id, &rev.steps))?;
         // Read inside the write lock: another process may have applied it
         // since this run read the history (docs/REBUILD_CASES.md, case 38).
         if !locked_since_read && history::is_applied(guard.conn(), &self.history_table, &rev.id)? {
@@ -102,7 +111,7 @@ impl Migrations {
         let started = Instant::now();
         let span = tracing::info_span!("revision", id = %rev.id, down = true);
         let _entered = span.enter();
-        let mut guard = RevisionGuard::begin(conn, first_rebuild(&rev.id, steps))?;
+        let mut guard = RevisionGuard::begin(conn, first_rebuild(conn, &rev.id, steps))?;
         // Read inside the write lock: undoing anything but the newest
         // applied revision would break the history's order.
         let newest = history::newest(guard.conn(), &self.history_table)?;
@@ -182,32 +191,52 @@ fn run_steps(
                     .table_changes
                     .push(changed(&r.table, Strategy::Rebuild));
             }
-            Step::AlterInPlace(a) if !a.in_place_on(crate::sqlite_version::linked()) => {
-                tracing::info!(table = %a.fallback.table, needs = %migrate_dsl_core::needs::version_text(a.needs), "rebuilding: the linked SQLite cannot change it in place");
-                let broken = rebuild::run(guard, &rev.id, &a.fallback, history_table, progress)?;
-                note_broken(&mut notes.already_broken, broken);
-                notes
-                    .table_changes
-                    .push(changed(&a.fallback.table, Strategy::Rebuild));
-            }
             Step::AlterInPlace(a) => {
-                tracing::debug!(table = %a.fallback.table, "changing in place");
-                for s in a.steps.iter() {
-                    match s {
-                        InPlaceStep::Execute(st) => {
-                            schema_statement(guard, &rev.id, st, &mut notes.already_broken)?
-                        }
-                        InPlaceStep::NotNull(check) => {
-                            rebuild::refuse_nulls(guard.conn(), &rev.id, &a.fallback, check)?
-                        }
-                        InPlaceStep::Constraint(check) => {
-                            rebuild::refuse_violations(guard.conn(), &rev.id, &a.fallback, check)?
+                let linked = crate::sqlite_version::linked();
+                let defensive = a.edit.is_some() && crate::edit::defensive(guard.conn());
+                let mut strategy = a.strategy(linked, defensive);
+                match (strategy, &a.native, &a.edit) {
+                    (Strategy::InPlace, Some(native), _) => {
+                        tracing::debug!(table = %a.fallback.table, "changing in place");
+                        for s in native.steps.iter() {
+                            match s {
+                                InPlaceStep::Execute(st) => {
+                                    schema_statement(guard, &rev.id, st, &mut notes.already_broken)?
+                                }
+                                InPlaceStep::NotNull(check) => rebuild::refuse_nulls(
+                                    guard.conn(),
+                                    &rev.id,
+                                    &a.fallback,
+                                    check,
+                                )?,
+                                InPlaceStep::Constraint(check) => rebuild::refuse_violations(
+                                    guard.conn(),
+                                    &rev.id,
+                                    &a.fallback,
+                                    check,
+                                )?,
+                            }
                         }
                     }
+                    (Strategy::EditDefinition, _, Some(edit)) => {
+                        tracing::debug!(table = %a.fallback.table, "editing the definition");
+                        let outcome =
+                            crate::edit::run(guard, &rev.id, edit, &a.fallback, history_table)?;
+                        if outcome == crate::edit::Outcome::NeedsRebuild {
+                            strategy = Strategy::Rebuild;
+                        }
+                    }
+                    _ => strategy = Strategy::Rebuild,
+                }
+                if strategy == Strategy::Rebuild {
+                    tracing::info!(table = %a.fallback.table, "rebuilding: neither the linked SQLite nor this connection can change it in place");
+                    let broken =
+                        rebuild::run(guard, &rev.id, &a.fallback, history_table, progress)?;
+                    note_broken(&mut notes.already_broken, broken);
                 }
                 notes
                     .table_changes
-                    .push(changed(&a.fallback.table, Strategy::InPlace));
+                    .push(changed(&a.fallback.table, strategy));
             }
             Step::Hook(h) if !h.runs(|flag| cx.flag(flag)) => {
                 if let Some(condition) = &h.condition {

@@ -249,6 +249,15 @@ pub enum ErrorKind {
         #[source]
         source: rusqlite::Error,
     },
+    /// An edit of the table's definition would have changed its columns (a
+    /// bug in migrate-dsl, caught before anything committed).
+    #[error("editing the table's definition would change its columns from ({}) to ({}); nothing was changed. This is a bug in migrate-dsl: please report it, with the history", before.join(", "), after.join(", "))]
+    DefinitionMismatch {
+        /// The columns before the edit.
+        before: Vec<String>,
+        /// The columns SQLite reads from the edited definition.
+        after: Vec<String>,
+    },
     /// A temporary table of ours exists while the table it was copied from is
     /// gone: it may hold the only copy of the data, so nothing is touched.
     #[error("before applying anything: table `{table}` is missing but `{temp_table}` exists, left by an interrupted rebuild; it may hold the only copy of the data, so nothing was changed. Inspect it, then rename it to `{table}` or drop it.")]

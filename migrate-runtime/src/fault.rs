@@ -20,6 +20,8 @@ pub enum FaultPoint {
     AfterRename,
     /// After the n-th recreated index (0-based).
     AfterRecreate(usize),
+    /// After a table's definition is edited in place.
+    AfterEdit,
     /// Just before the foreign key check.
     BeforeForeignKeyCheck,
     /// Just before the history row is written.
@@ -174,4 +176,35 @@ pub(crate) fn pretended_sqlite() -> Option<u32> {
 #[inline(always)]
 pub(crate) fn pretended_sqlite() -> Option<u32> {
     None
+}
+
+#[cfg(feature = "fault-injection")]
+thread_local! {
+    static BREAK_DEFINITIONS: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Makes this thread's definition edits write a definition cut short,
+/// which SQLite cannot parse, to test that such an edit never commits.
+#[cfg(feature = "fault-injection")]
+pub fn break_definition_edits(on: bool) {
+    BREAK_DEFINITIONS.with(|b| b.set(on));
+}
+
+/// The definition an edit writes: `definition`, or cut short when
+/// [`break_definition_edits`] is on.
+#[cfg(feature = "fault-injection")]
+pub(crate) fn edited_definition(definition: &str) -> std::borrow::Cow<'_, str> {
+    if BREAK_DEFINITIONS.with(Cell::get) {
+        let cut = definition.len().saturating_sub(1);
+        definition.get(..cut).unwrap_or(definition).into()
+    } else {
+        definition.into()
+    }
+}
+
+/// Without the feature, the definition as planned.
+#[cfg(not(feature = "fault-injection"))]
+#[inline(always)]
+pub(crate) fn edited_definition(definition: &str) -> std::borrow::Cow<'_, str> {
+    definition.into()
 }

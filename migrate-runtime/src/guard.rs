@@ -8,8 +8,8 @@
 //! [`RevisionGuard::commit`] commits (releases the savepoint). `Drop` — on
 //! `Err`, on panic while unwinding, or after a commit — rolls back what is
 //! uncommitted, drops any temporary table of ours that still exists while its
-//! original does, and restores `foreign_keys` and `legacy_alter_table`. It
-//! never panics.
+//! original does, and restores `foreign_keys` and the connection pragmas it
+//! changed (`legacy_alter_table`, `writable_schema`). It never panics.
 
 use crate::error::{Context, Error, ErrorKind};
 use migrate_dsl_core::sql;
@@ -42,8 +42,9 @@ pub(crate) struct RevisionGuard<'c> {
     /// Whether foreign keys were ON when the guard was made; read only
     /// for a revision that rebuilds (false otherwise).
     foreign_keys_were_on: bool,
-    /// `legacy_alter_table` before this guard first changed it.
-    legacy_alter_table: Option<bool>,
+    /// Boolean connection pragmas this guard changed, with the values
+    /// they had before.
+    flags: Vec<(&'static str, bool)>,
     /// (temporary table, original table) pairs created in this revision.
     temp_tables: Vec<(String, String)>,
 }
@@ -88,7 +89,7 @@ impl<'c> RevisionGuard<'c> {
                 scope: Some(Scope::Savepoint),
                 restore_foreign_keys: false,
                 foreign_keys_were_on: fk_on,
-                legacy_alter_table: None,
+                flags: Vec::new(),
                 temp_tables: Vec::new(),
             });
         }
@@ -97,7 +98,7 @@ impl<'c> RevisionGuard<'c> {
             scope: None,
             restore_foreign_keys: false,
             foreign_keys_were_on: fk_on,
-            legacy_alter_table: None,
+            flags: Vec::new(),
             temp_tables: Vec::new(),
         };
         if let Some(need) = rebuild.filter(|_| fk_on) {
@@ -137,24 +138,27 @@ impl<'c> RevisionGuard<'c> {
         self.temp_tables.push((temp.to_owned(), table.to_owned()));
     }
 
-    /// Sets `legacy_alter_table`, remembering the original value the first time.
-    pub(crate) fn set_legacy_alter_table(&mut self, on: bool) -> Result<(), Error> {
-        if self.legacy_alter_table.is_none() {
-            self.legacy_alter_table = Some(read_flag(self.conn, "legacy_alter_table")?);
+    /// Sets a boolean connection pragma (`legacy_alter_table`,
+    /// `writable_schema`), remembering its original value the first time.
+    pub(crate) fn set_flag(&mut self, pragma: &'static str, on: bool) -> Result<(), Error> {
+        if !self.flags.iter().any(|(p, _)| *p == pragma) {
+            let was = read_flag(self.conn, pragma)?;
+            self.flags.push((pragma, was));
         }
-        crate::fault::checked(|| self.conn.pragma_update(None, "legacy_alter_table", on))
-            .map_err(conn_err("set legacy_alter_table"))
+        crate::fault::checked(|| self.conn.pragma_update(None, pragma, on))
+            .map_err(conn_err("set a connection pragma"))
     }
 
-    /// Restores `legacy_alter_table` to its original value.
-    pub(crate) fn restore_legacy_alter_table(&mut self) -> Result<(), Error> {
-        let Some(v) = self.legacy_alter_table else {
+    /// Restores a pragma [`Self::set_flag`] changed to its original value.
+    pub(crate) fn restore_flag(&mut self, pragma: &'static str) -> Result<(), Error> {
+        let Some(i) = self.flags.iter().position(|(p, _)| *p == pragma) else {
             return Ok(());
         };
         // Forgotten only once restored: on failure `drop` restores it.
-        crate::fault::checked(|| self.conn.pragma_update(None, "legacy_alter_table", v))
-            .map_err(conn_err("restore legacy_alter_table"))?;
-        self.legacy_alter_table = None;
+        let was = self.flags[i].1;
+        crate::fault::checked(|| self.conn.pragma_update(None, pragma, was))
+            .map_err(conn_err("restore a connection pragma"))?;
+        self.flags.remove(i);
         Ok(())
     }
 
@@ -225,8 +229,8 @@ impl Drop for RevisionGuard<'_> {
                     .execute(&format!("DROP TABLE {}", sql::ident(temp)), []);
             }
         }
-        if let Some(v) = self.legacy_alter_table.take() {
-            let _ = self.conn.pragma_update(None, "legacy_alter_table", v);
+        for (pragma, was) in self.flags.drain(..) {
+            let _ = self.conn.pragma_update(None, pragma, was);
         }
         if self.restore_foreign_keys {
             let _ = self.conn.pragma_update(None, "foreign_keys", true);

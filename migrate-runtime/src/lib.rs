@@ -15,6 +15,7 @@ mod catalog;
 mod dependents;
 mod drift;
 mod dump;
+mod edit;
 mod error;
 pub mod fault;
 mod fresh;
@@ -57,8 +58,9 @@ pub mod __private {
     pub use crate::hook::HookFn;
     pub use crate::migrations::{Migrations, Revision, RevisionParts};
     pub use migrate_dsl_core::plan::{
-        text, AlterInPlace, ConstraintCheck, CreatedTable, Down, HookCall, InPlaceStep,
-        NotNullCheck, ObjectKind, RawStep, Rebuild, SchemaObject, Statement, Step, Text,
+        text, AlterInPlace, ConstraintCheck, CreatedTable, DefaultProbe, DefinitionEdit, Down,
+        HookCall, InPlaceStep, NativeAlter, NotNullCheck, ObjectKind, RawStep, Rebuild,
+        SchemaObject, Statement, Step, Text,
     };
     pub use migrate_dsl_core::DEFAULT_HISTORY_TABLE;
     pub use std::borrow::Cow;

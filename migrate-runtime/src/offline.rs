@@ -102,15 +102,25 @@ fn revision(
             // A script cannot ask which SQLite runs it: the rebuild works on
             // every one; the in-place statements are shown for a reader.
             Step::AlterInPlace(a) => {
-                let _ = writeln!(
-                    out,
-                    "-- on SQLite {} or later the runtime makes this change in place:",
-                    migrate_dsl_core::needs::version_text(a.needs)
-                );
-                for s in a.steps.iter() {
-                    if let InPlaceStep::Execute(st) = s {
-                        let _ = writeln!(out, "--   {};", st.sql);
+                if let Some(native) = &a.native {
+                    let _ = writeln!(
+                        out,
+                        "-- on SQLite {} or later the runtime makes this change in place:",
+                        migrate_dsl_core::needs::version_text(native.needs)
+                    );
+                    for s in native.steps.iter() {
+                        if let InPlaceStep::Execute(st) = s {
+                            let _ = writeln!(out, "--   {};", st.sql);
+                        }
                     }
+                }
+                if let Some(edit) = &a.edit {
+                    let _ = writeln!(
+                        out,
+                        "-- {}the runtime edits the table's definition instead (with PRAGMA writable_schema, unless the connection is defensive) to:",
+                        if a.native.is_some() { "before that " } else { "" }
+                    );
+                    let _ = writeln!(out, "--   {};", edit.sql);
                 }
                 rebuild(out, &a.fallback);
             }

@@ -25,21 +25,21 @@ use rusqlite::{Connection, Params, Row};
 
 /// The revision and rebuild every error of this module names.
 #[derive(Clone, Copy)]
-struct Context<'a> {
-    revision: &'a str,
-    rebuild: &'a Rebuild,
+pub(crate) struct Context<'a> {
+    pub(crate) revision: &'a str,
+    pub(crate) rebuild: &'a Rebuild,
 }
 
 impl Context<'_> {
     /// `kind` in this rebuild: the revision, the operation, the real table.
-    fn fail(&self, kind: ErrorKind) -> Error {
+    pub(crate) fn fail(&self, kind: ErrorKind) -> Error {
         let at = error::Context::revision(self.revision)
             .operation(&self.rebuild.operation)
             .table(&self.rebuild.table);
         Error::at(at, kind)
     }
 
-    fn error(&self, sql: &str, source: rusqlite::Error) -> Error {
+    pub(crate) fn error(&self, sql: &str, source: rusqlite::Error) -> Error {
         let at = error::Context::revision(self.revision)
             .operation(&self.rebuild.operation)
             .table(&self.rebuild.table)
@@ -47,12 +47,12 @@ impl Context<'_> {
         Error::at(at, ErrorKind::Sql { source })
     }
 
-    fn exec(&self, conn: &Connection, sql: &str) -> Result<(), Error> {
+    pub(crate) fn exec(&self, conn: &Connection, sql: &str) -> Result<(), Error> {
         crate::trace::execute(conn, sql, false).map_err(|e| self.error(sql, e))
     }
 
     /// The single number a `SELECT count(*) …` statement returns.
-    fn count(&self, conn: &Connection, sql: &str) -> Result<u64, Error> {
+    pub(crate) fn count(&self, conn: &Connection, sql: &str) -> Result<u64, Error> {
         crate::fault::checked(|| conn.query_row(sql, [], |row| row.get::<_, i64>(0)))
             .map(i64::unsigned_abs)
             .map_err(|e| self.error(sql, e))
@@ -131,9 +131,9 @@ pub(crate) fn run(
                 hit(FaultPoint::AfterDrop)?;
             }
             RebuildStep::RenameNew(sql) => {
-                guard.set_legacy_alter_table(true)?;
+                guard.set_flag("legacy_alter_table", true)?;
                 cx.exec(guard.conn(), &sql)?;
-                guard.restore_legacy_alter_table()?;
+                guard.restore_flag("legacy_alter_table")?;
                 hit(FaultPoint::AfterRename)?;
             }
             RebuildStep::RestoreSequence => {
@@ -195,7 +195,11 @@ fn write_sequence(conn: &Connection, cx: Context<'_>, seq: i64) -> Result<(), Er
 /// must be what the model expects: the new table is created from the model's
 /// definition and the old one dropped, so a column, index or trigger added by
 /// hand would be lost without a word, and a changed definition replaced.
-fn check_drift(conn: &Connection, cx: Context<'_>, history_table: &str) -> Result<(), Error> {
+pub(crate) fn check_drift(
+    conn: &Connection,
+    cx: Context<'_>,
+    history_table: &str,
+) -> Result<(), Error> {
     let r = cx.rebuild;
     let mut live = crate::catalog::user_objects(conn, history_table)?;
     live.retain(|o| o.table.eq_ignore_ascii_case(&r.table));

@@ -27,10 +27,12 @@ pub struct Report {
     /// revision (one broken by the rebuild itself is an error).
     pub already_broken: Vec<String>,
     /// How each table was changed by a block that rebuilds, or that the
-    /// linked SQLite decides: in place by `ALTER TABLE`, or by a rebuild
-    /// (where the block needs one, or this SQLite lacks the in-place
-    /// statements). Blocks that every supported SQLite makes with
-    /// `ALTER TABLE` (adding or renaming columns) are not listed.
+    /// linked SQLite or the connection decides: in place by `ALTER TABLE`,
+    /// by an edit of its definition, or by a rebuild (where the block
+    /// needs one, this SQLite lacks the statements and the connection is
+    /// defensive, or a DEFAULT edit's probe found older rows). Blocks
+    /// that every supported SQLite makes with `ALTER TABLE` (adding or
+    /// renaming columns) are not listed.
     pub table_changes: Vec<TableChange>,
     /// `run … when/unless "flag"` hooks the caller's flags left out; their
     /// revisions are recorded as applied (or undone) all the same.
@@ -62,15 +64,7 @@ pub struct TableChange {
     pub strategy: Strategy,
 }
 
-/// How a table's definition was changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Strategy {
-    /// In place, by `ALTER TABLE` statements: no copy of the rows.
-    InPlace,
-    /// By SQLite's 12-step rebuild: a new table, the rows copied.
-    Rebuild,
-}
+pub use migrate_dsl_core::plan::Strategy;
 
 /// A data step left out by the caller's flags.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -141,10 +135,7 @@ impl fmt::Display for Report {
             )?;
         }
         for c in &self.table_changes {
-            let how = match c.strategy {
-                Strategy::InPlace => "changed in place",
-                Strategy::Rebuild => "rebuilt",
-            };
+            let how = c.strategy.describe();
             write!(f, "\n  {}: table `{}` {how}", c.revision, c.table)?;
         }
         for b in &self.already_broken {

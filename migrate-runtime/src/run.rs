@@ -198,7 +198,7 @@ impl Migrations {
                 // write lock until it is first committed.
                 let mut locked_since_read = batch.is_some();
                 for rev in revisions {
-                    let alone = crate::apply::first_rebuild(&rev.id, &rev.steps).is_some();
+                    let alone = crate::apply::first_rebuild(conn, &rev.id, &rev.steps).is_some();
                     locked_since_read &= !alone;
                     batch = Batch::next(conn, batch, alone)?;
                     self.apply_one(conn, rev, options, tracker, &mut report, locked_since_read)?;
@@ -208,7 +208,7 @@ impl Migrations {
                 crate::sqlite_version::require(undo.iter().map(|(r, steps)| (&*r.id, *steps)))?;
                 tracing::info!(undo = undo.len(), "starting");
                 for (rev, steps) in undo {
-                    let alone = crate::apply::first_rebuild(&rev.id, steps).is_some();
+                    let alone = crate::apply::first_rebuild(conn, &rev.id, steps).is_some();
                     batch = Batch::next(conn, batch, alone)?;
                     self.revert_one(conn, rev, steps, options, tracker, &mut report)?;
                 }
@@ -292,7 +292,7 @@ impl Migrations {
         };
         match to_run
             .into_iter()
-            .find_map(|(rev, steps)| crate::apply::first_rebuild(&rev.id, steps))
+            .find_map(|(rev, steps)| crate::apply::first_rebuild(conn, &rev.id, steps))
         {
             Some(need) => Err(crate::guard::transaction_open(need)),
             None => Ok(()),

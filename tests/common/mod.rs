@@ -35,6 +35,7 @@ pub struct Snapshot {
     pub rows: BTreeMap<String, Vec<Vec<Value>>>,
     pub foreign_keys: bool,
     pub legacy_alter_table: bool,
+    pub writable_schema: bool,
 }
 
 pub fn snapshot(conn: &Connection) -> Snapshot {
@@ -58,6 +59,7 @@ pub fn snapshot(conn: &Connection) -> Snapshot {
         rows,
         foreign_keys: pragma(conn, "foreign_keys"),
         legacy_alter_table: pragma(conn, "legacy_alter_table"),
+        writable_schema: pragma(conn, "writable_schema"),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Statement N fails, for every N (SQLite's own anomaly-testing habit): in
 //! a revision with a rebuild and a hook, in a plain-ALTER revision, in an
-//! in-place change of nullability and CHECKs, and in
+//! in-place change of nullability and CHECKs, in a definition edit (and
+//! one whose probe finds old rows and rebuilds), and in
 //! downgrades (a `down` block; a rebuild), each statement the runtime sends
 //! is made to fail in turn (each run covers one revision: revisions are
 //! atomic one by one, not the run).
@@ -62,6 +63,22 @@ migration! {
         batch alter table parent {
             alter column label set not null;
             add constraint label_p check (label like "p%");
+        }
+    }
+    revision "0005" {
+        // Every row stores `score` (the rebuild of 0002 wrote them all):
+        // the definition is edited.
+        batch alter table parent {
+            alter column score set default 1;
+            drop constraint label_p;
+        }
+    }
+    revision "0006" {
+        // Rows 10 and 11 predate `note` (ADD COLUMN in 0003): the probe
+        // finds them, and the change is made by the rebuild.
+        batch alter table child {
+            alter column note set default ("m");
+            drop constraint fk_child_parent_id_parent;
         }
     }
 }
@@ -135,6 +152,16 @@ fn every_statement_of_an_in_place_change_can_fail() {
     // SET NOT NULL and ADD CHECK in place (SQLite 3.53+), each after the
     // count of the rows it would reject.
     every_statement("0003", up(&H, "0004"));
+}
+
+#[test]
+fn every_statement_of_a_definition_edit_can_fail() {
+    every_statement("0004", up(&H, "0005"));
+}
+
+#[test]
+fn every_statement_of_a_probed_edit_that_rebuilds_can_fail() {
+    every_statement("0005", up(&H, "0006"));
 }
 
 #[test]

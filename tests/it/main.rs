@@ -18,6 +18,7 @@ mod disk_full;
 mod downgrade;
 mod drift;
 mod drift_property;
+mod edit;
 mod every_statement;
 mod fault_injection;
 mod generated;

@@ -8,10 +8,13 @@
 //!   table, the column or constraint and the rows, as a rebuild's would;
 //! - a differential property test applies random histories (rows with
 //!   rowids, a foreign key with ON DELETE CASCADE, nullability changes,
-//!   CHECKs added and dropped, column adds, drops, renames and type
-//!   changes, an index, a view and a trigger) once as planned and once
-//!   with every block forced to rebuild: the schema's SQL, every row with
-//!   its rowid, `integrity_check` and `foreign_key_check` must be the same.
+//!   CHECKs added and dropped, DEFAULTs set and dropped on columns that
+//!   older rows do not store, column adds, drops, renames and type
+//!   changes, an index, a view and a trigger) once as planned, once with
+//!   every block forced to rebuild, and as planned on an older SQLite
+//!   (definition edits) and on a defensive connection there (rebuilds):
+//!   the schema's SQL, every row with its rowid, `integrity_check` and
+//!   `foreign_key_check` must be the same.
 
 use crate::common::ops::n;
 use crate::common::*;
@@ -57,7 +60,7 @@ fn root_page(conn: &Connection, name: &str) -> i64 {
 fn nullability_and_checks_change_in_place_without_copying() {
     for rev in &SEED.revisions()[1..] {
         assert!(
-            matches!(rev.steps(), [Step::AlterInPlace(a)] if a.needs == 3_053_000),
+            matches!(rev.steps(), [Step::AlterInPlace(a)] if a.native.as_ref().is_some_and(|n| n.needs == 3_053_000)),
             "{}: {:?}",
             rev.id(),
             rev.steps()
@@ -95,11 +98,16 @@ fn nullability_and_checks_change_in_place_without_copying() {
             "{report}"
         );
     } else {
-        // An older SQLite (CI's oldest rusqlite): the rebuild instead.
-        assert_ne!(root_page(&conn, "foo"), page, "the table was rebuilt");
-        assert!(
-            strategies.iter().all(|s| s.2 == Strategy::Rebuild),
-            "{strategies:?}"
+        // An older SQLite (CI's oldest rusqlite): removals edit the
+        // definition, additions rebuild.
+        assert_ne!(root_page(&conn, "foo"), page, "0003 rebuilt the table");
+        assert_eq!(
+            strategies,
+            [
+                ("0002", "foo", Strategy::EditDefinition),
+                ("0003", "foo", Strategy::Rebuild),
+                ("0004", "foo", Strategy::EditDefinition)
+            ]
         );
     }
     assert_eq!(
@@ -117,8 +125,8 @@ fn nullability_and_checks_change_in_place_without_copying() {
 }
 
 #[test]
-fn on_an_older_sqlite_the_same_change_is_a_rebuild_with_the_same_result() {
-    let run = |pretend: Option<u32>| {
+fn every_fallback_leaves_the_same_database() {
+    let run = |pretend: Option<u32>, defensive: bool| {
         let db = TempDb::new();
         let mut conn = db.open();
         SEED.migrate(
@@ -127,19 +135,36 @@ fn on_an_older_sqlite_the_same_change_is_a_rebuild_with_the_same_result() {
             &Default::default(),
         )
         .unwrap();
-        let page = root_page(&conn, "foo");
+        conn.set_db_config(
+            migrate_dsl::rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE,
+            defensive,
+        )
+        .unwrap();
         migrate_dsl::fault::pretend_sqlite(pretend);
         let report = SEED.apply_pending(&mut conn);
         migrate_dsl::fault::pretend_sqlite(None);
-        report.unwrap();
+        let strategies: Vec<Strategy> = report
+            .unwrap()
+            .table_changes
+            .iter()
+            .map(|c| c.strategy)
+            .collect();
         let mut s = snapshot(&conn);
         s.rows.remove("_migrate_history");
-        (root_page(&conn, "foo") != page, s, db)
+        (strategies, s, db)
     };
-    let (copied, old, _a) = run(Some(3_052_000));
-    assert!(copied, "SQLite 3.52 has no in-place nullability: a rebuild");
-    let (_, new, _b) = run(None);
+    use Strategy::*;
+    // SQLite 3.52 has no in-place nullability or CHECK: the removals edit
+    // the definition, the additions rebuild; a defensive connection may
+    // not write the schema table, so everything rebuilds.
+    let (s, old, _a) = run(Some(3_052_000), false);
+    assert_eq!(s, [EditDefinition, Rebuild, EditDefinition]);
+    let (s, defensive, _b) = run(Some(3_052_000), true);
+    assert_eq!(s, [Rebuild, Rebuild, Rebuild]);
+    let (s, new, _c) = run(Some(3_053_000), true);
+    assert_eq!(s, [InPlace, InPlace, InPlace], "ALTER TABLE is allowed");
     assert_eq!(old, new);
+    assert_eq!(defensive, new);
 }
 
 migration! {
@@ -220,6 +245,11 @@ struct Extras {
     checks: Vec<String>,
     /// Added columns still nullable.
     nullable: Vec<String>,
+    /// Added columns made NOT NULL.
+    not_null: Vec<String>,
+    /// Added columns (rows before them read their DEFAULT), and whether
+    /// they still have one.
+    added: Vec<(String, bool)>,
 }
 
 fn extra(table: &str, seed: u32, i: usize, x: &mut Extras) -> Option<Op> {
@@ -233,19 +263,51 @@ fn extra(table: &str, seed: u32, i: usize, x: &mut Extras) -> Option<Op> {
             at,
         }))
     };
-    match seed % 7 {
+    match seed % 10 {
         5 => {
             let name = format!("d{i}");
             x.nullable.push(name.clone());
+            x.added.push((name.clone(), true));
             let mut def = ColumnDef::new(n(&name), ColumnType::INTEGER);
             def.default = Some(Expr::new("1", at));
             batch(Change::AddColumn(def))
         }
         6 if !x.nullable.is_empty() => {
-            let name = x.nullable.remove(seed as usize / 7 % x.nullable.len());
+            let name = x.nullable.remove(seed as usize / 10 % x.nullable.len());
+            x.not_null.push(name.clone());
             batch(Change::AlterColumn {
                 column: n(&name),
                 alter: ColumnAlter::SetNotNull,
+            })
+        }
+        // Definition edits: a DEFAULT set or dropped (rows stored before
+        // the column read it), NOT NULL removed.
+        7 if !x.added.is_empty() => {
+            let k = seed as usize / 10 % x.added.len();
+            let (name, has_default) = &mut x.added[k];
+            // Without a DEFAULT the later inserts (which omit the column)
+            // store NULL: only a nullable column loses it, for good.
+            let nullable = x.nullable.iter().position(|c| c == name);
+            let alter = if let Some(p) = nullable.filter(|_| *has_default && seed.is_multiple_of(3))
+            {
+                x.nullable.remove(p);
+                *has_default = false;
+                ColumnAlter::DropDefault
+            } else {
+                *has_default = true;
+                ColumnAlter::SetDefault(Expr::new(format!("{}", i + 10), at))
+            };
+            batch(Change::AlterColumn {
+                column: n(name),
+                alter,
+            })
+        }
+        8 if !x.not_null.is_empty() => {
+            let name = x.not_null.remove(seed as usize / 10 % x.not_null.len());
+            x.nullable.push(name.clone());
+            batch(Change::AlterColumn {
+                column: n(&name),
+                alter: ColumnAlter::DropNotNull,
             })
         }
         0 => {
@@ -312,11 +374,18 @@ fn forced(history: &History) -> History {
     h
 }
 
-fn applied(history: &History) -> (TempDb, Connection) {
+/// `history` applied to a new database; `defensive`: on a connection that
+/// may not write the schema table.
+fn applied(history: &History, defensive: bool) -> (TempDb, Connection) {
     let (plans, schema) = check_history_to_head(history).expect("a valid history");
     let db = TempDb::new();
     let mut conn = db.open();
     conn.pragma_update(None, "foreign_keys", true).unwrap();
+    conn.set_db_config(
+        migrate_dsl::rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE,
+        defensive,
+    )
+    .unwrap();
     Migrations::from_plans(plans, &schema)
         .apply_pending(&mut conn)
         .unwrap();
@@ -345,13 +414,16 @@ proptest! {
         }
         let planned = history.revisions.iter().any(|r| r.ops.iter().any(|o| matches!(o, Op::Batch(b) if b.recreate == Recreate::Auto)));
         prop_assume!(planned);
-        let (_a, auto) = applied(&history);
-        let (_b, rebuilt) = applied(&forced(&history));
+        let (_a, auto) = applied(&history, false);
+        let (_b, rebuilt) = applied(&forced(&history), false);
         // The fallbacks: as on SQLite 3.34 (no DROP COLUMN, no in-place
-        // nullability or CHECK) or 3.52 (DROP COLUMN in place only).
+        // nullability or CHECK) or 3.52 (DROP COLUMN in place only), where
+        // removals and DEFAULTs edit the definition; and on a defensive
+        // connection, where they rebuild.
         let older = if extras[0].is_multiple_of(2) { 3_034_000 } else { 3_052_000 };
         migrate_dsl::fault::pretend_sqlite(Some(older));
-        let (_c, fallback) = applied(&history);
+        let (_c, fallback) = applied(&history, false);
+        let (_d, defensive) = applied(&history, true);
         migrate_dsl::fault::pretend_sqlite(None);
         let without_history = |conn: &Connection| {
             // The history rows hold times and checksums (the checksums
@@ -360,10 +432,11 @@ proptest! {
             s.rows.remove("_migrate_history");
             s
         };
-        let (sa, sb, sc) = (without_history(&auto), without_history(&rebuilt), without_history(&fallback));
+        let (sa, sb, sc, sd) = (without_history(&auto), without_history(&rebuilt), without_history(&fallback), without_history(&defensive));
         prop_assert_eq!(&sa, &sb);
         prop_assert_eq!(&sc, &sb, "as on SQLite {}", older);
-        for conn in [&auto, &rebuilt, &fallback] {
+        prop_assert_eq!(&sd, &sb, "as on SQLite {}, defensive", older);
+        for conn in [&auto, &rebuilt, &fallback, &defensive] {
             assert_healthy(conn);
         }
     }

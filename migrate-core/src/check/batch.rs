@@ -22,8 +22,8 @@ use crate::name::same_name;
 use crate::needs;
 use crate::op::{BatchAlter, Change, ColumnAlter, ColumnDef, Recreate, TableConstraint};
 use crate::plan::{
-    AlterInPlace, ConstraintCheck, InPlaceStep, NotNullCheck, Rebuild, SchemaObject, Statement,
-    Step,
+    AlterInPlace, ConstraintCheck, DefaultProbe, DefinitionEdit, InPlaceStep, NativeAlter,
+    NotNullCheck, Rebuild, SchemaObject, Statement, Step, PROBE_DEFAULT,
 };
 use crate::{render, sql, Loc, Name, TEMP_PREFIX};
 use std::borrow::Cow;
@@ -41,10 +41,16 @@ struct Work {
     /// Plain `ALTER TABLE` statements making the changes so far, in order,
     /// with the counts that guard the ones that scan the table.
     plain: Vec<InPlaceStep>,
-    /// Whether changes that SQLite 3.53 makes in place may be planned so
-    /// (`recreate = auto`: the fallback on an older SQLite is a rebuild,
-    /// which `recreate = never` forbids).
-    in_place_353: bool,
+    /// Whether changes that only some SQLite releases or connections make
+    /// in place may be planned so (`recreate = auto`: the fallback is a
+    /// rebuild, which `recreate = never` forbids).
+    in_place: bool,
+    /// A change SQLite does not list as safe to make by editing the
+    /// table's definition (anything but removing a NOT NULL, CHECK or
+    /// FOREIGN KEY constraint and changing a DEFAULT).
+    edit_blocked: bool,
+    /// Columns (by their new names) whose DEFAULT the block changes.
+    defaults_changed: Vec<String>,
     /// The block as written (every statement's operation, for errors).
     operation: String,
     /// The first change that plain `ALTER TABLE` cannot make, and why.
@@ -88,7 +94,9 @@ pub(super) fn batch(
         table: old.clone(),
         renames: Vec::new(),
         plain: Vec::new(),
-        in_place_353: b.recreate == Recreate::Auto,
+        in_place: b.recreate == Recreate::Auto,
+        edit_blocked: false,
+        defaults_changed: Vec::new(),
         operation: operation.clone(),
         needs_rebuild: None,
         indexes: schema.indexes_of(&old.name).cloned().collect(),
@@ -110,6 +118,16 @@ pub(super) fn batch(
             Change::DropConstraint(name) => drop_constraint(schema, &mut work, name, diags),
             Change::RowidAlias { begins, at } => work.rowid_acks.push((*begins, *at)),
         }
+        // The finer cases are decided where the change is checked.
+        if matches!(
+            change,
+            Change::AddColumn(_)
+                | Change::DropColumn(_)
+                | Change::RenameColumn { .. }
+                | Change::AddConstraint(_)
+        ) {
+            work.edit_blocked = true;
+        }
         if matches!(
             change,
             Change::AddColumn(_)
@@ -128,9 +146,10 @@ pub(super) fn batch(
     if diags.len() > before {
         return Vec::new();
     }
+    let editable = work.in_place && !work.edit_blocked && !b.changes.is_empty();
     let rebuild = match b.recreate {
         Recreate::Always => true,
-        Recreate::Auto => work.needs_rebuild.is_some(),
+        Recreate::Auto => work.needs_rebuild.is_some() && !editable,
         Recreate::Never => {
             if let Some((at, why)) = &work.needs_rebuild {
                 diags.error_help(
@@ -158,12 +177,18 @@ pub(super) fn batch(
         .unwrap_or(0);
     let steps = if rebuild {
         vec![Step::Rebuild(plan(&old, &work, expected, operation))]
-    } else if b.recreate == Recreate::Auto && needs > needs::BASELINE.version {
-        // In place where the linked SQLite can, by a rebuild elsewhere.
-        let fallback = plan(&old, &work, expected, operation.clone());
-        vec![Step::AlterInPlace(AlterInPlace {
+    } else if b.recreate == Recreate::Auto && (needs > needs::BASELINE.version || editable) {
+        // In place where the linked SQLite (or connection) can, by a
+        // rebuild elsewhere.
+        let native = work.needs_rebuild.is_none().then(|| NativeAlter {
             needs,
             steps: Cow::Owned(work.plain.clone()),
+        });
+        let edit = editable.then(|| definition_edit(&work));
+        let fallback = plan(&old, &work, expected, operation.clone());
+        vec![Step::AlterInPlace(AlterInPlace {
+            native,
+            edit,
             fallback,
         })]
     } else {
@@ -186,6 +211,40 @@ pub(super) fn batch(
         *t = work.table;
     }
     steps
+}
+
+/// The block's change as an edit of the table's definition.
+fn definition_edit(work: &Work) -> DefinitionEdit {
+    let table = &work.table;
+    let probe = (!work.defaults_changed.is_empty()).then(|| {
+        let mut probing = table.clone();
+        for col in &mut probing.columns {
+            if work
+                .defaults_changed
+                .iter()
+                .any(|c| same_name(c, &col.name))
+            {
+                col.default = Some(crate::expr::SqlExpr::raw(PROBE_DEFAULT));
+            }
+        }
+        let reads = work
+            .defaults_changed
+            .iter()
+            .map(|c| format!("{} IS {PROBE_DEFAULT}", sql::ident(c)))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        DefaultProbe {
+            sql: Cow::Owned(render::create_table(&probing, &table.name)),
+            exists_sql: Cow::Owned(format!(
+                "SELECT EXISTS (SELECT 1 FROM {} NOT INDEXED WHERE {reads})",
+                sql::ident(&table.name)
+            )),
+        }
+    });
+    DefinitionEdit {
+        sql: Cow::Owned(render::create_table(table, &table.name)),
+        probe,
+    }
 }
 
 impl Work {
@@ -689,7 +748,10 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
     match alter {
         // In place on SQLite 3.53+ (the NULLs counted first, so the error
         // names the rows), except on a key column.
-        ColumnAlter::DropNotNull | ColumnAlter::SetNotNull if work.in_place_353 && !in_key => {
+        ColumnAlter::DropNotNull | ColumnAlter::SetNotNull if work.in_place && !in_key => {
+            // Removing NOT NULL is also a safe definition edit; adding it
+            // is not (rows may hold NULL).
+            work.edit_blocked |= matches!(alter, ColumnAlter::SetNotNull);
             let set = matches!(alter, ColumnAlter::SetNotNull);
             col.not_null = set;
             let column = col.name.clone();
@@ -715,6 +777,17 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
         ColumnAlter::SetCollate(c) => col.collate = Some(c.text.clone()),
         ColumnAlter::DropCollate => col.collate = None,
     }
+    match alter {
+        ColumnAlter::SetDefault(_) | ColumnAlter::DropDefault => {
+            let column = col.name.clone();
+            if !work.defaults_changed.iter().any(|c| same_name(c, &column)) {
+                work.defaults_changed.push(column);
+            }
+        }
+        // A key column's NOT NULL is left to the rebuild, as in place.
+        ColumnAlter::DropNotNull if !in_key => {}
+        _ => work.edit_blocked = true,
+    }
     rebuild_for(
         work,
         name.at,
@@ -726,7 +799,7 @@ fn add_constraint(schema: &Schema, work: &mut Work, k: &TableConstraint, diags: 
     if let Some(c) = constraints::table_constraint(schema, &work.table, k, diags) {
         match &c.kind {
             // In place on SQLite 3.53+, the failing rows counted first.
-            ConstraintKind::Check(e) if work.in_place_353 => {
+            ConstraintKind::Check(e) if work.in_place => {
                 let table = sql::ident(&work.table.name);
                 work.plain.push(InPlaceStep::Constraint(ConstraintCheck {
                     constraint: Cow::Owned(Table::describe(&c)),
@@ -794,9 +867,15 @@ fn drop_constraint(schema: &Schema, work: &mut Work, name: &Name, diags: &mut Di
         );
         return;
     }
+    // Removing a CHECK or FOREIGN KEY is a safe definition edit; a key
+    // takes its index with it.
+    work.edit_blocked |= !matches!(
+        removed.kind,
+        ConstraintKind::Check(_) | ConstraintKind::ForeignKey(_)
+    );
     // In place on SQLite 3.53+ when the SQL names it (a generated name
     // lives in the model only).
-    if work.in_place_353 && removed.explicit && matches!(removed.kind, ConstraintKind::Check(_)) {
+    if work.in_place && removed.explicit && matches!(removed.kind, ConstraintKind::Check(_)) {
         let sql = render::drop_constraint(&work.table.name, &removed.name);
         work.push_sql(sql);
         return;

@@ -122,9 +122,10 @@ fn valid_history_yields_one_plan_per_revision() {
     let Step::AlterInPlace(a) = &plans[1].steps[0] else {
         panic!("expected an in-place change, got {:?}", plans[1].steps[0]);
     };
-    assert_eq!(a.needs, 3_053_000);
+    let native = a.native.as_ref().unwrap();
+    assert_eq!(native.needs, 3_053_000);
     assert_eq!(
-        a.steps[..],
+        native.steps[..],
         [InPlaceStep::Execute(crate::plan::Statement {
             operation: "batch alter table foo { … }".into(),
             table: "foo".into(),
@@ -456,9 +457,12 @@ fn set_not_null_plans_a_null_count_on_the_real_table() {
         panic!("expected an in-place change");
     };
     // In place: the NULLs are counted before SET NOT NULL scans.
-    let [InPlaceStep::NotNull(check), InPlaceStep::Execute(st)] = &a.steps[..] else {
-        panic!("{:?}", a.steps);
+    let native = a.native.as_ref().unwrap();
+    let [InPlaceStep::NotNull(check), InPlaceStep::Execute(st)] = &native.steps[..] else {
+        panic!("{:?}", native.steps);
     };
+    // Adding NOT NULL is no definition edit: rows may hold NULL.
+    assert_eq!(a.edit, None);
     assert_eq!(
         check.count_sql,
         "SELECT count(*) FROM \"foo\" WHERE \"bar\" IS NULL"
@@ -853,8 +857,9 @@ fn auto_blocks_use_plain_alter_when_sqlite_can() {
                 // Beyond SQLite 3.33 (here DROP COLUMN, 3.35), in place with
                 // a rebuild for an older SQLite.
                 Step::AlterInPlace(a) => a
-                    .steps
+                    .native
                     .iter()
+                    .flat_map(|n| n.steps.iter())
                     .map(|s| match s {
                         InPlaceStep::Execute(st) => st.sql.to_string(),
                         other => format!("{other:?}"),
@@ -1226,4 +1231,98 @@ fn a_run_condition_is_part_of_the_checksum_and_the_plan() {
     };
     assert!(!call.runs(|f| f == "demo"));
     assert!(call.runs(|_| false));
+}
+
+#[test]
+fn constraint_removals_and_defaults_are_definition_edits() {
+    let plans = |recreate, changes| {
+        let h = history(vec![
+            ("1", vec![foo()]),
+            ("2", vec![batch_with(recreate, "foo", 0, changes)]),
+        ]);
+        check_history(&h).map(|p| p[1].steps.to_vec())
+    };
+    let set_default = Change::AlterColumn {
+        column: n("bar", 7),
+        alter: ColumnAlter::SetDefault(Expr::new("'none'", Loc(8))),
+    };
+    let drop_not_null = Change::AlterColumn {
+        column: n("bar", 9),
+        alter: ColumnAlter::DropNotNull,
+    };
+    // No ALTER TABLE statement sets a DEFAULT: an edit, with its probe.
+    let steps = plans(Recreate::Auto, vec![set_default.clone()]).unwrap();
+    let [Step::AlterInPlace(a)] = &steps[..] else {
+        panic!("{steps:?}");
+    };
+    assert_eq!(a.native, None);
+    let edit = a.edit.as_ref().unwrap();
+    assert_eq!(
+        edit.sql,
+        "CREATE TABLE \"foo\" (\"foo_id\" integer PRIMARY KEY, \"bar\" text DEFAULT ('none') NOT NULL)"
+    );
+    let probe = edit.probe.as_ref().unwrap();
+    assert_eq!(
+        probe.sql,
+        format!("CREATE TABLE \"foo\" (\"foo_id\" integer PRIMARY KEY, \"bar\" text DEFAULT ({}) NOT NULL)", crate::plan::PROBE_DEFAULT)
+    );
+    assert_eq!(
+        probe.exists_sql,
+        format!(
+            "SELECT EXISTS (SELECT 1 FROM \"foo\" NOT INDEXED WHERE \"bar\" IS {})",
+            crate::plan::PROBE_DEFAULT
+        )
+    );
+    assert_eq!(
+        a.strategy(3_054_000, false),
+        crate::plan::Strategy::EditDefinition
+    );
+    assert_eq!(a.strategy(3_054_000, true), crate::plan::Strategy::Rebuild);
+    // Removing NOT NULL: natively on 3.53, an edit (no probe) before.
+    let steps = plans(
+        Recreate::Auto,
+        vec![drop_not_null.clone(), set_default.clone()],
+    )
+    .unwrap();
+    let [Step::AlterInPlace(a)] = &steps[..] else {
+        panic!("{steps:?}");
+    };
+    assert_eq!(a.native, None, "no statement sets the DEFAULT");
+    assert!(a
+        .edit
+        .as_ref()
+        .unwrap()
+        .sql
+        .ends_with("\"bar\" text DEFAULT ('none'))"));
+    let steps = plans(Recreate::Auto, vec![drop_not_null.clone()]).unwrap();
+    let [Step::AlterInPlace(a)] = &steps[..] else {
+        panic!("{steps:?}");
+    };
+    assert!(a.native.is_some());
+    assert_eq!(a.edit.as_ref().unwrap().probe, None);
+    assert_eq!(a.strategy(3_053_000, true), crate::plan::Strategy::InPlace);
+    assert_eq!(
+        a.strategy(3_052_000, false),
+        crate::plan::Strategy::EditDefinition
+    );
+    assert_eq!(a.strategy(3_052_000, true), crate::plan::Strategy::Rebuild);
+    // With anything SQLite does not list as safe: the rebuild.
+    let retype = Change::AlterColumn {
+        column: n("bar", 10),
+        alter: ColumnAlter::Type(ColumnType::BLOB),
+    };
+    assert!(matches!(
+        plans(Recreate::Auto, vec![set_default.clone(), retype]).unwrap()[..],
+        [Step::Rebuild(_)]
+    ));
+    assert!(matches!(
+        plans(Recreate::Always, vec![set_default.clone()]).unwrap()[..],
+        [Step::Rebuild(_)]
+    ));
+    // `never` forbids the rebuild an edit falls back to.
+    let e = plans(Recreate::Never, vec![set_default]).unwrap_err();
+    assert_eq!(
+        e[0].message,
+        "SQLite's ALTER TABLE cannot do this: change the definition of column `bar`"
+    );
 }
