@@ -60,6 +60,48 @@ CREATE INDEX "items_name" ON "items" ("name");
 CREATE INDEX "items_qty_price" ON "items" ("qty", "price");
 "#;
 
+migration! {
+    /// A DEFAULT changed (revision 0001 as in [`ITEMS`]): an edit of the
+    /// definition after a read-only scan for rows stored before the column
+    /// was added (none here).
+    pub static ITEMS_DEFAULT;
+    revision "0001" {
+        create table items {
+            id integer primary key,
+            name text not null,
+            qty integer not null,
+            price real,
+            note text,
+        }
+        create index items_name on items (name);
+        create index items_qty_price on items (qty, price);
+        create table orders { id integer primary key, item_id integer references items (id) }
+    }
+    revision "0002" {
+        batch alter table items { alter column price set default (0); }
+    }
+}
+
+migration! {
+    /// The same DEFAULT change by the rebuild.
+    pub static ITEMS_DEFAULT_FORCED;
+    revision "0001" {
+        create table items {
+            id integer primary key,
+            name text not null,
+            qty integer not null,
+            price real,
+            note text,
+        }
+        create index items_name on items (name);
+        create index items_qty_price on items (qty, price);
+        create table orders { id integer primary key, item_id integer references items (id) }
+    }
+    revision "0002" {
+        batch alter table items recreate = always { alter column price set default (0); }
+    }
+}
+
 /// Creates the database at `path` at revision 0001 with `rows` items and
 /// `rows / 10` orders (deterministic values; a third of the notes NULL).
 pub fn prepare(path: &Path, rows: u64) {

@@ -9,6 +9,8 @@ The same table rebuild — `items.qty` made nullable on issue 5's rebuild case
                  small release binary (bench/peers/rebuild_ours)
   migrate-dsl-planned  the same change as migrate-dsl plans it: in place
                  (`ALTER COLUMN … DROP NOT NULL`) on SQLite 3.53+
+  migrate-dsl-edit  the same, the runtime told its SQLite is 3.52: an edit
+                 of the table's definition (writable_schema)
   raw-12-step    the same 12 steps sent by hand, same binary, same SQLite
   alembic        Alembic batch_alter_table(recreate="always"), latest release
   sqlite-utils   sqlite-utils table.transform(), latest release
@@ -48,7 +50,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 VENV = HERE / ".venv"
 PYTHON_TOOLS = ["alembic", "sqlalchemy", "sqlite-utils"]
-SIDES = ["migrate-dsl", "migrate-dsl-planned", "raw-12-step", "alembic", "sqlite-utils"]
+SIDES = ["migrate-dsl", "migrate-dsl-planned", "migrate-dsl-edit", "raw-12-step", "alembic",
+         "sqlite-utils"]
 
 
 def build_ours():
@@ -74,6 +77,7 @@ def commands(ours, python, path, secure_delete):
     return {
         "migrate-dsl": [str(ours), "migrate-dsl", path, sd],
         "migrate-dsl-planned": [str(ours), "planned", path, sd],
+        "migrate-dsl-edit": [str(ours), "edit", path, sd],
         "raw-12-step": [str(ours), "raw", path, sd],
         "alembic": [str(python), helper, "alembic", path, sd],
         "sqlite-utils": [str(python), helper, "sqlite-utils", path, sd],
