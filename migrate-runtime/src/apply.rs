@@ -2,6 +2,7 @@
 //! together with its history row: the steps in order, hooks called,
 //! rebuilds delegated to `rebuild.rs`.
 
+use crate::batch::Batch;
 use crate::error::{Context, Error, ErrorKind};
 use crate::fault::{hit, FaultPoint};
 use crate::guard::{RebuildNeed, RevisionGuard};
@@ -39,9 +40,10 @@ pub(crate) fn first_rebuild<'a>(
 }
 
 impl Migrations {
-    /// Applies `rev`. `locked_since_read`: the run's transaction has held
-    /// the write lock since it read the history, so no other process can
-    /// have applied the revision meanwhile.
+    /// Applies `rev`; inside the run's `batch`, its history row is written
+    /// when the batch commits (`batch.rs`), and when that batch has held
+    /// the write lock since the history was read, no other process can
+    /// have applied the revision meanwhile (no second read).
     pub(crate) fn apply_one(
         &self,
         conn: &Connection,
@@ -49,8 +51,9 @@ impl Migrations {
         options: &Options,
         progress: Option<&Tracker>,
         report: &mut Report,
-        locked_since_read: bool,
+        batch: Option<&mut Batch<'_>>,
     ) -> Result<(), Error> {
+        let locked_since_read = batch.as_ref().is_some_and(|b| b.read_history);
         let started = Instant::now();
         let span = tracing::info_span!("revision", id = %rev.id);
         let _entered = span.enter();
@@ -79,15 +82,20 @@ impl Migrations {
         let duration = started.elapsed();
         hit(FaultPoint::BeforeHistoryWrite)?;
         let ms = i64::try_from(millis(duration)).unwrap_or(i64::MAX);
-        history::record(
-            guard.conn(),
-            &self.history_table,
-            &rev.id,
-            &rev.checksum,
-            ms,
-        )?;
+        if batch.is_none() {
+            history::record(
+                guard.conn(),
+                &self.history_table,
+                &rev.id,
+                &rev.checksum,
+                ms,
+            )?;
+        }
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
+        if let Some(batch) = batch {
+            batch.applied(&rev.id, &rev.checksum, ms);
+        }
         report.skipped_hooks.extend(skipped);
         report.already_broken.extend(notes.already_broken);
         report.table_changes.extend(notes.table_changes);

@@ -135,6 +135,27 @@ pub(crate) fn record(
         .map_err(err(table, &q))
 }
 
+/// Records the revisions `applied` (id, checksum, duration in ms), in
+/// order, with one prepared statement.
+pub(crate) fn record_all(
+    conn: &Connection,
+    table: &str,
+    applied: &[(String, String, i64)],
+) -> Result<(), Error> {
+    if applied.is_empty() {
+        return Ok(());
+    }
+    let q = insert_sql(table, &format!("?1, ?2, {NOW}, ?3"));
+    let run = || -> rusqlite::Result<()> {
+        let mut stmt = checked(|| conn.prepare(&q))?;
+        for (id, checksum, ms) in applied {
+            checked(|| stmt.execute(params![id, checksum, ms]))?;
+        }
+        Ok(())
+    };
+    run().map_err(err(table, &q))
+}
+
 /// The newest applied revision, if any.
 pub(crate) fn newest(conn: &Connection, table: &str) -> Result<Option<String>, Error> {
     let q = format!(

@@ -178,8 +178,11 @@ impl Migrations {
         let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
         // The start of the run and the revisions after it share one
         // transaction where they can (`batch.rs`).
-        let mut batch = Batch::next(conn, None, false)?;
+        let mut batch = Batch::next(conn, &self.history_table, None, false)?;
         let (applied, removed) = self.start_run(conn)?;
+        if let Some(b) = &mut batch {
+            b.read_history = true;
+        }
         self.verify(&applied, options)?;
         let course = self.course(applied.len(), target)?;
         let mut report = Report {
@@ -194,14 +197,10 @@ impl Migrations {
                     pending = revisions.len(),
                     "starting"
                 );
-                // The batch opened before the history was read holds the
-                // write lock until it is first committed.
-                let mut locked_since_read = batch.is_some();
                 for rev in revisions {
                     let alone = crate::apply::first_rebuild(conn, &rev.id, &rev.steps).is_some();
-                    locked_since_read &= !alone;
-                    batch = Batch::next(conn, batch, alone)?;
-                    self.apply_one(conn, rev, options, tracker, &mut report, locked_since_read)?;
+                    batch = Batch::next(conn, &self.history_table, batch, alone)?;
+                    self.apply_one(conn, rev, options, tracker, &mut report, batch.as_mut())?;
                 }
             }
             Course::Down(undo) => {
@@ -209,7 +208,7 @@ impl Migrations {
                 tracing::info!(undo = undo.len(), "starting");
                 for (rev, steps) in undo {
                     let alone = crate::apply::first_rebuild(conn, &rev.id, steps).is_some();
-                    batch = Batch::next(conn, batch, alone)?;
+                    batch = Batch::next(conn, &self.history_table, batch, alone)?;
                     self.revert_one(conn, rev, steps, options, tracker, &mut report)?;
                 }
             }
