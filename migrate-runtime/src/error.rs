@@ -22,7 +22,10 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// }
 /// # }
 /// ```
-#[derive(Debug)]
+///
+/// `Debug` prints the message too (as `std::io::Error` and `anyhow` do),
+/// so `fn main() -> Result<(), Box<dyn Error>>` reports it readably; `{:#?}`
+/// prints the structure.
 pub struct Error(Box<Inner>);
 
 #[derive(Debug)]
@@ -134,6 +137,38 @@ impl fmt::Display for Error {
             write!(f, "\n  SQL: {sql}")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            return f
+                .debug_struct("Error")
+                .field("kind", &self.0.kind)
+                .field("context", &self.0.context)
+                .finish();
+        }
+        fmt::Display::fmt(self, f)?;
+        // What the message does not already say.
+        let shown = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(s) = source {
+            let text = s.to_string();
+            if !shown.contains(&text) {
+                write!(f, "\n\nCaused by: {text}")?;
+            }
+            source = s.source();
+        }
+        Ok(())
+    }
+}
+
+/// An SQLite error outside a revision (in a caller's own code that
+/// returns this crate's `Error`).
+impl From<rusqlite::Error> for Error {
+    fn from(source: rusqlite::Error) -> Self {
+        ErrorKind::Sql { source }.into()
     }
 }
 

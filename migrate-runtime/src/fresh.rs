@@ -89,7 +89,7 @@ impl Migrations {
             report.stamped.push(rev.id().to_owned());
         }
         guard.commit()?;
-        report.elapsed = started.elapsed();
+        report.duration = started.elapsed();
         Ok(report)
     }
 
@@ -119,7 +119,7 @@ impl Migrations {
             report.stamped.push(rev.id().to_owned());
         }
         guard.commit()?;
-        report.elapsed = started.elapsed();
+        report.duration = started.elapsed();
         Ok(report)
     }
 

@@ -6,6 +6,7 @@ use crate::error::{Error, ErrorKind};
 use crate::fault::checked;
 use migrate_dsl_core::sql;
 use rusqlite::{params, Connection, OptionalExtension};
+use std::time::Duration;
 
 /// One row of the history table.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,8 +18,8 @@ pub struct HistoryRow {
     pub checksum: String,
     /// When it was applied (UTC, ISO 8601).
     pub applied_at: String,
-    /// How long it took, in milliseconds.
-    pub duration_ms: i64,
+    /// How long it took (stored in whole milliseconds).
+    pub duration: Duration,
 }
 
 /// Maps an SQLite error on the history table (or a query about it).
@@ -59,7 +60,7 @@ pub(crate) fn read(conn: &Connection, table: &str) -> Result<Vec<HistoryRow>, Er
                 id: r.get(0)?,
                 checksum: r.get(1)?,
                 applied_at: r.get(2)?,
-                duration_ms: r.get(3)?,
+                duration: Duration::from_millis(r.get::<_, i64>(3)?.unsigned_abs()),
             })
         })?;
         rows.collect()

@@ -38,7 +38,7 @@ pub struct Report {
     /// revisions are recorded as applied (or undone) all the same.
     pub skipped_hooks: Vec<SkippedHook>,
     /// Wall time of the whole run.
-    pub elapsed: Duration,
+    pub duration: Duration,
 }
 
 /// One applied (or undone) revision.
@@ -96,7 +96,7 @@ impl fmt::Display for Report {
                 f,
                 "undid {} revision(s) in {:?}:",
                 self.reverted.len(),
-                self.elapsed
+                self.duration
             )?;
             for r in &self.reverted {
                 write!(f, "\n  {} ({:?})", r.id, r.duration)?;
@@ -115,7 +115,7 @@ impl fmt::Display for Report {
                 f,
                 "applied {} revision(s) in {:?}:",
                 self.applied.len(),
-                self.elapsed
+                self.duration
             )?;
             for r in &self.applied {
                 write!(f, "\n  {} ({:?})", r.id, r.duration)?;

@@ -214,9 +214,9 @@ impl Migrations {
             }
         }
         Batch::finish(batch)?;
-        report.elapsed = started.elapsed();
+        report.duration = started.elapsed();
         tracing::info!(
-            elapsed_ms = crate::apply::millis(report.elapsed),
+            elapsed_ms = crate::apply::millis(report.duration),
             "finished"
         );
         Ok(report)

@@ -33,6 +33,61 @@ impl Status {
     }
 }
 
+impl std::fmt::Display for Status {
+    /// One line per revision (applied with when and how long, pending,
+    /// unknown), ids aligned, then a summary line.
+    ///
+    /// ```text
+    /// 0001  applied  2026-11-27T18:02:11.514Z  3 ms
+    /// 0002  pending
+    /// 1 applied, 1 pending: at 0001
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let width = self
+            .applied
+            .iter()
+            .map(|r| r.id.len())
+            .chain(self.pending.iter().map(String::len))
+            .max()
+            .unwrap_or(0);
+        for r in &self.applied {
+            let unknown = if self.unknown.contains(&r.id) {
+                "  (not in this history)"
+            } else {
+                ""
+            };
+            writeln!(
+                f,
+                "{:width$}  applied  {}  {} ms{unknown}",
+                r.id,
+                r.applied_at,
+                r.duration.as_millis()
+            )?;
+        }
+        for id in &self.pending {
+            writeln!(f, "{id:width$}  pending")?;
+        }
+        write!(
+            f,
+            "{} applied, {} pending",
+            self.applied.len(),
+            self.pending.len()
+        )?;
+        if !self.unknown.is_empty() {
+            write!(
+                f,
+                ", {} not in this history (migrated by a newer program)",
+                self.unknown.len()
+            )?;
+        }
+        match self.current() {
+            Some(id) if self.is_up_to_date() => write!(f, ": up to date at {id}"),
+            Some(id) => write!(f, ": at {id}"),
+            None => write!(f, ": nothing applied"),
+        }
+    }
+}
+
 impl Migrations {
     /// The applied, pending and unknown revisions of the database.
     pub fn status(&self, conn: &Connection) -> Result<Status, Error> {

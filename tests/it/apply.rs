@@ -73,12 +73,13 @@ fn applies_pending_revisions_once_and_records_them() {
 
     let rows = TWO.status(&conn).unwrap().applied;
     assert_eq!(rows.len(), 2);
-    for (row, rev) in rows.iter().zip(TWO.revisions()) {
+    for ((row, rev), applied) in rows.iter().zip(TWO.revisions()).zip(&report.applied) {
         assert_eq!(row.id, rev.id());
         assert_eq!(row.checksum, rev.checksum());
         assert_eq!(row.checksum.len(), 64);
         assert!(row.applied_at.ends_with('Z'), "{}", row.applied_at);
-        assert!(row.duration_ms >= 0);
+        // The report's duration, stored in whole milliseconds.
+        assert_eq!(row.duration.as_millis(), applied.duration.as_millis());
     }
     assert_eq!(
         schema_sql(&conn, "items").unwrap(),
@@ -514,4 +515,40 @@ fn a_gap_in_the_applied_revisions_is_refused() {
         other => panic!("expected OutOfOrder, got {other:?}"),
     }
     assert_eq!(snapshot(&conn), before);
+}
+
+#[test]
+fn errors_print_their_message_from_main() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    let err = TWO
+        .migrate(
+            &mut conn,
+            migrate_dsl::Target::UpTo("0009"),
+            &Default::default(),
+        )
+        .unwrap_err();
+    // `fn main() -> Result<(), Box<dyn Error>>` prints `Debug`.
+    let boxed: Box<dyn std::error::Error> = Box::new(err);
+    let shown = format!("{boxed:?}");
+    assert_eq!(shown, boxed.to_string());
+    assert!(shown.contains("0009"), "{shown}");
+    assert!(!shown.contains("UnknownTarget"), "{shown}");
+    let err = TWO
+        .migrate(
+            &mut conn,
+            migrate_dsl::Target::UpTo("0009"),
+            &Default::default(),
+        )
+        .unwrap_err();
+    assert!(format!("{err:#?}").contains("UnknownTarget"), "{err:#?}");
+    // A caller's own SQL converts with `?`.
+    fn own_sql(conn: &migrate_dsl::rusqlite::Connection) -> Result<(), migrate_dsl::Error> {
+        conn.execute("SELEKT 1", [])?;
+        Ok(())
+    }
+    let err = own_sql(&conn).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Sql { .. }), "{err:#?}");
+    assert!(err.context().is_none());
+    assert!(format!("{err:?}").contains("syntax error"), "{err:?}");
 }

@@ -85,6 +85,24 @@ fn status_reads_without_writing() {
     assert_eq!(status.pending, ["0003"]);
     assert!(status.applied[0].applied_at.ends_with('Z'));
     assert!(!SCHEMA.is_up_to_date(&ro).unwrap());
+    let text = status.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    for (line, row) in lines.iter().zip(&status.applied) {
+        assert_eq!(
+            *line,
+            format!(
+                "{}  applied  {}  {} ms",
+                row.id,
+                row.applied_at,
+                row.duration.as_millis()
+            )
+        );
+    }
+    assert_eq!(
+        lines[2..],
+        ["0003  pending", "2 applied, 1 pending: at 0002"]
+    );
     assert!(OLDER.is_up_to_date(&ro).unwrap());
 
     SCHEMA.apply_pending(&mut conn).unwrap();
@@ -94,6 +112,20 @@ fn status_reads_without_writing() {
     let older = OLDER.status(&ro).unwrap();
     assert_eq!(older.unknown, ["0003"]);
     assert!(!older.is_up_to_date());
+    let text = older.to_string();
+    assert!(
+        text.lines()
+            .nth(2)
+            .unwrap()
+            .ends_with("ms  (not in this history)"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "3 applied, 0 pending, 1 not in this history (migrated by a newer program): at 0003"
+        ),
+        "{text}"
+    );
     assert!(!OLDER.is_up_to_date(&ro).unwrap());
 
     // An edited head revision is not "up to date".
