@@ -51,6 +51,7 @@ fn slice(ty: TokenStream, items: impl Iterator<Item = TokenStream>) -> TokenStre
 fn revision(plan: &RevisionPlan, hooks: &[syn::Path]) -> TokenStream {
     let id = &*plan.id;
     let checksum = &*plan.checksum;
+    let digest = &*plan.digest;
     let schema_after = &*plan.schema_after;
     let steps = slice(
         quote!(::migrate_dsl::__private::Step),
@@ -77,6 +78,7 @@ fn revision(plan: &RevisionPlan, hooks: &[syn::Path]) -> TokenStream {
         ::migrate_dsl::__private::Revision::from_static(::migrate_dsl::__private::RevisionParts {
             id: #id,
             checksum: #checksum,
+            digest: #digest,
             steps: #steps,
             down: #down,
             hooks: #hooks,

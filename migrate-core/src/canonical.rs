@@ -46,6 +46,20 @@ pub fn checksum_with(rev: &RevisionDef, naming: &Naming) -> String {
 }
 
 /// Bytes as lowercase hex.
+/// The digest of a history up to revision `id` with checksum `checksum`,
+/// given the digest up to the revision before it (`""` for the first):
+/// SHA-256 (hex) of the three, so one digest covers the id and checksum of
+/// every revision up to it, in order. Stored with each history row, it
+/// lets one lookup of the newest row verify every applied revision.
+pub fn chain_digest(previous: &str, id: &str, checksum: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [previous, id, checksum] {
+        h.update(part.len().to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    hex(&h.finalize())
+}
+
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

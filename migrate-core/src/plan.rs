@@ -17,6 +17,9 @@ pub struct RevisionPlan {
     pub id: Text,
     /// Checksum of the revision's normalized DSL (see [`crate::canonical`]).
     pub checksum: Text,
+    /// [`crate::canonical::chain_digest`] of the history up to this
+    /// revision.
+    pub digest: Text,
     /// The steps, in order.
     pub steps: Cow<'static, [Step]>,
     /// How to undo the revision.

@@ -138,6 +138,20 @@ impl Migrations {
     pub fn check(&self, conn: &Connection) -> Result<Vec<Drift>, Error> {
         if !self.is_up_to_date(conn)? {
             let status = self.status(conn)?;
+            // An applied revision edited since: named, as a run names it.
+            if let Some(id) = status.edited.first() {
+                let recorded = status.applied.iter().find(|a| &a.id == id);
+                let expected = self.revisions.iter().find(|r| r.id() == id);
+                if let (Some(row), Some(rev)) = (recorded, expected) {
+                    return Err(Error::at(
+                        crate::error::Context::revision(id),
+                        ErrorKind::ChecksumMismatch {
+                            recorded: row.checksum.clone(),
+                            expected: rev.checksum().to_owned(),
+                        },
+                    ));
+                }
+            }
             return Err(ErrorKind::NotAtHead {
                 current: status.current().map(str::to_owned),
                 head: self

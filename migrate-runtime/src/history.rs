@@ -4,6 +4,7 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::fault::checked;
+use migrate_dsl_core::canonical::chain_digest;
 use migrate_dsl_core::sql;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::time::Duration;
@@ -28,12 +29,87 @@ pub(crate) fn err(table: &str, sql: &str) -> impl FnOnce(rusqlite::Error) -> Err
     move |source| Error::from(ErrorKind::History { table, sql, source })
 }
 
-/// `CREATE TABLE IF NOT EXISTS` of the history table.
+/// `CREATE TABLE IF NOT EXISTS` of the history table. `digest` is the
+/// [`chain_digest`] of the rows up to each one: one lookup of the newest
+/// row verifies every applied revision. (Nullable: a table from before it
+/// gains the column by `ALTER TABLE`, see [`upgrade`].)
 pub(crate) fn ensure_sql(table: &str) -> String {
     format!(
-        "CREATE TABLE IF NOT EXISTS {} (id TEXT PRIMARY KEY NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL, duration_ms INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS {} (id TEXT PRIMARY KEY NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL, duration_ms INTEGER NOT NULL, digest TEXT)",
         sql::ident(table)
     )
+}
+
+/// Whether the history table has the `digest` column (read-only).
+pub(crate) fn has_digests(conn: &Connection, table: &str) -> Result<bool, Error> {
+    let q = "SELECT count(*) FROM pragma_table_info(?1) WHERE name = 'digest'";
+    checked(|| conn.query_row(q, [table], |r| r.get::<_, i64>(0)))
+        .map(|n| n > 0)
+        .map_err(err(table, q))
+}
+
+/// Brings the history table to the current format, in the caller's
+/// transaction: a table from before digests gains the column, and rows
+/// without a digest (from before, or written by an offline script, which
+/// leaves them NULL) get theirs, from the rows as they are (an edited
+/// revision's digest then differs from the history's, as it must). A table
+/// whose newest row has its digest is left alone: one lookup.
+pub(crate) fn upgrade(conn: &Connection, table: &str) -> Result<(), Error> {
+    if has_digests(conn, table)? {
+        if !matches!(newest_digest(conn, table)?, Some((_, None))) {
+            return Ok(());
+        }
+    } else {
+        tracing::info!(%table, "adding digests to the history table");
+        let add = format!("ALTER TABLE {} ADD COLUMN digest TEXT", sql::ident(table));
+        checked(|| conn.execute(&add, []))
+            .map(drop)
+            .map_err(err(table, &add))?;
+    }
+    let rows = read(conn, table)?;
+    let q = format!("UPDATE {} SET digest = ?1 WHERE id = ?2", sql::ident(table));
+    let mut digest = String::new();
+    for row in rows {
+        digest = chain_digest(&digest, &row.id, &row.checksum);
+        checked(|| conn.execute(&q, [&digest, &row.id]))
+            .map(drop)
+            .map_err(err(table, &q))?;
+    }
+    Ok(())
+}
+
+/// The newest row's id and digest, if any row exists (read-only). The
+/// digest is `None` when the table is from before digests, the row has
+/// none yet (written by an offline script), or it does not match the row's
+/// own checksum and the digest before it (the row was changed by hand).
+pub(crate) fn newest_digest(
+    conn: &Connection,
+    table: &str,
+) -> Result<Option<(String, Option<String>)>, Error> {
+    if !has_digests(conn, table)? {
+        return Ok(newest(conn, table)?.map(|id| (id, None)));
+    }
+    let q = format!(
+        "SELECT id, checksum, digest FROM {} ORDER BY rowid DESC LIMIT 2",
+        sql::ident(table)
+    );
+    type Row = (String, String, Option<String>);
+    let run = || -> rusqlite::Result<Vec<Row>> {
+        let mut stmt = checked(|| conn.prepare(&q))?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect()
+    };
+    let rows = run().map_err(err(table, &q))?;
+    let Some((id, checksum, digest)) = rows.first().cloned() else {
+        return Ok(None);
+    };
+    let previous = match rows.get(1) {
+        Some((_, _, Some(d))) => d.as_str(),
+        Some((_, _, None)) => return Ok(Some((id, None))),
+        None => "",
+    };
+    let digest = digest.filter(|d| *d == chain_digest(previous, &id, &checksum));
+    Ok(Some((id, digest)))
 }
 
 /// The time a revision is recorded at, in SQL: UTC, ISO 8601.
@@ -77,10 +153,11 @@ pub(crate) fn is_applied(conn: &Connection, table: &str, id: &str) -> Result<boo
         .map_err(err(table, &q))
 }
 
-/// `INSERT` of a history row with `values` (id, checksum, time, duration).
+/// `INSERT` of a history row with `values` (id, checksum, time,
+/// duration, digest).
 fn insert_sql(table: &str, values: &str) -> String {
     format!(
-        "INSERT INTO {} (id, checksum, applied_at, duration_ms) VALUES ({values})",
+        "INSERT INTO {} (id, checksum, applied_at, duration_ms, digest) VALUES ({values})",
         sql::ident(table)
     )
 }
@@ -90,11 +167,15 @@ fn delete_sql(table: &str, id: &str) -> String {
     format!("DELETE FROM {} WHERE id = {id}", sql::ident(table))
 }
 
-/// The statement recording revision `id` in an offline script.
+/// The statement recording revision `id` in an offline script. It leaves
+/// the digest out (NULL), so the script also runs on a history table from
+/// before digests; the next run fills it in ([`upgrade`]).
 pub(crate) fn record_script(table: &str, id: &str, checksum: &str) -> String {
-    insert_sql(
-        table,
-        &format!("{}, {}, {NOW}, 0", sql::string(id), sql::string(checksum)),
+    format!(
+        "INSERT INTO {} (id, checksum, applied_at, duration_ms) VALUES ({}, {}, {NOW}, 0)",
+        sql::ident(table),
+        sql::string(id),
+        sql::string(checksum)
     )
 }
 
@@ -108,20 +189,6 @@ pub(crate) fn exists(conn: &Connection, table: &str) -> Result<bool, Error> {
     crate::catalog::has_table(conn, table).map_err(err(table, crate::catalog::TABLE_EXISTS))
 }
 
-/// The newest row's id and checksum, if any (read-only).
-pub(crate) fn newest_checksum(
-    conn: &Connection,
-    table: &str,
-) -> Result<Option<(String, String)>, Error> {
-    let q = format!(
-        "SELECT id, checksum FROM {} ORDER BY rowid DESC LIMIT 1",
-        sql::ident(table)
-    );
-    checked(|| conn.query_row(&q, [], |r| Ok((r.get(0)?, r.get(1)?))))
-        .optional()
-        .map_err(err(table, &q))
-}
-
 /// Records revision `id` as applied.
 pub(crate) fn record(
     conn: &Connection,
@@ -130,10 +197,11 @@ pub(crate) fn record(
     checksum: &str,
     duration_ms: i64,
 ) -> Result<(), Error> {
-    let q = insert_sql(table, &format!("?1, ?2, {NOW}, ?3"));
-    checked(|| conn.execute(&q, params![id, checksum, duration_ms]))
-        .map(drop)
-        .map_err(err(table, &q))
+    record_all(
+        conn,
+        table,
+        &[(id.to_owned(), checksum.to_owned(), duration_ms)],
+    )
 }
 
 /// Records the revisions `applied` (id, checksum, duration in ms), in
@@ -146,11 +214,17 @@ pub(crate) fn record_all(
     if applied.is_empty() {
         return Ok(());
     }
-    let q = insert_sql(table, &format!("?1, ?2, {NOW}, ?3"));
-    let run = || -> rusqlite::Result<()> {
+    // Each row's digest chains from the one before it, as stored.
+    upgrade(conn, table)?;
+    let mut digest = newest_digest(conn, table)?
+        .and_then(|(_, d)| d)
+        .unwrap_or_default();
+    let q = insert_sql(table, &format!("?1, ?2, {NOW}, ?3, ?4"));
+    let mut run = || -> rusqlite::Result<()> {
         let mut stmt = checked(|| conn.prepare(&q))?;
         for (id, checksum, ms) in applied {
-            checked(|| stmt.execute(params![id, checksum, ms]))?;
+            digest = chain_digest(&digest, id, checksum);
+            checked(|| stmt.execute(params![id, checksum, ms, digest]))?;
         }
         Ok(())
     };

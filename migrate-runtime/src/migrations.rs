@@ -10,6 +10,7 @@ use std::borrow::Cow;
 pub struct Revision {
     pub(crate) id: Text,
     pub(crate) checksum: Text,
+    pub(crate) digest: Text,
     pub(crate) steps: Cow<'static, [Step]>,
     pub(crate) down: Down,
     pub(crate) hooks: Cow<'static, [HookFn]>,
@@ -23,6 +24,7 @@ pub struct Revision {
 pub struct RevisionParts {
     pub id: &'static str,
     pub checksum: &'static str,
+    pub digest: &'static str,
     pub steps: &'static [Step],
     /// The `down` steps; `Err`: why the revision cannot be reverted.
     pub down: Result<&'static [Step], &'static str>,
@@ -36,6 +38,7 @@ impl Revision {
         Revision {
             id: Cow::Borrowed(parts.id),
             checksum: Cow::Borrowed(parts.checksum),
+            digest: Cow::Borrowed(parts.digest),
             steps: Cow::Borrowed(parts.steps),
             down: match parts.down {
                 Ok(steps) => Down::Steps(Cow::Borrowed(steps)),
@@ -170,6 +173,7 @@ impl Migrations {
             .map(|p| Revision {
                 id: p.id,
                 checksum: p.checksum,
+                digest: p.digest,
                 steps: p.steps,
                 down: p.down,
                 hooks: Cow::Borrowed(&[]),

@@ -183,8 +183,16 @@ impl Migrations {
         if let Some(b) = &mut batch {
             b.read_history = true;
         }
-        self.verify(&applied, options)?;
-        let course = self.course(applied.len(), target)?;
+        // The newest row's digest verified every applied revision; else
+        // every row is read and verified, to name what is wrong.
+        let applied = match applied {
+            Ok(count) => count,
+            Err(rows) => {
+                self.verify(&rows, options)?;
+                rows.len()
+            }
+        };
+        let course = self.course(applied, target)?;
         let mut report = Report {
             removed_leftovers: removed,
             ..Report::default()
@@ -192,11 +200,7 @@ impl Migrations {
         match course {
             Course::Up(revisions) => {
                 crate::sqlite_version::require(revisions.iter().map(|r| (&*r.id, &*r.steps)))?;
-                tracing::info!(
-                    applied = applied.len(),
-                    pending = revisions.len(),
-                    "starting"
-                );
+                tracing::info!(applied, pending = revisions.len(), "starting");
                 for rev in revisions {
                     let alone = crate::apply::first_rebuild(conn, &rev.id, &rev.steps).is_some();
                     batch = Batch::next(conn, &self.history_table, batch, alone)?;
@@ -304,7 +308,15 @@ impl Migrations {
     /// exists — they then hold no unique data — and a refusal, changing
     /// nothing, when it does not), then the history is read. Returns the
     /// rows and the removed tables.
-    fn start_run(&self, conn: &Connection) -> Result<(Vec<HistoryRow>, Vec<String>), Error> {
+    /// The start of a run: leftovers removed, the history table created,
+    /// and what is applied: `Ok(count)`
+    /// when the newest row's digest verifies every applied revision (one
+    /// lookup), else `Err(every row)` to verify one by one.
+    #[allow(clippy::type_complexity)]
+    fn start_run(
+        &self,
+        conn: &Connection,
+    ) -> Result<(Result<usize, Vec<HistoryRow>>, Vec<String>), Error> {
         self.refuse_unsafe_start(conn)?;
         let guard = RevisionGuard::begin(conn, None)?;
         let removed = crate::rebuild::remove_leftovers(guard.conn())?;
@@ -312,9 +324,12 @@ impl Migrations {
             tracing::info!(%table, "removed a leftover temporary table");
         }
         history::ensure(guard.conn(), &self.history_table)?;
-        let rows = history::read(guard.conn(), &self.history_table)?;
+        let applied = match self.applied_by_digest(guard.conn())? {
+            Some(count) => Ok(count),
+            None => Err(history::read(guard.conn(), &self.history_table)?),
+        };
         guard.commit()?;
-        Ok((rows, removed))
+        Ok((applied, removed))
     }
 
     /// How many revisions a database at `target` has applied: those up to

@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::history::{self, HistoryRow};
 use crate::migrations::Migrations;
 use rusqlite::Connection;
+use std::collections::HashMap;
 
 /// Where a database stands against a history.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +20,9 @@ pub struct Status {
     /// Applied revisions this history does not contain (the database was
     /// migrated by a newer program).
     pub unknown: Vec<String>,
+    /// Applied revisions whose definition changed since they were applied
+    /// (the recorded checksum differs): a run refuses them.
+    pub edited: Vec<String>,
 }
 
 impl Status {
@@ -27,9 +31,10 @@ impl Status {
         self.applied.last().map(|r| r.id.as_str())
     }
 
-    /// Whether nothing is pending and nothing unknown is applied.
+    /// Whether nothing is pending, nothing unknown is applied and no
+    /// applied revision was edited.
     pub fn is_up_to_date(&self) -> bool {
-        self.pending.is_empty() && self.unknown.is_empty()
+        self.pending.is_empty() && self.unknown.is_empty() && self.edited.is_empty()
     }
 }
 
@@ -53,6 +58,8 @@ impl std::fmt::Display for Status {
         for r in &self.applied {
             let unknown = if self.unknown.contains(&r.id) {
                 "  (not in this history)"
+            } else if self.edited.contains(&r.id) {
+                "  (edited since it was applied)"
             } else {
                 ""
             };
@@ -80,6 +87,14 @@ impl std::fmt::Display for Status {
                 self.unknown.len()
             )?;
         }
+        if !self.edited.is_empty() {
+            write!(
+                f,
+                ", {} edited since applied ({})",
+                self.edited.len(),
+                self.edited.join(", ")
+            )?;
+        }
         match self.current() {
             Some(id) if self.is_up_to_date() => write!(f, ": up to date at {id}"),
             Some(id) => write!(f, ": at {id}"),
@@ -96,29 +111,64 @@ impl Migrations {
         } else {
             Vec::new()
         };
-        let is_applied = |id: &str| applied.iter().any(|a| a.id == id);
+        // By id, so a long history costs one pass each way.
+        let recorded: HashMap<&str, &str> = applied
+            .iter()
+            .map(|a| (a.id.as_str(), a.checksum.as_str()))
+            .collect();
+        let known: HashMap<&str, &str> = self
+            .revisions
+            .iter()
+            .map(|r| (r.id(), r.checksum()))
+            .collect();
         let pending = self
             .revisions
             .iter()
-            .filter(|r| !is_applied(r.id()))
+            .filter(|r| !recorded.contains_key(r.id()))
             .map(|r| r.id().to_owned())
             .collect();
         let unknown = applied
             .iter()
-            .filter(|a| !self.revisions.iter().any(|r| r.id() == a.id))
+            .filter(|a| !known.contains_key(a.id.as_str()))
+            .map(|a| a.id.clone())
+            .collect();
+        let edited = applied
+            .iter()
+            .filter(|a| known.get(a.id.as_str()).is_some_and(|c| *c != a.checksum))
             .map(|a| a.id.clone())
             .collect();
         Ok(Status {
             applied,
             pending,
             unknown,
+            edited,
         })
     }
 
-    /// Whether the database is at the head of the history: its newest
-    /// applied revision is the history's last, with the same checksum. One
-    /// indexed lookup, whatever the length of the history (runs keep the
-    /// applied revisions a prefix of the history, so the newest decides).
+    /// How many revisions are applied, when the history table's newest
+    /// row proves they are exactly the first ones of this history,
+    /// unchanged: its digest covers the id and checksum of every row up to
+    /// it. `None`: it does not (an edited or unknown revision, rows out of
+    /// order, digests not written yet) — read every row to say what. The
+    /// history table must exist. One lookup, whatever the length.
+    pub(crate) fn applied_by_digest(&self, conn: &Connection) -> Result<Option<usize>, Error> {
+        Ok(match history::newest_digest(conn, &self.history_table)? {
+            None => Some(0),
+            Some((id, Some(digest))) => self
+                .revisions
+                .iter()
+                .position(|r| r.id == id)
+                .filter(|&i| self.revisions[i].digest == digest)
+                .map(|i| i + 1),
+            Some((_, None)) => None,
+        })
+    }
+
+    /// Whether the database is at the head of the history: every revision
+    /// applied, none edited since. One indexed lookup whatever the length
+    /// of the history (the newest row's digest covers every row before it);
+    /// only a history table whose digests are not written yet (from before
+    /// them, or by an offline script, until the next run) is read whole.
     ///
     /// ```
     /// use migrate_dsl::migration;
@@ -135,13 +185,15 @@ impl Migrations {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn is_up_to_date(&self, conn: &Connection) -> Result<bool, Error> {
-        let Some(head) = self.revisions.last() else {
+        if self.revisions.is_empty() {
             return Ok(true);
-        };
+        }
         if !history::exists(conn, &self.history_table)? {
             return Ok(false);
         }
-        let newest = history::newest_checksum(conn, &self.history_table)?;
-        Ok(newest.is_some_and(|(id, checksum)| id == head.id() && checksum == head.checksum()))
+        match self.applied_by_digest(conn)? {
+            Some(count) => Ok(count == self.revisions.len()),
+            None => Ok(self.status(conn)?.is_up_to_date()),
+        }
     }
 }

@@ -497,24 +497,62 @@ fn case_a6_a_child_left_dangling_fails_the_revision() {
     assert_healthy(&conn);
 }
 
+migration! {
+    /// TWO with a revision inserted before the applied 0002.
+    static TWO_WITH_INSERTED;
+    revision "0001" {
+        create table items { id integer primary key, name text not null }
+        create unique index items_name on items (name);
+        insert into items (id, name) values (1, "a"), (2, "b");
+    }
+    revision "0001b" {
+        create table notes { id integer primary key }
+    }
+    revision "0002" {
+        batch alter table items recreate = always {
+            add column qty integer not null default 0;
+            rename column name to label;
+        }
+    }
+}
+
 /// A revision applied while an earlier one is not (a history edited to
-/// insert a revision before applied ones) is refused before anything runs.
+/// insert a revision before applied ones, or a history row deleted by
+/// hand) is refused before anything runs.
 #[test]
 fn a_gap_in_the_applied_revisions_is_refused() {
     let db = TempDb::new();
     let mut conn = db.open();
     TWO.apply_pending(&mut conn).unwrap();
-    conn.execute("DELETE FROM _migrate_history WHERE id = '0001'", [])
-        .unwrap();
     let before = snapshot(&conn);
-    let err = TWO.apply_pending(&mut conn).unwrap_err();
+    let err = TWO_WITH_INSERTED.apply_pending(&mut conn).unwrap_err();
     match err.kind() {
         ErrorKind::OutOfOrder { missing, later } => {
-            assert_eq!((missing.as_str(), later.as_str()), ("0001", "0002"));
+            assert_eq!((missing.as_str(), later.as_str()), ("0001b", "0002"));
         }
         other => panic!("expected OutOfOrder, got {other:?}"),
     }
     assert_eq!(snapshot(&conn), before);
+    assert!(!TWO_WITH_INSERTED.is_up_to_date(&conn).unwrap());
+    assert_eq!(TWO_WITH_INSERTED.status(&conn).unwrap().pending, ["0001b"]);
+
+    // A row written without its digest (as an offline script writes
+    // them) makes a run read the history whole: a gap left by hand is
+    // found.
+    conn.execute("DELETE FROM _migrate_history WHERE id = '0002'", [])
+        .unwrap();
+    conn.execute("DELETE FROM _migrate_history WHERE id = '0001'", [])
+        .unwrap();
+    conn.execute(
+        "INSERT INTO _migrate_history (id, checksum, applied_at, duration_ms) VALUES ('0002', ?1, 'then', 0)",
+        [TWO.revisions()[1].checksum()],
+    )
+    .unwrap();
+    let err = TWO.apply_pending(&mut conn).unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::OutOfOrder { .. }),
+        "{err:#?}"
+    );
 }
 
 #[test]

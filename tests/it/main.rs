@@ -14,6 +14,7 @@ mod crash;
 mod data_property;
 mod data_steps;
 mod dependents;
+mod digest;
 mod disk_full;
 mod downgrade;
 mod drift;

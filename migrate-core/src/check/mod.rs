@@ -115,9 +115,13 @@ pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic
         } else {
             Down::Irreversible(Cow::Borrowed("the revision has errors"))
         };
+        let checksum = checksum_with(rev, &history.naming);
+        let previous = plans.last().map_or("", |p: &RevisionPlan| &p.digest);
+        let digest = crate::canonical::chain_digest(previous, &rev.id.text, &checksum);
         plans.push(RevisionPlan {
             id: Cow::Owned(rev.id.text.clone()),
-            checksum: Cow::Owned(checksum_with(rev, &history.naming)),
+            checksum: Cow::Owned(checksum),
+            digest: Cow::Owned(digest),
             steps: Cow::Owned(steps),
             down,
             schema_after: Cow::Owned(fingerprint.update(&before, &schema)),
