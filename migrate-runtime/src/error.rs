@@ -394,12 +394,6 @@ pub enum ErrorKind {
         /// The newest applied revision found.
         newest: Option<String>,
     },
-    /// Offline SQL cannot contain a `run` hook (Rust code).
-    #[error("runs hook `{hook}`, which is Rust code and cannot be part of an offline SQL script; apply this revision with the runtime")]
-    OfflineHook {
-        /// The hook's path.
-        hook: String,
-    },
     /// `check` compares with the head of the history; the database is not
     /// there.
     #[error("the database is at {}, not at the head `{head}` of the history; apply the pending revisions before checking for drift", current.as_deref().map_or("no revision".to_owned(), |c| format!("`{c}`")))]

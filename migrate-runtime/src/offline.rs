@@ -4,9 +4,9 @@
 //! compile time, and these are the runtime's own statements.
 //!
 //! What the script cannot do is what needs a live database: `run` hooks
-//! (Rust code; a revision with one is refused — except a `when "flag"` data
-//! step, which a run without flags skips, and the script says so in a
-//! comment), the runtime's checks (unknown
+//! (Rust code: a comment names each one and says that from there on the
+//! script is not what a run does; a `when "flag"` data step, which a run
+//! without flags skips, is a comment saying so), the runtime's checks (unknown
 //! objects on a rebuilt table, NOT NULL and foreign key checks, views still
 //! resolving, schema unchanged by `sql`) and reading the history first: it
 //! assumes the database is at `from`.
@@ -40,6 +40,35 @@ impl Migrations {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn offline_sql(&self, from: Option<&str>, to: Option<&str>) -> Result<String, Error> {
+        self.script(from, to)
+    }
+
+    /// The SQL script of revision `id` alone: from the revision before it
+    /// to it ([`Migrations::offline_sql`]).
+    ///
+    /// ```
+    /// use migrate_dsl::migration;
+    ///
+    /// migration! {
+    ///     static MIGRATIONS;
+    ///     revision "0001" { create table notes { id integer primary key, body text } }
+    ///     revision "0002" { create index notes_body on notes (body); }
+    /// }
+    ///
+    /// let script = MIGRATIONS.revision_sql("0002")?;
+    /// assert!(script.contains("-- revision 0002 (up)"));
+    /// assert!(!script.contains("CREATE TABLE \"notes\""));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn revision_sql(&self, id: &str) -> Result<String, Error> {
+        let position = self.count_through(Some(id))?;
+        let before = position
+            .checked_sub(2)
+            .map(|i| self.revisions[i].id());
+        self.script(before, Some(id))
+    }
+
+    fn script(&self, from: Option<&str>, to: Option<&str>) -> Result<String, Error> {
         let (start, end) = (self.count_through(from)?, self.count_through(to)?);
         let table = &self.history_table;
         let mut out = String::new();
@@ -132,12 +161,11 @@ fn revision(
                 }
             }
             Step::Hook(h) => {
-                return Err(Error::at(
-                    Context::revision(rev.id()),
-                    ErrorKind::OfflineHook {
-                        hook: h.name.to_string(),
-                    },
-                ))
+                let _ = writeln!(
+                    out,
+                    "-- run {}: Rust code, which a script cannot run; from here on this script is not what a run does (apply this revision with the runtime, or do what the hook does by hand here)",
+                    h.name
+                );
             }
         }
     }

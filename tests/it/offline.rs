@@ -120,14 +120,24 @@ migration! {
 }
 
 #[test]
-fn a_hook_cannot_be_offline() {
-    assert!(WITH_HOOK.offline_sql(None, Some("0001")).is_ok());
-    let err = WITH_HOOK.offline_sql(None, Some("0002")).unwrap_err();
-    let ErrorKind::OfflineHook { hook } = err.kind() else {
-        panic!("{err:?}");
-    };
-    assert_eq!((revision_of(&err), hook.as_str()), ("0002", "hook"));
+fn a_hook_is_a_comment_saying_the_script_stops_being_equivalent() {
+    let script = WITH_HOOK.offline_sql(None, Some("0002")).unwrap();
+    let hook_at = script
+        .find("-- run hook: Rust code, which a script cannot run; from here on this script is not what a run does")
+        .unwrap_or_else(|| panic!("{script}"));
+    assert!(hook_at > script.find("-- revision 0002 (up)").unwrap());
+    // One revision alone: from the one before it.
+    let one = WITH_HOOK.revision_sql("0002").unwrap();
+    assert!(one.contains("-- revision 0002 (up)"), "{one}");
+    assert!(!one.contains("revision 0001"), "{one}");
+    let first = WITH_HOOK.revision_sql("0001").unwrap();
+    assert!(first.contains("-- revision 0001 (up)") && !first.contains("0002"));
     let err = WITH_HOOK.offline_sql(None, Some("0042")).unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::UnknownTarget { .. }),
+        "{err:?}"
+    );
+    let err = WITH_HOOK.revision_sql("0042").unwrap_err();
     assert!(
         matches!(err.kind(), ErrorKind::UnknownTarget { .. }),
         "{err:?}"
