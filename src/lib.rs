@@ -93,6 +93,12 @@ pub mod build {
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub use migrate_dsl_runtime::testing;
 
+/// The command line (feature `cli`): `fn main() -> ExitCode {
+/// migrate_dsl::cli::main(&MIGRATIONS) }`.
+#[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
+pub use migrate_dsl_runtime::cli;
+
 /// Failure injection points, for this crate's own tests (feature
 /// `fault-injection` of `migrate-runtime`). Not part of the API.
 #[doc(hidden)]

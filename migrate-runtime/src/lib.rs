@@ -12,6 +12,9 @@ mod apply;
 mod batch;
 mod busy;
 mod catalog;
+#[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
+pub mod cli;
 mod dependents;
 mod drift;
 mod dump;

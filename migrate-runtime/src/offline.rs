@@ -62,9 +62,7 @@ impl Migrations {
     /// ```
     pub fn revision_sql(&self, id: &str) -> Result<String, Error> {
         let position = self.count_through(Some(id))?;
-        let before = position
-            .checked_sub(2)
-            .map(|i| self.revisions[i].id());
+        let before = position.checked_sub(2).map(|i| self.revisions[i].id());
         self.script(before, Some(id))
     }
 

@@ -9,6 +9,7 @@ mod common;
 mod alter;
 mod apply;
 mod batch;
+mod cli;
 mod constraints;
 mod crash;
 mod data_property;

@@ -1,0 +1,263 @@
+//! What each subcommand does, in text and in JSON.
+
+use super::open::{self, Access};
+use super::output::{table, Output};
+use super::{Cli, Command};
+use crate::error::{Error, ErrorKind};
+use crate::migrations::Migrations;
+use crate::options::Options;
+use crate::report::Report;
+use crate::run::Target;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// `check` found something.
+const FOUND: u8 = 3;
+
+pub(super) fn run(cli: &Cli, m: &Migrations, out: &Output) -> Result<ExitCode, String> {
+    if !(cli.busy_timeout.is_finite() && cli.busy_timeout >= 0.0) {
+        return Err(format!(
+            "--busy-timeout {}: not a number of seconds",
+            cli.busy_timeout
+        ));
+    }
+    let busy = Duration::from_secs_f64(cli.busy_timeout);
+    let path = || {
+        cli.database
+            .as_deref()
+            .ok_or_else(|| "no database: pass --database FILE (or set DATABASE_PATH)".to_owned())
+    };
+    match &cli.command {
+        Command::Status => {
+            let path = path()?;
+            let conn = open::open(path, Access::Read, busy)?;
+            let status = m.status(&conn).map_err(failed(path, busy))?;
+            if out.json {
+                out.json(&json!({
+                    "current": status.current(),
+                    "up_to_date": status.is_up_to_date(),
+                    "applied": status.applied.iter().map(|r| json!({
+                        "id": r.id,
+                        "checksum": r.checksum,
+                        "applied_at": r.applied_at,
+                        "duration_ms": u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX),
+                    })).collect::<Vec<_>>(),
+                    "pending": status.pending,
+                    "unknown": status.unknown,
+                    "edited": status.edited,
+                }));
+            } else {
+                let text = status
+                    .to_string()
+                    .replace("  applied  ", &format!("  {}  ", out.good("applied")))
+                    .replace("  pending", &format!("  {}", out.notable("pending")));
+                out.text(&text);
+            }
+        }
+        Command::History => {
+            let path = path()?;
+            let conn = open::open(path, Access::Read, busy)?;
+            let status = m.status(&conn).map_err(failed(path, busy))?;
+            let rows: Vec<(String, &str, String, Option<&str>)> = m
+                .revisions()
+                .iter()
+                .map(|r| {
+                    let row = status.applied.iter().find(|a| a.id == r.id());
+                    let state = match row {
+                        Some(_) if status.edited.iter().any(|e| e == r.id()) => "edited",
+                        Some(_) => "applied",
+                        None => "pending",
+                    };
+                    let at = row.map(|a| a.applied_at.clone()).unwrap_or_default();
+                    (r.id().to_owned(), state, at, r.irreversible())
+                })
+                .collect();
+            if out.json {
+                out.json(&Value::Array(
+                    rows.iter()
+                        .map(|(id, state, at, irreversible)| {
+                            json!({
+                                "id": id,
+                                "state": state,
+                                "applied_at": (!at.is_empty()).then_some(at),
+                                "irreversible": irreversible,
+                            })
+                        })
+                        .collect(),
+                ));
+            } else {
+                let cells: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|(id, state, at, irreversible)| {
+                        let mut row = vec![id.clone(), (*state).to_owned(), at.clone()];
+                        if let Some(why) = irreversible {
+                            row.push(format!("irreversible: {why}"));
+                        }
+                        row
+                    })
+                    .collect();
+                out.text(&table(&cells, |column, cell| match (column, cell) {
+                    (1, "applied") => out.good(cell),
+                    (1, "pending") => out.notable(cell),
+                    (1, _) => out.bad(cell),
+                    _ => cell.to_owned(),
+                }));
+            }
+        }
+        Command::Up { to, create, flags } => {
+            let path = path()?;
+            let mut conn = open::open(path, Access::Write { create: *create }, busy)?;
+            let mut options = Options::default().busy_timeout(Some(busy));
+            for flag in flags {
+                options = options.flag(flag.clone());
+            }
+            if !out.json {
+                options = super::progress::bar(options);
+            }
+            let target = to.as_deref().map_or(Target::Head, Target::UpTo);
+            let report = m
+                .migrate(&mut conn, target, &options)
+                .map_err(failed(path, busy))?;
+            report_out(out, &report);
+        }
+        Command::Down { to, all } => {
+            let path = path()?;
+            let mut conn = open::open(path, Access::Write { create: false }, busy)?;
+            let target = match (to, all) {
+                (_, true) => Target::Empty,
+                (Some(to), false) => Target::DownTo(to),
+                (None, false) => return Err("down: pass --to REV or --all".to_owned()),
+            };
+            let mut options = Options::default().busy_timeout(Some(busy));
+            if !out.json {
+                options = super::progress::bar(options);
+            }
+            let report = m
+                .migrate(&mut conn, target, &options)
+                .map_err(failed(path, busy))?;
+            report_out(out, &report);
+        }
+        Command::Sql { from, to, revision } => {
+            let newest = m.revisions().last().map(|r| r.id());
+            let script = match revision {
+                Some(id) => m.revision_sql(id),
+                None => m.offline_sql(from.as_deref(), to.as_deref().or(newest)),
+            }
+            .map_err(|e| e.to_string())?;
+            if out.json {
+                out.json(&json!({ "sql": script }));
+            } else {
+                out.text(&script);
+            }
+        }
+        Command::Stamp { revision } => {
+            let path = path()?;
+            let mut conn = open::open(path, Access::Write { create: false }, busy)?;
+            let report = m
+                .stamp(&mut conn, Some(revision))
+                .map_err(failed(path, busy))?;
+            report_out(out, &report);
+        }
+        Command::Check => {
+            let path = path()?;
+            let conn = open::open(path, Access::Read, busy)?;
+            let (drift, edited) = match m.check(&conn) {
+                Ok(drift) => (drift.iter().map(ToString::to_string).collect(), None),
+                Err(e) if matches!(e.kind(), ErrorKind::ChecksumMismatch { .. }) => {
+                    (Vec::new(), Some(e.to_string()))
+                }
+                Err(e) => return Err(message(path, busy, &e)),
+            };
+            let clean = drift.is_empty() && edited.is_none();
+            if out.json {
+                out.json(&json!({ "drift": drift, "edited": edited, "clean": clean }));
+            } else if clean {
+                out.text(&out.good(
+                    "no drift: the schema is the history's head, and no applied revision was edited",
+                ));
+            } else {
+                let mut text = String::new();
+                for finding in edited.iter().chain(&drift) {
+                    text.push_str(&format!("{} {finding}\n", out.bad("-")));
+                }
+                out.text(&text);
+            }
+            if !clean {
+                return Ok(ExitCode::from(FOUND));
+            }
+        }
+        Command::Dump { revision } => {
+            let path = path()?;
+            let conn = open::open(path, Access::Read, busy)?;
+            let dump = crate::dump::dump(&conn, revision).map_err(failed(path, busy))?;
+            if out.json {
+                out.json(&json!({
+                    "revision": dump.revision,
+                    "source": dump.source,
+                    "tables": dump.tables,
+                    "notes": dump.notes,
+                    "stamp": dump.stamp_call(),
+                }));
+            } else {
+                out.text(&dump.source);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A run's report.
+fn report_out(out: &Output, report: &Report) {
+    if !out.json {
+        out.text(&report.to_string());
+        return;
+    }
+    let revisions = |list: &[crate::report::AppliedRevision]| {
+        list.iter()
+            .map(|r| json!({ "id": r.id, "duration_ms": millis(r.duration) }))
+            .collect::<Vec<_>>()
+    };
+    out.json(&json!({
+        "applied": revisions(&report.applied),
+        "reverted": revisions(&report.reverted),
+        "stamped": report.stamped,
+        "unstamped": report.unstamped,
+        "table_changes": report.table_changes.iter().map(|c| json!({
+            "revision": c.revision,
+            "table": c.table,
+            "strategy": c.strategy.describe(),
+        })).collect::<Vec<_>>(),
+        "already_broken": report.already_broken,
+        "removed_leftovers": report.removed_leftovers,
+        "duration_ms": millis(report.duration),
+    }));
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// [`message`] as a `map_err` function.
+fn failed(path: &Path, busy: Duration) -> impl FnOnce(Error) -> String + '_ {
+    move |e| message(path, busy, &e)
+}
+
+/// An error as the command reports it: a lock another connection held
+/// past the busy timeout says so; everything else is the error's message.
+fn message(path: &Path, busy: Duration, e: &Error) -> String {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if let Some(rusqlite::Error::SqliteFailure(f, _)) = s.downcast_ref::<rusqlite::Error>() {
+            if matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            ) {
+                return open::locked(path, busy);
+            }
+        }
+        source = s.source();
+    }
+    e.to_string()
+}

@@ -1,0 +1,204 @@
+//! The command line as a subprocess (`examples/cli.rs`, built as the
+//! `migrate-dsl-test-cli` binary), on real files: every subcommand, in
+//! text and JSON, and every bad input as one line on stderr with a
+//! non-zero exit — never a panic.
+
+use migrate_dsl::rusqlite::Connection;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn cli(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_migrate-dsl-test-cli"))
+        .arg("--database")
+        .arg(db)
+        .args(args)
+        .env_remove("DATABASE_PATH")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run the CLI")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Succeeded; its stdout.
+fn ok(o: Output) -> String {
+    assert!(
+        o.status.success(),
+        "{:?}\n{}{}",
+        o.status,
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+/// Failed with exit code 1 and one line on stderr; that line.
+fn fails(o: Output) -> String {
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}{}", stdout(&o));
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("error: "), "{err}");
+    err.trim_end().to_owned()
+}
+
+fn json(o: Output) -> serde_json::Value {
+    serde_json::from_str(&ok(o)).expect("one JSON document")
+}
+
+#[test]
+fn every_subcommand_on_a_real_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("notes.db");
+    // Nothing yet: `up` wants --create, read-only commands a file.
+    assert!(fails(cli(&db, &["up"])).contains("no such file (pass --create"));
+    let out = ok(cli(&db, &["up", "--create", "--to", "0002_tags"]));
+    assert!(out.starts_with("applied 2 revision(s)"), "{out}");
+
+    let status = ok(cli(&db, &["status"]));
+    let lines: Vec<&str> = status.lines().collect();
+    assert!(lines[0].starts_with("0001_notes   applied  20"), "{status}");
+    assert_eq!(lines[2], "0003_pinned  pending");
+    assert_eq!(lines[3], "2 applied, 1 pending: at 0002_tags");
+    let s = json(cli(&db, &["--json", "status"]));
+    assert_eq!(s["current"], "0002_tags");
+    assert_eq!(s["up_to_date"], false);
+    assert_eq!(s["pending"], serde_json::json!(["0003_pinned"]));
+    assert_eq!(s["applied"][1]["checksum"].as_str().unwrap().len(), 64);
+
+    let h = json(cli(&db, &["history", "--json"]));
+    assert_eq!(h[2]["state"], "pending");
+    assert_eq!(h[1]["state"], "applied");
+    assert_eq!(h[2]["irreversible"], serde_json::Value::Null);
+    let text = ok(cli(&db, &["history"]));
+    assert!(
+        text.lines()
+            .nth(2)
+            .unwrap()
+            .starts_with("0003_pinned  pending"),
+        "{text}"
+    );
+
+    // SQL: one revision, with its hook as a comment; a range.
+    let sql = ok(cli(&db, &["sql", "--revision", "0003_pinned"]));
+    assert!(sql.contains("-- revision 0003_pinned (up)"), "{sql}");
+    assert!(sql.contains("-- run pin_welcome_note: Rust code"), "{sql}");
+    assert!(!sql.contains("0002_tags"), "{sql}");
+    let range = ok(cli(
+        &db,
+        &["sql", "--from", "0001_notes", "--to", "0002_tags"],
+    ));
+    assert!(range.contains("CREATE TABLE \"tags\""), "{range}");
+    assert!(!range.contains("CREATE TABLE \"notes\""), "{range}");
+
+    let report = json(cli(&db, &["up", "--json"]));
+    assert_eq!(report["applied"][0]["id"], "0003_pinned");
+    assert_eq!(report["table_changes"][0]["strategy"], "rebuilt");
+    assert_eq!(
+        ok(cli(&db, &["check"])).trim(),
+        "no drift: the schema is the history's head, and no applied revision was edited"
+    );
+
+    // Drift is a finding: exit code 3.
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch("CREATE INDEX by_hand ON notes (body)")
+        .unwrap();
+    let found = cli(&db, &["check"]);
+    assert_eq!(found.status.code(), Some(3), "{}", stderr(&found));
+    assert!(stdout(&found).contains("by_hand"), "{}", stdout(&found));
+    let found = cli(&db, &["--json", "check"]);
+    assert_eq!(found.status.code(), Some(3));
+    let report: serde_json::Value = serde_json::from_slice(&found.stdout).unwrap();
+    assert_eq!(report["clean"], false);
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch("DROP INDEX by_hand")
+        .unwrap();
+
+    // Down, stamp, dump.
+    let out = ok(cli(&db, &["down", "--to", "0002_tags"]));
+    assert!(out.starts_with("undid 1 revision(s)"), "{out}");
+    let out = ok(cli(&db, &["stamp", "0003_pinned"]));
+    assert!(out.starts_with("marked 1 revision(s) applied"), "{out}");
+    let dump = ok(cli(&db, &["dump", "--revision", "0001_adopted"]));
+    assert!(dump.contains("revision \"0001_adopted\""), "{dump}");
+    assert!(dump.contains("create table notes {"), "{dump}");
+}
+
+#[test]
+fn bad_input_is_one_line_and_a_non_zero_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.db");
+    assert_eq!(
+        fails(cli(&missing, &["status"])),
+        format!("error: {}: no such file", missing.display())
+    );
+    assert!(!missing.exists(), "a read-only command created nothing");
+    assert!(fails(cli(dir.path(), &["status"])).ends_with("is a directory, not a database file"));
+    let nowhere = dir.path().join("no/such/dir/x.db");
+    assert!(fails(cli(&nowhere, &["up", "--create"])).contains("cannot open"));
+
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, "this is a text file, not a database\n".repeat(200)).unwrap();
+    for command in [&["status"][..], &["up"], &["check"], &["dump"]] {
+        assert_eq!(
+            fails(cli(&junk, command)),
+            format!("error: {}: not an SQLite database", junk.display())
+        );
+    }
+
+    let db = dir.path().join("app.db");
+    ok(cli(&db, &["up", "--create", "--to", "0001_notes"]));
+    let unknown = fails(cli(&db, &["up", "--to", "0042_nope"]));
+    assert!(unknown.contains("0042_nope"), "{unknown}");
+    assert!(fails(cli(&db, &["sql", "--revision", "0042_nope"])).contains("0042_nope"));
+
+    // Locked by another connection past the busy timeout.
+    let holder = Connection::open(&db).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let locked = fails(cli(&db, &["--busy-timeout", "0.2", "up"]));
+    assert!(
+        locked.contains("locked by another connection (waited 0.2 s)"),
+        "{locked}"
+    );
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+
+    // A database a newer program migrated.
+    ok(cli(&db, &["up"]));
+    Connection::open(&db)
+        .unwrap()
+        .execute(
+            "INSERT INTO _migrate_history (id, checksum, applied_at, duration_ms) VALUES ('0009_future', 'x', 'then', 0)",
+            [],
+        )
+        .unwrap();
+    let status = ok(cli(&db, &["status"]));
+    assert!(
+        status.contains("1 not in this history (migrated by a newer program)"),
+        "{status}"
+    );
+    assert!(fails(cli(&db, &["up"])).contains("0009_future"));
+
+    // No database named; a bad command line (clap: exit code 2).
+    let o = Command::new(env!("CARGO_BIN_EXE_migrate-dsl-test-cli"))
+        .arg("status")
+        .env_remove("DATABASE_PATH")
+        .output()
+        .unwrap();
+    assert!(fails(o).contains("no database: pass --database FILE"));
+    let o = cli(&db, &["up", "--to"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = cli(&db, &["--busy-timeout", "-1", "status"]);
+    assert!(o.status.code() == Some(2) || fails(o).contains("busy-timeout"));
+}
