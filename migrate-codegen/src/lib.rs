@@ -27,6 +27,21 @@ use proc_macro2::TokenStream;
 pub fn expand(input: TokenStream) -> TokenStream {
     let spans = spans::Spans::default();
     let parsed = parse::parse(input, &spans);
+    // Revision files are included, so editing or removing one rebuilds the
+    // crate (also while they have errors).
+    let tracked = parsed.files.iter().map(|f| {
+        let path = f.to_string_lossy();
+        quote::quote!(
+            const _: &[u8] = ::core::include_bytes!(#path);
+        )
+    });
+    let tracked: TokenStream = tracked.collect();
+    let mut out = expand_parsed(parsed, &spans);
+    out.extend(tracked);
+    out
+}
+
+fn expand_parsed(parsed: parse::Parsed, spans: &spans::Spans) -> TokenStream {
     let input = match parsed.result {
         Ok(input) => input,
         Err(e) => return fallback::stub(parsed.header.as_ref(), e.into_compile_error()),
@@ -50,7 +65,10 @@ pub fn expand(input: TokenStream) -> TokenStream {
         ),
         Err(diags) => {
             let errors = diags.iter().map(|d| {
-                let mut message = d.message.clone();
+                let mut message = match spans.position(d.at) {
+                    Some(at) => format!("{at}: {}", d.message),
+                    None => d.message.clone(),
+                };
                 if let Some(help) = &d.help {
                     message.push_str("\n\nhelp: ");
                     message.push_str(help);

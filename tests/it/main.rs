@@ -23,6 +23,7 @@ mod drift_property;
 mod edit;
 mod every_statement;
 mod fault_injection;
+mod files;
 mod generated;
 mod histories;
 mod indexes;

@@ -1,6 +1,8 @@
 //! The DSL's keywords. `type` and `static` are Rust keywords and use `Token!`.
 
 syn::custom_keyword!(revision);
+syn::custom_keyword!(revisions);
+syn::custom_keyword!(from);
 syn::custom_keyword!(create);
 syn::custom_keyword!(table);
 syn::custom_keyword!(index);

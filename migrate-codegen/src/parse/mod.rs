@@ -5,6 +5,7 @@
 //! syntax error.
 
 mod expr;
+mod files;
 mod kw;
 mod stmt;
 
@@ -30,15 +31,19 @@ pub(crate) struct Input {
 }
 
 /// The outcome of parsing: the header (when it parsed, so a stub can be
-/// emitted) and either the input or the syntax errors.
+/// emitted), the revision files read (the expansion includes them, so an
+/// edit rebuilds the crate also when they have errors), and either the
+/// input or the syntax errors.
 pub(crate) struct Parsed {
     pub(crate) header: Option<Header>,
+    pub(crate) files: Vec<std::path::PathBuf>,
     pub(crate) result: Result<Input, syn::Error>,
 }
 
 /// Parses the whole macro input.
 pub(crate) fn parse(tokens: TokenStream, spans: &Spans) -> Parsed {
     let mut header = None;
+    let mut files = Vec::new();
     let parser = |input: ParseStream| -> syn::Result<Input> {
         let h = parse_header(input)?;
         header = Some(Header {
@@ -59,6 +64,22 @@ pub(crate) fn parse(tokens: TokenStream, spans: &Spans) -> Parsed {
         }
         let mut hooks = Vec::new();
         while !input.is_empty() {
+            if input.peek(kw::revisions) {
+                match files::parse(input, spans) {
+                    Ok(dir) => {
+                        files.extend(dir.files);
+                        for (rev, rev_hooks, _) in dir.revisions {
+                            history.revisions.push(rev);
+                            hooks.push(rev_hooks);
+                        }
+                        if let Some(e) = dir.errors {
+                            combine(&mut errors, e);
+                        }
+                    }
+                    Err(e) => combine(&mut errors, e),
+                }
+                continue;
+            }
             match parse_revision(input, spans) {
                 Ok((rev, rev_hooks, rev_errors)) => {
                     history.revisions.push(rev);
@@ -90,7 +111,11 @@ pub(crate) fn parse(tokens: TokenStream, spans: &Spans) -> Parsed {
         }
     };
     let result = parser.parse2(tokens);
-    Parsed { header, result }
+    Parsed {
+        header,
+        files,
+        result,
+    }
 }
 
 /// Appends `e` to the collected errors.
@@ -167,11 +192,13 @@ fn parse_naming(input: ParseStream, spans: &Spans) -> syn::Result<Naming> {
 }
 
 /// A revision, its hooks, and the syntax errors of its statements.
-type ParsedRevision = (RevisionDef, Vec<syn::Path>, Option<syn::Error>);
+pub(super) type ParsedRevision = (RevisionDef, Vec<syn::Path>, Option<syn::Error>);
 
 fn parse_revision(input: ParseStream, spans: &Spans) -> syn::Result<ParsedRevision> {
     if !input.peek(kw::revision) {
-        return Err(input.error("expected `revision \"<id>\" { … }`"));
+        return Err(
+            input.error("expected `revision \"<id>\" { … }` or `revisions from \"<directory>\";`")
+        );
     }
     input.parse::<kw::revision>()?;
     let id: LitStr = input.parse().map_err(|e| {

@@ -1,0 +1,11 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    revision "0001" { create table t { id integer primary key } }
+    revisions from "empty_directory";
+}
+
+fn main() {
+    let _ = &M;
+}
