@@ -21,8 +21,13 @@ pub(crate) fn migrations(
     plans: &[RevisionPlan],
     head: &Schema,
     hooks: &[Vec<syn::Path>],
+    revision_dir: Option<&std::path::Path>,
 ) -> TokenStream {
     let Header { attrs, vis, name } = header;
+    let revision_dir = match revision_dir.map(|d| d.to_string_lossy()) {
+        Some(dir) => quote!(::core::option::Option::Some(#dir)),
+        None => quote!(::core::option::Option::None),
+    };
     let revisions = plans.iter().zip(hooks).map(|(p, h)| revision(p, h));
     let revisions = slice(quote!(::migrate_dsl::__private::Revision), revisions);
     let head_schema = slice(
@@ -36,6 +41,7 @@ pub(crate) fn migrations(
                 #revisions,
                 #head_schema,
                 #history_table,
+                #revision_dir,
             );
     }
 }

@@ -62,6 +62,7 @@ fn expand_parsed(parsed: parse::Parsed, spans: &spans::Spans) -> TokenStream {
             &checked.plans,
             &checked.head,
             &input.hooks,
+            parsed.dirs.last().map(std::path::PathBuf::as_path),
         ),
         Err(diags) => {
             let errors = diags.iter().map(|d| {

@@ -116,6 +116,9 @@ pub struct Migrations {
     /// The head schema's objects, in an order SQLite accepts.
     pub(crate) head_schema: Cow<'static, [SchemaObject]>,
     pub(crate) history_table: Text,
+    /// The directory of revision files the macro read (`revisions from
+    /// "…";`), as an absolute path at build time.
+    pub(crate) revision_dir: Option<Text>,
 }
 
 impl Migrations {
@@ -185,6 +188,7 @@ impl Migrations {
             revisions: Cow::Owned(revisions),
             head_schema: Cow::Owned(head_schema),
             history_table: Cow::Borrowed(migrate_dsl_core::DEFAULT_HISTORY_TABLE),
+            revision_dir: None,
         }
     }
 
@@ -193,11 +197,16 @@ impl Migrations {
         revisions: &'static [Revision],
         head_schema: &'static [SchemaObject],
         history_table: &'static str,
+        revision_dir: Option<&'static str>,
     ) -> Self {
         Migrations {
             revisions: Cow::Borrowed(revisions),
             head_schema: Cow::Borrowed(head_schema),
             history_table: Cow::Borrowed(history_table),
+            revision_dir: match revision_dir {
+                Some(dir) => Some(Cow::Borrowed(dir)),
+                None => None,
+            },
         }
     }
 
@@ -209,5 +218,13 @@ impl Migrations {
     /// The name of the table that records applied revisions.
     pub fn history_table(&self) -> &str {
         &self.history_table
+    }
+
+    /// The directory of revision files the history was built from
+    /// (`revisions from "…";`, the last one when there are several), as an
+    /// absolute path on the machine that built it; `None` for a history
+    /// written inline or built at run time.
+    pub fn revision_dir(&self) -> Option<&str> {
+        self.revision_dir.as_deref()
     }
 }

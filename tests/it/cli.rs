@@ -190,6 +190,9 @@ fn bad_input_is_one_line_and_a_non_zero_exit() {
     );
     assert!(fails(cli(&db, &["up"])).contains("0009_future"));
 
+    // `new` needs a history kept in files.
+    assert!(fails(cli(&db, &["new", "x"])).contains("this history has no revision directory"));
+
     // No database named; a bad command line (clap: exit code 2).
     let o = Command::new(env!("CARGO_BIN_EXE_migrate-dsl-test-cli"))
         .arg("status")

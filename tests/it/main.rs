@@ -24,6 +24,7 @@ mod edit;
 mod every_statement;
 mod fault_injection;
 mod files;
+mod files_rebuild;
 mod generated;
 mod histories;
 mod indexes;

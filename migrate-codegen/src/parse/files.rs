@@ -24,6 +24,8 @@ pub(crate) const EXTENSION: &str = "mig";
 
 /// The revisions of a directory, the files read, and their errors.
 pub(super) struct Directory {
+    /// The directory, absolute.
+    pub(super) path: PathBuf,
     pub(super) revisions: Vec<ParsedRevision>,
     pub(super) files: Vec<PathBuf>,
     pub(super) errors: Option<syn::Error>,
@@ -115,6 +117,7 @@ fn read(dir: &LitStr, spans: &Spans) -> syn::Result<Directory> {
         }
     }
     Ok(Directory {
+        path: std::fs::canonicalize(&path).unwrap_or(path),
         revisions,
         files,
         errors,

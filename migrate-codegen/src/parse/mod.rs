@@ -37,6 +37,8 @@ pub(crate) struct Input {
 pub(crate) struct Parsed {
     pub(crate) header: Option<Header>,
     pub(crate) files: Vec<std::path::PathBuf>,
+    /// The directories they were read from (absolute paths).
+    pub(crate) dirs: Vec<std::path::PathBuf>,
     pub(crate) result: Result<Input, syn::Error>,
 }
 
@@ -44,6 +46,7 @@ pub(crate) struct Parsed {
 pub(crate) fn parse(tokens: TokenStream, spans: &Spans) -> Parsed {
     let mut header = None;
     let mut files = Vec::new();
+    let mut dirs = Vec::new();
     let parser = |input: ParseStream| -> syn::Result<Input> {
         let h = parse_header(input)?;
         header = Some(Header {
@@ -68,6 +71,7 @@ pub(crate) fn parse(tokens: TokenStream, spans: &Spans) -> Parsed {
                 match files::parse(input, spans) {
                     Ok(dir) => {
                         files.extend(dir.files);
+                        dirs.push(dir.path);
                         for (rev, rev_hooks, _) in dir.revisions {
                             history.revisions.push(rev);
                             hooks.push(rev_hooks);
@@ -114,6 +118,7 @@ pub(crate) fn parse(tokens: TokenStream, spans: &Spans) -> Parsed {
     Parsed {
         header,
         files,
+        dirs,
         result,
     }
 }

@@ -188,6 +188,14 @@ pub(super) fn run(cli: &Cli, m: &Migrations, out: &Output) -> Result<ExitCode, S
                 return Ok(ExitCode::from(FOUND));
             }
         }
+        Command::New { name } => {
+            let path = super::new::create(m, name)?;
+            if out.json {
+                out.json(&json!({ "created": path.to_string_lossy() }));
+            } else {
+                out.text(&format!("created {}", path.display()));
+            }
+        }
         Command::Dump { revision } => {
             let path = path()?;
             let conn = open::open(path, Access::Read, busy)?;

@@ -29,6 +29,7 @@
 //! | 3 | `check` found drift or an edited revision |
 
 mod commands;
+mod new;
 mod open;
 mod output;
 mod progress;
@@ -106,6 +107,12 @@ pub enum Command {
     /// Compare the database with the history: drift and edited revisions
     /// (exit code 3 on any finding).
     Check,
+    /// Create the next revision file in the history's directory
+    /// (`revisions from "…";`), and make the next build see it.
+    New {
+        /// What the revision does, e.g. `add_users` (`0007_add_users.mig`).
+        name: String,
+    },
     /// Print the database's schema as a `migration!` revision, to adopt it.
     Dump {
         /// The id of the revision to print.

@@ -1,0 +1,87 @@
+//! `new NAME`: the next revision file of the history's directory.
+
+use crate::migrations::Migrations;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// The extension of revision files (the macro reads `*.mig`).
+const EXTENSION: &str = "mig";
+
+/// Creates `<dir>/<next number>_<name>.mig` and returns its path. The
+/// newest existing file's modification time is set to now, so the next
+/// build of the crate (which tracks the files it read) runs the macro
+/// again and sees the new one.
+pub(super) fn create(m: &Migrations, name: &str) -> Result<PathBuf, String> {
+    let dir = m.revision_dir().ok_or_else(|| {
+        "this history has no revision directory: add `revisions from \"<directory>\";` to its `migration!` block, or write the revision in the block".to_owned()
+    })?;
+    let dir = Path::new(dir);
+    if !dir.is_dir() {
+        return Err(format!(
+            "{}: no such directory (`new` works in the source tree the program was built from)",
+            dir.display()
+        ));
+    }
+    let slug = slug(name)?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == EXTENSION))
+        .collect();
+    files.sort();
+    let numbers: Vec<(u64, usize)> = files
+        .iter()
+        .filter_map(|f| {
+            let stem = f.file_stem()?.to_str()?;
+            let digits: String = stem.chars().take_while(char::is_ascii_digit).collect();
+            Some((digits.parse().ok()?, digits.len()))
+        })
+        .collect();
+    let next = numbers.iter().map(|(n, _)| n + 1).max().unwrap_or(1);
+    let width = numbers.iter().map(|(_, w)| *w).max().unwrap_or(4);
+    let id = format!("{next:0width$}_{slug}");
+    let path = dir.join(format!("{id}.{EXTENSION}"));
+    let body = format!(
+        "// Revision {id}. Write its changes here, as in a `revision {{ … }}` block:\n// `create table …`, `batch alter table … {{ … }}`, `run hook;`, `down {{ … }}`.\n"
+    );
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, body.as_bytes()))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    if let Some(newest) = files.last() {
+        let touched = std::fs::File::options()
+            .append(true)
+            .open(newest)
+            .and_then(|f| f.set_modified(SystemTime::now()));
+        if let Err(e) = touched {
+            return Err(format!(
+                "created {}, but could not mark {} changed ({e}): save it or any file of the crate so the next build sees the new revision",
+                path.display(),
+                newest.display()
+            ));
+        }
+    }
+    Ok(path)
+}
+
+/// `name` as a file name part: lowercase ASCII letters, digits and `_`.
+fn slug(name: &str) -> Result<String, String> {
+    let mut slug = String::new();
+    for c in name.trim().chars() {
+        match c {
+            'a'..='z' | '0'..='9' => slug.push(c),
+            'A'..='Z' => slug.push(c.to_ascii_lowercase()),
+            _ if !slug.ends_with('_') && !slug.is_empty() => slug.push('_'),
+            _ => {}
+        }
+    }
+    let slug = slug.trim_end_matches('_').to_owned();
+    if slug.is_empty() {
+        return Err(format!(
+            "`{name}` makes no file name: use letters, digits and `_`, e.g. `add_users`"
+        ));
+    }
+    Ok(slug)
+}

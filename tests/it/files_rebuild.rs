@@ -1,0 +1,86 @@
+//! Revision files and the build (issue 15): a crate whose history is a
+//! directory is built, then a file is added (with the CLI's `new`), edited
+//! and removed, and each time the next `cargo run` sees the change — no
+//! build script, nothing touched by hand. (Edits and removals: the
+//! expansion includes every file. Additions: `new` marks the newest file
+//! changed; stable Rust cannot watch a directory.)
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace")
+        .to_path_buf()
+}
+
+/// `cargo run` of the app with `args`; its stdout.
+fn run(app: &Path, args: &[&str]) -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let out = Command::new(cargo)
+        .args(["run", "-q", "--manifest-path"])
+        .arg(app.join("Cargo.toml"))
+        .arg("--")
+        .args(args)
+        .env("CARGO_TARGET_DIR", workspace().join("target/files-rebuild"))
+        .env_remove("DATABASE_PATH")
+        .output()
+        .expect("run cargo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn adding_editing_and_removing_a_revision_file_rebuilds_the_crate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("app");
+    std::fs::create_dir_all(app.join("src")).unwrap();
+    std::fs::create_dir_all(app.join("migrations")).unwrap();
+    std::fs::write(
+        app.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"files-app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\nmigrate-dsl = {{ path = {:?}, features = [\"cli\"] }}\n",
+            workspace()
+        ),
+    )
+    .unwrap();
+    std::fs::copy(workspace().join("Cargo.lock"), app.join("Cargo.lock")).unwrap();
+    std::fs::write(
+        app.join("src/main.rs"),
+        "migrate_dsl::migration! { static M; revisions from \"../migrations\"; }\nfn main() -> std::process::ExitCode { migrate_dsl::cli::main(&M) }\n",
+    )
+    .unwrap();
+    let first = app.join("migrations/0001_first.mig");
+    std::fs::write(&first, "create table first { id integer primary key }\n").unwrap();
+
+    let sql = run(&app, &["sql"]);
+    assert!(sql.contains("-- revision 0001_first (up)"), "{sql}");
+    assert!(!sql.contains("0002"), "{sql}");
+
+    // Added with `new` (the built program knows its directory).
+    let created = run(&app, &["new", "Second Table"]);
+    let second = app.join("migrations/0002_second_table.mig");
+    assert_eq!(
+        created.trim(),
+        format!("created {}", second.canonicalize().unwrap().display())
+    );
+    std::fs::write(&second, "create table second { id integer primary key }\n").unwrap();
+    let sql = run(&app, &["sql"]);
+    assert!(sql.contains("CREATE TABLE \"second\""), "{sql}");
+
+    // Edited.
+    std::fs::write(&first, "create table premier { id integer primary key }\n").unwrap();
+    let sql = run(&app, &["sql"]);
+    assert!(sql.contains("CREATE TABLE \"premier\""), "{sql}");
+
+    // Removed.
+    std::fs::remove_file(&second).unwrap();
+    let sql = run(&app, &["sql"]);
+    assert!(!sql.contains("second"), "{sql}");
+    assert!(sql.contains("CREATE TABLE \"premier\""), "{sql}");
+}
