@@ -86,9 +86,6 @@ pub(crate) fn newest_digest(
     conn: &Connection,
     table: &str,
 ) -> Result<Option<(String, Option<String>)>, Error> {
-    if !has_digests(conn, table)? {
-        return Ok(newest(conn, table)?.map(|id| (id, None)));
-    }
     let q = format!(
         "SELECT id, checksum, digest FROM {} ORDER BY rowid DESC LIMIT 2",
         sql::ident(table)
@@ -99,7 +96,15 @@ pub(crate) fn newest_digest(
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         rows.collect()
     };
-    let rows = run().map_err(err(table, &q))?;
+    // One statement in the usual case; a table from before digests has
+    // no such column (asked only then).
+    let rows = match run() {
+        Ok(rows) => rows,
+        Err(_) if !has_digests(conn, table)? => {
+            return Ok(newest(conn, table)?.map(|id| (id, None)))
+        }
+        Err(e) => return Err(err(table, &q)(e)),
+    };
     let Some((id, checksum, digest)) = rows.first().cloned() else {
         return Ok(None);
     };

@@ -154,10 +154,12 @@ impl Migrations {
     pub(crate) fn applied_by_digest(&self, conn: &Connection) -> Result<Option<usize>, Error> {
         Ok(match history::newest_digest(conn, &self.history_table)? {
             None => Some(0),
+            // From the end: the newest applied revision is usually the
+            // history's last.
             Some((id, Some(digest))) => self
                 .revisions
                 .iter()
-                .position(|r| r.id == id)
+                .rposition(|r| r.id == id)
                 .filter(|&i| self.revisions[i].digest == digest)
                 .map(|i| i + 1),
             Some((_, None)) => None,
