@@ -76,6 +76,17 @@ pub fn table_rows(conn: &Connection, table: &str) -> Vec<Vec<Value>> {
         .unwrap()
 }
 
+/// The root page of table or index `name`: a new one after a copy, the
+/// same after an in-place change.
+pub fn root_page(conn: &Connection, name: &str) -> i64 {
+    conn.query_row(
+        "SELECT rootpage FROM sqlite_schema WHERE name = ?1",
+        [name],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
 pub fn pragma(conn: &Connection, name: &str) -> bool {
     conn.pragma_query_value(None, name, |r| r.get(0)).unwrap()
 }

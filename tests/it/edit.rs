@@ -62,15 +62,6 @@ fn at(target: &str) -> (TempDb, Connection) {
     (db, conn)
 }
 
-fn root_page(conn: &Connection, name: &str) -> i64 {
-    conn.query_row(
-        "SELECT rootpage FROM sqlite_schema WHERE name = ?1",
-        [name],
-        |r| r.get(0),
-    )
-    .unwrap()
-}
-
 fn strategies(report: &migrate_dsl::Report) -> Vec<(String, Strategy)> {
     report
         .table_changes

@@ -47,15 +47,6 @@ migration! {
     }
 }
 
-fn root_page(conn: &Connection, name: &str) -> i64 {
-    conn.query_row(
-        "SELECT rootpage FROM sqlite_schema WHERE name = ?1",
-        [name],
-        |r| r.get(0),
-    )
-    .unwrap()
-}
-
 #[test]
 fn nullability_and_checks_change_in_place_without_copying() {
     for rev in &SEED.revisions()[1..] {
