@@ -17,8 +17,18 @@ fn workspace() -> PathBuf {
 
 /// `cargo run` of the app with `args`; its stdout.
 fn run(app: &Path, args: &[&str]) -> String {
+    let out = cargo_run(app, args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn cargo_run(app: &Path, args: &[&str]) -> std::process::Output {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let out = Command::new(cargo)
+    Command::new(cargo)
         .args(["run", "-q", "--manifest-path"])
         .arg(app.join("Cargo.toml"))
         .arg("--")
@@ -26,13 +36,7 @@ fn run(app: &Path, args: &[&str]) -> String {
         .env("CARGO_TARGET_DIR", workspace().join("target/files-rebuild"))
         .env_remove("DATABASE_PATH")
         .output()
-        .expect("run cargo");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+        .expect("run cargo")
 }
 
 #[test]
@@ -83,4 +87,25 @@ fn adding_editing_and_removing_a_revision_file_rebuilds_the_crate() {
     let sql = run(&app, &["sql"]);
     assert!(!sql.contains("second"), "{sql}");
     assert!(sql.contains("CREATE TABLE \"premier\""), "{sql}");
+
+    // `fmt` lays the files out; the revision (its checksum) is the same.
+    std::fs::write(
+        &first,
+        "  create table premier {\nid integer primary key,   \n  note text }\n\n\n",
+    )
+    .unwrap();
+    let before = run(&app, &["sql"]);
+    let check = cargo_run(&app, &["fmt", "--check"]);
+    assert_eq!(check.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("would format"));
+    assert!(run(&app, &["fmt"]).starts_with("formatted "));
+    assert_eq!(
+        std::fs::read_to_string(&first).unwrap(),
+        "create table premier {\n    id integer primary key,\n    note text }\n"
+    );
+    assert_eq!(run(&app, &["sql"]), before, "same tokens, same checksum");
+    assert_eq!(
+        run(&app, &["fmt", "--check"]).trim(),
+        "every revision file is formatted"
+    );
 }

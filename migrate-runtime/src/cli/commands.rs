@@ -188,6 +188,21 @@ pub(super) fn run(cli: &Cli, m: &Migrations, out: &Output) -> Result<ExitCode, S
                 return Ok(ExitCode::from(FOUND));
             }
         }
+        Command::Fmt { check } => {
+            let changed = super::new::format_all(m, *check)?;
+            if out.json {
+                out.json(&json!({ "changed": changed, "check": check }));
+            } else if changed.is_empty() {
+                out.text("every revision file is formatted");
+            } else {
+                let verb = if *check { "would format" } else { "formatted" };
+                let list: Vec<String> = changed.iter().map(|f| format!("{verb} {f}")).collect();
+                out.text(&list.join("\n"));
+            }
+            if *check && !changed.is_empty() {
+                return Ok(ExitCode::from(FOUND));
+            }
+        }
         Command::New { name } => {
             let path = super::new::create(m, name)?;
             if out.json {

@@ -26,9 +26,10 @@
 //! | 0 | done; `check` found nothing |
 //! | 1 | failed (the message says why; nothing was half-applied) |
 //! | 2 | bad command line (clap's usage message) |
-//! | 3 | `check` found drift or an edited revision |
+//! | 3 | `check` found drift or an edited revision; `fmt --check` found a file to format |
 
 mod commands;
+mod fmt;
 mod new;
 mod open;
 mod output;
@@ -112,6 +113,15 @@ pub enum Command {
     New {
         /// What the revision does, e.g. `add_users` (`0007_add_users.mig`).
         name: String,
+    },
+    /// Lay out the revision files of the history's directory one way
+    /// (indentation, blank lines, trailing whitespace); their tokens and
+    /// checksums do not change.
+    Fmt {
+        /// Change nothing; list the files that would change (exit code 3
+        /// if any).
+        #[arg(long)]
+        check: bool,
     },
     /// Print the database's schema as a `migration!` revision, to adopt it.
     Dump {

@@ -1,34 +1,21 @@
-//! `new NAME`: the next revision file of the history's directory.
+//! The history's directory of revision files: `new NAME` creates the next
+//! one, `fmt` lays them out (`fmt.rs`).
 
 use crate::migrations::Migrations;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 /// The extension of revision files (the macro reads `*.mig`).
-const EXTENSION: &str = "mig";
+pub(super) const EXTENSION: &str = "mig";
 
 /// Creates `<dir>/<next number>_<name>.mig` and returns its path. The
 /// newest existing file's modification time is set to now, so the next
 /// build of the crate (which tracks the files it read) runs the macro
 /// again and sees the new one.
 pub(super) fn create(m: &Migrations, name: &str) -> Result<PathBuf, String> {
-    let dir = m.revision_dir().ok_or_else(|| {
-        "this history has no revision directory: add `revisions from \"<directory>\";` to its `migration!` block, or write the revision in the block".to_owned()
-    })?;
-    let dir = Path::new(dir);
-    if !dir.is_dir() {
-        return Err(format!(
-            "{}: no such directory (`new` works in the source tree the program was built from)",
-            dir.display()
-        ));
-    }
+    let dir = directory(m)?;
     let slug = slug(name)?;
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == EXTENSION))
-        .collect();
-    files.sort();
+    let files = revision_files(dir)?;
     let numbers: Vec<(u64, usize)> = files
         .iter()
         .filter_map(|f| {
@@ -66,6 +53,32 @@ pub(super) fn create(m: &Migrations, name: &str) -> Result<PathBuf, String> {
     Ok(path)
 }
 
+/// The history's directory of revision files, which must exist here.
+fn directory(m: &Migrations) -> Result<&Path, String> {
+    let dir = m.revision_dir().ok_or_else(|| {
+        "this history has no revision directory: add `revisions from \"<directory>\";` to its `migration!` block, or write the revision in the block".to_owned()
+    })?;
+    let dir = Path::new(dir);
+    if !dir.is_dir() {
+        return Err(format!(
+            "{}: no such directory (the command works in the source tree the program was built from)",
+            dir.display()
+        ));
+    }
+    Ok(dir)
+}
+
+/// The revision files of `dir`, in name order.
+fn revision_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == EXTENSION))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
 /// `name` as a file name part: lowercase ASCII letters, digits and `_`.
 fn slug(name: &str) -> Result<String, String> {
     let mut slug = String::new();
@@ -84,4 +97,23 @@ fn slug(name: &str) -> Result<String, String> {
         ));
     }
     Ok(slug)
+}
+
+/// Formats every revision file of the history's directory (`check`: only
+/// says which would change); the files that (would) change.
+pub(super) fn format_all(m: &Migrations, check: bool) -> Result<Vec<String>, String> {
+    let dir = directory(m)?;
+    let mut changed = Vec::new();
+    for file in revision_files(dir)? {
+        let text =
+            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let formatted = super::fmt::format(&text);
+        if formatted != text {
+            if !check {
+                std::fs::write(&file, formatted).map_err(|e| format!("{}: {e}", file.display()))?;
+            }
+            changed.push(file.display().to_string());
+        }
+    }
+    Ok(changed)
 }
