@@ -10,7 +10,8 @@
 //! }
 //!
 //! fn main() -> std::process::ExitCode {
-//!     migrate_dsl::cli::main(&MIGRATIONS)
+//!     // `migrate_dsl::cli::main` in an application.
+//!     migrate_dsl_runtime::cli::main(&MIGRATIONS)
 //! }
 //! ```
 //!
