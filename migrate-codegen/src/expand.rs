@@ -24,10 +24,10 @@ pub(crate) fn migrations(
     revision_dir: Option<&std::path::Path>,
 ) -> TokenStream {
     let Header { attrs, vis, name } = header;
-    let revision_dir = match revision_dir.map(|d| d.to_string_lossy()) {
-        Some(dir) => quote!(::core::option::Option::Some(#dir)),
-        None => quote!(::core::option::Option::None),
-    };
+    let revision_dir = option(revision_dir.map(|d| {
+        let dir = d.to_string_lossy();
+        quote!(#dir)
+    }));
     let revisions = plans.iter().zip(hooks).map(|(p, h)| revision(p, h));
     let revisions = slice(quote!(::migrate_dsl::__private::Revision), revisions);
     let head_schema = slice(
@@ -134,25 +134,20 @@ fn step(step: &Step) -> TokenStream {
         }
         Step::RawSql(raw) => {
             let st = statement(&raw.statement);
-            let creates = match &raw.creates {
-                Some(c) => {
-                    let name = &*c.name;
-                    let columns = slice(
-                        quote!(::migrate_dsl::__private::Text),
-                        c.columns.iter().map(|n| {
-                            let n = &**n;
-                            quote!(::migrate_dsl::__private::text(#n))
-                        }),
-                    );
-                    quote!(::core::option::Option::Some(
-                        ::migrate_dsl::__private::CreatedTable {
-                            name: ::migrate_dsl::__private::text(#name),
-                            columns: ::migrate_dsl::__private::Cow::Borrowed(#columns),
-                        }
-                    ))
-                }
-                None => quote!(::core::option::Option::None),
-            };
+            let creates = option(raw.creates.as_ref().map(|c| {
+                let name = &*c.name;
+                let columns = slice(
+                    quote!(::migrate_dsl::__private::Text),
+                    c.columns.iter().map(|n| {
+                        let n = &**n;
+                        quote!(::migrate_dsl::__private::text(#n))
+                    }),
+                );
+                quote!(::migrate_dsl::__private::CreatedTable {
+                    name: ::migrate_dsl::__private::text(#name),
+                    columns: ::migrate_dsl::__private::Cow::Borrowed(#columns),
+                })
+            }));
             quote!(::migrate_dsl::__private::Step::RawSql(
                 ::migrate_dsl::__private::RawStep { statement: #st, creates: #creates }
             ))
