@@ -45,7 +45,6 @@ pub fn checksum_with(rev: &RevisionDef, naming: &Naming) -> String {
     hex(&Sha256::digest(text.as_bytes()))
 }
 
-/// Bytes as lowercase hex.
 /// The digest of a history up to revision `id` with checksum `checksum`,
 /// given the digest up to the revision before it (`""` for the first):
 /// SHA-256 (hex) of the three, so one digest covers the id and checksum of
@@ -60,8 +59,15 @@ pub fn chain_digest(previous: &str, id: &str, checksum: &str) -> String {
     hex(&h.finalize())
 }
 
+/// Bytes as lowercase hex.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        text.push(char::from(DIGITS[usize::from(b >> 4)]));
+        text.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    text
 }
 
 /// A short description of an operation for errors: its canonical text, with

@@ -47,12 +47,13 @@ impl Migrations {
     pub(crate) fn apply_one(
         &self,
         conn: &Connection,
-        rev: &Revision,
+        index: usize,
         options: &Options,
         progress: Option<&Tracker>,
         report: &mut Report,
         batch: Option<&mut Batch<'_>>,
     ) -> Result<(), Error> {
+        let rev = &self.revisions[index];
         let locked_since_read = batch.as_ref().is_some_and(|b| b.read_history);
         let started = Instant::now();
         let span = tracing::info_span!("revision", id = %rev.id);
@@ -83,18 +84,12 @@ impl Migrations {
         hit(FaultPoint::BeforeHistoryWrite)?;
         let ms = i64::try_from(millis(duration)).unwrap_or(i64::MAX);
         if batch.is_none() {
-            history::record(
-                guard.conn(),
-                &self.history_table,
-                &rev.id,
-                &rev.checksum,
-                ms,
-            )?;
+            history::record(guard.conn(), &self.history_table, self.entry(index, ms))?;
         }
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
         if let Some(batch) = batch {
-            batch.applied(&rev.id, &rev.checksum, ms);
+            batch.applied(self.entry(index, ms));
         }
         report.skipped_hooks.extend(skipped);
         report.already_broken.extend(notes.already_broken);

@@ -29,6 +29,7 @@
 //! (instead of one revision at a time): other writers wait that long.
 
 use crate::error::{Error, ErrorKind};
+use crate::history::Entry;
 use rusqlite::Connection;
 
 /// An open batch: see the module documentation.
@@ -37,8 +38,8 @@ pub(crate) struct Batch<'c> {
     /// The history table.
     history_table: &'c str,
     /// Revisions applied in the batch whose history rows are written
-    /// when it commits: (id, checksum, duration in ms).
-    applied: Vec<(String, String, i64)>,
+    /// when it commits.
+    applied: Vec<Entry>,
     /// The run read the history inside this batch: it has held the write
     /// lock since, so no other process can have applied a revision.
     pub(crate) read_history: bool,
@@ -75,11 +76,10 @@ impl<'c> Batch<'c> {
         }
     }
 
-    /// Notes that revision `id` was applied in the batch (its savepoint
+    /// Notes that a revision was applied in the batch (its savepoint
     /// released): its history row is written when the batch commits.
-    pub(crate) fn applied(&mut self, id: &str, checksum: &str, duration_ms: i64) {
-        self.applied
-            .push((id.to_owned(), checksum.to_owned(), duration_ms));
+    pub(crate) fn applied(&mut self, entry: Entry) {
+        self.applied.push(entry);
     }
 
     /// Writes the history rows and commits the revisions of the batch; on

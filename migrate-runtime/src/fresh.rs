@@ -84,8 +84,8 @@ impl Migrations {
             })?;
         }
         let mut report = Report::default();
-        for rev in self.revisions.iter() {
-            history::record(tx, &self.history_table, rev.id(), rev.checksum(), 0)?;
+        for (i, rev) in self.revisions.iter().enumerate() {
+            history::record(tx, &self.history_table, self.entry(i, 0))?;
             report.stamped.push(rev.id().to_owned());
         }
         guard.commit()?;
@@ -114,9 +114,9 @@ impl Migrations {
             history::remove(tx, &self.history_table, rev.id())?;
             report.unstamped.push(rev.id().to_owned());
         }
-        for rev in self.revisions.get(applied.len()..keep).unwrap_or_default() {
-            history::record(tx, &self.history_table, rev.id(), rev.checksum(), 0)?;
-            report.stamped.push(rev.id().to_owned());
+        for i in applied.len()..keep {
+            history::record(tx, &self.history_table, self.entry(i, 0))?;
+            report.stamped.push(self.revisions[i].id().to_owned());
         }
         guard.commit()?;
         report.duration = started.elapsed();

@@ -15,8 +15,16 @@ use crate::error::{Context, Error, ErrorKind};
 use migrate_dsl_core::sql;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-/// The savepoint a revision runs in inside a caller's transaction.
-const SAVEPOINT: &str = "\"_migrate_revision\"";
+/// The savepoint a revision runs in inside a caller's transaction (or
+/// the run's batch), and the statements that open, release and undo it.
+macro_rules! savepoint {
+    () => {
+        "\"_migrate_revision\""
+    };
+}
+const OPEN: &str = concat!("SAVEPOINT ", savepoint!());
+const RELEASE: &str = concat!("RELEASE ", savepoint!());
+const UNDO: &str = concat!("ROLLBACK TO ", savepoint!(), "; RELEASE ", savepoint!());
 
 /// What the guard opened and must close.
 enum Scope<'c> {
@@ -82,7 +90,7 @@ impl<'c> RevisionGuard<'c> {
             if let Some(need) = rebuild.filter(|_| fk_on) {
                 return Err(transaction_open(need));
             }
-            crate::trace::execute(conn, &format!("SAVEPOINT {SAVEPOINT}"), false)
+            crate::trace::execute(conn, OPEN, false)
                 .map_err(conn_err("open a savepoint in the caller's transaction"))?;
             return Ok(RevisionGuard {
                 conn,
@@ -175,8 +183,7 @@ impl<'c> RevisionGuard<'c> {
                 }
             },
             Some(Scope::Savepoint) => {
-                let release = format!("RELEASE {SAVEPOINT}");
-                crate::trace::execute(self.conn, &release, false).map_err(|e| {
+                crate::trace::execute(self.conn, RELEASE, false).map_err(|e| {
                     // Leave the savepoint to `drop`, which rolls it back.
                     self.scope = Some(Scope::Savepoint);
                     conn_err("release the revision's savepoint")(e)
@@ -206,8 +213,8 @@ impl Drop for RevisionGuard<'_> {
                 let _ = tx.rollback();
             }
             Some(Scope::Savepoint) if !self.conn.is_autocommit() => {
-                let undo = format!("ROLLBACK TO {SAVEPOINT}; RELEASE {SAVEPOINT}");
-                if self.conn.execute_batch(&undo).is_err() && !self.conn.is_autocommit() {
+                let undone = self.conn.execute_batch(UNDO);
+                if undone.is_err() && !self.conn.is_autocommit() {
                     // The revision could not be undone alone: undo the
                     // whole transaction rather than let its commit keep
                     // half a revision.

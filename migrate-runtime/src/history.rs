@@ -5,6 +5,7 @@
 use crate::error::{Error, ErrorKind};
 use crate::fault::checked;
 use migrate_dsl_core::canonical::chain_digest;
+use migrate_dsl_core::plan::Text;
 use migrate_dsl_core::sql;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::time::Duration;
@@ -194,28 +195,27 @@ pub(crate) fn exists(conn: &Connection, table: &str) -> Result<bool, Error> {
     crate::catalog::has_table(conn, table).map_err(err(table, crate::catalog::TABLE_EXISTS))
 }
 
-/// Records revision `id` as applied.
-pub(crate) fn record(
-    conn: &Connection,
-    table: &str,
-    id: &str,
-    checksum: &str,
-    duration_ms: i64,
-) -> Result<(), Error> {
-    record_all(
-        conn,
-        table,
-        &[(id.to_owned(), checksum.to_owned(), duration_ms)],
-    )
+/// A history row to write: a revision applied.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub(crate) id: Text,
+    pub(crate) checksum: Text,
+    pub(crate) duration_ms: i64,
+    /// The history's digest as compiled before this revision and up to
+    /// it: when the stored chain stands at the first, the row's digest is
+    /// the second, by definition of [`chain_digest`] (one SHA-256 less per
+    /// row; on a first run of many small revisions it was 6% of the run).
+    pub(crate) compiled: (Text, Text),
 }
 
-/// Records the revisions `applied` (id, checksum, duration in ms), in
-/// order, with one prepared statement.
-pub(crate) fn record_all(
-    conn: &Connection,
-    table: &str,
-    applied: &[(String, String, i64)],
-) -> Result<(), Error> {
+/// Records one revision as applied.
+pub(crate) fn record(conn: &Connection, table: &str, entry: Entry) -> Result<(), Error> {
+    record_all(conn, table, &[entry])
+}
+
+/// Records the revisions `applied`, in order, with one prepared
+/// statement.
+pub(crate) fn record_all(conn: &Connection, table: &str, applied: &[Entry]) -> Result<(), Error> {
     if applied.is_empty() {
         return Ok(());
     }
@@ -224,12 +224,27 @@ pub(crate) fn record_all(
     let mut digest = newest_digest(conn, table)?
         .and_then(|(_, d)| d)
         .unwrap_or_default();
-    let q = insert_sql(table, &format!("?1, ?2, {NOW}, ?3, ?4"));
+    let q = insert_sql(table, "?1, ?2, ?3, ?4, ?5");
     let mut run = || -> rusqlite::Result<()> {
+        // One time for the rows written together (the batch's commit).
+        let now: String = checked(|| conn.query_row(&format!("SELECT {NOW}"), [], |r| r.get(0)))?;
         let mut stmt = checked(|| conn.prepare(&q))?;
-        for (id, checksum, ms) in applied {
-            digest = chain_digest(&digest, id, checksum);
-            checked(|| stmt.execute(params![id, checksum, ms, digest]))?;
+        for row in applied {
+            let (before, after) = &row.compiled;
+            digest = if digest == **before {
+                after.to_string()
+            } else {
+                chain_digest(&digest, &row.id, &row.checksum)
+            };
+            checked(|| {
+                stmt.execute(params![
+                    &*row.id,
+                    &*row.checksum,
+                    now,
+                    row.duration_ms,
+                    digest
+                ])
+            })?;
         }
         Ok(())
     };

@@ -122,6 +122,20 @@ pub struct Migrations {
 }
 
 impl Migrations {
+    /// The history row of revision `index` applied in `duration_ms`.
+    pub(crate) fn entry(&self, index: usize, duration_ms: i64) -> crate::history::Entry {
+        let rev = &self.revisions[index];
+        let before = index
+            .checked_sub(1)
+            .map_or(Text::Borrowed(""), |i| self.revisions[i].digest.clone());
+        crate::history::Entry {
+            id: rev.id.clone(),
+            checksum: rev.checksum.clone(),
+            duration_ms,
+            compiled: (before, rev.digest.clone()),
+        }
+    }
+
     /// A history built at run time from core operations (no `run` hooks),
     /// checked by the same rules the macro applies at compile time.
     ///

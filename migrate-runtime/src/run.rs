@@ -49,8 +49,8 @@ impl<'a> Target<'a> {
 /// Which revisions a run goes through, decided against the history read
 /// under the write lock.
 enum Course<'m> {
-    /// Apply these, in order.
-    Up(&'m [Revision]),
+    /// Apply these (indexes into the revisions), in order.
+    Up(std::ops::Range<usize>),
     /// Revert these with their steps, in this order (newest first).
     Down(Vec<(&'m Revision, &'m [Step])>),
 }
@@ -198,13 +198,15 @@ impl Migrations {
             ..Report::default()
         };
         match course {
-            Course::Up(revisions) => {
+            Course::Up(range) => {
+                let revisions = &self.revisions[range.clone()];
                 crate::sqlite_version::require(revisions.iter().map(|r| (&*r.id, &*r.steps)))?;
                 tracing::info!(applied, pending = revisions.len(), "starting");
-                for rev in revisions {
+                for index in range {
+                    let rev = &self.revisions[index];
                     let alone = crate::apply::first_rebuild(conn, &rev.id, &rev.steps).is_some();
                     batch = Batch::next(conn, &self.history_table, batch, alone)?;
-                    self.apply_one(conn, rev, options, tracker, &mut report, batch.as_mut())?;
+                    self.apply_one(conn, index, options, tracker, &mut report, batch.as_mut())?;
                 }
             }
             Course::Down(undo) => {
@@ -230,7 +232,7 @@ impl Migrations {
     /// through; a move down is refused whole when one of them cannot be
     /// reverted.
     fn course(&self, applied: usize, target: Target<'_>) -> Result<Course<'_>, Error> {
-        let up = |end: usize| Course::Up(self.revisions.get(applied..end).unwrap_or_default());
+        let up = |end: usize| Course::Up(applied.min(end)..end);
         let keep = match target {
             Target::Head => return Ok(up(self.revisions.len())),
             Target::UpTo(id) => return Ok(up(self.count_through(Some(id))?)),
@@ -288,7 +290,10 @@ impl Migrations {
             0
         };
         let to_run: Vec<(&Revision, &[Step])> = match self.course(applied, target) {
-            Ok(Course::Up(revisions)) => revisions.iter().map(|r| (r, &*r.steps)).collect(),
+            Ok(Course::Up(range)) => self.revisions[range]
+                .iter()
+                .map(|r| (r, &*r.steps))
+                .collect(),
             Ok(Course::Down(undo)) => undo,
             // The run itself reports it, after its usual checks.
             Err(_) => return Ok(()),

@@ -179,3 +179,45 @@ fn rows_an_offline_script_writes_get_their_digests_from_the_next_run() {
     assert!(d.iter().all(Option::is_some), "{d:?}");
     assert!(five.is_up_to_date(&conn).unwrap());
 }
+
+/// Each row's digest chains from the rows stored before it: a run writes
+/// the digests compiled into the history where the stored rows agree with
+/// it, and computes them from the rows where they do not (here, revision
+/// 0003 was edited and checksums are not verified).
+#[test]
+fn every_row_chains_from_the_rows_stored_before_it() {
+    let db = TempDb::new();
+    let mut conn = db.open();
+    let ten = history(10, None);
+    ten.migrate(
+        &mut conn,
+        migrate_dsl::Target::UpTo("0005"),
+        &Default::default(),
+    )
+    .unwrap();
+    let edited = history(10, Some(3));
+    let unverified = migrate_dsl::Options::default().verify_checksums(false);
+    let report = edited
+        .migrate(&mut conn, migrate_dsl::Target::Head, &unverified)
+        .unwrap();
+    assert_eq!(report.applied.len(), 5);
+    let mut stmt = conn
+        .prepare("SELECT id, checksum, digest FROM _migrate_history ORDER BY rowid")
+        .unwrap();
+    let rows: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows.len(), 10);
+    let mut chain = String::new();
+    for (id, checksum, digest) in &rows {
+        chain = migrate_dsl_core::canonical::chain_digest(&chain, id, checksum);
+        assert_eq!(*digest, chain, "revision {id}");
+    }
+    // Rows 0006..0010 are the unedited ones: the unedited history is up to
+    // date, the edited one is not (its 0003 differs from the stored row).
+    assert!(ten.is_up_to_date(&conn).unwrap());
+    assert!(!edited.is_up_to_date(&conn).unwrap());
+    assert_eq!(edited.status(&conn).unwrap().edited, ["0003"]);
+}
