@@ -9,6 +9,7 @@ times), in memory and on a file, and prints medians and ratios. Usage:
 
     python3 bench/peers/per_revision.py [REVISIONS] [ROUNDS] [INNER] [memory|file|both]
 """
+import os
 import statistics
 import subprocess
 import sys
@@ -22,7 +23,9 @@ MODES = ["memory", "file"] if len(sys.argv) <= 4 or sys.argv[4] == "both" else [
 
 
 def build(project):
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=HERE / project, check=True)
+    # Our side's history is a `migration!` block written by its build.rs.
+    env = dict(os.environ, PER_REVISION_REVISIONS=str(REVISIONS))
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=HERE / project, check=True, env=env)
     name = project.replace("_", "-")
     return HERE / project / "target" / "release" / name
 
