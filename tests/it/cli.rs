@@ -205,3 +205,51 @@ fn bad_input_is_one_line_and_a_non_zero_exit() {
     let o = cli(&db, &["--busy-timeout", "-1", "status"]);
     assert!(o.status.code() == Some(2) || fails(o).contains("busy-timeout"));
 }
+
+/// `fmt FILE.rs` lays out the `migration!` blocks of Rust files (this
+/// history is written in one, so `fmt` alone names what to do instead).
+#[test]
+fn fmt_lays_out_the_migration_blocks_of_rust_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("app.db");
+    let file = dir.path().join("main.rs");
+    let messy = "fn main() {}\n\nmigrate_dsl::migration! {\n static M;\n   revision \"0001\" {\ncreate table t {\n id integer primary key,   \n}\n  }\n}\n";
+    std::fs::write(&file, messy).unwrap();
+    let name = file.to_str().unwrap();
+    let check = cli(&db, &["fmt", "--check", name]);
+    assert_eq!(check.status.code(), Some(3), "{}", stderr(&check));
+    assert_eq!(stdout(&check), format!("would format {name}\n"));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        messy,
+        "--check writes nothing"
+    );
+    assert_eq!(ok(cli(&db, &["fmt", name])), format!("formatted {name}\n"));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "fn main() {}\n\nmigrate_dsl::migration! {\n    static M;\n    revision \"0001\" {\n        create table t {\n            id integer primary key,\n        }\n    }\n}\n"
+    );
+    assert_eq!(
+        ok(cli(&db, &["fmt", "--check", name])),
+        "every file is formatted\n"
+    );
+    // This repository's own example is laid out already.
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/cli.rs");
+    assert_eq!(
+        json(cli(&db, &["--json", "fmt", "--check", example]))["changed"],
+        serde_json::json!([])
+    );
+
+    assert!(fails(cli(&db, &["fmt"])).contains("name the Rust file that holds it"));
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "x").unwrap();
+    assert!(fails(cli(&db, &["fmt", notes.to_str().unwrap()])).contains("neither a revision file"));
+    let plain = dir.path().join("lib.rs");
+    std::fs::write(&plain, "fn f() {}\n").unwrap();
+    assert_eq!(
+        fails(cli(&db, &["fmt", plain.to_str().unwrap()])),
+        "error: no `migration!` block in the Rust files given"
+    );
+    let missing = dir.path().join("gone.rs");
+    assert!(fails(cli(&db, &["fmt", missing.to_str().unwrap()])).contains("gone.rs"));
+}

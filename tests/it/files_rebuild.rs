@@ -106,6 +106,6 @@ fn adding_editing_and_removing_a_revision_file_rebuilds_the_crate() {
     assert_eq!(run(&app, &["sql"]), before, "same tokens, same checksum");
     assert_eq!(
         run(&app, &["fmt", "--check"]).trim(),
-        "every revision file is formatted"
+        "every file is formatted"
     );
 }

@@ -188,12 +188,12 @@ pub(super) fn run(cli: &Cli, m: &Migrations, out: &Output) -> Result<ExitCode, S
                 return Ok(ExitCode::from(FOUND));
             }
         }
-        Command::Fmt { check } => {
-            let changed = super::new::format_all(m, *check)?;
+        Command::Fmt { check, files } => {
+            let changed = super::new::format_all(m, files, *check)?;
             if out.json {
                 out.json(&json!({ "changed": changed, "check": check }));
             } else if changed.is_empty() {
-                out.text("every revision file is formatted");
+                out.text("every file is formatted");
             } else {
                 let verb = if *check { "would format" } else { "formatted" };
                 let list: Vec<String> = changed.iter().map(|f| format!("{verb} {f}")).collect();

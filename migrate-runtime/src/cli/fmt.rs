@@ -1,25 +1,38 @@
 //! `fmt`: revision files laid out one way — indented four spaces per
 //! level of `{ }`, `( )` and `[ ]`, no trailing whitespace, at most one
-//! blank line in a row, one newline at the end.
+//! blank line in a row, one newline at the end — and the body of each
+//! `migration!` block in a Rust file laid out the same way, one level
+//! deeper than the line that opens it.
 //!
 //! Only whitespace at the start and end of lines changes, never inside a
 //! string literal or a block comment that spans lines, so every token —
 //! and the revision's checksum, which ignores formatting anyway — stays
-//! the same.
+//! the same. Outside its `migration!` blocks a Rust file is left as
+//! written (rustfmt's; rustfmt leaves the blocks alone).
 
-/// `source` laid out as described above.
+/// `source`, a revision file, laid out as described above.
 pub(super) fn format(source: &str) -> String {
+    let lines: Vec<&str> = source.lines().collect();
+    let mut out = layout(&lines, "").join("\n");
+    out.push('\n');
+    out
+}
+
+/// `lines` laid out, each line that is not the rest of a string or
+/// comment indented by `indent` plus its nesting; no blank lines at
+/// either end.
+fn layout(lines: &[&str], indent: &str) -> Vec<String> {
     let mut scan = Scan::default();
-    let mut lines: Vec<String> = Vec::new();
-    for line in source.lines() {
+    let mut out: Vec<String> = Vec::new();
+    for line in lines {
         if scan.inside() {
             // The rest of a string or comment: as written.
-            lines.push(line.to_owned());
+            out.push((*line).to_owned());
         } else {
             let text = line.trim();
             if text.is_empty() {
-                if lines.last().is_some_and(|l| !l.is_empty()) {
-                    lines.push(String::new());
+                if out.last().is_some_and(|l| !l.is_empty()) {
+                    out.push(String::new());
                 }
             } else {
                 let closing = text
@@ -27,23 +40,103 @@ pub(super) fn format(source: &str) -> String {
                     .take_while(|c| matches!(c, '}' | ')' | ']'))
                     .count();
                 let level = scan.depth.saturating_sub(closing);
-                lines.push(format!("{}{text}", "    ".repeat(level)));
+                out.push(format!("{indent}{}{text}", "    ".repeat(level)));
             }
         }
         scan.line(line);
         if !scan.inside() {
-            if let Some(last) = lines.last_mut() {
+            if let Some(last) = out.last_mut() {
                 let trimmed = last.trim_end().len();
                 last.truncate(trimmed);
             }
         }
     }
-    while lines.last().is_some_and(String::is_empty) {
-        lines.pop();
+    while out.last().is_some_and(String::is_empty) {
+        out.pop();
     }
-    let mut out = lines.join("\n");
-    out.push('\n');
     out
+}
+
+/// `source`, a Rust file, with the body of every `migration!` block laid
+/// out (see the module documentation), and how many blocks it holds. A
+/// block is laid out when its opening delimiter ends a line and its
+/// closing one starts a line (the way rustfmt writes macro calls); any
+/// other block is left as written.
+pub(super) fn format_rust(source: &str) -> (String, usize) {
+    // Line endings as the file has them: `\r\n` when it uses them.
+    let crlf = source.contains("\r\n");
+    let end = if crlf { "\r" } else { "" };
+    let lines: Vec<&str> = source
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut blocks = 0;
+    let mut scan = Scan::default();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let opens = !scan.inside() && opens_block(line);
+        let depth = scan.depth;
+        scan.line(line);
+        out.push(format!(
+            "{line}{}",
+            if i + 1 < lines.len() { end } else { "" }
+        ));
+        i += 1;
+        if !opens || scan.depth != depth + 1 {
+            continue;
+        }
+        blocks += 1;
+        // The body: up to the line that starts by closing the block.
+        let start = i;
+        while i < lines.len()
+            && (scan.inside()
+                || scan.depth != depth + 1
+                || !lines[i].trim_start().starts_with(['}', ')', ']']))
+        {
+            scan.line(lines[i]);
+            i += 1;
+        }
+        if i == lines.len() {
+            // Never closed: not a block this can lay out.
+            out.extend(source.split('\n').skip(start).map(str::to_owned));
+            break;
+        }
+        let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+        let body = layout(&lines[start..i], &format!("{indent}    "));
+        out.extend(body.into_iter().map(|l| format!("{l}{end}")));
+        // The closing line, at the opening line's indentation.
+        let closing = lines[i];
+        scan.line(closing);
+        let last = i + 1 == lines.len();
+        out.push(format!(
+            "{indent}{}{}",
+            closing.trim(),
+            if last { "" } else { end }
+        ));
+        i += 1;
+    }
+    (out.join("\n"), blocks)
+}
+
+/// Whether `line` opens a `migration!` block on its own: `migration! {`,
+/// `migrate_dsl::migration!(`, … with nothing after the delimiter.
+fn opens_block(line: &str) -> bool {
+    let text = line.trim();
+    let Some(head) = text
+        .strip_suffix(['{', '(', '['])
+        .map(str::trim_end)
+        .and_then(|t| t.strip_suffix("migration!"))
+    else {
+        return false;
+    };
+    head.is_empty()
+        || head.strip_suffix("::").is_some_and(|path| {
+            path.split("::").all(|part| {
+                !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+            })
+        })
 }
 
 /// Where a scan of the text stands at the end of a line.
@@ -135,7 +228,7 @@ fn ident_before(chars: &[char], i: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::format;
+    use super::{format, format_rust};
 
     #[test]
     fn indents_by_nesting_and_tidies_blank_lines() {
@@ -165,5 +258,49 @@ mod tests {
         let source = "revision \"0007\" {\n\tbatch alter table t { alter column a set default ('x'); }\n  run  hook ;\n}";
         let strip = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         assert_eq!(strip(&format(source)), strip(source));
+    }
+
+    #[test]
+    fn migration_blocks_in_rust_files_are_laid_out_and_nothing_else() {
+        let source = "use  migrate_dsl::migration;\n\nfn  main( ) {\n    migrate_dsl::migration! {\n  static M;\n\n\n         revision \"0001\" {\ncreate table t { id integer primary key }   \n  }\n        }\n  let x = [\n1 ];\n}\n";
+        let (out, blocks) = format_rust(source);
+        assert_eq!(blocks, 1);
+        assert_eq!(
+            out,
+            "use  migrate_dsl::migration;\n\nfn  main( ) {\n    migrate_dsl::migration! {\n        static M;\n\n        revision \"0001\" {\n            create table t { id integer primary key }\n        }\n    }\n  let x = [\n1 ];\n}\n"
+        );
+        assert_eq!(format_rust(&out), (out.clone(), 1), "twice changes nothing");
+        let strip = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(strip(&out), strip(source));
+    }
+
+    #[test]
+    fn parenthesized_blocks_and_crlf_files_keep_their_form() {
+        let source =
+            "migration!(\r\nstatic M;\r\n   revision \"1\" { drop table t; }\r\n);\r\nfn f() {}";
+        let (out, blocks) = format_rust(source);
+        assert_eq!(blocks, 1);
+        assert_eq!(
+            out,
+            "migration!(\r\n    static M;\r\n    revision \"1\" { drop table t; }\r\n);\r\nfn f() {}"
+        );
+    }
+
+    #[test]
+    fn blocks_it_cannot_lay_out_are_left_as_written() {
+        for source in [
+            // The delimiter does not end its line.
+            "migration! { static M;\n  revision \"1\" {}\n}\n",
+            // In a string and in comments.
+            "let s = \"\nmigration! {\n  x\n}\";\n",
+            "/*\nmigration! {\n  x\n}\n*/\n// migration! {\n",
+            // Never closed.
+            "migration! {\n   static M;\n",
+            // Not the macro.
+            "my_migration! {\n  x\n}\n",
+        ] {
+            assert_eq!(format_rust(source).0, source);
+        }
+        assert_eq!(format_rust("migration! {\n   static M;\n").1, 1);
     }
 }

@@ -115,14 +115,18 @@ pub enum Command {
         /// What the revision does, e.g. `add_users` (`0007_add_users.mig`).
         name: String,
     },
-    /// Lay out the revision files of the history's directory one way
-    /// (indentation, blank lines, trailing whitespace); their tokens and
-    /// checksums do not change.
+    /// Lay out revisions one way (indentation, blank lines, trailing
+    /// whitespace): the revision files of the history's directory, or the
+    /// files given. Their tokens and checksums do not change.
     Fmt {
         /// Change nothing; list the files that would change (exit code 3
         /// if any).
         #[arg(long)]
         check: bool,
+        /// Files to lay out instead: revision files (`.mig`), and Rust
+        /// files (`.rs`), of which only the `migration!` blocks change.
+        #[arg(value_name = "FILE")]
+        files: Vec<std::path::PathBuf>,
     },
     /// Print the database's schema as a `migration!` revision, to adopt it.
     Dump {

@@ -99,21 +99,57 @@ fn slug(name: &str) -> Result<String, String> {
     Ok(slug)
 }
 
-/// Formats every revision file of the history's directory (`check`: only
-/// says which would change); the files that (would) change.
-pub(super) fn format_all(m: &Migrations, check: bool) -> Result<Vec<String>, String> {
-    let dir = directory(m)?;
-    let mut changed = Vec::new();
-    for file in revision_files(dir)? {
-        let text =
-            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let formatted = super::fmt::format(&text);
-        if formatted != text {
-            if !check {
-                std::fs::write(&file, formatted).map_err(|e| format!("{}: {e}", file.display()))?;
+/// Formats `files`, or when there are none every revision file of the
+/// history's directory (`check`: only says which would change); the files
+/// that (would) change.
+pub(super) fn format_all(
+    m: &Migrations,
+    files: &[PathBuf],
+    check: bool,
+) -> Result<Vec<String>, String> {
+    let files = match files {
+        [] => revision_files(directory(m).map_err(|e| {
+            if m.revision_dir().is_none() {
+                "this history is written in its `migration!` block: name the Rust file that holds it, e.g. `fmt src/main.rs`".to_owned()
+            } else {
+                e
             }
-            changed.push(file.display().to_string());
+        })?)?,
+        given => given.to_vec(),
+    };
+    let mut changed = Vec::new();
+    let mut rust_blocks = None;
+    for file in &files {
+        let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let formatted = match file.extension().and_then(|x| x.to_str()) {
+            Some(EXTENSION) => super::fmt::format(&text),
+            Some("rs") => {
+                let (formatted, blocks) = super::fmt::format_rust(&text);
+                *rust_blocks.get_or_insert(0) += blocks;
+                formatted
+            }
+            _ => {
+                return Err(format!(
+                    "{}: neither a revision file (.{EXTENSION}) nor a Rust file (.rs)",
+                    file.display()
+                ))
+            }
+        };
+        if formatted != text {
+            changed.push((file, formatted));
         }
     }
-    Ok(changed)
+    if rust_blocks == Some(0) {
+        return Err("no `migration!` block in the Rust files given".to_owned());
+    }
+    // Written once every file was read and laid out.
+    if !check {
+        for (file, formatted) in &changed {
+            std::fs::write(file, formatted).map_err(|e| format!("{}: {e}", file.display()))?;
+        }
+    }
+    Ok(changed
+        .into_iter()
+        .map(|(file, _)| file.display().to_string())
+        .collect())
 }
