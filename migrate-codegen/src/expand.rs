@@ -22,12 +22,20 @@ pub(crate) fn migrations(
     head: &Schema,
     hooks: &[Vec<syn::Path>],
     revision_dir: Option<&std::path::Path>,
+    revision_files: &[std::path::PathBuf],
 ) -> TokenStream {
     let Header { attrs, vis, name } = header;
     let revision_dir = option(revision_dir.map(|d| {
         let dir = d.to_string_lossy();
         quote!(#dir)
     }));
+    let revision_files = slice(
+        quote!(&str),
+        revision_files.iter().map(|f| {
+            let file = f.to_string_lossy();
+            quote!(#file)
+        }),
+    );
     let revisions = plans.iter().zip(hooks).map(|(p, h)| revision(p, h));
     let revisions = slice(quote!(::migrate_dsl::__private::Revision), revisions);
     let head_schema = slice(
@@ -42,6 +50,7 @@ pub(crate) fn migrations(
                 #head_schema,
                 #history_table,
                 #revision_dir,
+                #revision_files,
             );
     }
 }

@@ -20,6 +20,7 @@ pub(crate) fn stub(header: Option<&Header>, errors: TokenStream) -> TokenStream 
                 &[],
                 ::migrate_dsl::__private::DEFAULT_HISTORY_TABLE,
                 ::core::option::Option::None,
+                &[],
             );
     }
 }

@@ -63,6 +63,7 @@ fn expand_parsed(parsed: parse::Parsed, spans: &spans::Spans) -> TokenStream {
             &checked.head,
             &input.hooks,
             parsed.dirs.last().map(std::path::PathBuf::as_path),
+            &parsed.files,
         ),
         Err(diags) => {
             let errors = diags.iter().map(|d| {

@@ -58,3 +58,7 @@ pub const TEMP_PREFIX: &str = "_migrate_tmp_";
 
 /// Name of the history table unless a history chooses another one.
 pub const DEFAULT_HISTORY_TABLE: &str = "_migrate_history";
+
+/// The extension of revision files (`revisions from "dir";` reads
+/// `dir/*.mig`).
+pub const REVISION_FILE_EXTENSION: &str = "mig";

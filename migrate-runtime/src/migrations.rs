@@ -119,6 +119,8 @@ pub struct Migrations {
     /// The directory of revision files the macro read (`revisions from
     /// "…";`), as an absolute path at build time.
     pub(crate) revision_dir: Option<Text>,
+    /// The revision files the macro read, as absolute paths at build time.
+    pub(crate) revision_files: &'static [&'static str],
 }
 
 impl Migrations {
@@ -203,6 +205,7 @@ impl Migrations {
             head_schema: Cow::Owned(head_schema),
             history_table: Cow::Borrowed(migrate_dsl_core::DEFAULT_HISTORY_TABLE),
             revision_dir: None,
+            revision_files: &[],
         }
     }
 
@@ -212,6 +215,7 @@ impl Migrations {
         head_schema: &'static [SchemaObject],
         history_table: &'static str,
         revision_dir: Option<&'static str>,
+        revision_files: &'static [&'static str],
     ) -> Self {
         Migrations {
             revisions: Cow::Borrowed(revisions),
@@ -221,6 +225,7 @@ impl Migrations {
                 Some(dir) => Some(Cow::Borrowed(dir)),
                 None => None,
             },
+            revision_files,
         }
     }
 
@@ -240,5 +245,36 @@ impl Migrations {
     /// written inline or built at run time.
     pub fn revision_dir(&self) -> Option<&str> {
         self.revision_dir.as_deref()
+    }
+
+    /// Revision files in the history's directories now that this build
+    /// did not read: added since it was built. (Stable Rust rebuilds a
+    /// crate when a file its macro read changes or goes, but cannot watch
+    /// a directory for a new one.) Empty where the directories are not on
+    /// this machine, as where a built program is deployed.
+    pub fn unbuilt_revision_files(&self) -> Vec<std::path::PathBuf> {
+        use std::path::{Path, PathBuf};
+        let built: std::collections::BTreeSet<&Path> =
+            self.revision_files.iter().map(Path::new).collect();
+        let dirs: std::collections::BTreeSet<&Path> = built
+            .iter()
+            .filter_map(|f| f.parent())
+            .chain(self.revision_dir.as_deref().map(Path::new))
+            .collect();
+        let mut unbuilt: Vec<PathBuf> = dirs
+            .into_iter()
+            .filter_map(|dir| std::fs::read_dir(dir).ok())
+            .flatten()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.is_file()
+                    && p.extension()
+                        .is_some_and(|x| x == migrate_dsl_core::REVISION_FILE_EXTENSION)
+            })
+            .map(|p| std::fs::canonicalize(&p).unwrap_or(p))
+            .filter(|p| !built.contains(p.as_path()))
+            .collect();
+        unbuilt.sort();
+        unbuilt
     }
 }

@@ -40,6 +40,12 @@ fn revisions_come_from_files_in_name_order() {
             "0100_inline_after"
         ]
     );
+    // The build read every file of the directory.
+    assert!(FROM_FILES.revision_dir().is_some());
+    assert_eq!(
+        FROM_FILES.unbuilt_revision_files(),
+        Vec::<std::path::PathBuf>::new()
+    );
     let db = TempDb::new();
     let mut conn = db.open();
     FROM_FILES.apply_pending(&mut conn).unwrap();

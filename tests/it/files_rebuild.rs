@@ -3,7 +3,9 @@
 //! and removed, and each time the next `cargo run` sees the change — no
 //! build script, nothing touched by hand. (Edits and removals: the
 //! expansion includes every file. Additions: `new` marks the newest file
-//! changed; stable Rust cannot watch a directory.)
+//! changed; stable Rust cannot watch a directory, so a file added by hand
+//! makes the built program refuse to run, naming it, until the next
+//! build.)
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -108,4 +110,28 @@ fn adding_editing_and_removing_a_revision_file_rebuilds_the_crate() {
         run(&app, &["fmt", "--check"]).trim(),
         "every file is formatted"
     );
+
+    // Added by hand: the build does not see it (stable Rust cannot watch a
+    // directory), so the program refuses rather than answer without it,
+    // naming the file; saving a file of the crate makes the next build
+    // read it.
+    let third = app.join("migrations/0003_third.mig");
+    std::fs::write(&third, "create table third { id integer primary key }\n").unwrap();
+    let refused = cargo_run(&app, &["sql"]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{} not in this build of the program (added since): build it again",
+            third.canonicalize().unwrap().display()
+        )),
+        "{err}"
+    );
+    let main = std::fs::File::options()
+        .append(true)
+        .open(app.join("src/main.rs"))
+        .unwrap();
+    main.set_modified(std::time::SystemTime::now()).unwrap();
+    let sql = run(&app, &["sql"]);
+    assert!(sql.contains("CREATE TABLE \"third\""), "{sql}");
 }

@@ -19,8 +19,7 @@ use std::path::{Path, PathBuf};
 use syn::parse::{ParseStream, Parser};
 use syn::{LitStr, Token};
 
-/// The extension of revision files.
-pub(crate) const EXTENSION: &str = "mig";
+use migrate_dsl_core::REVISION_FILE_EXTENSION as EXTENSION;
 
 /// The revisions of a directory, the files read, and their errors.
 pub(super) struct Directory {

@@ -24,6 +24,13 @@ pub(super) fn run(cli: &Cli, m: &Migrations, out: &Output) -> Result<ExitCode, S
         ));
     }
     let busy = Duration::from_secs_f64(cli.busy_timeout);
+    // What this program knows of the history must be what is on disk.
+    if !matches!(
+        cli.command,
+        Command::New { .. } | Command::Fmt { .. } | Command::Dump { .. }
+    ) {
+        refuse_unbuilt(m)?;
+    }
     let path = || {
         cli.database
             .as_deref()
@@ -283,4 +290,18 @@ fn message(path: &Path, busy: Duration, e: &Error) -> String {
         source = s.source();
     }
     e.to_string()
+}
+
+/// Refuses a history with revision files added since this program was
+/// built: it would answer, and migrate, without them.
+fn refuse_unbuilt(m: &Migrations) -> Result<(), String> {
+    let unbuilt = m.unbuilt_revision_files();
+    if unbuilt.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = unbuilt.iter().map(|p| p.display().to_string()).collect();
+    Err(format!(
+        "{} not in this build of the program (added since): build it again; Rust rebuilds when a revision file changes, not when one is added, so save any file of the crate (`new NAME` does this for you)",
+        names.join(", ")
+    ))
 }

@@ -5,8 +5,7 @@ use crate::migrations::Migrations;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-/// The extension of revision files (the macro reads `*.mig`).
-pub(super) const EXTENSION: &str = "mig";
+use migrate_dsl_core::REVISION_FILE_EXTENSION as EXTENSION;
 
 /// Creates `<dir>/<next number>_<name>.mig` and returns its path. The
 /// newest existing file's modification time is set to now, so the next
