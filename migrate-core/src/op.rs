@@ -17,9 +17,55 @@ pub struct History {
     /// not [`crate::DEFAULT_HISTORY_TABLE`]. Two histories sharing one
     /// database each need their own.
     pub history_table: Option<Name>,
+    /// `dialects sqlite, postgres;`: the engines the history targets, each
+    /// with where it was named. Empty: SQLite alone.
+    pub dialects: Vec<(Dialect, Loc)>,
+}
+
+/// A database engine a history targets. Every history targets SQLite;
+/// `dialects sqlite, postgres;` adds PostgreSQL, whose rules the checker
+/// then enforces too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Dialect {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl Dialect {
+    /// Every dialect, in the order `dialects …;` lists them.
+    pub const ALL: [Dialect; 2] = [Dialect::Sqlite, Dialect::Postgres];
+
+    /// Its keyword in `dialects …;`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgres",
+        }
+    }
+
+    /// Its name in prose.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "SQLite",
+            Dialect::Postgres => "PostgreSQL",
+        }
+    }
+
+    /// The dialect whose keyword is `word`.
+    pub fn from_keyword(word: &str) -> Option<Dialect> {
+        Dialect::ALL.into_iter().find(|d| d.keyword() == word)
+    }
 }
 
 impl History {
+    /// Whether the history targets `dialect` (SQLite always).
+    pub fn targets(&self, dialect: Dialect) -> bool {
+        dialect == Dialect::Sqlite || self.dialects.iter().any(|(d, _)| *d == dialect)
+    }
+
     /// The name of the history table.
     pub fn history_table_name(&self) -> &str {
         self.history_table

@@ -15,6 +15,7 @@ mod crash;
 mod data_property;
 mod data_steps;
 mod dependents;
+mod dialects;
 mod digest;
 mod disk_full;
 mod downgrade;

@@ -2,6 +2,7 @@
 
 syn::custom_keyword!(revision);
 syn::custom_keyword!(revisions);
+syn::custom_keyword!(dialects);
 syn::custom_keyword!(from);
 syn::custom_keyword!(create);
 syn::custom_keyword!(table);

@@ -61,6 +61,8 @@ pub(crate) fn parse(tokens: TokenStream, spans: &Spans) -> Parsed {
                 history.naming = parse_naming(input, spans)?;
             } else if input.peek(kw::history) {
                 history.history_table = Some(parse_history_table(input, spans)?);
+            } else if input.peek(kw::dialects) {
+                history.dialects.extend(parse_dialects(input, spans)?);
             } else {
                 break;
             }
@@ -161,6 +163,51 @@ fn parse_history_table(input: ParseStream, spans: &Spans) -> syn::Result<migrate
         name.value(),
         spans.loc(name.span()),
     ))
+}
+
+/// `dialects sqlite, postgres;`: the engines the history targets.
+fn parse_dialects(
+    input: ParseStream,
+    spans: &Spans,
+) -> syn::Result<Vec<(migrate_dsl_core::op::Dialect, migrate_dsl_core::Loc)>> {
+    use migrate_dsl_core::op::Dialect;
+    input.parse::<kw::dialects>()?;
+    let expected = |span| {
+        let names: Vec<String> = Dialect::ALL
+            .iter()
+            .map(|d| format!("`{}`", d.keyword()))
+            .collect();
+        syn::Error::new(
+            span,
+            format!(
+                "expected the dialects the history targets, e.g. `dialects sqlite, postgres;` (known: {})",
+                names.join(", ")
+            ),
+        )
+    };
+    let mut dialects = Vec::new();
+    loop {
+        let word: Ident = input.parse().map_err(|e| expected(e.span()))?;
+        let name = word.to_string();
+        match Dialect::from_keyword(&name) {
+            Some(d) => dialects.push((d, spans.loc(word.span()))),
+            None => {
+                let close =
+                    migrate_dsl_core::check::suggest(&name, Dialect::ALL.map(Dialect::keyword));
+                let help =
+                    close.map_or_else(String::new, |k| format!("\n\nhelp: did you mean `{k}`?"));
+                return Err(syn::Error::new(
+                    word.span(),
+                    format!("unknown dialect `{name}`: expected `sqlite` or `postgres`{help}"),
+                ));
+            }
+        }
+        if input.peek(Token![;]) {
+            input.parse::<Token![;]>()?;
+            return Ok(dialects);
+        }
+        input.parse::<Token![,]>().map_err(|e| expected(e.span()))?;
+    }
 }
 
 /// `naming { primary_key = "…", unique = "…", check = "…", foreign_key =

@@ -7,6 +7,7 @@
 mod batch;
 mod constraints;
 mod create;
+mod dialects;
 mod down;
 mod exprs;
 mod fingerprint;
@@ -69,6 +70,7 @@ pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic
     };
     revision::check_ids(history, &mut diags);
     names::check_history_table(history, &mut diags);
+    dialects::check(history, &mut diags);
     let mut plans = Vec::with_capacity(history.revisions.len());
     let mut origins = Vec::with_capacity(history.revisions.len());
     let mut fingerprint = fingerprint::SchemaFingerprint::default();

@@ -41,6 +41,7 @@ fn history(revs: Vec<(&str, Vec<Op>)>) -> History {
     History {
         naming: Naming::default(),
         history_table: None,
+        dialects: Vec::new(),
         revisions: revs
             .into_iter()
             .enumerate()
@@ -1325,4 +1326,30 @@ fn constraint_removals_and_defaults_are_definition_edits() {
         e[0].message,
         "SQLite's ALTER TABLE cannot do this: change the definition of column `bar`"
     );
+}
+
+#[test]
+fn every_postgres_refusal_of_a_history_is_reported_and_sqlite_alone_refuses_none() {
+    let mut events = CreateTable::new(
+        n("events", 1),
+        vec![
+            col("at", ColumnType::from_static("datetime")),
+            col("anything", ColumnType::NONE),
+            col("n", ColumnType::from_static("integer")),
+        ],
+    );
+    events.columns[0].ty_at = Loc(2);
+    events.columns[1].ty_at = Loc(3);
+    events.columns[2].collate = Some(n("nocase", 4));
+    let sqlite_only = history(vec![("0001", vec![Op::CreateTable(events)])]);
+    check_history(&sqlite_only).expect("SQLite accepts it all");
+
+    let mut both = sqlite_only.clone();
+    both.dialects = vec![(Dialect::Sqlite, Loc(10)), (Dialect::Postgres, Loc(11))];
+    let e = errors(&both);
+    let at: Vec<u32> = e.iter().map(|d| d.at.0).collect();
+    assert_eq!(at, [2, 3, 4], "{e:#?}");
+    assert!(e.iter().all(|d| d.message.starts_with("PostgreSQL ")
+        && d.message
+            .ends_with("(this history targets sqlite, postgres)")));
 }

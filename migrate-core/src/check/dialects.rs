@@ -1,0 +1,441 @@
+//! The rules of every dialect a history targets (`dialects sqlite,
+//! postgres;`): the list itself, then what PostgreSQL refuses of what
+//! SQLite accepts, each diagnostic naming the dialect that refuses.
+//!
+//! SQLite's own rules are the rest of the checker. PostgreSQL's, here:
+//! table options it does not have (`strict`, `without rowid`), declared
+//! types it does not know (with the PostgreSQL spelling where there is
+//! one), columns without a type, SQLite's collations, triggers (a
+//! PostgreSQL trigger calls a function), and expressions: each parsed by
+//! PostgreSQL's grammar, and SQLite's own functions named.
+
+use crate::diag::Diagnostics;
+use crate::op::{
+    Change, ColumnAlter, ColumnConstraintKind, ColumnDef, Dialect, Expr, History, Op,
+    TableConstraintKind,
+};
+use crate::Loc;
+use sqlparser::ast::{visit_expressions, Expr as Ast};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::Token;
+use std::ops::ControlFlow;
+
+/// Checks the list of dialects, and every operation of the history
+/// against each dialect it targets besides SQLite.
+pub(crate) fn check(history: &History, diags: &mut Diagnostics) {
+    let mut seen: Vec<Dialect> = Vec::new();
+    for (dialect, at) in &history.dialects {
+        if seen.contains(dialect) {
+            diags.error_help(
+                *at,
+                format!("dialect `{}` is named twice", dialect.keyword()),
+                "name each dialect once",
+            );
+        }
+        seen.push(*dialect);
+    }
+    if let Some((_, at)) = history.dialects.first() {
+        if !seen.contains(&Dialect::Sqlite) {
+            diags.error_help(
+                *at,
+                "a history targets SQLite, and other dialects besides it",
+                "write `dialects sqlite, postgres;` (PostgreSQL alone is not supported yet)",
+            );
+        }
+    }
+    if history.targets(Dialect::Postgres) {
+        let mut pg = Postgres { diags };
+        for rev in &history.revisions {
+            let down = rev.down.iter().flat_map(|d| &d.ops);
+            for op in rev.ops.iter().chain(down) {
+                pg.op(op);
+            }
+        }
+    }
+}
+
+/// The targets named in messages.
+const TARGETS: &str = "this history targets sqlite, postgres";
+
+struct Postgres<'d> {
+    diags: &'d mut Diagnostics,
+}
+
+impl Postgres<'_> {
+    fn refuse(&mut self, at: Loc, what: String, help: &str) {
+        self.diags
+            .error_help(at, format!("PostgreSQL {what} ({TARGETS})"), help);
+    }
+
+    fn op(&mut self, op: &Op) {
+        match op {
+            Op::CreateTable(t) => {
+                if let Some(at) = t.strict {
+                    self.refuse(
+                        at,
+                        "has no `strict` tables".to_owned(),
+                        "remove `strict` (PostgreSQL checks column types itself), or target SQLite alone",
+                    );
+                }
+                if let Some(at) = t.without_rowid {
+                    self.refuse(
+                        at,
+                        "has no `without rowid` tables".to_owned(),
+                        "remove `without rowid`, or target SQLite alone",
+                    );
+                }
+                for column in &t.columns {
+                    self.column(column);
+                }
+                for c in &t.constraints {
+                    if let TableConstraintKind::Check(e) = &c.kind {
+                        self.expr(e);
+                    }
+                }
+            }
+            Op::Batch(b) => {
+                for change in &b.changes {
+                    match change {
+                        Change::AddColumn(column) => self.column(column),
+                        Change::AddConstraint(c) => {
+                            if let TableConstraintKind::Check(e) = &c.kind {
+                                self.expr(e);
+                            }
+                        }
+                        Change::AlterColumn { column, alter } => match alter {
+                            ColumnAlter::SetDefault(e) => self.expr(e),
+                            ColumnAlter::Type(ty) => self.ty(ty.as_str(), column.at),
+                            ColumnAlter::SetCollate(name) => self.collate(&name.text, name.at),
+                            _ => {}
+                        },
+                        _ => {}
+                    }
+                }
+            }
+            Op::CreateView(v) => self.query(&v.query),
+            Op::CreateTrigger(t) => self.refuse(
+                t.name.at,
+                "triggers call a function, and this trigger is SQLite's kind".to_owned(),
+                "keep the trigger in a history that targets SQLite alone (triggers per dialect are not supported yet)",
+            ),
+            Op::IfExists(inner) => self.op(inner),
+            _ => {}
+        }
+    }
+
+    fn column(&mut self, column: &ColumnDef) {
+        self.ty(column.ty.as_str(), column.ty_at);
+        if let Some(collate) = &column.collate {
+            self.collate(&collate.text, collate.at);
+        }
+        for e in column
+            .default
+            .iter()
+            .chain(column.generated.as_ref().map(|g| &g.expr))
+        {
+            self.expr(e);
+        }
+        for c in &column.constraints {
+            if let ColumnConstraintKind::Check(e) = &c.kind {
+                self.expr(e);
+            }
+        }
+    }
+
+    fn ty(&mut self, ty: &str, at: Loc) {
+        if let Some((what, help)) = postgres_type_problem(ty) {
+            self.refuse(at, what, &help);
+        }
+    }
+
+    fn collate(&mut self, name: &str, at: Loc) {
+        self.refuse(
+            at,
+            format!("has no collation `{name}`: SQLite's collations are its own"),
+            "compare with `lower(…)` instead, or target SQLite alone",
+        );
+    }
+
+    fn expr(&mut self, e: &Expr) {
+        match parse_expr(&e.text) {
+            Ok(ast) => self.functions(&ast, e),
+            Err(message) => self.refuse(
+                e.at,
+                format!("does not read `{}`: {message}", e.text),
+                "write the expression in SQL both dialects read (`glob`, `match` and `is` between two values are SQLite's own)",
+            ),
+        }
+    }
+
+    fn query(&mut self, q: &Expr) {
+        match Parser::parse_sql(&PostgreSqlDialect {}, &q.text) {
+            Ok(statements) => {
+                for s in &statements {
+                    self.functions(s, q);
+                }
+            }
+            Err(e) => self.refuse(
+                q.at,
+                format!(
+                    "cannot parse this query: {}",
+                    e.to_string().replace("sql parser error: ", "")
+                ),
+                "write the query in SQL both dialects read",
+            ),
+        }
+    }
+
+    /// SQLite's own functions, which PostgreSQL does not have, shown at
+    /// their name in `e`.
+    fn functions<V: sqlparser::ast::Visit>(&mut self, node: &V, e: &Expr) {
+        let mut found: Vec<(String, &'static str)> = Vec::new();
+        let _ = visit_expressions(node, |e: &Ast| {
+            if let Ast::Function(f) = e {
+                let name = f.name.to_string().to_ascii_lowercase();
+                if let Some((_, instead)) = SQLITE_FUNCTIONS.iter().find(|(n, _)| *n == name) {
+                    found.push((name, instead));
+                }
+            }
+            ControlFlow::<()>::Continue(())
+        });
+        for (name, instead) in found {
+            let at = function_offset(&e.text, &name).map_or(e.at, |o| e.loc_of(o));
+            self.refuse(
+                at,
+                format!("has no function `{name}`: it is SQLite's"),
+                &format!("use {instead}, or target SQLite alone"),
+            );
+        }
+    }
+}
+
+/// SQLite functions PostgreSQL has no function of the same name for, with
+/// what to write there instead.
+const SQLITE_FUNCTIONS: &[(&str, &str)] = &[
+    ("datetime", "`current_timestamp` or `now()`"),
+    ("julianday", "date arithmetic on `timestamp` values"),
+    ("strftime", "`to_char(…)`"),
+    ("unixepoch", "`extract(epoch from …)`"),
+    ("ifnull", "`coalesce(…)`"),
+    ("instr", "`strpos(…)`"),
+    ("printf", "`format(…)`"),
+    ("group_concat", "`string_agg(…)`"),
+    ("typeof", "`pg_typeof(…)`"),
+    ("randomblob", "`gen_random_bytes(…)` (pgcrypto)"),
+    ("zeroblob", "a `bytea` literal"),
+    ("last_insert_rowid", "`RETURNING`"),
+    ("changes", "the statement's row count"),
+    ("total_changes", "the statements' row counts"),
+    ("sqlite_version", "`version()`"),
+    ("likelihood", "the expression itself"),
+];
+
+/// The byte offset of the first call of function `name` in `text`.
+fn function_offset(text: &str, name: &str) -> Option<usize> {
+    let lower = text.to_ascii_lowercase();
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    lower.match_indices(name).map(|(i, _)| i).find(|&i| {
+        let before = lower[..i].chars().next_back();
+        let after = lower[i + name.len()..].trim_start();
+        !before.is_some_and(ident) && after.starts_with('(')
+    })
+}
+
+/// Parses `text` as one expression by PostgreSQL's grammar.
+fn parse_expr(text: &str) -> Result<Ast, String> {
+    Parser::new(&PostgreSqlDialect {})
+        .try_with_sql(text)
+        .and_then(|mut p| {
+            let e = p.parse_expr()?;
+            p.expect_token(&Token::EOF)?;
+            Ok(e)
+        })
+        .map_err(|e| readable(&e.to_string()))
+}
+
+/// The parser's message without its token dumps: `Word(Word { value:
+/// "glob", … })` becomes `glob`, and positions go.
+fn readable(message: &str) -> String {
+    let mut text = message.replace("sql parser error: ", "");
+    while let Some(start) = text.find("Word(Word { value: \"") {
+        let rest = &text[start + "Word(Word { value: \"".len()..];
+        let (Some(quote), Some(end)) = (rest.find('"'), rest.find("})")) else {
+            break;
+        };
+        let word = rest[..quote].to_owned();
+        text.replace_range(
+            start..start + "Word(Word { value: \"".len() + end + 2,
+            &word,
+        );
+    }
+    match text.find(" at Line: ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+/// What is wrong with declared type `ty` for PostgreSQL, if anything: the
+/// message (after "PostgreSQL") and the help.
+fn postgres_type_problem(ty: &str) -> Option<(String, String)> {
+    let words: Vec<String> = ty.split_whitespace().map(str::to_ascii_lowercase).collect();
+    if words.is_empty() {
+        return Some((
+            "needs a declared type for every column".to_owned(),
+            "declare one, e.g. `text` or `integer`".to_owned(),
+        ));
+    }
+    let text = words.join(" ");
+    // The name without its parameters (`varchar(40)`) or array suffixes.
+    let base = text
+        .split('(')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches("[]")
+        .trim();
+    if POSTGRES_TYPES.contains(&base) {
+        return None;
+    }
+    let instead = SQLITE_TYPES
+        .iter()
+        .find(|(n, _)| *n == base)
+        .map(|(_, instead)| *instead);
+    Some(match instead {
+        Some(instead) => (
+            format!("has no type `{ty}`"),
+            format!("declare it `{instead}`, which both dialects accept"),
+        ),
+        None => (
+            format!("has no built-in type `{ty}`"),
+            "declare a PostgreSQL type, e.g. `text`, `integer`, `bigint`, `numeric`, `boolean`, `timestamp`, `bytea` (types of extensions and domains are not supported yet)".to_owned(),
+        ),
+    })
+}
+
+/// PostgreSQL's built-in type names, as written in a column definition
+/// (lower-case, without parameters).
+const POSTGRES_TYPES: &[&str] = &[
+    "smallint",
+    "integer",
+    "int",
+    "int2",
+    "int4",
+    "int8",
+    "bigint",
+    "smallserial",
+    "serial",
+    "bigserial",
+    "serial2",
+    "serial4",
+    "serial8",
+    "real",
+    "float",
+    "float4",
+    "float8",
+    "double precision",
+    "numeric",
+    "decimal",
+    "boolean",
+    "bool",
+    "text",
+    "varchar",
+    "character varying",
+    "char",
+    "character",
+    "bpchar",
+    "bytea",
+    "date",
+    "time",
+    "timetz",
+    "time with time zone",
+    "time without time zone",
+    "timestamp",
+    "timestamptz",
+    "timestamp with time zone",
+    "timestamp without time zone",
+    "interval",
+    "uuid",
+    "json",
+    "jsonb",
+    "xml",
+    "inet",
+    "cidr",
+    "macaddr",
+    "macaddr8",
+    "money",
+    "bit",
+    "bit varying",
+    "varbit",
+    "tsvector",
+    "tsquery",
+    "point",
+    "line",
+    "lseg",
+    "box",
+    "path",
+    "polygon",
+    "circle",
+];
+
+/// Type names SQLite applications write that PostgreSQL does not have,
+/// with the PostgreSQL name of the same thing.
+const SQLITE_TYPES: &[(&str, &str)] = &[
+    ("datetime", "timestamp"),
+    ("blob", "bytea"),
+    ("tinyint", "smallint"),
+    ("mediumint", "integer"),
+    ("unsigned big int", "bigint"),
+    ("double", "double precision"),
+    ("nvarchar", "varchar"),
+    ("nchar", "char"),
+    ("native character", "char"),
+    ("varying character", "varchar"),
+    ("clob", "text"),
+    ("long", "bigint"),
+    ("string", "text"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::postgres_type_problem;
+
+    #[test]
+    fn types_postgres_has_pass_and_sqlite_spellings_get_theirs() {
+        for ok in [
+            "integer",
+            "VARCHAR(512)",
+            "numeric(10, 2)",
+            "double precision",
+            "timestamp with time zone",
+            "text[]",
+            "Character  Varying(20)",
+        ] {
+            assert_eq!(postgres_type_problem(ok), None, "{ok}");
+        }
+        let (what, help) = postgres_type_problem("DATETIME").unwrap();
+        assert_eq!(what, "has no type `DATETIME`");
+        assert!(help.contains("`timestamp`"), "{help}");
+        assert!(postgres_type_problem("")
+            .unwrap()
+            .0
+            .contains("declared type"));
+        assert!(postgres_type_problem("geometry")
+            .unwrap()
+            .0
+            .contains("built-in"));
+    }
+
+    #[test]
+    fn expressions_are_read_by_postgres_grammar() {
+        assert!(super::parse_expr("length(email) > 3 AND a <> b").is_ok());
+        assert_eq!(
+            super::parse_expr("a glob 'x*'").unwrap_err(),
+            "No infix parser for token glob"
+        );
+        assert_eq!(
+            super::function_offset("x + DateTime ( 'now')", "datetime"),
+            Some(4)
+        );
+        assert_eq!(super::function_offset("mydatetime(1)", "datetime"), None);
+    }
+}

@@ -1,0 +1,13 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    dialects sqlite, postgres;
+    revision "0001" {
+        create table events { id integer primary key, at datetime not null }
+    }
+}
+
+fn main() {
+    let _ = &M;
+}

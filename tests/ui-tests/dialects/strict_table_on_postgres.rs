@@ -1,0 +1,11 @@
+use migrate_dsl::migration;
+
+migration! {
+    static M;
+    dialects sqlite, postgres;
+    revision "0001" { create table t { id integer primary key, name text } strict }
+}
+
+fn main() {
+    let _ = &M;
+}
