@@ -88,3 +88,188 @@ fn on_commit_drop_needs_a_transaction_the_runner_owns() {
         .get(0);
     assert_eq!(left, 0, "dropped at commit");
 }
+
+migrate_dsl::migration! {
+    /// One history for both engines: tables with keys and constraints, an
+    /// index, a view, rows, and a batch block of every kind of change.
+    static BOTH;
+    dialects sqlite, postgres;
+    revision "0001_users" {
+        create table users {
+            id integer primary key autoincrement,
+            email varchar(320) not null unique,
+            created_at timestamp not null default (current_timestamp),
+            balance numeric(12, 2) not null default (0),
+            active boolean not null default (true),
+            check (length(email) > 3),
+        }
+        create table posts {
+            id integer primary key,
+            user_id integer not null references users on delete cascade,
+            title text,
+            body text,
+        }
+        create index posts_user on posts (user_id);
+        insert into users (email, active) values ("ann@example.com", true), ("bob@example.com", false);
+    }
+    revision "0002_posts" {
+        batch alter table posts {
+            add column published boolean not null default (false);
+            rename column body to content;
+            alter column title set default ("untitled");
+            alter column title set not null;
+            add constraint title_length check (length(title) < 200);
+        }
+        create view published_posts as "SELECT id, title FROM posts WHERE published";
+    }
+    revision "0003_nicknames" {
+        batch alter table users {
+            add column nickname varchar(40);
+            alter column balance type numeric(14, 2);
+            drop column active;
+        }
+        drop index posts_user;
+        create index posts_user_title on posts (user_id, title desc);
+    }
+}
+
+/// The PostgreSQL script of a history written for both engines runs in
+/// `psql` and leaves the schema the history describes: the identity
+/// column numbers rows, constraints hold under their model names, the
+/// batch blocks' changes are made, and the history table has every
+/// revision.
+#[test]
+fn the_postgres_script_of_a_history_runs_in_psql() {
+    let db = database("script");
+    let script = BOTH.postgres_sql(None, None).unwrap();
+    if std::env::var_os("SHOW_SCRIPT").is_some() {
+        eprintln!("{script}");
+    }
+    db.psql(&script);
+    let mut client = db.connect();
+    let ids: Vec<String> = client
+        .query(
+            "SELECT id FROM _migrate_history ORDER BY applied_at, id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(ids, ["0001_users", "0002_posts", "0003_nicknames"]);
+    // Identity: a row without an id is numbered after the inserted ones.
+    let id: i32 = client
+        .query_one(
+            "INSERT INTO users (email) VALUES ('cy@example.com') RETURNING id",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(id, 3);
+    client
+        .execute("INSERT INTO posts (user_id) VALUES (3), (3)", &[])
+        .unwrap();
+    let titles: Vec<(String, bool)> = client
+        .query("SELECT title, published FROM posts ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            ("untitled".to_owned(), false),
+            ("untitled".to_owned(), false)
+        ]
+    );
+    let columns: Vec<String> = client
+        .query(
+            "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'posts' ORDER BY ordinal_position",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(columns, ["id", "user_id", "title", "content", "published"]);
+    // Constraints by the model's names; a CHECK and the cascade hold.
+    let long = "x".repeat(250);
+    let refused = client
+        .execute(
+            "INSERT INTO posts (user_id, title) VALUES (3, $1)",
+            &[&long],
+        )
+        .unwrap_err();
+    assert_eq!(
+        refused.as_db_error().and_then(|e| e.constraint()),
+        Some("title_length"),
+        "{refused:?}"
+    );
+    client
+        .execute("DELETE FROM users WHERE id = 3", &[])
+        .unwrap();
+    let posts: i64 = client
+        .query_one("SELECT count(*) FROM posts", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(posts, 0, "on delete cascade");
+    let balance_type: String = client
+        .query_one(
+            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'balance'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(balance_type, "numeric(14,2)");
+    let indexes: Vec<String> = client
+        .query(
+            "SELECT indexname::text FROM pg_indexes WHERE tablename = 'posts' AND indexname LIKE 'posts_user%'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(indexes, ["posts_user_title"]);
+    let view: i64 = client
+        .query_one("SELECT count(*) FROM published_posts", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(view, 0);
+
+    // The same history on SQLite.
+    let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory().unwrap();
+    assert_eq!(BOTH.apply_pending(&mut conn).unwrap().applied.len(), 3);
+}
+
+/// A range and a single step up; reverting and a history for SQLite alone
+/// are clear errors.
+#[test]
+fn postgres_scripts_of_a_range_and_their_refusals() {
+    let first = BOTH.postgres_sql(None, Some("0001_users")).unwrap();
+    assert!(first.contains("-- revision 0001_users (up)") && !first.contains("0002_posts"));
+    let rest = BOTH.postgres_sql(Some("0001_users"), None).unwrap();
+    assert!(
+        !rest.contains("-- revision 0001_users") && rest.contains("-- revision 0003_nicknames")
+    );
+    let db = database("script_range");
+    db.psql(&first);
+    db.psql(&rest);
+    let down = BOTH
+        .postgres_sql(Some("0002_posts"), Some("0001_users"))
+        .unwrap_err();
+    assert!(
+        down.to_string()
+            .contains("reverting there is not built yet"),
+        "{down}"
+    );
+    migrate_dsl::migration! {
+        static SQLITE_ONLY;
+        revision "0001" { create table t { id integer primary key } }
+    }
+    let refused = SQLITE_ONLY.postgres_sql(None, None).unwrap_err();
+    assert!(
+        refused.to_string().contains("does not target PostgreSQL"),
+        "{refused}"
+    );
+}

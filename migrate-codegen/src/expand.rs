@@ -6,7 +6,7 @@ use crate::parse::Header;
 use migrate_dsl_core::model::Schema;
 use migrate_dsl_core::op::RunIf;
 use migrate_dsl_core::plan::{
-    ConstraintCheck, Down, InPlaceStep, NativeAlter, NotNullCheck, Rebuild, RevisionPlan,
+    ConstraintCheck, Down, InPlaceStep, NativeAlter, NotNullCheck, PgStep, Rebuild, RevisionPlan,
     Statement, Step,
 };
 use migrate_dsl_core::render;
@@ -89,6 +89,20 @@ fn revision(plan: &RevisionPlan, hooks: &[syn::Path]) -> TokenStream {
         quote!(::migrate_dsl::__private::HookFn),
         hooks.iter().map(hook),
     );
+    let postgres = option(plan.postgres.as_ref().map(|steps| {
+        slice(
+            quote!(::migrate_dsl::__private::PgStep),
+            steps.iter().map(|s| match s {
+                PgStep::Execute(sql) => {
+                    let sql = &**sql;
+                    quote!(::migrate_dsl::__private::PgStep::Execute(
+                        ::migrate_dsl::__private::text(#sql)
+                    ))
+                }
+                PgStep::Hook(i) => quote!(::migrate_dsl::__private::PgStep::Hook(#i)),
+            }),
+        )
+    }));
     quote! {
         ::migrate_dsl::__private::Revision::from_static(::migrate_dsl::__private::RevisionParts {
             id: #id,
@@ -98,6 +112,7 @@ fn revision(plan: &RevisionPlan, hooks: &[syn::Path]) -> TokenStream {
             down: #down,
             hooks: #hooks,
             schema_after: #schema_after,
+            postgres: #postgres,
         })
     }
 }

@@ -45,6 +45,7 @@ pub mod name;
 pub mod needs;
 pub mod op;
 pub mod plan;
+pub mod postgres;
 pub mod render;
 pub mod same_sql;
 pub mod sql;

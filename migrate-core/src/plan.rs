@@ -27,6 +27,18 @@ pub struct RevisionPlan {
     /// [`crate::render::schema_fingerprint`] of the schema after the
     /// revision, for checking a live database against the model.
     pub schema_after: Text,
+    /// The revision's steps on PostgreSQL, for a history that targets it
+    /// (`dialects sqlite, postgres;`).
+    pub postgres: Option<Cow<'static, [PgStep]>>,
+}
+
+/// One step of a revision on PostgreSQL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PgStep {
+    /// Execute one SQL statement.
+    Execute(Text),
+    /// Call the revision's `index`-th hook.
+    Hook(usize),
 }
 
 /// The kinds of schema object (`sqlite_schema.type`).

@@ -369,6 +369,13 @@ pub enum ErrorKind {
         /// Why (which operation has no inverse).
         reason: String,
     },
+    /// The history does not target the dialect asked for, or what was
+    /// asked of that dialect is not built yet.
+    #[error("{what}")]
+    Unsupported {
+        /// What, and what to do.
+        what: String,
+    },
     /// A target revision is not part of the history.
     #[error("`{target}` is not a revision of this history{}", if revisions.is_empty() { String::new() } else { format!(" (its revisions: {})", revisions.join(", ")) })]
     UnknownTarget {

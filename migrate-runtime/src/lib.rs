@@ -28,6 +28,7 @@ mod hook;
 mod migrations;
 mod offline;
 mod options;
+mod postgres;
 mod progress;
 mod raw;
 mod rebuild;
@@ -62,7 +63,7 @@ pub mod __private {
     pub use crate::migrations::{Migrations, Revision, RevisionParts};
     pub use migrate_dsl_core::plan::{
         text, AlterInPlace, ConstraintCheck, CreatedTable, DefaultProbe, DefinitionEdit, Down,
-        HookCall, InPlaceStep, NativeAlter, NotNullCheck, ObjectKind, RawStep, Rebuild,
+        HookCall, InPlaceStep, NativeAlter, NotNullCheck, ObjectKind, PgStep, RawStep, Rebuild,
         SchemaObject, Statement, Step, Text,
     };
     pub use migrate_dsl_core::DEFAULT_HISTORY_TABLE;

@@ -2,7 +2,7 @@
 //! or at run time). Running it: `run.rs` and `apply.rs`.
 
 use crate::hook::HookFn;
-use migrate_dsl_core::plan::{Down, SchemaObject, Step, Text};
+use migrate_dsl_core::plan::{Down, PgStep, SchemaObject, Step, Text};
 use std::borrow::Cow;
 
 /// One revision, checked and rendered at compile time.
@@ -15,6 +15,8 @@ pub struct Revision {
     pub(crate) down: Down,
     pub(crate) hooks: Cow<'static, [HookFn]>,
     pub(crate) schema_after: Text,
+    /// Its steps on PostgreSQL, for a history that targets it.
+    pub(crate) postgres: Option<Cow<'static, [PgStep]>>,
 }
 
 /// A revision as the expansion of `migration!` writes it: by field name, so
@@ -30,6 +32,8 @@ pub struct RevisionParts {
     pub down: Result<&'static [Step], &'static str>,
     pub hooks: &'static [HookFn],
     pub schema_after: &'static str,
+    /// The steps on PostgreSQL (`dialects sqlite, postgres;`).
+    pub postgres: Option<&'static [PgStep]>,
 }
 
 impl Revision {
@@ -46,6 +50,10 @@ impl Revision {
             },
             hooks: Cow::Borrowed(parts.hooks),
             schema_after: Cow::Borrowed(parts.schema_after),
+            postgres: match parts.postgres {
+                Some(steps) => Some(Cow::Borrowed(steps)),
+                None => None,
+            },
         }
     }
 
@@ -197,6 +205,7 @@ impl Migrations {
                 down: p.down,
                 hooks: Cow::Borrowed(&[]),
                 schema_after: p.schema_after,
+                postgres: p.postgres,
             })
             .collect::<Vec<_>>();
         let head_schema = migrate_dsl_core::render::schema_objects(head);

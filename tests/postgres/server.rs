@@ -32,6 +32,37 @@ impl TestDb {
         Client::connect(&self.config, NoTls)
             .unwrap_or_else(|e| panic!("connect to {}: {e}", self.config))
     }
+
+    /// Runs `script` with `psql`, stopping at the first error; panics with
+    /// psql's output when it fails.
+    pub fn psql(&self, script: &str) {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), script).unwrap();
+        let psql = binaries()
+            .ok()
+            .map(|bin| bin.join("psql"))
+            .filter(|p| p.is_file())
+            .unwrap_or_else(|| PathBuf::from("psql"));
+        let out = Command::new(&psql)
+            .args([
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                &self.config,
+                "-f",
+            ])
+            .arg(file.path())
+            .output()
+            .unwrap_or_else(|e| panic!("{}: {e}", psql.display()));
+        assert!(
+            out.status.success(),
+            "psql failed:\n{}{}\nscript:\n{script}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 /// A new, empty database on the test server (created from `template0`),

@@ -89,9 +89,25 @@ impl Postgres<'_> {
                     self.column(column);
                 }
                 for c in &t.constraints {
-                    if let TableConstraintKind::Check(e) = &c.kind {
-                        self.expr(e);
+                    match &c.kind {
+                        TableConstraintKind::Check(e) => self.expr(e),
+                        TableConstraintKind::PrimaryKey(columns) => {
+                            for column in columns.iter().filter(|c| c.desc) {
+                                self.descending_key(column.name.at);
+                            }
+                        }
+                        _ => {}
                     }
+                }
+            }
+            Op::CreateIndex(ci) => {
+                for key in &ci.keys {
+                    if let Some(collate) = &key.collate {
+                        self.collate(&collate.text, collate.at);
+                    }
+                }
+                if let Some(filter) = &ci.filter {
+                    self.expr(filter);
                 }
             }
             Op::Batch(b) => {
@@ -136,11 +152,28 @@ impl Postgres<'_> {
         {
             self.expr(e);
         }
+        if let Some(g) = column.generated.as_ref().filter(|g| !g.stored) {
+            self.refuse(
+                g.expr.at,
+                "has no virtual generated columns".to_owned(),
+                "write `stored` (computed when the row is written), or target SQLite alone",
+            );
+        }
         for c in &column.constraints {
-            if let ColumnConstraintKind::Check(e) = &c.kind {
-                self.expr(e);
+            match &c.kind {
+                ColumnConstraintKind::Check(e) => self.expr(e),
+                ColumnConstraintKind::PrimaryKey { desc: true, .. } => self.descending_key(c.at),
+                _ => {}
             }
         }
+    }
+
+    fn descending_key(&mut self, at: Loc) {
+        self.refuse(
+            at,
+            "has no descending primary keys".to_owned(),
+            "remove `desc` (an index can be descending), or target SQLite alone",
+        );
     }
 
     fn ty(&mut self, ty: &str, at: Loc) {

@@ -74,6 +74,7 @@ pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic
     let mut plans = Vec::with_capacity(history.revisions.len());
     let mut origins = Vec::with_capacity(history.revisions.len());
     let mut fingerprint = fingerprint::SchemaFingerprint::default();
+    let postgres = history.targets(crate::op::Dialect::Postgres);
     for rev in &history.revisions {
         // An empty revision is allowed: histories keep numbers that way.
         schema.forward = forward_tables(&rev.ops);
@@ -86,6 +87,8 @@ pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic
         let mut undo: Result<Vec<Vec<Op>>, String> = Ok(Vec::new());
         let mut created = Vec::new();
         let mut origin = Vec::new();
+        let mut pg_steps = Vec::new();
+        let mut pg_hooks = 0;
         for (index, op) in rev.ops.iter().enumerate() {
             if let (None, Ok(list)) = (&rev.down, &mut undo) {
                 match inverse::inverse(&schema, op, &created) {
@@ -102,9 +105,18 @@ pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic
                 }
                 _ => {}
             }
+            let before_op = postgres.then(|| schema.clone());
             let made = apply(&mut schema, op, &rev.id.text, &mut hooks, &mut diags);
             origin.extend(std::iter::repeat_n(index, made.len()));
             steps.extend(made);
+            if let Some(before_op) = before_op {
+                pg_steps.extend(crate::postgres::steps(
+                    op,
+                    &before_op,
+                    &schema,
+                    &mut pg_hooks,
+                ));
+            }
         }
         origins.push(origin);
         if !schema.forward.is_empty() {
@@ -127,6 +139,7 @@ pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic
             steps: Cow::Owned(steps),
             down,
             schema_after: Cow::Owned(fingerprint.update(&before, &schema)),
+            postgres: postgres.then_some(Cow::Owned(pg_steps)),
         });
     }
     diags.finish(Checked {

@@ -1,0 +1,212 @@
+//! PostgreSQL: the statements an operation runs there, rendered from the
+//! same schema model as SQLite's (before and after the operation), for a
+//! history that targets it (`dialects sqlite, postgres;`). What PostgreSQL
+//! refuses was refused by the checker (`check/dialects.rs`) first.
+//!
+//! A `batch alter table` block is plain `ALTER TABLE` statements there:
+//! the constraints the block removes are dropped first, then its column
+//! changes run in the order written (each names columns as they are at
+//! that point, as in SQLite), then the constraints it adds are added.
+
+use crate::model::{Schema, Table};
+use crate::op::{Change, ColumnAlter, Dialect, Literal, Op};
+use crate::plan::PgStep;
+use crate::render;
+use crate::sql;
+use std::borrow::Cow;
+
+/// The PostgreSQL steps of `op`, given the schema just before it and just
+/// after it; `hooks` counts the revision's `run` hooks so far.
+pub fn steps(op: &Op, before: &Schema, after: &Schema, hooks: &mut usize) -> Vec<PgStep> {
+    let sql = |s: String| PgStep::Execute(Cow::Owned(s));
+    match op {
+        Op::CreateTable(ct) => after
+            .table(&ct.name.text)
+            .map(|t| sql(render::create_table_in(Dialect::Postgres, t, &t.name)))
+            .into_iter()
+            .collect(),
+        Op::DropTable(name) => vec![sql(render::drop_table(&name.text))],
+        Op::RenameTable { from, to } => vec![sql(render::rename_table(&from.text, &to.text))],
+        Op::CreateIndex(ci) => after
+            .index(&ci.name.text)
+            .map(|i| sql(render::create_index(i)))
+            .into_iter()
+            .collect(),
+        Op::DropIndex(name) => vec![sql(render::drop_index(&name.text))],
+        Op::Insert(ins) => {
+            let columns: Vec<&str> = ins.columns.iter().map(|c| c.text.as_str()).collect();
+            // `true` / `false` are 1 / 0 in the DSL, as in SQLite; a
+            // PostgreSQL boolean column takes TRUE / FALSE.
+            let boolean: Vec<bool> = columns
+                .iter()
+                .map(|c| {
+                    after
+                        .table(&ins.table.text)
+                        .and_then(|t| t.column(c))
+                        .is_some_and(|c| {
+                            let ty = c.ty.as_str().trim().to_ascii_lowercase();
+                            ty == "boolean" || ty == "bool"
+                        })
+                })
+                .collect();
+            let rows: Vec<String> = ins
+                .rows
+                .iter()
+                .map(|row| {
+                    let values: Vec<String> = row
+                        .values
+                        .iter()
+                        .zip(boolean.iter().chain(std::iter::repeat(&false)))
+                        .map(|(v, boolean)| match (v, boolean) {
+                            (Literal::Integer(0), true) => "FALSE".to_owned(),
+                            (Literal::Integer(1), true) => "TRUE".to_owned(),
+                            (v, _) => literal(v),
+                        })
+                        .collect();
+                    format!("({})", values.join(", "))
+                })
+                .collect();
+            vec![sql(format!(
+                "INSERT INTO {} ({}) VALUES {}",
+                sql::ident(&ins.table.text),
+                sql::ident_list(columns.iter().copied()),
+                rows.join(", ")
+            ))]
+        }
+        Op::Batch(b) => match (before.table(&b.table.text), after.table(&b.table.text)) {
+            (Some(old), Some(new)) => batch(old, new, &b.changes).into_iter().map(sql).collect(),
+            _ => Vec::new(),
+        },
+        Op::Run(_) => {
+            *hooks += 1;
+            vec![PgStep::Hook(*hooks - 1)]
+        }
+        Op::CreateView(v) => after
+            .view(&v.name.text)
+            .map(|view| {
+                let create = if v.replace {
+                    "CREATE OR REPLACE VIEW"
+                } else {
+                    "CREATE VIEW"
+                };
+                sql(format!(
+                    "{create} {} AS {}",
+                    sql::ident(&view.name),
+                    view.query
+                ))
+            })
+            .into_iter()
+            .collect(),
+        Op::DropView(name) => vec![sql(render::drop_view(&name.text))],
+        // PostgreSQL's `CREATE VIEW` has no `IF NOT EXISTS`: a guarded view
+        // is created or replaced (the model keeps the first definition).
+        Op::IfExists(inner) => {
+            match &**inner {
+                Op::CreateView(v) => steps(inner, before, after, hooks)
+                    .into_iter()
+                    .map(|s| match (s, v.replace) {
+                        (PgStep::Execute(text), false) => PgStep::Execute(Cow::Owned(
+                            text.replacen("CREATE VIEW", "CREATE OR REPLACE VIEW", 1),
+                        )),
+                        (s, _) => s,
+                    })
+                    .collect(),
+                other => {
+                    let create = matches!(other, Op::CreateTable(_) | Op::CreateIndex(_));
+                    steps(other, before, after, hooks)
+                        .into_iter()
+                        .map(|s| match s {
+                            PgStep::Execute(text) => {
+                                PgStep::Execute(Cow::Owned(render::guarded(&text, create)))
+                            }
+                            hook => hook,
+                        })
+                        .collect()
+                }
+            }
+        }
+        Op::Sql(raw) => vec![sql(raw.sql.text.clone())],
+        // Refused by the checker for PostgreSQL.
+        Op::CreateTrigger(_) | Op::DropTrigger(_) => Vec::new(),
+    }
+}
+
+/// The statements of a `batch alter table` block that turns `old` into
+/// `new` by `changes`.
+fn batch(old: &Table, new: &Table, changes: &[Change]) -> Vec<String> {
+    let table = sql::ident(&new.name);
+    let mut out: Vec<String> = old
+        .constraints
+        .iter()
+        .filter(|k| new.constraint(&k.name).is_none_or(|n| n.kind != k.kind))
+        .map(|k| render::drop_constraint(&old.name, &k.name))
+        .collect();
+    for change in changes {
+        match change {
+            Change::AddColumn(def) => {
+                if let Some(column) = new.column(&def.name.text) {
+                    // Its constraints are added below with the others.
+                    let mut bare = new.clone();
+                    bare.constraints.clear();
+                    out.push(render::add_column_in(Dialect::Postgres, &bare, column));
+                }
+            }
+            Change::DropColumn(name) => out.push(render::drop_column(&new.name, &name.text)),
+            Change::RenameColumn { from, to } => {
+                out.push(render::rename_column(&new.name, &from.text, &to.text))
+            }
+            Change::AlterColumn { column, alter } => {
+                let c = sql::ident(&column.text);
+                let now = new.column(&column.text);
+                out.push(match alter {
+                    ColumnAlter::DropNotNull => {
+                        render::alter_not_null(&new.name, &column.text, false)
+                    }
+                    ColumnAlter::SetNotNull => {
+                        render::alter_not_null(&new.name, &column.text, true)
+                    }
+                    ColumnAlter::SetDefault(_) => match now.and_then(|c| c.default.as_ref()) {
+                        Some(d) => format!(
+                            "ALTER TABLE {table} ALTER COLUMN {c} SET DEFAULT ({})",
+                            d.to_sql()
+                        ),
+                        None => continue,
+                    },
+                    ColumnAlter::DropDefault => {
+                        format!("ALTER TABLE {table} ALTER COLUMN {c} DROP DEFAULT")
+                    }
+                    ColumnAlter::Type(ty) => format!(
+                        "ALTER TABLE {table} ALTER COLUMN {c} TYPE {ty} USING {c}::{ty}",
+                        ty = ty.as_str()
+                    ),
+                    // Refused by the checker for PostgreSQL.
+                    ColumnAlter::SetCollate(_) | ColumnAlter::DropCollate => continue,
+                });
+            }
+            // Constraints: dropped above, added below.
+            Change::AddConstraint(_) | Change::DropConstraint(_) | Change::RowidAlias { .. } => {}
+        }
+    }
+    out.extend(
+        new.constraints
+            .iter()
+            .filter(|k| old.constraint(&k.name).is_none_or(|o| o.kind != k.kind))
+            .map(|k| {
+                let mut k = k.clone();
+                k.inline = None;
+                render::add_constraint_in(Dialect::Postgres, new, &k)
+            }),
+    );
+    out
+}
+
+/// A literal as PostgreSQL SQL: blobs as `bytea`.
+fn literal(value: &Literal) -> String {
+    match value {
+        Literal::Blob(bytes) => {
+            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            format!("'\\x{hex}'::bytea")
+        }
+        other => render::literal(other),
+    }
+}
