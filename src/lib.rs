@@ -55,6 +55,10 @@ pub use migrate_dsl_runtime::{
     HistoryRow, Hook, HookContext, HookFn, Migrations, ObjectKind, Options, Progress, ProgressFn,
     Report, Revision, SkippedHook, Status, Strategy, TableChange, Target,
 };
+/// The `postgres` client version the runtime applies histories through
+/// ([`Migrations::apply_pending_postgres`]).
+#[cfg(feature = "postgres")]
+pub use postgres;
 /// The `rusqlite` version the runtime is built on (hooks take its `Connection`).
 pub use rusqlite;
 

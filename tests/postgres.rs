@@ -273,3 +273,186 @@ fn postgres_scripts_of_a_range_and_their_refusals() {
         "{refused}"
     );
 }
+
+/// The history tables of `client`'s database: id and checksum, in order.
+fn history_rows(client: &mut postgres::Client) -> Vec<String> {
+    client
+        .query(
+            "SELECT id FROM _migrate_history ORDER BY applied_at, id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+/// Applied through the client: every revision once, in its own
+/// transaction with its history row; a second run has nothing to do.
+#[test]
+fn apply_through_the_client() {
+    let db = database("apply");
+    let mut client = db.connect();
+    let report = BOTH.apply_pending_postgres(&mut client).unwrap();
+    let applied: Vec<&str> = report.applied.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(applied, ["0001_users", "0002_posts", "0003_nicknames"]);
+    assert_eq!(history_rows(&mut client), applied);
+    assert!(BOTH
+        .apply_pending_postgres(&mut client)
+        .unwrap()
+        .applied
+        .is_empty());
+    let id: i32 = client
+        .query_one(
+            "INSERT INTO users (email) VALUES ('cy@example.com') RETURNING id",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(id, 3, "identity after the inserted rows");
+}
+
+migrate_dsl::migration! {
+    /// Revision 0002 fails on PostgreSQL (division by zero; SQLite gives
+    /// NULL) after changing the schema.
+    static FAILS_AT_TWO;
+    dialects sqlite, postgres;
+    revision "0001" { create table a { id integer primary key } }
+    revision "0002" {
+        create table b { id integer primary key }
+        sql "UPDATE a SET id = id / 0 WHERE 1 / 0 = 1" touches (a);
+    }
+}
+
+migrate_dsl::migration! {
+    /// The same history with revision 0002 fixed (an edit of an
+    /// unapplied revision).
+    static FIXED;
+    dialects sqlite, postgres;
+    revision "0001" { create table a { id integer primary key } }
+    revision "0002" {
+        create table b { id integer primary key }
+        sql "UPDATE a SET id = id WHERE 1 = 0" touches (a);
+    }
+}
+
+/// A failing revision leaves it whole undone and the ones before it
+/// applied, names the revision and the statement; the fixed history then
+/// applies it.
+#[test]
+fn a_failed_revision_is_undone_and_a_retry_succeeds() {
+    let db = database("failure");
+    let mut client = db.connect();
+    let err = FAILS_AT_TWO
+        .apply_pending_postgres(&mut client)
+        .unwrap_err();
+    let context = err.context().expect("names the revision");
+    assert_eq!(context.revision, "0002");
+    assert!(context.sql.as_deref().unwrap().contains("1 / 0"), "{err}");
+    assert!(err.to_string().contains("division by zero"), "{err}");
+    assert_eq!(history_rows(&mut client), ["0001"]);
+    let b: i64 = client
+        .query_one("SELECT count(*) FROM pg_tables WHERE tablename = 'b'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(b, 0, "the revision's table went with it");
+    // Failing again changes nothing; the fixed history applies it.
+    FAILS_AT_TWO
+        .apply_pending_postgres(&mut client)
+        .unwrap_err();
+    assert_eq!(history_rows(&mut client), ["0001"]);
+    let report = FIXED.apply_pending_postgres(&mut client).unwrap();
+    assert_eq!(report.applied.len(), 1);
+    assert_eq!(history_rows(&mut client), ["0001", "0002"]);
+}
+
+/// Two runners at once, each on its own connection: every revision is
+/// applied exactly once (the advisory lock and the history read under
+/// it), and both finish without error.
+#[test]
+fn two_runners_race_and_each_revision_is_applied_once() {
+    let db = database("race");
+    let runners: Vec<_> = (0..2)
+        .map(|_| {
+            let mut client = db.connect();
+            std::thread::spawn(move || BOTH.apply_pending_postgres(&mut client).unwrap())
+        })
+        .collect();
+    let mut applied: Vec<String> = runners
+        .into_iter()
+        .flat_map(|r| r.join().unwrap().applied)
+        .map(|r| r.id)
+        .collect();
+    applied.sort();
+    assert_eq!(applied, ["0001_users", "0002_posts", "0003_nicknames"]);
+    assert_eq!(history_rows(&mut db.connect()).len(), 3);
+}
+
+/// An edited applied revision, a history for SQLite alone, and a lock the
+/// runner cannot get within `lock_timeout` are errors before anything
+/// changes.
+#[test]
+fn refusals_before_anything_changes() {
+    let db = database("refusals");
+    let mut client = db.connect();
+    FIXED.apply_pending_postgres(&mut client).unwrap();
+    let edited = FAILS_AT_TWO
+        .apply_pending_postgres(&mut client)
+        .unwrap_err();
+    assert!(
+        matches!(
+            edited.kind(),
+            migrate_dsl::ErrorKind::ChecksumMismatch { .. }
+        ),
+        "{edited}"
+    );
+    migrate_dsl::migration! {
+        static SQLITE_ALONE;
+        revision "0001" { create table t { id integer primary key } }
+    }
+    let refused = SQLITE_ALONE
+        .apply_pending_postgres(&mut client)
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("does not target PostgreSQL"),
+        "{refused}"
+    );
+
+    // A long transaction holds table `a`: the next revision's DDL waits at
+    // most `lock_timeout`, then fails, naming the revision.
+    let other = database("lock_timeout");
+    let mut runner = other.connect();
+    FIXED
+        .migrate_postgres(&mut runner, &migrate_dsl::Options::default())
+        .unwrap();
+    let mut holder = other.connect();
+    let mut tx = holder.transaction().unwrap();
+    tx.batch_execute("LOCK TABLE a IN ACCESS EXCLUSIVE MODE")
+        .unwrap();
+    migrate_dsl::migration! {
+        static THREE;
+        dialects sqlite, postgres;
+        revision "0001" { create table a { id integer primary key } }
+        revision "0002" {
+            create table b { id integer primary key }
+            sql "UPDATE a SET id = id WHERE 1 = 0" touches (a);
+        }
+        revision "0003" { batch alter table a { add column n integer; } }
+    }
+    let started = std::time::Instant::now();
+    let options =
+        migrate_dsl::Options::default().lock_timeout(Some(std::time::Duration::from_millis(300)));
+    let waited = THREE.migrate_postgres(&mut runner, &options).unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(waited.context().unwrap().revision, "0003");
+    assert!(waited.to_string().contains("lock timeout"), "{waited}");
+    tx.rollback().unwrap();
+    assert_eq!(
+        THREE
+            .apply_pending_postgres(&mut runner)
+            .unwrap()
+            .applied
+            .len(),
+        1
+    );
+}

@@ -369,6 +369,17 @@ pub enum ErrorKind {
         /// Why (which operation has no inverse).
         reason: String,
     },
+    /// A PostgreSQL statement failed (the server's message, with its
+    /// detail).
+    #[cfg(feature = "postgres")]
+    #[error("{message}")]
+    Postgres {
+        /// The message.
+        message: String,
+        /// The client's error (SQLSTATE and all: `as_db_error`).
+        #[source]
+        source: postgres::Error,
+    },
     /// The history does not target the dialect asked for, or what was
     /// asked of that dialect is not built yet.
     #[error("{what}")]

@@ -21,6 +21,14 @@ pub struct Options {
     /// Called while a rebuild copies rows (see [`Progress`]); `None` by
     /// default.
     pub progress: Option<ProgressFn>,
+    /// PostgreSQL: how long a statement waits for a lock before the
+    /// revision fails (`SET LOCAL lock_timeout`), so a migration does not
+    /// queue behind a long query while every later query queues behind
+    /// it; 5 s by default, `None` keeps the server's setting.
+    pub lock_timeout: Option<Duration>,
+    /// PostgreSQL: how long one statement may run (`SET LOCAL
+    /// statement_timeout`); `None` (the default) keeps the server's.
+    pub statement_timeout: Option<Duration>,
 }
 
 impl std::fmt::Debug for Options {
@@ -30,6 +38,8 @@ impl std::fmt::Debug for Options {
             .field("verify_checksums", &self.verify_checksums)
             .field("flags", &self.flags)
             .field("progress", &self.progress.as_ref().map(|_| "Fn(&Progress)"))
+            .field("lock_timeout", &self.lock_timeout)
+            .field("statement_timeout", &self.statement_timeout)
             .finish()
     }
 }
@@ -41,6 +51,8 @@ impl Default for Options {
             verify_checksums: true,
             flags: BTreeSet::new(),
             progress: None,
+            lock_timeout: Some(Duration::from_secs(5)),
+            statement_timeout: None,
         }
     }
 }
@@ -49,6 +61,18 @@ impl Options {
     /// Sets [`Options::busy_timeout`].
     pub fn busy_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.busy_timeout = timeout;
+        self
+    }
+
+    /// Sets [`Options::lock_timeout`] (PostgreSQL).
+    pub fn lock_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// Sets [`Options::statement_timeout`] (PostgreSQL).
+    pub fn statement_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.statement_timeout = timeout;
         self
     }
 

@@ -1,7 +1,11 @@
 //! PostgreSQL, for a history that targets it (`dialects sqlite,
 //! postgres;`): each revision's statements there were rendered at compile
-//! time from the same model as SQLite's. So far: the offline script, to
-//! review or to run with `psql`; applying through a client is to come.
+//! time from the same model as SQLite's. Here: the offline script, to
+//! review or to run with `psql`; `run.rs` (feature `postgres`): applying
+//! through the `postgres` client.
+
+#[cfg(feature = "postgres")]
+mod run;
 
 use crate::error::{Context, Error, ErrorKind};
 use crate::migrations::Migrations;
@@ -10,7 +14,7 @@ use migrate_dsl_core::sql;
 use std::fmt::Write;
 
 /// The history table on PostgreSQL.
-fn ensure_sql(table: &str) -> String {
+pub(crate) fn ensure_sql(table: &str) -> String {
     format!(
         "CREATE TABLE IF NOT EXISTS {} (id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), duration_ms bigint NOT NULL, digest text)",
         sql::ident(table)

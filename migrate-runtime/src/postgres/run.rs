@@ -1,0 +1,193 @@
+//! Applying a history to PostgreSQL through the `postgres` client.
+//!
+//! The runner owns every transaction (never the driver's autocommit: a
+//! temporary table made `ON COMMIT DROP` lives as long as the transaction
+//! the runner opened). Each revision runs in a transaction of its own with
+//! its history row; at its start the transaction takes an advisory lock
+//! (`pg_advisory_xact_lock`, released at its end) and reads the history,
+//! so concurrent runners take turns and each revision is applied once.
+//! `lock_timeout` and `statement_timeout` ([`Options`]) are set for the
+//! transaction (`SET LOCAL`), so a migration does not queue behind a long
+//! query while everyone else queues behind it.
+
+use crate::error::{Context, Error, ErrorKind};
+use crate::history::HistoryRow;
+use crate::migrations::Migrations;
+use crate::options::Options;
+use crate::report::{AppliedRevision, Report};
+use migrate_dsl_core::plan::PgStep;
+use migrate_dsl_core::sql;
+use postgres::{Client, Transaction};
+use std::time::{Duration, Instant};
+
+impl Migrations {
+    /// Applies every pending revision to the PostgreSQL database of
+    /// `client`, each in a transaction of its own with its history row
+    /// (see the module documentation of `postgres/run.rs` for locking and
+    /// timeouts). The history must target PostgreSQL (`dialects sqlite,
+    /// postgres;`); `run` hooks are not supported there yet.
+    pub fn apply_pending_postgres(&self, client: &mut Client) -> Result<Report, Error> {
+        self.migrate_postgres(client, &Options::default())
+    }
+
+    /// [`Migrations::apply_pending_postgres`] with `options` (checksum
+    /// verification, `lock_timeout`, `statement_timeout`).
+    pub fn migrate_postgres(
+        &self,
+        client: &mut Client,
+        options: &Options,
+    ) -> Result<Report, Error> {
+        let started = Instant::now();
+        self.refuse_for_postgres()?;
+        let table = &*self.history_table;
+        let lock = lock_key(table);
+        let mut report = Report::default();
+        // The history table, made under the lock (two runners creating it
+        // at once would collide in the catalog).
+        let mut tx = begin(client, options, lock)?;
+        run(&mut tx, &super::ensure_sql(table), None)?;
+        tx.commit().map_err(pg(None, "COMMIT"))?;
+        loop {
+            let mut tx = begin(client, options, lock)?;
+            let applied = read_history(&mut tx, table)?;
+            self.verify(&applied, options)?;
+            let Some(rev) = self.revisions.get(applied.len()) else {
+                tx.commit().map_err(pg(None, "COMMIT"))?;
+                break;
+            };
+            let revision_started = Instant::now();
+            let steps = rev.postgres.as_deref().unwrap_or_default();
+            for step in steps {
+                if let PgStep::Execute(statement) = step {
+                    run(&mut tx, statement, Some(rev.id()))?;
+                }
+            }
+            let duration = revision_started.elapsed();
+            let record = format!(
+                "INSERT INTO {} (id, checksum, duration_ms) VALUES ($1, $2, $3)",
+                sql::ident(table)
+            );
+            let ms = i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
+            tx.execute(&record, &[&rev.id(), &rev.checksum(), &ms])
+                .map_err(pg(Some(rev.id()), &record))?;
+            tx.commit().map_err(pg(Some(rev.id()), "COMMIT"))?;
+            tracing::info!(revision = rev.id(), "applied on PostgreSQL");
+            report.applied.push(AppliedRevision {
+                id: rev.id().to_owned(),
+                duration,
+            });
+        }
+        report.duration = started.elapsed();
+        Ok(report)
+    }
+
+    /// Refuses, before anything is sent, a history that does not target
+    /// PostgreSQL or has `run` hooks.
+    fn refuse_for_postgres(&self) -> Result<(), Error> {
+        for rev in self.revisions.iter() {
+            let unsupported = |what: &str| {
+                Error::at(
+                    Context::revision(rev.id()),
+                    ErrorKind::Unsupported {
+                        what: what.to_owned(),
+                    },
+                )
+            };
+            match rev.postgres.as_deref() {
+                None => return Err(unsupported("this history does not target PostgreSQL: add `dialects sqlite, postgres;` to its `migration!` block")),
+                Some(steps) if steps.iter().any(|s| matches!(s, PgStep::Hook(_))) => {
+                    return Err(unsupported("`run` hooks on PostgreSQL are not built yet: this revision has one"))
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A transaction with the run's settings and the advisory lock.
+fn begin<'c>(
+    client: &'c mut Client,
+    options: &Options,
+    lock: i64,
+) -> Result<Transaction<'c>, Error> {
+    let mut tx = client.transaction().map_err(pg(None, "BEGIN"))?;
+    for (setting, value) in [
+        ("lock_timeout", options.lock_timeout),
+        ("statement_timeout", options.statement_timeout),
+    ] {
+        if let Some(value) = value {
+            let set = format!("SET LOCAL {setting} = {}", millis(value));
+            run(&mut tx, &set, None)?;
+        }
+    }
+    let take = "SELECT pg_advisory_xact_lock($1)";
+    tx.execute(take, &[&lock]).map_err(pg(None, take))?;
+    Ok(tx)
+}
+
+fn millis(d: Duration) -> u128 {
+    d.as_millis().max(1)
+}
+
+/// Executes one statement of revision `revision` (or of the runner).
+fn run(tx: &mut Transaction<'_>, statement: &str, revision: Option<&str>) -> Result<(), Error> {
+    tracing::debug!(sql = statement, "executing on PostgreSQL");
+    tx.batch_execute(statement).map_err(pg(revision, statement))
+}
+
+fn read_history(tx: &mut Transaction<'_>, table: &str) -> Result<Vec<HistoryRow>, Error> {
+    let q = format!(
+        "SELECT id, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), duration_ms FROM {} ORDER BY applied_at, id",
+        sql::ident(table)
+    );
+    let rows = tx.query(&q, &[]).map_err(pg(None, &q))?;
+    Ok(rows
+        .iter()
+        .map(|r| HistoryRow {
+            id: r.get(0),
+            checksum: r.get(1),
+            applied_at: r.get(2),
+            duration: Duration::from_millis(u64::try_from(r.get::<_, i64>(3)).unwrap_or(0)),
+        })
+        .collect())
+}
+
+/// The advisory lock of history table `table`: FNV-1a of its name, so two
+/// histories in one database do not wait for each other.
+fn lock_key(table: &str) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in "migrate-dsl:".bytes().chain(table.bytes()) {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    i64::from_ne_bytes(hash.to_ne_bytes())
+}
+
+/// Maps a PostgreSQL error of `statement` (in `revision`, if any).
+fn pg(revision: Option<&str>, statement: &str) -> impl FnOnce(postgres::Error) -> Error {
+    let (revision, statement) = (revision.map(str::to_owned), statement.to_owned());
+    move |source| {
+        let message = match source.as_db_error() {
+            Some(db) => {
+                let mut m = format!("{}: {}", db.severity(), db.message());
+                if let Some(detail) = db.detail() {
+                    m.push_str(&format!(" ({detail})"));
+                }
+                m
+            }
+            None => source.to_string(),
+        };
+        match revision {
+            Some(revision) => Error::at(
+                Context::revision(&revision).sql(&statement),
+                ErrorKind::Postgres { message, source },
+            ),
+            // The runner's own statement: no revision to name.
+            None => Error::from(ErrorKind::Postgres {
+                message: format!("{message}\n  SQL: {statement}"),
+                source,
+            }),
+        }
+    }
+}
