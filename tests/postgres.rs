@@ -255,13 +255,29 @@ fn postgres_scripts_of_a_range_and_their_refusals() {
     let db = database("script_range");
     db.psql(&first);
     db.psql(&rest);
+    // Down: a revision without an inverse is refused, naming it and why;
+    // a history with inverses goes down.
     let down = BOTH
         .postgres_sql(Some("0002_posts"), Some("0001_users"))
         .unwrap_err();
     assert!(
         down.to_string()
-            .contains("reverting there is not built yet"),
+            .starts_with("revision `0002_posts`: cannot be undone: constraint changes"),
         "{down}"
+    );
+    let stairs = database("script_down");
+    stairs.psql(&STAIRS.postgres_sql(None, None).unwrap());
+    let down = STAIRS
+        .postgres_sql(Some("0004_tags"), Some("0002_posts"))
+        .unwrap();
+    assert!(
+        down.contains("-- revision 0004_tags (down)")
+            && down.contains("-- revision 0003_nicknames (down)")
+    );
+    stairs.psql(&down);
+    assert_eq!(
+        history_rows(&mut stairs.connect()),
+        ["0001_users", "0002_posts"]
     );
     migrate_dsl::migration! {
         static SQLITE_ONLY;
@@ -422,9 +438,7 @@ fn refusals_before_anything_changes() {
     // most `lock_timeout`, then fails, naming the revision.
     let other = database("lock_timeout");
     let mut runner = other.connect();
-    FIXED
-        .migrate_postgres(&mut runner, &migrate_dsl::Options::default())
-        .unwrap();
+    FIXED.apply_pending_postgres(&mut runner).unwrap();
     let mut holder = other.connect();
     let mut tx = holder.transaction().unwrap();
     tx.batch_execute("LOCK TABLE a IN ACCESS EXCLUSIVE MODE")
@@ -442,7 +456,9 @@ fn refusals_before_anything_changes() {
     let started = std::time::Instant::now();
     let options =
         migrate_dsl::Options::default().lock_timeout(Some(std::time::Duration::from_millis(300)));
-    let waited = THREE.migrate_postgres(&mut runner, &options).unwrap_err();
+    let waited = THREE
+        .migrate_postgres(&mut runner, migrate_dsl::Target::Head, &options)
+        .unwrap_err();
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
     assert_eq!(waited.context().unwrap().revision, "0003");
     assert!(waited.to_string().contains("lock timeout"), "{waited}");
@@ -454,5 +470,115 @@ fn refusals_before_anything_changes() {
             .applied
             .len(),
         1
+    );
+}
+
+/// The schema of `client`'s database as PostgreSQL's catalog describes it
+/// (the history table aside): columns with types, nullability and
+/// defaults, constraints, indexes and views, each as one sorted line.
+fn catalog(client: &mut postgres::Client) -> Vec<String> {
+    let queries = [
+        "SELECT format('column %s.%s %s %s %s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod), CASE WHEN a.attnotnull THEN 'not null' ELSE 'null' END, coalesce(pg_get_expr(d.adbin, d.adrelid), '-')) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v') AND a.attnum > 0 AND NOT a.attisdropped AND c.relname <> '_migrate_history'",
+        "SELECT format('constraint %s.%s %s', t.relname, k.conname, pg_get_constraintdef(k.oid)) FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = 'public' AND t.relname <> '_migrate_history'",
+        "SELECT format('index %s', indexdef) FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '_migrate_history'",
+        "SELECT format('view %s %s', viewname, definition) FROM pg_views WHERE schemaname = 'public'",
+        "SELECT format('identity %s.%s %s', table_name, column_name, identity_generation) FROM information_schema.columns WHERE table_schema = 'public' AND is_identity = 'YES'",
+    ];
+    let mut lines: Vec<String> = queries
+        .iter()
+        .flat_map(|q| client.query(*q, &[]).unwrap())
+        .map(|r| r.get(0))
+        .collect();
+    lines.sort();
+    lines
+}
+
+migrate_dsl::migration! {
+    /// A history every revision of which can be undone (generated inverses
+    /// and a `down` block), for the stairway.
+    static STAIRS;
+    dialects sqlite, postgres;
+    revision "0001_users" {
+        create table users {
+            id integer primary key autoincrement,
+            email varchar(320) not null unique,
+            balance numeric(12, 2) not null default (0),
+        }
+        create table posts {
+            id integer primary key,
+            user_id integer not null references users on delete cascade,
+            title text,
+            body text,
+        }
+        create index posts_user on posts (user_id);
+    }
+    revision "0002_posts" {
+        batch alter table posts {
+            add column published boolean not null default (false);
+            rename column body to content;
+            alter column title set default ("untitled");
+        }
+        create view published_posts as "SELECT id, title FROM posts WHERE published";
+    }
+    revision "0003_nicknames" {
+        batch alter table users {
+            add column nickname varchar(40);
+            alter column balance type numeric(14, 2);
+        }
+        drop index posts_user;
+        create index posts_user_title on posts (user_id, title desc);
+    }
+    revision "0004_tags" {
+        create table tags { id integer primary key, name text not null unique }
+        batch alter table posts { add constraint title_length check (length(title) < 200); }
+        down {
+            batch alter table posts { drop constraint title_length; }
+            drop table tags;
+        }
+    }
+}
+
+/// The downgrade stairway on PostgreSQL: for every revision, up to it,
+/// down one, and the catalog is exactly what it was before the revision;
+/// up again, and it is what the revision made.
+#[test]
+fn the_downgrade_stairway() {
+    use migrate_dsl::Target;
+    let db = database("stairway");
+    let mut client = db.connect();
+    let options = migrate_dsl::Options::default();
+    let mut before = catalog(&mut client);
+    let ids: Vec<&str> = STAIRS.revisions().iter().map(|r| r.id()).collect();
+    for (i, id) in ids.iter().enumerate() {
+        let up = STAIRS
+            .migrate_postgres(&mut client, Target::UpTo(id), &options)
+            .unwrap();
+        assert_eq!(up.applied.len(), 1, "{id}");
+        let after = catalog(&mut client);
+        assert_ne!(after, before, "{id} changed the schema");
+        let down = match i {
+            0 => Target::Empty,
+            _ => Target::DownTo(ids[i - 1]),
+        };
+        let report = STAIRS
+            .migrate_postgres(&mut client, down, &options)
+            .unwrap();
+        assert_eq!(report.reverted.len(), 1, "{id}");
+        assert_eq!(catalog(&mut client), before, "down from {id}");
+        STAIRS
+            .migrate_postgres(&mut client, Target::UpTo(id), &options)
+            .unwrap();
+        assert_eq!(catalog(&mut client), after, "{id} again");
+        before = after;
+    }
+    assert_eq!(history_rows(&mut client), ids);
+    let all = STAIRS
+        .migrate_postgres(&mut client, Target::Empty, &options)
+        .unwrap();
+    assert_eq!(all.reverted.len(), 4);
+    assert!(
+        catalog(&mut client).is_empty(),
+        "{:?}",
+        catalog(&mut client)
     );
 }

@@ -89,20 +89,8 @@ fn revision(plan: &RevisionPlan, hooks: &[syn::Path]) -> TokenStream {
         quote!(::migrate_dsl::__private::HookFn),
         hooks.iter().map(hook),
     );
-    let postgres = option(plan.postgres.as_ref().map(|steps| {
-        slice(
-            quote!(::migrate_dsl::__private::PgStep),
-            steps.iter().map(|s| match s {
-                PgStep::Execute(sql) => {
-                    let sql = &**sql;
-                    quote!(::migrate_dsl::__private::PgStep::Execute(
-                        ::migrate_dsl::__private::text(#sql)
-                    ))
-                }
-                PgStep::Hook(i) => quote!(::migrate_dsl::__private::PgStep::Hook(#i)),
-            }),
-        )
-    }));
+    let postgres = option(plan.postgres.as_deref().map(pg_steps));
+    let postgres_down = option(plan.postgres_down.as_deref().map(pg_steps));
     quote! {
         ::migrate_dsl::__private::Revision::from_static(::migrate_dsl::__private::RevisionParts {
             id: #id,
@@ -113,8 +101,25 @@ fn revision(plan: &RevisionPlan, hooks: &[syn::Path]) -> TokenStream {
             hooks: #hooks,
             schema_after: #schema_after,
             postgres: #postgres,
+            postgres_down: #postgres_down,
         })
     }
+}
+
+/// A revision's steps on PostgreSQL.
+fn pg_steps(steps: &[PgStep]) -> TokenStream {
+    slice(
+        quote!(::migrate_dsl::__private::PgStep),
+        steps.iter().map(|s| match s {
+            PgStep::Execute(sql) => {
+                let sql = &**sql;
+                quote!(::migrate_dsl::__private::PgStep::Execute(
+                    ::migrate_dsl::__private::text(#sql)
+                ))
+            }
+            PgStep::Hook(i) => quote!(::migrate_dsl::__private::PgStep::Hook(#i)),
+        }),
+    )
 }
 
 fn step(step: &Step) -> TokenStream {

@@ -30,6 +30,8 @@ pub struct RevisionPlan {
     /// The revision's steps on PostgreSQL, for a history that targets it
     /// (`dialects sqlite, postgres;`).
     pub postgres: Option<Cow<'static, [PgStep]>>,
+    /// How to undo the revision on PostgreSQL, when it can be undone there.
+    pub postgres_down: Option<Cow<'static, [PgStep]>>,
 }
 
 /// One step of a revision on PostgreSQL.

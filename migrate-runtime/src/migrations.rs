@@ -17,6 +17,8 @@ pub struct Revision {
     pub(crate) schema_after: Text,
     /// Its steps on PostgreSQL, for a history that targets it.
     pub(crate) postgres: Option<Cow<'static, [PgStep]>>,
+    /// How to undo it on PostgreSQL, when it can be undone there.
+    pub(crate) postgres_down: Option<Cow<'static, [PgStep]>>,
 }
 
 /// A revision as the expansion of `migration!` writes it: by field name, so
@@ -34,6 +36,8 @@ pub struct RevisionParts {
     pub schema_after: &'static str,
     /// The steps on PostgreSQL (`dialects sqlite, postgres;`).
     pub postgres: Option<&'static [PgStep]>,
+    /// The down steps on PostgreSQL.
+    pub postgres_down: Option<&'static [PgStep]>,
 }
 
 impl Revision {
@@ -51,6 +55,10 @@ impl Revision {
             hooks: Cow::Borrowed(parts.hooks),
             schema_after: Cow::Borrowed(parts.schema_after),
             postgres: match parts.postgres {
+                Some(steps) => Some(Cow::Borrowed(steps)),
+                None => None,
+            },
+            postgres_down: match parts.postgres_down {
                 Some(steps) => Some(Cow::Borrowed(steps)),
                 None => None,
             },
@@ -206,6 +214,7 @@ impl Migrations {
                 hooks: Cow::Borrowed(&[]),
                 schema_after: p.schema_after,
                 postgres: p.postgres,
+                postgres_down: p.postgres_down,
             })
             .collect::<Vec<_>>();
         let head_schema = migrate_dsl_core::render::schema_objects(head);

@@ -48,7 +48,7 @@ impl<'a> Target<'a> {
 
 /// Which revisions a run goes through, decided against the history read
 /// under the write lock.
-enum Course<'m> {
+pub(crate) enum Course<'m> {
     /// Apply these (indexes into the revisions), in order.
     Up(std::ops::Range<usize>),
     /// Revert these with their steps, in this order (newest first).
@@ -231,7 +231,7 @@ impl Migrations {
     /// The revisions a run from `applied` revisions to `target` goes
     /// through; a move down is refused whole when one of them cannot be
     /// reverted.
-    fn course(&self, applied: usize, target: Target<'_>) -> Result<Course<'_>, Error> {
+    pub(crate) fn course(&self, applied: usize, target: Target<'_>) -> Result<Course<'_>, Error> {
         let up = |end: usize| Course::Up(applied.min(end)..end);
         let keep = match target {
             Target::Head => return Ok(up(self.revisions.len())),

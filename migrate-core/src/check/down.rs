@@ -9,14 +9,17 @@ use crate::diag::Diagnostics;
 use crate::model::Schema;
 use crate::name::same_name;
 use crate::op::{Op, RevisionDef};
-use crate::plan::{Down, Step};
+use crate::plan::{Down, PgStep, Step};
 use crate::render;
 use std::borrow::Cow;
 
 /// The down plan of `rev`. `after` is the schema after the revision,
 /// `before` the schema before it, `generated` the generated inverse
 /// (used when the revision has no `down` block). An explicit block is
-/// checked like any operations, its problems reported in `diags`.
+/// checked like any operations, its problems reported in `diags`. With
+/// `postgres` (the history targets it, and the revision's up steps there
+/// counted that many hooks), the down steps on PostgreSQL are rendered
+/// into it too.
 pub(super) fn plan(
     rev: &RevisionDef,
     after: &Schema,
@@ -24,16 +27,17 @@ pub(super) fn plan(
     generated: Result<Vec<Op>, String>,
     hooks: &mut usize,
     diags: &mut Diagnostics,
+    postgres: Option<&mut PgDown>,
 ) -> Down {
     let Some(block) = &rev.down else {
         return match generated {
-            Ok(ops) => generated_steps(rev, after, before, &ops),
+            Ok(ops) => generated_steps(rev, after, before, &ops, postgres),
             Err(why) => Down::Irreversible(Cow::Owned(why)),
         };
     };
     let mut schema = after.clone();
     let errors = diags.len();
-    let steps = run(rev, &mut schema, &block.ops, hooks, diags);
+    let steps = run(rev, &mut schema, &block.ops, hooks, diags, postgres);
     if diags.len() == errors {
         if let Some(diff) = difference(before, &schema) {
             diags.error_help(
@@ -52,10 +56,16 @@ pub(super) fn plan(
 /// The generated inverse, checked as if written; a problem makes the
 /// revision irreversible (with the reason) rather than a compile error the
 /// user did not cause.
-fn generated_steps(rev: &RevisionDef, after: &Schema, before: &Schema, ops: &[Op]) -> Down {
+fn generated_steps(
+    rev: &RevisionDef,
+    after: &Schema,
+    before: &Schema,
+    ops: &[Op],
+    postgres: Option<&mut PgDown>,
+) -> Down {
     let mut schema = after.clone();
     let mut scratch = Diagnostics::new();
-    let steps = run(rev, &mut schema, ops, &mut 0, &mut scratch);
+    let steps = run(rev, &mut schema, ops, &mut 0, &mut scratch, postgres);
     let why = match scratch.finish(()) {
         Err(problems) => format!(
             "its generated inverse is not valid ({}); write a `down` block",
@@ -71,15 +81,31 @@ fn generated_steps(rev: &RevisionDef, after: &Schema, before: &Schema, ops: &[Op
     Down::Irreversible(Cow::Owned(why))
 }
 
+/// The down steps on PostgreSQL being rendered, and the hooks counted.
+#[derive(Default)]
+pub(super) struct PgDown {
+    pub(super) steps: Vec<PgStep>,
+    pub(super) hooks: usize,
+}
+
 fn run(
     rev: &RevisionDef,
     schema: &mut Schema,
     ops: &[Op],
     hooks: &mut usize,
     diags: &mut Diagnostics,
+    mut postgres: Option<&mut PgDown>,
 ) -> Vec<Step> {
     ops.iter()
-        .flat_map(|op| apply(schema, op, &rev.id.text, hooks, diags))
+        .flat_map(|op| {
+            let before_op = postgres.is_some().then(|| schema.clone());
+            let steps = apply(schema, op, &rev.id.text, hooks, diags);
+            if let (Some(pg), Some(before_op)) = (postgres.as_deref_mut(), before_op) {
+                let made = crate::postgres::steps(op, &before_op, schema, &mut pg.hooks);
+                pg.steps.extend(made);
+            }
+            steps
+        })
         .collect()
 }
 

@@ -123,11 +123,20 @@ pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic
             constraints::check_forward_keys(&schema, &mut diags);
             schema.forward.clear();
         }
+        let mut pg_down = down::PgDown {
+            steps: Vec::new(),
+            hooks: pg_hooks,
+        };
         let down = if diags.len() == errors {
             let undo = undo.map(|list| list.into_iter().rev().flatten().collect());
-            down::plan(rev, &schema, &before, undo, &mut hooks, &mut diags)
+            let pg = postgres.then_some(&mut pg_down);
+            down::plan(rev, &schema, &before, undo, &mut hooks, &mut diags, pg)
         } else {
             Down::Irreversible(Cow::Borrowed("the revision has errors"))
+        };
+        let postgres_down = match &down {
+            Down::Steps(_) if postgres => Some(Cow::Owned(pg_down.steps)),
+            _ => None,
         };
         let checksum = checksum_with(rev, &history.naming);
         let previous = plans.last().map_or("", |p: &RevisionPlan| &p.digest);
@@ -140,6 +149,7 @@ pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic
             down,
             schema_after: Cow::Owned(fingerprint.update(&before, &schema)),
             postgres: postgres.then_some(Cow::Owned(pg_steps)),
+            postgres_down,
         });
     }
     diags.finish(Checked {

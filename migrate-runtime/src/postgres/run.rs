@@ -15,6 +15,7 @@ use crate::history::HistoryRow;
 use crate::migrations::Migrations;
 use crate::options::Options;
 use crate::report::{AppliedRevision, Report};
+use crate::run::{Course, Target};
 use migrate_dsl_core::plan::PgStep;
 use migrate_dsl_core::sql;
 use postgres::{Client, Transaction};
@@ -22,22 +23,28 @@ use std::time::{Duration, Instant};
 
 impl Migrations {
     /// Applies every pending revision to the PostgreSQL database of
-    /// `client`, each in a transaction of its own with its history row
-    /// (see the module documentation of `postgres/run.rs` for locking and
-    /// timeouts). The history must target PostgreSQL (`dialects sqlite,
-    /// postgres;`); `run` hooks are not supported there yet.
+    /// `client`: `migrate_postgres(client, Target::Head, &Options::default())`.
     pub fn apply_pending_postgres(&self, client: &mut Client) -> Result<Report, Error> {
-        self.migrate_postgres(client, &Options::default())
+        self.migrate_postgres(client, Target::Head, &Options::default())
     }
 
-    /// [`Migrations::apply_pending_postgres`] with `options` (checksum
-    /// verification, `lock_timeout`, `statement_timeout`).
+    /// Moves the PostgreSQL database of `client` to `target`, up or down,
+    /// one revision per transaction with its history row (see the module
+    /// documentation of `postgres/run.rs` for locking and timeouts). The
+    /// history must target PostgreSQL (`dialects sqlite, postgres;`);
+    /// `run` hooks are not supported there yet. A move down is refused
+    /// whole, before anything changes, when a revision on the way cannot
+    /// be undone.
     pub fn migrate_postgres(
         &self,
         client: &mut Client,
+        target: Target<'_>,
         options: &Options,
     ) -> Result<Report, Error> {
         let started = Instant::now();
+        if let Target::UpTo(id) | Target::DownTo(id) = target {
+            self.count_through(Some(id))?;
+        }
         self.refuse_for_postgres()?;
         let table = &*self.history_table;
         let lock = lock_key(table);
@@ -47,35 +54,66 @@ impl Migrations {
         let mut tx = begin(client, options, lock)?;
         run(&mut tx, &super::ensure_sql(table), None)?;
         tx.commit().map_err(pg(None, "COMMIT"))?;
+        // How many revisions the database has at the end: decided on the
+        // first read (so `Next` is one step), then one revision per
+        // transaction, the history read again under the lock each time.
+        let mut goal = None;
         loop {
             let mut tx = begin(client, options, lock)?;
             let applied = read_history(&mut tx, table)?;
             self.verify(&applied, options)?;
-            let Some(rev) = self.revisions.get(applied.len()) else {
+            let count = applied.len();
+            let goal = *match &mut goal {
+                Some(goal) => goal,
+                None => goal.insert(match self.course(count, target)? {
+                    Course::Up(range) => range.end.max(count),
+                    Course::Down(undo) => count - undo.len(),
+                }),
+            };
+            let revision_started = Instant::now();
+            let (rev, steps, record, up) = if count < goal {
+                let rev = &self.revisions[count];
+                let record = format!(
+                    "INSERT INTO {} (id, checksum, duration_ms) VALUES ($1, $2, $3)",
+                    sql::ident(table)
+                );
+                (rev, rev.postgres.as_deref(), record, true)
+            } else if count > goal {
+                let rev = &self.revisions[count - 1];
+                let record = format!("DELETE FROM {} WHERE id = $1", sql::ident(table));
+                (rev, rev.postgres_down.as_deref(), record, false)
+            } else {
                 tx.commit().map_err(pg(None, "COMMIT"))?;
                 break;
             };
-            let revision_started = Instant::now();
-            let steps = rev.postgres.as_deref().unwrap_or_default();
+            let Some(steps) = steps else {
+                return Err(super::irreversible(rev));
+            };
             for step in steps {
                 if let PgStep::Execute(statement) = step {
                     run(&mut tx, statement, Some(rev.id()))?;
                 }
             }
             let duration = revision_started.elapsed();
-            let record = format!(
-                "INSERT INTO {} (id, checksum, duration_ms) VALUES ($1, $2, $3)",
-                sql::ident(table)
-            );
             let ms = i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
-            tx.execute(&record, &[&rev.id(), &rev.checksum(), &ms])
-                .map_err(pg(Some(rev.id()), &record))?;
+            if up {
+                tx.execute(&record, &[&rev.id(), &rev.checksum(), &ms])
+            } else {
+                tx.execute(&record, &[&rev.id()])
+            }
+            .map_err(pg(Some(rev.id()), &record))?;
             tx.commit().map_err(pg(Some(rev.id()), "COMMIT"))?;
-            tracing::info!(revision = rev.id(), "applied on PostgreSQL");
-            report.applied.push(AppliedRevision {
+            let done = AppliedRevision {
                 id: rev.id().to_owned(),
                 duration,
-            });
+            };
+            if up {
+                tracing::info!(revision = rev.id(), "applied on PostgreSQL");
+                report.applied.push(done);
+            } else {
+                tracing::info!(revision = rev.id(), "reverted on PostgreSQL");
+                report.reverted.push(done);
+            }
         }
         report.duration = started.elapsed();
         Ok(report)
@@ -93,9 +131,10 @@ impl Migrations {
                     },
                 )
             };
+            let down = rev.postgres_down.as_deref().unwrap_or_default();
             match rev.postgres.as_deref() {
                 None => return Err(unsupported("this history does not target PostgreSQL: add `dialects sqlite, postgres;` to its `migration!` block")),
-                Some(steps) if steps.iter().any(|s| matches!(s, PgStep::Hook(_))) => {
+                Some(steps) if steps.iter().chain(down).any(|s| matches!(s, PgStep::Hook(_))) => {
                     return Err(unsupported("`run` hooks on PostgreSQL are not built yet: this revision has one"))
                 }
                 Some(_) => {}
