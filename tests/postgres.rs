@@ -309,10 +309,16 @@ fn history_rows(client: &mut postgres::Client) -> Vec<String> {
 fn apply_through_the_client() {
     let db = database("apply");
     let mut client = db.connect();
+    let fresh = BOTH.status_postgres(&mut client).unwrap();
+    assert_eq!(fresh.pending.len(), 3);
+    assert!(fresh.applied.is_empty() && !fresh.is_up_to_date());
     let report = BOTH.apply_pending_postgres(&mut client).unwrap();
     let applied: Vec<&str> = report.applied.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(applied, ["0001_users", "0002_posts", "0003_nicknames"]);
     assert_eq!(history_rows(&mut client), applied);
+    let status = BOTH.status_postgres(&mut client).unwrap();
+    assert!(status.is_up_to_date(), "{status}");
+    assert_eq!(status.current(), Some("0003_nicknames"));
     assert!(BOTH
         .apply_pending_postgres(&mut client)
         .unwrap()
@@ -412,6 +418,10 @@ fn refusals_before_anything_changes() {
     let db = database("refusals");
     let mut client = db.connect();
     FIXED.apply_pending_postgres(&mut client).unwrap();
+    assert_eq!(
+        FAILS_AT_TWO.status_postgres(&mut client).unwrap().edited,
+        ["0002"]
+    );
     let edited = FAILS_AT_TWO
         .apply_pending_postgres(&mut client)
         .unwrap_err();

@@ -111,6 +111,11 @@ impl Migrations {
         } else {
             Vec::new()
         };
+        Ok(self.status_of(applied))
+    }
+
+    /// The status of a database whose history table holds `applied`.
+    pub(crate) fn status_of(&self, applied: Vec<HistoryRow>) -> Status {
         // By id, so a long history costs one pass each way.
         let recorded: HashMap<&str, &str> = applied
             .iter()
@@ -137,12 +142,12 @@ impl Migrations {
             .filter(|a| known.get(a.id.as_str()).is_some_and(|c| *c != a.checksum))
             .map(|a| a.id.clone())
             .collect();
-        Ok(Status {
+        Status {
             applied,
             pending,
             unknown,
             edited,
-        })
+        }
     }
 
     /// How many revisions are applied, when the history table's newest

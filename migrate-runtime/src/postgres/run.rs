@@ -16,9 +16,10 @@ use crate::migrations::Migrations;
 use crate::options::Options;
 use crate::report::{AppliedRevision, Report};
 use crate::run::{Course, Target};
+use crate::status::Status;
 use migrate_dsl_core::plan::PgStep;
 use migrate_dsl_core::sql;
-use postgres::{Client, Transaction};
+use postgres::{Client, GenericClient, Transaction};
 use std::time::{Duration, Instant};
 
 impl Migrations {
@@ -119,6 +120,25 @@ impl Migrations {
         Ok(report)
     }
 
+    /// Where the PostgreSQL database of `client` stands: applied (with
+    /// when and how long), pending, unknown and edited revisions. Reads
+    /// only; a database without the history table has everything pending.
+    pub fn status_postgres(&self, client: &mut Client) -> Result<Status, Error> {
+        let table = &*self.history_table;
+        let exists = "SELECT to_regclass($1) IS NOT NULL";
+        let quoted = sql::ident(table);
+        let found: bool = client
+            .query_one(exists, &[&quoted])
+            .map_err(pg(None, exists))?
+            .get(0);
+        let applied = if found {
+            read_history(client, table)?
+        } else {
+            Vec::new()
+        };
+        Ok(self.status_of(applied))
+    }
+
     /// Refuses, before anything is sent, a history that does not target
     /// PostgreSQL or has `run` hooks.
     fn refuse_for_postgres(&self) -> Result<(), Error> {
@@ -175,7 +195,7 @@ fn run(tx: &mut Transaction<'_>, statement: &str, revision: Option<&str>) -> Res
     tx.batch_execute(statement).map_err(pg(revision, statement))
 }
 
-fn read_history(tx: &mut Transaction<'_>, table: &str) -> Result<Vec<HistoryRow>, Error> {
+fn read_history(tx: &mut impl GenericClient, table: &str) -> Result<Vec<HistoryRow>, Error> {
     let q = format!(
         "SELECT id, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), duration_ms FROM {} ORDER BY applied_at, id",
         sql::ident(table)
