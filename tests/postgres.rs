@@ -592,3 +592,45 @@ fn the_downgrade_stairway() {
         catalog(&mut client)
     );
 }
+
+/// `testing::postgres_database`: each test a database of its own at head,
+/// copied from a template migrated once per process (so the history's rows
+/// are there), independent of the others, dropped with its handle.
+#[test]
+fn testing_gives_each_test_a_database_at_head() {
+    let server = server::server();
+    let copies: Vec<_> = (0..3)
+        .map(|_| std::thread::spawn(move || migrate_dsl::testing::postgres_database(&BOTH, server)))
+        .collect();
+    let mut copies: Vec<_> = copies.into_iter().map(|c| c.join().unwrap()).collect();
+    for db in &mut copies {
+        assert!(BOTH
+            .status_postgres(&mut db.client)
+            .unwrap()
+            .is_up_to_date());
+        let users: i64 = db
+            .client
+            .query_one("SELECT count(*) FROM users", &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(users, 2, "the history's rows");
+    }
+    copies[0].client.execute("DELETE FROM users", &[]).unwrap();
+    let users: i64 = copies[1]
+        .client
+        .query_one("SELECT count(*) FROM users", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(users, 2, "each copy is its own");
+    let name = copies[0].name.clone();
+    drop(copies);
+    let mut admin = postgres::Client::connect(server, postgres::NoTls).unwrap();
+    let left: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM pg_database WHERE datname = $1",
+            &[&name],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0, "dropped with its handle");
+}

@@ -92,7 +92,7 @@ pub fn database(test: &str) -> TestDb {
 
 /// The connection string of the server (without a database name), started
 /// on first use.
-fn server() -> &'static str {
+pub fn server() -> &'static str {
     static SERVER: OnceLock<Result<String, String>> = OnceLock::new();
     match SERVER.get_or_init(|| match std::env::var(SERVER_VAR) {
         Ok(config) if !config.trim().is_empty() => Ok(config),

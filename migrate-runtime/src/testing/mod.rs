@@ -203,3 +203,8 @@ fn diff(expected: &BTreeMap<String, String>, actual: &BTreeMap<String, String>) 
     }
     lines.join("\n")
 }
+
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "postgres")]
+pub use self::postgres::{postgres_database, PostgresTestDb};
