@@ -634,3 +634,60 @@ fn testing_gives_each_test_a_database_at_head() {
         .get(0);
     assert_eq!(left, 0, "dropped with its handle");
 }
+
+/// `run` hooks are not supported on PostgreSQL yet: such a history is
+/// refused before anything is sent; and a statement running past
+/// `statement_timeout` is cancelled, failing its revision whole.
+#[test]
+fn hooks_are_refused_and_statements_time_out() {
+    fn hook(_: &migrate_dsl::rusqlite::Connection) -> Result<(), migrate_dsl::BoxError> {
+        Ok(())
+    }
+    migrate_dsl::migration! {
+        static WITH_HOOK;
+        dialects sqlite, postgres;
+        revision "0001" { create table t { id integer primary key } }
+        revision "0002" { run hook; }
+    }
+    let db = database("hooks");
+    let mut client = db.connect();
+    let refused = WITH_HOOK.apply_pending_postgres(&mut client).unwrap_err();
+    assert_eq!(refused.context().unwrap().revision, "0002");
+    assert!(
+        refused
+            .to_string()
+            .contains("`run` hooks on PostgreSQL are not built yet"),
+        "{refused}"
+    );
+    let tables: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 0, "nothing was sent");
+
+    migrate_dsl::migration! {
+        static SLOW;
+        dialects sqlite, postgres;
+        revision "0001" { create table a { id integer primary key } }
+        revision "0002" {
+            create table b { id integer primary key }
+            sql "UPDATE a SET id = id WHERE (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000000) SELECT count(*) FROM c) < 0" touches (a);
+        }
+    }
+    let options = migrate_dsl::Options::default()
+        .statement_timeout(Some(std::time::Duration::from_millis(200)));
+    let started = std::time::Instant::now();
+    let cancelled = SLOW
+        .migrate_postgres(&mut client, migrate_dsl::Target::Head, &options)
+        .unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(cancelled.context().unwrap().revision, "0002");
+    assert!(
+        cancelled.to_string().contains("statement timeout"),
+        "{cancelled}"
+    );
+    assert_eq!(history_rows(&mut client), ["0001"]);
+}
