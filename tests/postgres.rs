@@ -148,10 +148,7 @@ fn the_postgres_script_of_a_history_runs_in_psql() {
     db.psql(&script);
     let mut client = db.connect();
     let ids: Vec<String> = client
-        .query(
-            "SELECT id FROM _migrate_history ORDER BY applied_at, id",
-            &[],
-        )
+        .query("SELECT id FROM _migrate_history ORDER BY seq", &[])
         .unwrap()
         .iter()
         .map(|r| r.get(0))
@@ -290,13 +287,10 @@ fn postgres_scripts_of_a_range_and_their_refusals() {
     );
 }
 
-/// The history tables of `client`'s database: id and checksum, in order.
+/// The ids of the rows of `client`'s history table, in order.
 fn history_rows(client: &mut postgres::Client) -> Vec<String> {
     client
-        .query(
-            "SELECT id FROM _migrate_history ORDER BY applied_at, id",
-            &[],
-        )
+        .query("SELECT id FROM _migrate_history ORDER BY seq", &[])
         .unwrap()
         .iter()
         .map(|r| r.get(0))
@@ -492,7 +486,7 @@ fn catalog(client: &mut postgres::Client) -> Vec<String> {
         "SELECT format('constraint %s.%s %s', t.relname, k.conname, pg_get_constraintdef(k.oid)) FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = 'public' AND t.relname <> '_migrate_history'",
         "SELECT format('index %s', indexdef) FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '_migrate_history'",
         "SELECT format('view %s %s', viewname, definition) FROM pg_views WHERE schemaname = 'public'",
-        "SELECT format('identity %s.%s %s', table_name, column_name, identity_generation) FROM information_schema.columns WHERE table_schema = 'public' AND is_identity = 'YES'",
+        "SELECT format('identity %s.%s %s', table_name, column_name, identity_generation) FROM information_schema.columns WHERE table_schema = 'public' AND is_identity = 'YES' AND table_name <> '_migrate_history'",
     ];
     let mut lines: Vec<String> = queries
         .iter()

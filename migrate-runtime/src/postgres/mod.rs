@@ -25,10 +25,12 @@ pub(crate) fn irreversible(rev: &Revision) -> Error {
     )
 }
 
-/// The history table on PostgreSQL.
+/// The history table on PostgreSQL. `seq` orders the rows (two
+/// transactions may start in the same microsecond, and ids compare as
+/// text in SQL, where `10_x` sorts before `9_x`).
 pub(crate) fn ensure_sql(table: &str) -> String {
     format!(
-        "CREATE TABLE IF NOT EXISTS {} (id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), duration_ms bigint NOT NULL, digest text)",
+        "CREATE TABLE IF NOT EXISTS {} (seq bigint GENERATED ALWAYS AS IDENTITY, id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), duration_ms bigint NOT NULL, digest text)",
         sql::ident(table)
     )
 }

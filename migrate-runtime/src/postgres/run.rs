@@ -197,7 +197,7 @@ fn run(tx: &mut Transaction<'_>, statement: &str, revision: Option<&str>) -> Res
 
 fn read_history(tx: &mut impl GenericClient, table: &str) -> Result<Vec<HistoryRow>, Error> {
     let q = format!(
-        "SELECT id, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), duration_ms FROM {} ORDER BY applied_at, id",
+        "SELECT id, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), duration_ms FROM {} ORDER BY seq",
         sql::ident(table)
     );
     let rows = tx.query(&q, &[]).map_err(pg(None, &q))?;
