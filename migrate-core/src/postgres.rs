@@ -204,8 +204,7 @@ fn batch(old: &Table, new: &Table, changes: &[Change]) -> Vec<String> {
 fn literal(value: &Literal) -> String {
     match value {
         Literal::Blob(bytes) => {
-            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            format!("'\\x{hex}'::bytea")
+            format!("'\\x{}'::bytea", crate::canonical::hex(bytes))
         }
         other => render::literal(other),
     }

@@ -13,6 +13,27 @@ use migrate_dsl_core::plan::{Down, PgStep, Step};
 use migrate_dsl_core::sql;
 use std::fmt::Write;
 
+/// `rev`'s steps on PostgreSQL, or the refusal of a history that does
+/// not target it.
+pub(crate) fn up_steps(rev: &Revision) -> Result<&[PgStep], Error> {
+    rev.postgres.as_deref().ok_or_else(|| {
+        unsupported(
+            rev,
+            "this history does not target PostgreSQL: add `dialects sqlite, postgres;` to its `migration!` block",
+        )
+    })
+}
+
+/// What PostgreSQL support does not do (yet), in revision `rev`.
+pub(crate) fn unsupported(rev: &Revision, what: &str) -> Error {
+    Error::at(
+        Context::revision(rev.id()),
+        ErrorKind::Unsupported {
+            what: what.to_owned(),
+        },
+    )
+}
+
 /// The refusal to undo `rev` on PostgreSQL: why it has no inverse.
 pub(crate) fn irreversible(rev: &Revision) -> Error {
     let reason = match &rev.down {
@@ -70,17 +91,7 @@ impl Migrations {
             (self.revisions[end..start].iter().rev().collect(), false)
         };
         for rev in revisions {
-            let unsupported = |what: &str| {
-                Error::at(
-                    Context::revision(rev.id()),
-                    ErrorKind::Unsupported {
-                        what: what.to_owned(),
-                    },
-                )
-            };
-            let Some(up_steps) = &rev.postgres else {
-                return Err(unsupported("this history does not target PostgreSQL: add `dialects sqlite, postgres;` to its `migration!` block"));
-            };
+            let up_steps = up_steps(rev)?;
             let steps = if up {
                 up_steps
             } else {

@@ -143,21 +143,17 @@ impl Migrations {
     /// PostgreSQL or has `run` hooks.
     fn refuse_for_postgres(&self) -> Result<(), Error> {
         for rev in self.revisions.iter() {
-            let unsupported = |what: &str| {
-                Error::at(
-                    Context::revision(rev.id()),
-                    ErrorKind::Unsupported {
-                        what: what.to_owned(),
-                    },
-                )
-            };
             let down = rev.postgres_down.as_deref().unwrap_or_default();
-            match rev.postgres.as_deref() {
-                None => return Err(unsupported("this history does not target PostgreSQL: add `dialects sqlite, postgres;` to its `migration!` block")),
-                Some(steps) if steps.iter().chain(down).any(|s| matches!(s, PgStep::Hook(_))) => {
-                    return Err(unsupported("`run` hooks on PostgreSQL are not built yet: this revision has one"))
-                }
-                Some(_) => {}
+            let steps = super::up_steps(rev)?;
+            if steps
+                .iter()
+                .chain(down)
+                .any(|s| matches!(s, PgStep::Hook(_)))
+            {
+                return Err(super::unsupported(
+                    rev,
+                    "`run` hooks on PostgreSQL are not built yet: this revision has one",
+                ));
             }
         }
         Ok(())
