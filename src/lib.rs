@@ -55,6 +55,9 @@ pub use migrate_dsl_runtime::{
     HistoryRow, Hook, HookContext, HookFn, Migrations, ObjectKind, Options, Progress, ProgressFn,
     Report, Revision, SkippedHook, Status, Strategy, TableChange, Target,
 };
+/// The PostgreSQL function of a `run` hook (`run sqlite: f, postgres: g;`).
+#[cfg(feature = "postgres")]
+pub use migrate_dsl_runtime::{PgHook, PgHookFn};
 /// The `postgres` client version the runtime applies histories through
 /// ([`Migrations::apply_pending_postgres`]).
 #[cfg(feature = "postgres")]

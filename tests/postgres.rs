@@ -629,39 +629,187 @@ fn testing_gives_each_test_a_database_at_head() {
     assert_eq!(left, 0, "dropped with its handle");
 }
 
-/// `run` hooks are not supported on PostgreSQL yet: such a history is
-/// refused before anything is sent; and a statement running past
-/// `statement_timeout` is cancelled, failing its revision whole.
-#[test]
-fn hooks_are_refused_and_statements_time_out() {
-    fn hook(_: &migrate_dsl::rusqlite::Connection) -> Result<(), migrate_dsl::BoxError> {
+/// A hook on each engine: SQLite's takes the connection, PostgreSQL's the
+/// revision's transaction.
+mod hooks {
+    use migrate_dsl::{postgres::Transaction, rusqlite::Connection, BoxError, HookContext};
+
+    /// What a caller's flags make a hook do after its work: fail or panic.
+    fn misbehave(cx: &HookContext) -> Result<(), BoxError> {
+        if cx.flag("fail") {
+            return Err("asked to fail".into());
+        }
+        if cx.flag("panic") {
+            panic!("asked to panic");
+        }
         Ok(())
     }
-    migrate_dsl::migration! {
-        static WITH_HOOK;
-        dialects sqlite, postgres;
-        revision "0001" { create table t { id integer primary key } }
-        revision "0002" { run hook; }
+
+    pub fn lower_emails(conn: &Connection, cx: &HookContext) -> Result<(), BoxError> {
+        conn.execute_batch(
+            "CREATE TEMP TABLE staged AS SELECT id, lower(email) AS email FROM users;
+             UPDATE users SET email = (SELECT email FROM staged WHERE staged.id = users.id);
+             DROP TABLE staged;",
+        )?;
+        misbehave(cx)
     }
+
+    /// Seed 003's data step: rows staged in a temporary table that is
+    /// dropped at commit, then read back, one statement at a time. It
+    /// works because the runner owns the transaction.
+    pub fn lower_emails_pg(tx: &mut Transaction<'_>, cx: &HookContext) -> Result<(), BoxError> {
+        tx.execute(
+            "CREATE TEMPORARY TABLE staged (id integer, email text) ON COMMIT DROP",
+            &[],
+        )?;
+        tx.execute("INSERT INTO staged SELECT id, lower(email) FROM users", &[])?;
+        tx.execute(
+            "UPDATE users SET email = staged.email FROM staged WHERE users.id = staged.id",
+            &[],
+        )?;
+        misbehave(cx)
+    }
+
+    pub fn demo(conn: &Connection) -> Result<(), BoxError> {
+        conn.execute("INSERT INTO users (email) VALUES ('demo@x')", [])?;
+        Ok(())
+    }
+
+    pub fn demo_pg(tx: &mut Transaction<'_>) -> Result<(), BoxError> {
+        tx.execute("INSERT INTO users (email) VALUES ('demo@x')", &[])?;
+        Ok(())
+    }
+}
+
+migrate_dsl::migration! {
+    /// Hooks with a function per dialect, one of them a data step.
+    static HOOKED;
+    dialects sqlite, postgres;
+    revision "0001" {
+        create table users { id integer primary key, email text not null }
+        insert into users (id, email) values (1, "A@x"), (2, "B@x");
+    }
+    revision "0002" {
+        create table audit { id integer primary key }
+        run sqlite: hooks::lower_emails, postgres: hooks::lower_emails_pg;
+    }
+    revision "0003" { run postgres: hooks::demo_pg, sqlite: hooks::demo when "demo"; }
+}
+
+fn emails(client: &mut postgres::Client) -> Vec<String> {
+    client
+        .query("SELECT email FROM users ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+fn has_table(client: &mut postgres::Client, name: &str) -> bool {
+    client
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&name])
+        .unwrap()
+        .get(0)
+}
+
+/// Seed 003 through the runner: the hook's temporary table lives through
+/// the revision's transaction and is gone after it; a data step left out
+/// by the flags is reported. The same history runs on SQLite.
+#[test]
+fn hooks_run_in_the_revisions_transaction() {
     let db = database("hooks");
     let mut client = db.connect();
-    let refused = WITH_HOOK.apply_pending_postgres(&mut client).unwrap_err();
-    assert_eq!(refused.context().unwrap().revision, "0002");
+    let report = HOOKED.apply_pending_postgres(&mut client).unwrap();
+    assert_eq!(history_rows(&mut client), ["0001", "0002", "0003"]);
+    assert_eq!(emails(&mut client), ["a@x", "b@x"]);
+    assert!(!has_table(&mut client, "staged"), "dropped at commit");
+    assert_eq!(report.skipped_hooks.len(), 1);
+    assert_eq!(report.skipped_hooks[0].hook, "hooks::demo_pg");
+    assert_eq!(report.skipped_hooks[0].revision, "0003");
+    let script = HOOKED.postgres_sql(None, None).unwrap();
     assert!(
-        refused
-            .to_string()
-            .contains("`run` hooks on PostgreSQL are not built yet"),
-        "{refused}"
+        script.contains("-- run hooks::lower_emails_pg: Rust code"),
+        "{script}"
     );
-    let tables: i64 = client
-        .query_one(
-            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
-            &[],
-        )
-        .unwrap()
-        .get(0);
-    assert_eq!(tables, 0, "nothing was sent");
+    assert!(
+        script.contains("-- skipped: run hooks::demo_pg when \"demo\""),
+        "{script}"
+    );
 
+    // With the flag, on a second database, the data step runs.
+    let flagged = database("hooks_flag");
+    let mut client = flagged.connect();
+    let options = migrate_dsl::Options::default().flag("demo");
+    HOOKED
+        .migrate_postgres(&mut client, migrate_dsl::Target::Head, &options)
+        .unwrap();
+    assert_eq!(emails(&mut client), ["a@x", "b@x", "demo@x"]);
+
+    let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory().unwrap();
+    HOOKED
+        .migrate(&mut conn, migrate_dsl::Target::Head, &options)
+        .unwrap();
+    let mut read = conn.prepare("SELECT email FROM users ORDER BY id").unwrap();
+    let on_sqlite: Vec<String> = read
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(on_sqlite, ["a@x", "b@x", "demo@x"]);
+}
+
+/// A hook that returns an error, or panics, after its work leaves the
+/// database as it was (the revision's table and the hook's updates rolled
+/// back, no history row, the client usable); the retry then succeeds.
+#[test]
+fn a_failing_or_panicking_hook_changes_nothing_and_a_retry_succeeds() {
+    let db = database("hook_failure");
+    let mut client = db.connect();
+    let up_to_one = migrate_dsl::Target::UpTo("0001");
+    HOOKED
+        .migrate_postgres(&mut client, up_to_one, &Default::default())
+        .unwrap();
+    let unchanged = |client: &mut postgres::Client| {
+        assert_eq!(history_rows(client), ["0001"]);
+        assert_eq!(emails(client), ["A@x", "B@x"]);
+        assert!(
+            !has_table(client, "audit"),
+            "the revision's table was undone"
+        );
+        assert!(!has_table(client, "staged"));
+    };
+
+    let failing = migrate_dsl::Options::default().flag("fail");
+    let err = HOOKED
+        .migrate_postgres(&mut client, migrate_dsl::Target::Head, &failing)
+        .unwrap_err();
+    assert_eq!(err.context().unwrap().revision, "0002");
+    assert!(
+        matches!(err.kind(), migrate_dsl::ErrorKind::Hook { hook, .. } if hook == "hooks::lower_emails_pg"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("asked to fail"), "{err}");
+    unchanged(&mut client);
+
+    let panicking = migrate_dsl::Options::default().flag("panic");
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        HOOKED.migrate_postgres(&mut client, migrate_dsl::Target::Head, &panicking)
+    }));
+    assert!(panicked.is_err(), "the panic propagates");
+    unchanged(&mut client);
+
+    let report = HOOKED.apply_pending_postgres(&mut client).unwrap();
+    assert_eq!(report.applied.len(), 2);
+    assert_eq!(history_rows(&mut client), ["0001", "0002", "0003"]);
+    assert_eq!(emails(&mut client), ["a@x", "b@x"]);
+}
+
+/// A statement running past `statement_timeout` is cancelled, failing its
+/// revision whole.
+#[test]
+fn statements_time_out() {
+    let db = database("timeout");
+    let mut client = db.connect();
     migrate_dsl::migration! {
         static SLOW;
         dialects sqlite, postgres;

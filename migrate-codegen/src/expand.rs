@@ -2,12 +2,12 @@
 //! context. Every path is absolute (`::migrate_dsl::__private`), and each
 //! slice is its own `const` so its temporaries live for `'static`.
 
-use crate::parse::Header;
+use crate::parse::{Header, HookPaths};
 use migrate_dsl_core::model::Schema;
 use migrate_dsl_core::op::RunIf;
 use migrate_dsl_core::plan::{
-    ConstraintCheck, Down, InPlaceStep, NativeAlter, NotNullCheck, PgStep, Rebuild, RevisionPlan,
-    Statement, Step,
+    ConstraintCheck, Down, HookCall, InPlaceStep, NativeAlter, NotNullCheck, PgStep, Rebuild,
+    RevisionPlan, Statement, Step,
 };
 use migrate_dsl_core::render;
 use proc_macro2::TokenStream;
@@ -20,7 +20,7 @@ pub(crate) fn migrations(
     history_table: &str,
     plans: &[RevisionPlan],
     head: &Schema,
-    hooks: &[Vec<syn::Path>],
+    hooks: &[Vec<HookPaths>],
     revision_dir: Option<&std::path::Path>,
     revision_files: &[std::path::PathBuf],
 ) -> TokenStream {
@@ -63,7 +63,7 @@ fn slice(ty: TokenStream, items: impl Iterator<Item = TokenStream>) -> TokenStre
     }}
 }
 
-fn revision(plan: &RevisionPlan, hooks: &[syn::Path]) -> TokenStream {
+fn revision(plan: &RevisionPlan, hooks: &[HookPaths]) -> TokenStream {
     let id = &*plan.id;
     let checksum = &*plan.checksum;
     let digest = &*plan.digest;
@@ -85,9 +85,16 @@ fn revision(plan: &RevisionPlan, hooks: &[syn::Path]) -> TokenStream {
             quote!(::core::result::Result::Err(#why))
         }
     };
+    let pg_hooks = slice(
+        quote!(::migrate_dsl::__private::PgHookFn),
+        hooks
+            .iter()
+            .filter_map(|h| h.postgres.as_ref())
+            .map(pg_hook),
+    );
     let hooks = slice(
         quote!(::migrate_dsl::__private::HookFn),
-        hooks.iter().map(hook),
+        hooks.iter().map(|h| hook(&h.sqlite)),
     );
     let postgres = option(plan.postgres.as_deref().map(pg_steps));
     let postgres_down = option(plan.postgres_down.as_deref().map(pg_steps));
@@ -99,6 +106,7 @@ fn revision(plan: &RevisionPlan, hooks: &[syn::Path]) -> TokenStream {
             steps: #steps,
             down: #down,
             hooks: #hooks,
+            pg_hooks: #pg_hooks,
             schema_after: #schema_after,
             postgres: #postgres,
             postgres_down: #postgres_down,
@@ -117,7 +125,10 @@ fn pg_steps(steps: &[PgStep]) -> TokenStream {
                     ::migrate_dsl::__private::text(#sql)
                 ))
             }
-            PgStep::Hook(i) => quote!(::migrate_dsl::__private::PgStep::Hook(#i)),
+            PgStep::Hook(h) => {
+                let call = hook_call(h);
+                quote!(::migrate_dsl::__private::PgStep::Hook(#call))
+            }
         }),
     )
 }
@@ -182,24 +193,28 @@ fn step(step: &Step) -> TokenStream {
             ))
         }
         Step::Hook(h) => {
-            let name = &*h.name;
-            let index = h.index;
-            let call = match &h.condition {
-                None => quote!(new(#name, #index)),
-                Some(RunIf::When(flag)) => {
-                    let flag = &**flag;
-                    quote!(when(#name, #index, #flag))
-                }
-                Some(RunIf::Unless(flag)) => {
-                    let flag = &**flag;
-                    quote!(unless(#name, #index, #flag))
-                }
-            };
-            quote!(::migrate_dsl::__private::Step::Hook(
-                ::migrate_dsl::__private::HookCall::#call
-            ))
+            let call = hook_call(h);
+            quote!(::migrate_dsl::__private::Step::Hook(#call))
         }
     }
+}
+
+/// A `HookCall` in const context.
+fn hook_call(h: &HookCall) -> TokenStream {
+    let name = &*h.name;
+    let index = h.index;
+    let call = match &h.condition {
+        None => quote!(new(#name, #index)),
+        Some(RunIf::When(flag)) => {
+            let flag = &**flag;
+            quote!(when(#name, #index, #flag))
+        }
+        Some(RunIf::Unless(flag)) => {
+            let flag = &**flag;
+            quote!(unless(#name, #index, #flag))
+        }
+    };
+    quote!(::migrate_dsl::__private::HookCall::#call)
 }
 
 /// `Some(x)` or `None` in the expansion.
@@ -337,6 +352,14 @@ fn object_kind(kind: migrate_dsl_core::plan::ObjectKind) -> TokenStream {
         ObjectKind::Index => quote!(::migrate_dsl::__private::ObjectKind::Index),
         ObjectKind::View => quote!(::migrate_dsl::__private::ObjectKind::View),
         ObjectKind::Trigger => quote!(::migrate_dsl::__private::ObjectKind::Trigger),
+    }
+}
+
+/// A PostgreSQL hook as a `fn` pointer, made by a macro of the runtime:
+/// without its `postgres` feature, that macro is the error saying so.
+fn pg_hook(path: &syn::Path) -> TokenStream {
+    quote_spanned! {path.span()=>
+        ::migrate_dsl::__private::pg_hook!(#path)
     }
 }
 

@@ -902,11 +902,15 @@ pub enum ColumnAlter {
     DropCollate,
 }
 
-/// `run path [when "flag" | unless "flag"];`
+/// `run path [when "flag" | unless "flag"];`, or with a function per
+/// dialect: `run sqlite: path, postgres: path …;`.
 #[derive(Clone, Debug)]
 pub struct RunHook {
-    /// The function's path as written (`a::b`), used in reports and errors.
+    /// The function's path as written (`a::b`), used in reports and errors:
+    /// the one called on SQLite.
     pub path: Name,
+    /// `postgres: path`: the function called on PostgreSQL.
+    pub postgres: Option<Name>,
     /// `when "flag"` / `unless "flag"`: a data step the caller includes or
     /// skips by flag at run time. `None`: it always runs.
     pub condition: Option<RunIf<Name>>,
@@ -917,6 +921,7 @@ impl RunHook {
     pub fn new(path: Name) -> Self {
         RunHook {
             path,
+            postgres: None,
             condition: None,
         }
     }

@@ -39,8 +39,9 @@ pub struct RevisionPlan {
 pub enum PgStep {
     /// Execute one SQL statement.
     Execute(Text),
-    /// Call the revision's `index`-th hook.
-    Hook(usize),
+    /// Call a `run` hook: its PostgreSQL function (`run sqlite: f,
+    /// postgres: g;`), by its place in the revision's hook list.
+    Hook(HookCall),
 }
 
 /// The kinds of schema object (`sqlite_schema.type`).
@@ -460,6 +461,23 @@ pub struct HookCall {
 }
 
 impl HookCall {
+    /// The call of `hook`, the revision's `index`-th, naming the function
+    /// called on `dialect`.
+    pub fn of(hook: &crate::op::RunHook, index: usize, dialect: crate::op::Dialect) -> Self {
+        let name = match (dialect, &hook.postgres) {
+            (crate::op::Dialect::Postgres, Some(pg)) => &pg.text,
+            _ => &hook.path.text,
+        };
+        HookCall {
+            name: Cow::Owned(name.clone()),
+            index,
+            condition: hook
+                .condition
+                .as_ref()
+                .map(|c| c.map(|flag| Cow::Owned(flag.text.clone()))),
+        }
+    }
+
     /// A hook call from `'static` parts.
     pub const fn new(name: &'static str, index: usize) -> Self {
         HookCall {

@@ -10,10 +10,26 @@
 
 use crate::model::{Schema, Table};
 use crate::op::{Change, ColumnAlter, Dialect, Literal, Op};
-use crate::plan::PgStep;
+use crate::plan::{HookCall, PgStep};
 use crate::render;
 use crate::sql;
 use std::borrow::Cow;
+
+/// Moves the identity column of `table` (its rowid alias) past the
+/// largest value in it. SQLite numbers a row after the largest rowid; a
+/// PostgreSQL identity counts on from its own sequence, which rows given
+/// their ids do not advance: without this, the next row numbered by the
+/// identity would collide with them.
+pub fn identity_after_rows(table: &Table) -> Option<String> {
+    let column = table.rowid_alias()?;
+    Some(format!(
+        "SELECT setval(pg_get_serial_sequence({}, {}), coalesce(max({}), 0) + 1, false) FROM {}",
+        sql::string(&sql::ident(&table.name)),
+        sql::string(&column.name),
+        sql::ident(&column.name),
+        sql::ident(&table.name)
+    ))
+}
 
 /// The PostgreSQL steps of `op`, given the schema just before it and just
 /// after it; `hooks` counts the revision's `run` hooks so far.
@@ -66,20 +82,31 @@ pub fn steps(op: &Op, before: &Schema, after: &Schema, hooks: &mut usize) -> Vec
                     format!("({})", values.join(", "))
                 })
                 .collect();
-            vec![sql(format!(
+            let insert = sql(format!(
                 "INSERT INTO {} ({}) VALUES {}",
                 sql::ident(&ins.table.text),
                 sql::ident_list(columns.iter().copied()),
                 rows.join(", ")
-            ))]
+            ));
+            // Rows numbered by hand: the identity goes on after them.
+            let numbered = after
+                .table(&ins.table.text)
+                .filter(|t| columns.iter().any(|c| t.is_rowid_alias(c)));
+            std::iter::once(insert)
+                .chain(numbered.and_then(identity_after_rows).map(sql))
+                .collect()
         }
         Op::Batch(b) => match (before.table(&b.table.text), after.table(&b.table.text)) {
             (Some(old), Some(new)) => batch(old, new, &b.changes).into_iter().map(sql).collect(),
             _ => Vec::new(),
         },
-        Op::Run(_) => {
+        Op::Run(hook) => {
             *hooks += 1;
-            vec![PgStep::Hook(*hooks - 1)]
+            vec![PgStep::Hook(HookCall::of(
+                hook,
+                *hooks - 1,
+                Dialect::Postgres,
+            ))]
         }
         Op::CreateView(v) => after
             .view(&v.name.text)

@@ -241,37 +241,11 @@ fn run_steps(
                     .table_changes
                     .push(changed(&a.fallback.table, strategy));
             }
-            Step::Hook(h) if !h.runs(|flag| cx.flag(flag)) => {
-                if let Some(condition) = &h.condition {
-                    skipped.push(SkippedHook {
-                        revision: rev.id.to_string(),
-                        hook: h.name.to_string(),
-                        condition: format!("{} {:?}", condition.keyword(), condition.flag()),
-                    });
-                }
-            }
             Step::Hook(h) => {
-                tracing::debug!(hook = %h.name, "calling hook");
-                let hook = rev.hooks.get(h.index).ok_or_else(|| {
-                    Error::at(
-                        Context::revision(&rev.id),
-                        ErrorKind::Hook {
-                            hook: h.name.to_string(),
-                            source:
-                                "hook missing from the compiled revision (a bug in migrate-dsl)"
-                                    .into(),
-                        },
-                    )
-                })?;
-                hook(guard.conn(), cx).map_err(|source| {
-                    Error::at(
-                        Context::revision(&rev.id),
-                        ErrorKind::Hook {
-                            hook: h.name.to_string(),
-                            source,
-                        },
-                    )
-                })?;
+                if let Some(hook) = crate::hook::prepare(&rev.id, h, &rev.hooks, cx, &mut skipped)?
+                {
+                    hook(guard.conn(), cx).map_err(crate::hook::failed(&rev.id, h))?;
+                }
             }
         }
     }

@@ -1,7 +1,9 @@
 //! `run` hooks: the context they receive, and the two signatures they may
 //! have.
 
-use crate::error::BoxError;
+use crate::error::{BoxError, Context, Error, ErrorKind};
+use crate::report::SkippedHook;
+use migrate_dsl_core::plan::HookCall;
 use rusqlite::Connection;
 use std::collections::BTreeSet;
 
@@ -111,4 +113,136 @@ where
     fn call(self, conn: &Connection, cx: &HookContext<'_>) -> Result<(), BoxError> {
         self(conn, cx).map_err(Into::into)
     }
+}
+
+/// The function a hook call runs (from `hooks`, the revision's compiled
+/// functions for one dialect), or `None` when the caller's flags leave the
+/// data step out (noted in `skipped`).
+pub(crate) fn prepare<F: Copy>(
+    revision: &str,
+    call: &HookCall,
+    hooks: &[F],
+    cx: &HookContext<'_>,
+    skipped: &mut Vec<SkippedHook>,
+) -> Result<Option<F>, Error> {
+    if !call.runs(|flag| cx.flag(flag)) {
+        if let Some(condition) = &call.condition {
+            skipped.push(SkippedHook {
+                revision: revision.to_owned(),
+                hook: call.name.to_string(),
+                condition: format!("{} {:?}", condition.keyword(), condition.flag()),
+            });
+        }
+        return Ok(None);
+    }
+    tracing::debug!(hook = %call.name, "calling hook");
+    let hook = hooks.get(call.index).copied().ok_or_else(|| {
+        failed(revision, call)(
+            "hook missing from the compiled revision (a bug in migrate-dsl)".into(),
+        )
+    })?;
+    Ok(Some(hook))
+}
+
+/// The error of hook call `call` in `revision`, from what it returned.
+pub(crate) fn failed<'a>(
+    revision: &'a str,
+    call: &'a HookCall,
+) -> impl FnOnce(BoxError) -> Error + 'a {
+    move |source| {
+        Error::at(
+            Context::revision(revision),
+            ErrorKind::Hook {
+                hook: call.name.to_string(),
+                source,
+            },
+        )
+    }
+}
+
+/// A compiled PostgreSQL `run` hook (`run sqlite: f, postgres: g;`):
+/// called with the revision's transaction, which the runner opened and
+/// commits or rolls back.
+#[cfg(feature = "postgres")]
+pub type PgHookFn = fn(&mut postgres::Transaction<'_>, &HookContext<'_>) -> Result<(), BoxError>;
+
+/// Without the `postgres` feature no PostgreSQL hook can be compiled (the
+/// expansion says so); the type exists for the revisions' layout.
+#[cfg(not(feature = "postgres"))]
+#[doc(hidden)]
+pub type PgHookFn = fn(std::convert::Infallible);
+
+/// A function usable as the PostgreSQL function of a `run` hook (`run
+/// sqlite: f, postgres: g;`): `fn(&mut postgres::Transaction) -> Result<(),
+/// E>` or `fn(&mut postgres::Transaction, &HookContext) -> Result<(), E>`.
+///
+/// The transaction is the revision's own, opened by the runner (never the
+/// driver's autocommit): everything the hook does — a temporary table made
+/// `ON COMMIT DROP` included — lives until the revision commits, and rolls
+/// back with it. A hook must not commit or roll it back itself.
+#[cfg(feature = "postgres")]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a `run` hook on PostgreSQL",
+    label = "not `fn(&mut postgres::Transaction) -> Result<(), E>` or `fn(&mut postgres::Transaction, &HookContext) -> Result<(), E>`",
+    note = "on PostgreSQL a hook takes `&mut migrate_dsl::postgres::Transaction<'_>` (the revision's transaction) and optionally `&migrate_dsl::HookContext`, and returns `Result<(), E>` where `E: Into<migrate_dsl::BoxError>`"
+)]
+pub trait PgHook<Args> {
+    /// Calls the hook.
+    fn call(self, tx: &mut postgres::Transaction<'_>, cx: &HookContext<'_>)
+        -> Result<(), BoxError>;
+}
+
+#[cfg(feature = "postgres")]
+impl<F, E> PgHook<TxOnly<E>> for F
+where
+    F: FnOnce(&mut postgres::Transaction<'_>) -> Result<(), E>,
+    E: Into<BoxError>,
+{
+    fn call(self, tx: &mut postgres::Transaction<'_>, _: &HookContext<'_>) -> Result<(), BoxError> {
+        self(tx).map_err(Into::into)
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl<F, E> PgHook<TxAndContext<E>> for F
+where
+    F: FnOnce(&mut postgres::Transaction<'_>, &HookContext<'_>) -> Result<(), E>,
+    E: Into<BoxError>,
+{
+    fn call(
+        self,
+        tx: &mut postgres::Transaction<'_>,
+        cx: &HookContext<'_>,
+    ) -> Result<(), BoxError> {
+        self(tx, cx).map_err(Into::into)
+    }
+}
+
+/// The expansion's PostgreSQL hook: a `fn` pointer calling the user's
+/// function (its signature checked at the function's path).
+#[cfg(feature = "postgres")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __pg_hook {
+    ($path:path) => {{
+        fn __migrate_pg_hook(
+            tx: &mut $crate::__private::postgres::Transaction<'_>,
+            cx: &$crate::HookContext<'_>,
+        ) -> ::core::result::Result<(), $crate::BoxError> {
+            $crate::__private::call_pg_hook($path, tx, cx)
+        }
+        __migrate_pg_hook as $crate::__private::PgHookFn
+    }};
+}
+
+/// Without the `postgres` feature: the error saying to enable it.
+#[cfg(not(feature = "postgres"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __pg_hook {
+    ($path:path) => {
+        ::core::compile_error!(
+            "a `run` hook's `postgres:` function needs migrate-dsl's `postgres` feature: `migrate-dsl = { version = \"…\", features = [\"postgres\"] }`"
+        )
+    };
 }

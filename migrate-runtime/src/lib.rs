@@ -48,6 +48,8 @@ pub use dump::{dump, Dump};
 pub use error::{BoxError, Context, Error, ErrorKind, ForeignKeyViolation};
 pub use history::HistoryRow;
 pub use hook::{Hook, HookContext, HookFn};
+#[cfg(feature = "postgres")]
+pub use hook::{PgHook, PgHookFn};
 pub use migrate_dsl_core::plan::ObjectKind;
 pub use migrations::{Migrations, Revision};
 pub use options::Options;
@@ -59,7 +61,8 @@ pub use status::Status;
 /// Items the `migration!` expansion refers to. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::hook::HookFn;
+    pub use crate::__pg_hook as pg_hook;
+    pub use crate::hook::{HookFn, PgHookFn};
     pub use crate::migrations::{Migrations, Revision, RevisionParts};
     pub use migrate_dsl_core::plan::{
         text, AlterInPlace, ConstraintCheck, CreatedTable, DefaultProbe, DefinitionEdit, Down,
@@ -67,6 +70,8 @@ pub mod __private {
         SchemaObject, Statement, Step, Text,
     };
     pub use migrate_dsl_core::DEFAULT_HISTORY_TABLE;
+    #[cfg(feature = "postgres")]
+    pub use postgres;
     pub use std::borrow::Cow;
 
     /// Calls a user's hook (either signature) and boxes its error; the
@@ -79,5 +84,16 @@ pub mod __private {
         cx: &crate::HookContext<'_>,
     ) -> Result<(), crate::BoxError> {
         hook.call(conn, cx)
+    }
+
+    /// [`call_hook`] for a PostgreSQL hook.
+    #[cfg(feature = "postgres")]
+    #[inline]
+    pub fn call_pg_hook<Args, H: crate::hook::PgHook<Args>>(
+        hook: H,
+        tx: &mut postgres::Transaction<'_>,
+        cx: &crate::HookContext<'_>,
+    ) -> Result<(), crate::BoxError> {
+        hook.call(tx, cx)
     }
 }

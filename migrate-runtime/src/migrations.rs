@@ -1,7 +1,7 @@
 //! A compiled history: its revisions and how it is built (by the macro,
 //! or at run time). Running it: `run.rs` and `apply.rs`.
 
-use crate::hook::HookFn;
+use crate::hook::{HookFn, PgHookFn};
 use migrate_dsl_core::plan::{Down, PgStep, SchemaObject, Step, Text};
 use std::borrow::Cow;
 
@@ -14,6 +14,9 @@ pub struct Revision {
     pub(crate) steps: Cow<'static, [Step]>,
     pub(crate) down: Down,
     pub(crate) hooks: Cow<'static, [HookFn]>,
+    /// The PostgreSQL functions of its hooks, by the same index.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) pg_hooks: Cow<'static, [PgHookFn]>,
     pub(crate) schema_after: Text,
     /// Its steps on PostgreSQL, for a history that targets it.
     pub(crate) postgres: Option<Cow<'static, [PgStep]>>,
@@ -33,6 +36,8 @@ pub struct RevisionParts {
     /// The `down` steps; `Err`: why the revision cannot be reverted.
     pub down: Result<&'static [Step], &'static str>,
     pub hooks: &'static [HookFn],
+    /// The hooks' PostgreSQL functions (`run sqlite: f, postgres: g;`).
+    pub pg_hooks: &'static [PgHookFn],
     pub schema_after: &'static str,
     /// The steps on PostgreSQL (`dialects sqlite, postgres;`).
     pub postgres: Option<&'static [PgStep]>,
@@ -53,6 +58,7 @@ impl Revision {
                 Err(why) => Down::Irreversible(Cow::Borrowed(why)),
             },
             hooks: Cow::Borrowed(parts.hooks),
+            pg_hooks: Cow::Borrowed(parts.pg_hooks),
             schema_after: Cow::Borrowed(parts.schema_after),
             postgres: match parts.postgres {
                 Some(steps) => Some(Cow::Borrowed(steps)),
@@ -212,6 +218,7 @@ impl Migrations {
                 steps: p.steps,
                 down: p.down,
                 hooks: Cow::Borrowed(&[]),
+                pg_hooks: Cow::Borrowed(&[]),
                 schema_after: p.schema_after,
                 postgres: p.postgres,
                 postgres_down: p.postgres_down,

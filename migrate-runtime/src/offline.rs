@@ -14,7 +14,7 @@
 use crate::error::{Context, Error, ErrorKind};
 use crate::history;
 use crate::migrations::{Migrations, Revision};
-use migrate_dsl_core::plan::{Down, InPlaceStep, Rebuild, RebuildStep, Step};
+use migrate_dsl_core::plan::{Down, HookCall, InPlaceStep, Rebuild, RebuildStep, Step};
 use migrate_dsl_core::sql;
 use std::fmt::Write;
 
@@ -151,20 +151,7 @@ fn revision(
                 }
                 rebuild(out, &a.fallback);
             }
-            // An offline script runs with no flags set.
-            Step::Hook(h) if !h.runs(|_| false) => {
-                if let Some(c) = &h.condition {
-                    let (keyword, flag) = (c.keyword(), c.flag());
-                    let _ = writeln!(out, "-- skipped: run {} {keyword} {flag:?}", h.name);
-                }
-            }
-            Step::Hook(h) => {
-                let _ = writeln!(
-                    out,
-                    "-- run {}: Rust code, which a script cannot run; from here on this script is not what a run does (apply this revision with the runtime, or do what the hook does by hand here)",
-                    h.name
-                );
-            }
+            Step::Hook(h) => hook_comment(out, h),
         }
     }
     let _ = writeln!(out, "{record}");
@@ -173,6 +160,25 @@ fn revision(
         out.push_str("PRAGMA foreign_keys = ON;\n");
     }
     Ok(())
+}
+
+/// What a script says of a `run` hook: Rust code it cannot run, or, for
+/// a data step the caller's flags leave out (a script runs without flags),
+/// that it is skipped.
+pub(crate) fn hook_comment(out: &mut String, h: &HookCall) {
+    match &h.condition {
+        Some(c) if !h.runs(|_| false) => {
+            let (keyword, flag) = (c.keyword(), c.flag());
+            let _ = writeln!(out, "-- skipped: run {} {keyword} {flag:?}", h.name);
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "-- run {}: Rust code, which a script cannot run; from here on this script is not what a run does (apply this revision with the runtime, or do what the hook does by hand here)",
+                h.name
+            );
+        }
+    }
 }
 
 /// The statements of [`Rebuild::procedure`], in its order. The checks are

@@ -107,10 +107,20 @@ fn read(dir: &LitStr, spans: &Spans) -> syn::Result<Directory> {
             );
         }
         if let Some(rev) = read.revision {
+            let path =
+                |text: &str| syn::parse2::<syn::Path>(respan(text.parse().ok()?, dir.span())).ok();
             let hooks = read
                 .hooks
                 .iter()
-                .filter_map(|h| syn::parse2::<syn::Path>(respan(h.parse().ok()?, dir.span())).ok())
+                .filter_map(|(sqlite, postgres)| {
+                    Some(super::HookPaths {
+                        sqlite: path(sqlite)?,
+                        postgres: match postgres {
+                            Some(p) => Some(path(p)?),
+                            None => None,
+                        },
+                    })
+                })
                 .collect();
             revisions.push((rev, hooks, None));
         }
@@ -127,8 +137,8 @@ fn read(dir: &LitStr, spans: &Spans) -> syn::Result<Directory> {
 /// proc-macro2's own, which must not meet the compiler's).
 struct FileRead {
     revision: Option<RevisionDef>,
-    /// The `run` hooks' paths, as text.
-    hooks: Vec<String>,
+    /// The `run` hooks' paths, as text: SQLite's, PostgreSQL's.
+    hooks: Vec<(String, Option<String>)>,
     /// Errors: message, line, column.
     errors: Vec<(String, usize, usize)>,
 }
@@ -183,7 +193,10 @@ fn read_file(text: &str, stem: &str, spans: &Spans, index: usize) -> FileRead {
                 Ok((rev, hooks, errors)) => {
                     read.hooks = hooks
                         .iter()
-                        .map(|h| h.to_token_stream().to_string())
+                        .map(|h| {
+                            let text = |p: &syn::Path| p.to_token_stream().to_string();
+                            (text(&h.sqlite), h.postgres.as_ref().map(text))
+                        })
                         .collect();
                     read.revision = Some(rev);
                     if let Some(e) = errors {

@@ -22,12 +22,20 @@ pub(crate) struct Header {
     pub(crate) name: Ident,
 }
 
+/// The functions a `run` hook names: SQLite's, and PostgreSQL's when the
+/// hook names one (`run sqlite: f, postgres: g;`).
+#[derive(Clone)]
+pub(crate) struct HookPaths {
+    pub(crate) sqlite: syn::Path,
+    pub(crate) postgres: Option<syn::Path>,
+}
+
 /// Everything the macro was given.
 pub(crate) struct Input {
     pub(crate) header: Header,
     pub(crate) history: History,
     /// The `run` hooks of each revision, in order: their paths, for expansion.
-    pub(crate) hooks: Vec<Vec<syn::Path>>,
+    pub(crate) hooks: Vec<Vec<HookPaths>>,
 }
 
 /// The outcome of parsing: the header (when it parsed, so a stub can be
@@ -188,26 +196,28 @@ fn parse_dialects(
     let mut dialects = Vec::new();
     loop {
         let word: Ident = input.parse().map_err(|e| expected(e.span()))?;
-        let name = word.to_string();
-        match Dialect::from_keyword(&name) {
-            Some(d) => dialects.push((d, spans.loc(word.span()))),
-            None => {
-                let close =
-                    migrate_dsl_core::check::suggest(&name, Dialect::ALL.map(Dialect::keyword));
-                let help =
-                    close.map_or_else(String::new, |k| format!("\n\nhelp: did you mean `{k}`?"));
-                return Err(syn::Error::new(
-                    word.span(),
-                    format!("unknown dialect `{name}`: expected `sqlite` or `postgres`{help}"),
-                ));
-            }
-        }
+        dialects.push((dialect(&word)?, spans.loc(word.span())));
         if input.peek(Token![;]) {
             input.parse::<Token![;]>()?;
             return Ok(dialects);
         }
         input.parse::<Token![,]>().map_err(|e| expected(e.span()))?;
     }
+}
+
+/// The dialect `word` names (`sqlite`, `postgres`), or the error saying
+/// which are known.
+pub(super) fn dialect(word: &Ident) -> syn::Result<migrate_dsl_core::op::Dialect> {
+    use migrate_dsl_core::op::Dialect;
+    let name = word.to_string();
+    Dialect::from_keyword(&name).ok_or_else(|| {
+        let close = migrate_dsl_core::check::suggest(&name, Dialect::ALL.map(Dialect::keyword));
+        let help = close.map_or_else(String::new, |k| format!("\n\nhelp: did you mean `{k}`?"));
+        syn::Error::new(
+            word.span(),
+            format!("unknown dialect `{name}`: expected `sqlite` or `postgres`{help}"),
+        )
+    })
 }
 
 /// `naming { primary_key = "…", unique = "…", check = "…", foreign_key =
@@ -244,7 +254,7 @@ fn parse_naming(input: ParseStream, spans: &Spans) -> syn::Result<Naming> {
 }
 
 /// A revision, its hooks, and the syntax errors of its statements.
-pub(super) type ParsedRevision = (RevisionDef, Vec<syn::Path>, Option<syn::Error>);
+pub(super) type ParsedRevision = (RevisionDef, Vec<HookPaths>, Option<syn::Error>);
 
 fn parse_revision(input: ParseStream, spans: &Spans) -> syn::Result<ParsedRevision> {
     if !input.peek(kw::revision) {
@@ -284,7 +294,7 @@ fn parse_revision(input: ParseStream, spans: &Spans) -> syn::Result<ParsedRevisi
 fn parse_down(
     input: ParseStream,
     spans: &Spans,
-    hooks: &mut Vec<syn::Path>,
+    hooks: &mut Vec<HookPaths>,
     errors: &mut Option<syn::Error>,
 ) -> syn::Result<DownBlock> {
     let keyword = input.parse::<kw::down>()?;

@@ -17,7 +17,7 @@ const STATEMENTS: &str = "expected a statement: `create table`, `drop table`, `r
 pub(super) fn parse_body(
     input: &ParseBuffer,
     spans: &Spans,
-    hooks: &mut Vec<syn::Path>,
+    hooks: &mut Vec<super::HookPaths>,
 ) -> (Vec<Op>, Option<syn::Error>) {
     let mut ops = Vec::new();
     let mut errors = None;
@@ -73,7 +73,7 @@ fn skip_statement(input: ParseStream) {
     });
 }
 
-fn statement(input: ParseStream, spans: &Spans, hooks: &mut Vec<syn::Path>) -> Result<Op> {
+fn statement(input: ParseStream, spans: &Spans, hooks: &mut Vec<super::HookPaths>) -> Result<Op> {
     let look = input.lookahead1();
     if look.peek(kw::create) {
         input.parse::<kw::create>()?;
@@ -143,10 +143,8 @@ fn statement(input: ParseStream, spans: &Spans, hooks: &mut Vec<syn::Path>) -> R
     } else if look.peek(kw::sql) {
         raw_sql(input, spans).map(Op::Sql)
     } else if look.peek(kw::run) {
-        input.parse::<kw::run>()?;
-        let path: syn::Path = input.parse()?;
-        let text = hook_path_text(&path)?;
-        let at = spans.loc(path_span(&path));
+        let run = input.parse::<kw::run>()?;
+        let (paths, hook) = run_paths(input, spans, run.span)?;
         let condition = run_condition(input, spans)?;
         input.parse::<Token![;]>().map_err(|e| {
             syn::Error::new(
@@ -154,11 +152,8 @@ fn statement(input: ParseStream, spans: &Spans, hooks: &mut Vec<syn::Path>) -> R
                 "expected `;` after `run path`, or a condition: `run path when \"flag\";` / `run path unless \"flag\";`",
             )
         })?;
-        hooks.push(path);
-        Ok(Op::Run(RunHook {
-            path: Name::new(text, at),
-            condition,
-        }))
+        hooks.push(paths);
+        Ok(Op::Run(RunHook { condition, ..hook }))
     } else if input.peek(kw::alter) || input.peek(kw::add) || input.peek(kw::rename) {
         Err(input.error(
             "column changes are written `alter table t …;` or inside `batch alter table t { … }`",
@@ -341,6 +336,71 @@ fn path_span(path: &syn::Path) -> Span {
 }
 
 /// `a::b::c` (no generic arguments: the hook's type is fixed).
+/// The functions after `run`: one path (`run f`), or one per dialect
+/// (`run sqlite: f, postgres: g`, SQLite's required, each named once).
+fn run_paths(
+    input: ParseStream,
+    spans: &Spans,
+    run: proc_macro2::Span,
+) -> Result<(super::HookPaths, RunHook)> {
+    let labelled = input.peek(Ident) && input.peek2(Token![:]) && !input.peek2(Token![::]);
+    if !labelled {
+        let path: syn::Path = input.parse()?;
+        let name = Name::new(hook_path_text(&path)?, spans.loc(path_span(&path)));
+        let paths = super::HookPaths {
+            sqlite: path,
+            postgres: None,
+        };
+        return Ok((paths, RunHook::new(name)));
+    }
+    let mut sqlite = None;
+    let mut postgres = None;
+    loop {
+        let word: Ident = input.parse()?;
+        let dialect = super::dialect(&word)?;
+        input.parse::<Token![:]>()?;
+        let path: syn::Path = input.parse()?;
+        let name = Name::new(hook_path_text(&path)?, spans.loc(path_span(&path)));
+        let slot = match dialect {
+            migrate_dsl_core::op::Dialect::Sqlite => &mut sqlite,
+            migrate_dsl_core::op::Dialect::Postgres => &mut postgres,
+            _ => {
+                return Err(syn::Error::new(
+                    word.span(),
+                    format!("`run` hooks on `{word}` are not supported"),
+                ))
+            }
+        };
+        if slot.is_some() {
+            return Err(syn::Error::new(
+                word.span(),
+                format!("`{word}:` is named twice in this `run`: name one function per dialect"),
+            ));
+        }
+        *slot = Some((path, name));
+        if !input.peek(Token![,]) {
+            break;
+        }
+        input.parse::<Token![,]>()?;
+    }
+    let Some((sqlite_path, sqlite_name)) = sqlite else {
+        return Err(syn::Error::new(
+            run,
+            "this `run` names no function for SQLite, which every history targets: write `run sqlite: f, postgres: g;`",
+        ));
+    };
+    let (postgres_path, postgres_name) = postgres.unzip();
+    let paths = super::HookPaths {
+        sqlite: sqlite_path,
+        postgres: postgres_path,
+    };
+    let hook = RunHook {
+        postgres: postgres_name,
+        ..RunHook::new(sqlite_name)
+    };
+    Ok((paths, hook))
+}
+
 fn hook_path_text(path: &syn::Path) -> Result<String> {
     let mut text = String::new();
     if path.leading_colon.is_some() {

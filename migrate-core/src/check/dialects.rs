@@ -44,12 +44,48 @@ pub(crate) fn check(history: &History, diags: &mut Diagnostics) {
             );
         }
     }
+    hooks(history, diags);
     if history.targets(Dialect::Postgres) {
         let mut pg = Postgres { diags };
         for rev in &history.revisions {
             let down = rev.down.iter().flat_map(|d| &d.ops);
             for op in rev.ops.iter().chain(down) {
                 pg.op(op);
+            }
+        }
+    }
+}
+
+/// A `run` hook names one function per dialect the history targets: a
+/// hook takes `&rusqlite::Connection` on SQLite and `&mut
+/// postgres::Transaction` on PostgreSQL.
+fn hooks(history: &History, diags: &mut Diagnostics) {
+    let postgres = history.targets(Dialect::Postgres);
+    for rev in &history.revisions {
+        let down = rev.down.iter().flat_map(|d| &d.ops);
+        for op in rev.ops.iter().chain(down) {
+            let Op::Run(hook) = op else { continue };
+            match (&hook.postgres, postgres) {
+                (None, true) => diags.error_help(
+                    hook.path.at,
+                    format!(
+                        "hook `{}` has no function for PostgreSQL ({TARGETS})",
+                        hook.path.text
+                    ),
+                    format!(
+                        "name one for each dialect: `run sqlite: {0}, postgres: {0}_pg;` (on PostgreSQL a hook takes `&mut postgres::Transaction` instead of `&rusqlite::Connection`)",
+                        hook.path.text
+                    ),
+                ),
+                (Some(pg), false) => diags.error_help(
+                    pg.at,
+                    format!(
+                        "`postgres: {}` in a history that does not target PostgreSQL",
+                        pg.text
+                    ),
+                    "add `dialects sqlite, postgres;` to the history, or remove `postgres: …`",
+                ),
+                _ => {}
             }
         }
     }

@@ -23,8 +23,8 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Schema;
 use crate::name::same_name;
 use crate::op::{
-    Change, ColumnConstraintKind, ColumnDef, CreateTable, History, Op, TableConstraint,
-    TableConstraintKind,
+    Change, ColumnConstraintKind, ColumnDef, CreateTable, Dialect, History, Op, RunIf,
+    TableConstraint, TableConstraintKind,
 };
 use crate::plan::ObjectKind;
 use crate::plan::{CreatedTable, Down, HookCall, RawStep, RevisionPlan, Statement, Step};
@@ -281,21 +281,16 @@ fn apply(
             .collect(),
         Op::Batch(b) => batch::batch(schema, b, describe(op), diags),
         Op::Run(h) => {
-            let call = HookCall {
-                name: Cow::Owned(h.path.text.clone()),
-                index: *hooks,
-                condition: h.condition.as_ref().map(|c| {
-                    let flag = c.flag();
-                    if flag.text.trim().is_empty() {
-                        diags.error_help(
-                            flag.at,
-                            "the flag name is empty",
-                            "name the flag the caller sets, e.g. `run seed_demo when \"demo_data\";`",
-                        );
-                    }
-                    c.map(|flag| Cow::Owned(flag.text.clone()))
-                }),
-            };
+            if let Some(flag) = h.condition.as_ref().map(RunIf::flag) {
+                if flag.text.trim().is_empty() {
+                    diags.error_help(
+                        flag.at,
+                        "the flag name is empty",
+                        "name the flag the caller sets, e.g. `run seed_demo when \"demo_data\";`",
+                    );
+                }
+            }
+            let call = HookCall::of(h, *hooks, Dialect::Sqlite);
             *hooks += 1;
             vec![Step::Hook(call)]
         }

@@ -1201,8 +1201,8 @@ fn a_run_condition_is_part_of_the_checksum_and_the_plan() {
         let h = history(vec![(
             "0001",
             vec![Op::Run(RunHook {
-                path: n("seed", 0),
                 condition,
+                ..RunHook::new(n("seed", 0))
             })],
         )]);
         check_history(&h).unwrap().remove(0)

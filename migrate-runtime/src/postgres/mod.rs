@@ -9,7 +9,7 @@ mod run;
 
 use crate::error::{Context, Error, ErrorKind};
 use crate::migrations::{Migrations, Revision};
-use migrate_dsl_core::plan::{Down, PgStep, Step};
+use migrate_dsl_core::plan::{Down, PgStep};
 use migrate_dsl_core::sql;
 use std::fmt::Write;
 
@@ -106,22 +106,7 @@ impl Migrations {
                     PgStep::Execute(text) => {
                         let _ = writeln!(out, "{};", text.trim_end_matches(';'));
                     }
-                    PgStep::Hook(i) => {
-                        // The hook's name, from the SQLite steps (same order).
-                        let name = rev
-                            .steps
-                            .iter()
-                            .filter_map(|s| match s {
-                                Step::Hook(h) => Some(&*h.name),
-                                _ => None,
-                            })
-                            .nth(*i)
-                            .unwrap_or("?");
-                        let _ = writeln!(
-                            out,
-                            "-- run {name}: Rust code, which a script cannot run; from here on this script is not what a run does"
-                        );
-                    }
+                    PgStep::Hook(h) => crate::offline::hook_comment(&mut out, h),
                 }
             }
             let record = if up {

@@ -12,6 +12,7 @@
 
 use crate::error::{Context, Error, ErrorKind};
 use crate::history::HistoryRow;
+use crate::hook::{failed, prepare, HookContext};
 use crate::migrations::Migrations;
 use crate::options::Options;
 use crate::report::{AppliedRevision, Report};
@@ -33,7 +34,9 @@ impl Migrations {
     /// one revision per transaction with its history row (see the module
     /// documentation of `postgres/run.rs` for locking and timeouts). The
     /// history must target PostgreSQL (`dialects sqlite, postgres;`);
-    /// `run` hooks are not supported there yet. A move down is refused
+    /// a `run` hook calls its `postgres:` function with the revision's
+    /// transaction (a panic in it rolls the revision back and propagates;
+    /// an error rolls it back and is returned). A move down is refused
     /// whole, before anything changes, when a revision on the way cannot
     /// be undone.
     pub fn migrate_postgres(
@@ -90,9 +93,22 @@ impl Migrations {
             let Some(steps) = steps else {
                 return Err(super::irreversible(rev));
             };
+            let cx = HookContext {
+                revision: rev.id(),
+                revert: !up,
+                flags: &options.flags,
+            };
+            let mut skipped = Vec::new();
             for step in steps {
-                if let PgStep::Execute(statement) = step {
-                    run(&mut tx, statement, Some(rev.id()))?;
+                match step {
+                    PgStep::Execute(statement) => run(&mut tx, statement, Some(rev.id()))?,
+                    // A panic unwinds through `tx`, whose drop rolls back.
+                    PgStep::Hook(call) => {
+                        let hook = prepare(rev.id(), call, &rev.pg_hooks, &cx, &mut skipped)?;
+                        if let Some(hook) = hook {
+                            hook(&mut tx, &cx).map_err(failed(rev.id(), call))?;
+                        }
+                    }
                 }
             }
             let duration = revision_started.elapsed();
@@ -104,6 +120,7 @@ impl Migrations {
             }
             .map_err(pg(Some(rev.id()), &record))?;
             tx.commit().map_err(pg(Some(rev.id()), "COMMIT"))?;
+            report.skipped_hooks.extend(skipped);
             let done = AppliedRevision {
                 id: rev.id().to_owned(),
                 duration,
@@ -140,23 +157,11 @@ impl Migrations {
     }
 
     /// Refuses, before anything is sent, a history that does not target
-    /// PostgreSQL or has `run` hooks.
+    /// PostgreSQL.
     fn refuse_for_postgres(&self) -> Result<(), Error> {
-        for rev in self.revisions.iter() {
-            let down = rev.postgres_down.as_deref().unwrap_or_default();
-            let steps = super::up_steps(rev)?;
-            if steps
-                .iter()
-                .chain(down)
-                .any(|s| matches!(s, PgStep::Hook(_)))
-            {
-                return Err(super::unsupported(
-                    rev,
-                    "`run` hooks on PostgreSQL are not built yet: this revision has one",
-                ));
-            }
-        }
-        Ok(())
+        self.revisions
+            .iter()
+            .try_for_each(|rev| super::up_steps(rev).map(drop))
     }
 }
 

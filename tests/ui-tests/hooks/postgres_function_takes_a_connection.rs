@@ -1,0 +1,18 @@
+use migrate_dsl::{migration, rusqlite::Connection, BoxError};
+
+fn backfill(_: &Connection) -> Result<(), BoxError> {
+    Ok(())
+}
+
+migration! {
+    static M;
+    dialects sqlite, postgres;
+    revision "0001" {
+        create table users { id integer primary key }
+        run sqlite: backfill, postgres: backfill;
+    }
+}
+
+fn main() {
+    let _ = &M;
+}
