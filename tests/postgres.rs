@@ -833,3 +833,69 @@ fn statements_time_out() {
     );
     assert_eq!(history_rows(&mut client), ["0001"]);
 }
+
+/// Drift from `pg_catalog`: none after a run (at head, and part way);
+/// then every change made by hand is named, and the check leaves nothing
+/// behind.
+#[test]
+fn drift_is_read_from_the_catalog() {
+    use migrate_dsl::{Drift, ObjectKind};
+    let db = database("drift");
+    let mut client = db.connect();
+    assert!(BOTH.check_postgres(&mut client).unwrap().is_empty(), "nothing applied");
+    BOTH.migrate_postgres(
+        &mut client,
+        migrate_dsl::Target::UpTo("0001_users"),
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(BOTH.check_postgres(&mut client).unwrap(), []);
+    BOTH.apply_pending_postgres(&mut client).unwrap();
+    assert_eq!(BOTH.check_postgres(&mut client).unwrap(), []);
+
+    client
+        .batch_execute(
+            "ALTER TABLE posts ALTER COLUMN title DROP DEFAULT;
+             ALTER TABLE users ALTER COLUMN nickname TYPE varchar(80);
+             CREATE INDEX by_hand ON users (nickname);
+             DROP VIEW published_posts;
+             CREATE TABLE not_ours (id integer);",
+        )
+        .unwrap();
+    let drift = BOTH.check_postgres(&mut client).unwrap();
+    let found: Vec<(String, ObjectKind, String)> = drift
+        .iter()
+        .map(|d| match d {
+            Drift::Missing { kind, name, .. } => ("missing".into(), *kind, name.clone()),
+            Drift::Changed { kind, name, .. } => ("changed".into(), *kind, name.clone()),
+            Drift::Unexpected { kind, name, .. } => ("unexpected".into(), *kind, name.clone()),
+            other => panic!("{other}"),
+        })
+        .collect();
+    let expect = |what: &str, kind, name: &str| (what.to_owned(), kind, name.to_owned());
+    assert_eq!(
+        found,
+        [
+            expect("changed", ObjectKind::Table, "posts"),
+            expect("missing", ObjectKind::View, "published_posts"),
+            expect("changed", ObjectKind::Table, "users"),
+            expect("unexpected", ObjectKind::Index, "by_hand"),
+        ],
+        "{drift:#?}"
+    );
+    let text: Vec<String> = drift.iter().map(ToString::to_string).collect();
+    assert!(
+        text[0].contains("expected `title text NOT NULL DEFAULT 'untitled'::text`, not found"),
+        "{}",
+        text[0]
+    );
+    assert!(text[2].contains("nickname character varying(40)"), "{}", text[2]);
+    let scratch: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_namespace WHERE nspname = '_migrate_expected'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(scratch, 0, "the replay was rolled back");
+}

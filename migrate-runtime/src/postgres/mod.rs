@@ -2,8 +2,11 @@
 //! postgres;`): each revision's statements there were rendered at compile
 //! time from the same model as SQLite's. Here: the offline script, to
 //! review or to run with `psql`; `run.rs` (feature `postgres`): applying
-//! through the `postgres` client.
+//! through the `postgres` client; `drift.rs`: the live schema against the
+//! applied revisions'.
 
+#[cfg(feature = "postgres")]
+mod drift;
 #[cfg(feature = "postgres")]
 mod run;
 

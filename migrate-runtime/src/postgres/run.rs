@@ -158,7 +158,7 @@ impl Migrations {
 
     /// Refuses, before anything is sent, a history that does not target
     /// PostgreSQL.
-    fn refuse_for_postgres(&self) -> Result<(), Error> {
+    pub(super) fn refuse_for_postgres(&self) -> Result<(), Error> {
         self.revisions
             .iter()
             .try_for_each(|rev| super::up_steps(rev).map(drop))
@@ -196,7 +196,10 @@ fn run(tx: &mut Transaction<'_>, statement: &str, revision: Option<&str>) -> Res
     tx.batch_execute(statement).map_err(pg(revision, statement))
 }
 
-fn read_history(tx: &mut impl GenericClient, table: &str) -> Result<Vec<HistoryRow>, Error> {
+pub(super) fn read_history(
+    tx: &mut impl GenericClient,
+    table: &str,
+) -> Result<Vec<HistoryRow>, Error> {
     let q = format!(
         "SELECT id, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), duration_ms FROM {} ORDER BY seq",
         sql::ident(table)
@@ -225,7 +228,7 @@ fn lock_key(table: &str) -> i64 {
 }
 
 /// Maps a PostgreSQL error of `statement` (in `revision`, if any).
-fn pg(revision: Option<&str>, statement: &str) -> impl FnOnce(postgres::Error) -> Error {
+pub(super) fn pg(revision: Option<&str>, statement: &str) -> impl FnOnce(postgres::Error) -> Error {
     let (revision, statement) = (revision.map(str::to_owned), statement.to_owned());
     move |source| {
         let message = match source.as_db_error() {
