@@ -2,6 +2,8 @@
 //! The server is a throwaway cluster started by the tests themselves, or
 //! the one `MIGRATE_DSL_TEST_POSTGRES` names (`postgres/server.rs`).
 
+#[path = "postgres/roundtrip.rs"]
+mod roundtrip;
 #[path = "postgres/server.rs"]
 mod server;
 
@@ -842,7 +844,10 @@ fn drift_is_read_from_the_catalog() {
     use migrate_dsl::{Drift, ObjectKind};
     let db = database("drift");
     let mut client = db.connect();
-    assert!(BOTH.check_postgres(&mut client).unwrap().is_empty(), "nothing applied");
+    assert!(
+        BOTH.check_postgres(&mut client).unwrap().is_empty(),
+        "nothing applied"
+    );
     BOTH.migrate_postgres(
         &mut client,
         migrate_dsl::Target::UpTo("0001_users"),
@@ -889,7 +894,11 @@ fn drift_is_read_from_the_catalog() {
         "{}",
         text[0]
     );
-    assert!(text[2].contains("nickname character varying(40)"), "{}", text[2]);
+    assert!(
+        text[2].contains("nickname character varying(40)"),
+        "{}",
+        text[2]
+    );
     let scratch: i64 = client
         .query_one(
             "SELECT count(*) FROM pg_namespace WHERE nspname = '_migrate_expected'",

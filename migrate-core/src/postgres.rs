@@ -15,6 +15,50 @@ use crate::render;
 use crate::sql;
 use std::borrow::Cow;
 
+/// A revision's (or its `down` block's) steps on PostgreSQL, built one
+/// operation at a time.
+#[derive(Debug, Default)]
+pub struct PgSteps {
+    /// The steps so far.
+    pub steps: Vec<PgStep>,
+    /// The `run` hooks so far (the next one's index).
+    pub hooks: usize,
+    /// Rows may have changed since the deferred constraints last fired.
+    rows_changed: bool,
+}
+
+impl PgSteps {
+    /// Steps that continue after `hooks` hooks (a `down` block's follow
+    /// the revision's own).
+    pub fn after_hooks(hooks: usize) -> Self {
+        PgSteps {
+            hooks,
+            ..PgSteps::default()
+        }
+    }
+
+    /// Adds the steps of `op`, given the schema just before and after it.
+    ///
+    /// PostgreSQL refuses to alter, drop or index a table with deferred
+    /// constraint checks pending ("pending trigger events"), which rows
+    /// changed earlier in the transaction leave behind a `deferrable`
+    /// foreign key: before a schema change that follows changed rows,
+    /// `SET CONSTRAINTS ALL IMMEDIATE` runs them (a violation then fails
+    /// the revision, as it would at commit).
+    pub fn add(&mut self, op: &Op, before: &Schema, after: &Schema) {
+        let made = steps(op, before, after, &mut self.hooks);
+        let changes_rows = matches!(op, Op::Insert(_) | Op::Run(_) | Op::Sql(_));
+        if self.rows_changed && !changes_rows && !made.is_empty() {
+            self.steps.push(PgStep::Execute(Cow::Borrowed(
+                "SET CONSTRAINTS ALL IMMEDIATE",
+            )));
+            self.rows_changed = false;
+        }
+        self.rows_changed |= changes_rows;
+        self.steps.extend(made);
+    }
+}
+
 /// Moves the identity column of `table` (its rowid alias) past the
 /// largest value in it. SQLite numbers a row after the largest rowid; a
 /// PostgreSQL identity counts on from its own sequence, which rows given
@@ -33,7 +77,7 @@ pub fn identity_after_rows(table: &Table) -> Option<String> {
 
 /// The PostgreSQL steps of `op`, given the schema just before it and just
 /// after it; `hooks` counts the revision's `run` hooks so far.
-pub fn steps(op: &Op, before: &Schema, after: &Schema, hooks: &mut usize) -> Vec<PgStep> {
+fn steps(op: &Op, before: &Schema, after: &Schema, hooks: &mut usize) -> Vec<PgStep> {
     let sql = |s: String| PgStep::Execute(Cow::Owned(s));
     match op {
         Op::CreateTable(ct) => after
@@ -59,10 +103,7 @@ pub fn steps(op: &Op, before: &Schema, after: &Schema, hooks: &mut usize) -> Vec
                     after
                         .table(&ins.table.text)
                         .and_then(|t| t.column(c))
-                        .is_some_and(|c| {
-                            let ty = c.ty.as_str().trim().to_ascii_lowercase();
-                            ty == "boolean" || ty == "bool"
-                        })
+                        .is_some_and(render::is_boolean)
                 })
                 .collect();
             let rows: Vec<String> = ins
@@ -192,13 +233,14 @@ fn batch(old: &Table, new: &Table, changes: &[Change]) -> Vec<String> {
                     ColumnAlter::SetNotNull => {
                         render::alter_not_null(&new.name, &column.text, true)
                     }
-                    ColumnAlter::SetDefault(_) => match now.and_then(|c| c.default.as_ref()) {
-                        Some(d) => format!(
-                            "ALTER TABLE {table} ALTER COLUMN {c} SET DEFAULT ({})",
-                            d.to_sql()
-                        ),
-                        None => continue,
-                    },
+                    ColumnAlter::SetDefault(_) => {
+                        match now.and_then(|c| render::default_in(Dialect::Postgres, c)) {
+                            Some(d) => {
+                                format!("ALTER TABLE {table} ALTER COLUMN {c} SET DEFAULT ({d})")
+                            }
+                            None => continue,
+                        }
+                    }
                     ColumnAlter::DropDefault => {
                         format!("ALTER TABLE {table} ALTER COLUMN {c} DROP DEFAULT")
                     }

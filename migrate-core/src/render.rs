@@ -53,6 +53,33 @@ pub fn create_table_in(dialect: Dialect, table: &Table, name: &str) -> String {
     )
 }
 
+/// Whether column `c` is declared `boolean` (`bool`): SQLite stores 1 / 0
+/// there, PostgreSQL takes TRUE / FALSE.
+pub(crate) fn is_boolean(c: &Column) -> bool {
+    let ty = c.ty.as_str().trim();
+    ty.eq_ignore_ascii_case("boolean") || ty.eq_ignore_ascii_case("bool")
+}
+
+/// The SQL of column `c`'s DEFAULT in `dialect`: a boolean column's `0` /
+/// `1` is `FALSE` / `TRUE` in PostgreSQL, which has no integer-to-boolean
+/// assignment.
+pub fn default_in(dialect: Dialect, c: &Column) -> Option<String> {
+    let sql = c.default.as_ref()?.to_sql();
+    if dialect == Dialect::Postgres && is_boolean(c) {
+        match sql
+            .trim()
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .trim()
+        {
+            "0" => return Some("FALSE".to_owned()),
+            "1" => return Some("TRUE".to_owned()),
+            _ => {}
+        }
+    }
+    Some(sql)
+}
+
 fn column_def(dialect: Dialect, table: &Table, c: &Column) -> String {
     let mut s = sql::ident(&c.name);
     if !c.ty.is_none() {
@@ -81,8 +108,8 @@ fn column_def(dialect: Dialect, table: &Table, c: &Column) -> String {
         s.push(' ');
         s.push_str(&inline_constraint(dialect, k));
     }
-    if let Some(d) = &c.default {
-        s.push_str(&format!(" DEFAULT ({})", d.to_sql()));
+    if let Some(d) = default_in(dialect, c) {
+        s.push_str(&format!(" DEFAULT ({d})"));
     }
     if let Some(coll) = &c.collate {
         s.push_str(&format!(" COLLATE {}", sql::ident(coll)));

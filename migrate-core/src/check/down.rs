@@ -9,7 +9,8 @@ use crate::diag::Diagnostics;
 use crate::model::Schema;
 use crate::name::same_name;
 use crate::op::{Op, RevisionDef};
-use crate::plan::{Down, PgStep, Step};
+use crate::plan::{Down, Step};
+use crate::postgres::PgSteps;
 use crate::render;
 use std::borrow::Cow;
 
@@ -27,7 +28,7 @@ pub(super) fn plan(
     generated: Result<Vec<Op>, String>,
     hooks: &mut usize,
     diags: &mut Diagnostics,
-    postgres: Option<&mut PgDown>,
+    postgres: Option<&mut PgSteps>,
 ) -> Down {
     let Some(block) = &rev.down else {
         return match generated {
@@ -61,7 +62,7 @@ fn generated_steps(
     after: &Schema,
     before: &Schema,
     ops: &[Op],
-    postgres: Option<&mut PgDown>,
+    postgres: Option<&mut PgSteps>,
 ) -> Down {
     let mut schema = after.clone();
     let mut scratch = Diagnostics::new();
@@ -81,28 +82,20 @@ fn generated_steps(
     Down::Irreversible(Cow::Owned(why))
 }
 
-/// The down steps on PostgreSQL being rendered, and the hooks counted.
-#[derive(Default)]
-pub(super) struct PgDown {
-    pub(super) steps: Vec<PgStep>,
-    pub(super) hooks: usize,
-}
-
 fn run(
     rev: &RevisionDef,
     schema: &mut Schema,
     ops: &[Op],
     hooks: &mut usize,
     diags: &mut Diagnostics,
-    mut postgres: Option<&mut PgDown>,
+    mut postgres: Option<&mut PgSteps>,
 ) -> Vec<Step> {
     ops.iter()
         .flat_map(|op| {
             let before_op = postgres.is_some().then(|| schema.clone());
             let steps = apply(schema, op, &rev.id.text, hooks, diags);
             if let (Some(pg), Some(before_op)) = (postgres.as_deref_mut(), before_op) {
-                let made = crate::postgres::steps(op, &before_op, schema, &mut pg.hooks);
-                pg.steps.extend(made);
+                pg.add(op, &before_op, schema);
             }
             steps
         })

@@ -87,8 +87,7 @@ pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic
         let mut undo: Result<Vec<Vec<Op>>, String> = Ok(Vec::new());
         let mut created = Vec::new();
         let mut origin = Vec::new();
-        let mut pg_steps = Vec::new();
-        let mut pg_hooks = 0;
+        let mut pg_steps = crate::postgres::PgSteps::default();
         for (index, op) in rev.ops.iter().enumerate() {
             if let (None, Ok(list)) = (&rev.down, &mut undo) {
                 match inverse::inverse(&schema, op, &created) {
@@ -110,12 +109,7 @@ pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic
             origin.extend(std::iter::repeat_n(index, made.len()));
             steps.extend(made);
             if let Some(before_op) = before_op {
-                pg_steps.extend(crate::postgres::steps(
-                    op,
-                    &before_op,
-                    &schema,
-                    &mut pg_hooks,
-                ));
+                pg_steps.add(op, &before_op, &schema);
             }
         }
         origins.push(origin);
@@ -123,10 +117,7 @@ pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic
             constraints::check_forward_keys(&schema, &mut diags);
             schema.forward.clear();
         }
-        let mut pg_down = down::PgDown {
-            steps: Vec::new(),
-            hooks: pg_hooks,
-        };
+        let mut pg_down = crate::postgres::PgSteps::after_hooks(pg_steps.hooks);
         let down = if diags.len() == errors {
             let undo = undo.map(|list| list.into_iter().rev().flatten().collect());
             let pg = postgres.then_some(&mut pg_down);
@@ -148,7 +139,7 @@ pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic
             steps: Cow::Owned(steps),
             down,
             schema_after: Cow::Owned(fingerprint.update(&before, &schema)),
-            postgres: postgres.then_some(Cow::Owned(pg_steps)),
+            postgres: postgres.then_some(Cow::Owned(pg_steps.steps)),
             postgres_down,
         });
     }

@@ -73,6 +73,8 @@ impl Migrations {
             sql::ident(SCRATCH)
         );
         tx.batch_execute(&scratch).map_err(pg(None, &scratch))?;
+        // Each revision committed on its own: its deferred checks ran then.
+        let commit_like = "SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED";
         for rev in &self.revisions[..applied.len()] {
             for step in super::up_steps(rev)?.iter() {
                 if let PgStep::Execute(statement) = step {
@@ -80,6 +82,8 @@ impl Migrations {
                         .map_err(pg(Some(rev.id()), statement))?;
                 }
             }
+            tx.batch_execute(commit_like)
+                .map_err(pg(Some(rev.id()), commit_like))?;
         }
         let expected = describe(&mut tx, SCRATCH)?;
         tx.rollback().map_err(pg(None, "ROLLBACK"))?;
