@@ -28,6 +28,7 @@ fn history(revisions: usize) -> Migrations {
             }],
             unique: false,
             filter: None,
+            concurrently: None,
         }),
         _ => Op::DropIndex(n("t_id")),
     };

@@ -908,3 +908,109 @@ fn drift_is_read_from_the_catalog() {
         .get(0);
     assert_eq!(scratch, 0, "the replay was rolled back");
 }
+
+migrate_dsl::migration! {
+    /// An index built `concurrently`: a unique one, so duplicate rows make
+    /// its build fail.
+    static CONCURRENT;
+    dialects sqlite, postgres;
+    revision "0001" {
+        create table accounts { id integer primary key, email text not null }
+        insert into accounts (email) values ("a@x"), ("b@x"), ("a@x");
+    }
+    revision "0002" { create unique index concurrently accounts_email on accounts (email); }
+    revision "0003" { create table after_it { id integer primary key } }
+}
+
+fn index_state(client: &mut postgres::Client, name: &str) -> Option<bool> {
+    client
+        .query_opt(
+            "SELECT x.indisvalid FROM pg_index x WHERE x.indexrelid = to_regclass($1)",
+            &[&name],
+        )
+        .unwrap()
+        .map(|r| r.get(0))
+}
+
+/// `create index concurrently` on PostgreSQL: built outside any
+/// transaction; a failed build leaves no INVALID index and no history row,
+/// an INVALID index left by a build that stopped is dropped before the
+/// retry, which succeeds; the script runs in `psql`; down drops it; on
+/// SQLite it is an ordinary index.
+#[test]
+fn an_index_built_concurrently() {
+    let db = database("concurrent");
+    let mut client = db.connect();
+    let err = CONCURRENT.apply_pending_postgres(&mut client).unwrap_err();
+    assert_eq!(err.context().unwrap().revision, "0002");
+    assert!(
+        err.context()
+            .unwrap()
+            .sql
+            .as_deref()
+            .unwrap()
+            .contains("CONCURRENTLY"),
+        "{err}"
+    );
+    assert_eq!(history_rows(&mut client), ["0001"]);
+    assert_eq!(
+        index_state(&mut client, "accounts_email"),
+        None,
+        "no INVALID index left"
+    );
+
+    // A build that stopped half way (made by hand here) leaves an INVALID
+    // index: the next run drops it and builds it again.
+    client
+        .batch_execute("CREATE UNIQUE INDEX CONCURRENTLY accounts_email ON accounts (email)")
+        .unwrap_err();
+    assert_eq!(index_state(&mut client, "accounts_email"), Some(false));
+    client
+        .batch_execute("DELETE FROM accounts WHERE id = 3")
+        .unwrap();
+    let report = CONCURRENT.apply_pending_postgres(&mut client).unwrap();
+    let applied: Vec<&str> = report.applied.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(applied, ["0002", "0003"]);
+    assert_eq!(index_state(&mut client, "accounts_email"), Some(true));
+    assert_eq!(history_rows(&mut client), ["0001", "0002", "0003"]);
+    assert_eq!(CONCURRENT.check_postgres(&mut client).unwrap(), []);
+
+    CONCURRENT
+        .migrate_postgres(
+            &mut client,
+            migrate_dsl::Target::DownTo("0001"),
+            &Default::default(),
+        )
+        .unwrap();
+    assert_eq!(index_state(&mut client, "accounts_email"), None);
+    assert_eq!(history_rows(&mut client), ["0001"]);
+
+    let script = CONCURRENT.postgres_sql(Some("0001"), None).unwrap();
+    assert!(
+        script.contains("DROP INDEX CONCURRENTLY IF EXISTS \"accounts_email\";\nCREATE UNIQUE INDEX CONCURRENTLY \"accounts_email\""),
+        "{script}"
+    );
+    db.psql(&script);
+    assert_eq!(index_state(&mut client, "accounts_email"), Some(true));
+    assert_eq!(history_rows(&mut client), ["0001", "0002", "0003"]);
+
+    let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory().unwrap();
+    CONCURRENT
+        .migrate(
+            &mut conn,
+            migrate_dsl::Target::UpTo("0001"),
+            &Default::default(),
+        )
+        .unwrap();
+    conn.execute("DELETE FROM accounts WHERE id = 3", [])
+        .unwrap();
+    CONCURRENT.apply_pending(&mut conn).unwrap();
+    let unique: bool = conn
+        .query_row(
+            "SELECT \"unique\" FROM pragma_index_list('accounts') WHERE name = 'accounts_email'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(unique);
+}

@@ -125,9 +125,27 @@ fn pg_steps(steps: &[PgStep]) -> TokenStream {
                     ::migrate_dsl::__private::text(#sql)
                 ))
             }
+            PgStep::Rows(sql) => {
+                let sql = &**sql;
+                quote!(::migrate_dsl::__private::PgStep::Rows(
+                    ::migrate_dsl::__private::text(#sql)
+                ))
+            }
             PgStep::Hook(h) => {
                 let call = hook_call(h);
                 quote!(::migrate_dsl::__private::PgStep::Hook(#call))
+            }
+            PgStep::ConcurrentIndex {
+                index,
+                concurrently,
+                plain,
+            } => {
+                let (index, concurrently, plain) = (&**index, &**concurrently, &**plain);
+                quote!(::migrate_dsl::__private::PgStep::ConcurrentIndex {
+                    index: ::migrate_dsl::__private::text(#index),
+                    concurrently: ::migrate_dsl::__private::text(#concurrently),
+                    plain: ::migrate_dsl::__private::text(#plain),
+                })
             }
         }),
     )

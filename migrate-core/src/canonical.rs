@@ -331,8 +331,13 @@ impl fmt::Display for Canonical<'_> {
                     .map_or_else(String::new, |f| format!(" where ({})", f.text));
                 write!(
                     f,
-                    "create {}index {} on {} ({}){filter};",
+                    "create {}index {}{} on {} ({}){filter};",
                     if i.unique { "unique " } else { "" },
+                    if i.concurrently.is_some() {
+                        "concurrently "
+                    } else {
+                        ""
+                    },
                     name(&i.name.text),
                     name(&i.table.text),
                     keys.join(", ")

@@ -747,6 +747,10 @@ pub struct CreateIndex {
     pub unique: bool,
     /// `where (…)`: a partial index.
     pub filter: Option<Expr>,
+    /// `create index concurrently`, where the keyword is: on PostgreSQL the
+    /// index is built without blocking writes, outside a transaction (the
+    /// revision holds nothing else); on SQLite an ordinary index.
+    pub concurrently: Option<Loc>,
 }
 
 /// One key of an index: a column or an expression.

@@ -39,9 +39,24 @@ pub struct RevisionPlan {
 pub enum PgStep {
     /// Execute one SQL statement.
     Execute(Text),
+    /// Execute one statement that changes rows, not the schema (an
+    /// `insert into`, and the identity moved past its ids): a replay of
+    /// the schema leaves it out.
+    Rows(Text),
     /// Call a `run` hook: its PostgreSQL function (`run sqlite: f,
     /// postgres: g;`), by its place in the revision's hook list.
     Hook(HookCall),
+    /// `create index concurrently`, the revision's only statement: run
+    /// outside any transaction, guarded (an INVALID index a failure leaves
+    /// behind is dropped, so a retry starts clean).
+    ConcurrentIndex {
+        /// The index name.
+        index: Text,
+        /// `CREATE INDEX CONCURRENTLY …`.
+        concurrently: Text,
+        /// The same index built inside a transaction (`CREATE INDEX …`).
+        plain: Text,
+    },
 }
 
 /// The kinds of schema object (`sqlite_schema.type`).

@@ -25,14 +25,18 @@ pub struct PgSteps {
     pub hooks: usize,
     /// Rows may have changed since the deferred constraints last fired.
     rows_changed: bool,
+    /// A `down` block's: always inside the revision's transaction.
+    down: bool,
 }
 
 impl PgSteps {
-    /// Steps that continue after `hooks` hooks (a `down` block's follow
-    /// the revision's own).
-    pub fn after_hooks(hooks: usize) -> Self {
+    /// A `down` block's steps: they continue after the revision's `hooks`
+    /// hooks, and an index `concurrently` there is built in the revision's
+    /// transaction.
+    pub fn down(hooks: usize) -> Self {
         PgSteps {
             hooks,
+            down: true,
             ..PgSteps::default()
         }
     }
@@ -46,8 +50,40 @@ impl PgSteps {
     /// `SET CONSTRAINTS ALL IMMEDIATE` runs them (a violation then fails
     /// the revision, as it would at commit).
     pub fn add(&mut self, op: &Op, before: &Schema, after: &Schema) {
-        let made = steps(op, before, after, &mut self.hooks);
+        let mut made = steps(op, before, after, &mut self.hooks);
+        let index = match op {
+            Op::IfExists(inner) => inner,
+            op => op,
+        };
+        if let (Op::CreateIndex(ci), false) = (index, self.down) {
+            if ci.concurrently.is_some() {
+                made = made
+                    .into_iter()
+                    .map(|s| match s {
+                        PgStep::Execute(plain) => PgStep::ConcurrentIndex {
+                            index: Cow::Owned(ci.name.text.clone()),
+                            concurrently: Cow::Owned(plain.replacen(
+                                "INDEX ",
+                                "INDEX CONCURRENTLY ",
+                                1,
+                            )),
+                            plain,
+                        },
+                        other => other,
+                    })
+                    .collect();
+            }
+        }
         let changes_rows = matches!(op, Op::Insert(_) | Op::Run(_) | Op::Sql(_));
+        if let Op::Insert(_) = op {
+            made = made
+                .into_iter()
+                .map(|s| match s {
+                    PgStep::Execute(sql) => PgStep::Rows(sql),
+                    other => other,
+                })
+                .collect();
+        }
         if self.rows_changed && !changes_rows && !made.is_empty() {
             self.steps.push(PgStep::Execute(Cow::Borrowed(
                 "SET CONSTRAINTS ALL IMMEDIATE",

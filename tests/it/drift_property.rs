@@ -221,6 +221,7 @@ fn history(tables: &[Table], indexes: &[Index]) -> History {
                     Loc::NONE,
                 )
             }),
+            concurrently: None,
         }));
     }
     History {

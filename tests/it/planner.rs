@@ -340,6 +340,7 @@ fn extra(table: &str, seed: u32, i: usize, x: &mut Extras) -> Option<Op> {
             }],
             unique: false,
             filter: None,
+            concurrently: None,
         })),
         3 => Some(Op::CreateView(CreateView {
             name: n(&format!("v{i}")),

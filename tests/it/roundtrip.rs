@@ -192,6 +192,7 @@ impl Gen {
                     }],
                     unique: false,
                     filter,
+                    concurrently: None,
                 }))
             }
             3 if !t.indexes.is_empty() => {

@@ -228,6 +228,7 @@ impl Gen {
                     filter: (seed >> 12)
                         .is_multiple_of(3)
                         .then(|| Expr::new(format!("{column} IS NOT NULL"), Loc::NONE)),
+                    concurrently: None,
                 }))
             }
             3 if !t.indexes.is_empty() => {

@@ -8,6 +8,7 @@ syn::custom_keyword!(create);
 syn::custom_keyword!(table);
 syn::custom_keyword!(index);
 syn::custom_keyword!(unique);
+syn::custom_keyword!(concurrently);
 syn::custom_keyword!(on);
 syn::custom_keyword!(insert);
 syn::custom_keyword!(into);

@@ -946,6 +946,9 @@ fn nonempty_list<T>(
 fn create_index(input: ParseStream, spans: &Spans, guarded: &mut bool) -> Result<CreateIndex> {
     let unique = input.parse::<Option<kw::unique>>()?.is_some();
     input.parse::<kw::index>()?;
+    let concurrently = input
+        .parse::<Option<kw::concurrently>>()?
+        .map(|k| spans.loc(k.span));
     *guarded = if_exists(input, true)?;
     let index = name(input, spans)?;
     input.parse::<kw::on>()?;
@@ -978,6 +981,7 @@ fn create_index(input: ParseStream, spans: &Spans, guarded: &mut bool) -> Result
         keys,
         unique,
         filter,
+        concurrently,
     })
 }
 

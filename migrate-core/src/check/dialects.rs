@@ -46,6 +46,7 @@ pub(crate) fn check(history: &History, diags: &mut Diagnostics) {
     }
     hooks(history, diags);
     if history.targets(Dialect::Postgres) {
+        concurrently_alone(history, diags);
         let mut pg = Postgres { diags };
         for rev in &history.revisions {
             let down = rev.down.iter().flat_map(|d| &d.ops);
@@ -86,6 +87,30 @@ fn hooks(history: &History, diags: &mut Diagnostics) {
                     "add `dialects sqlite, postgres;` to the history, or remove `postgres: …`",
                 ),
                 _ => {}
+            }
+        }
+    }
+}
+
+/// `create index concurrently` runs outside a transaction on PostgreSQL,
+/// so nothing may share its revision: the revision is that one statement.
+fn concurrently_alone(history: &History, diags: &mut Diagnostics) {
+    for rev in &history.revisions {
+        for op in &rev.ops {
+            let inner = match op {
+                Op::IfExists(inner) => inner,
+                op => op,
+            };
+            let Op::CreateIndex(ci) = inner else { continue };
+            if let (Some(at), true) = (ci.concurrently, rev.ops.len() > 1) {
+                diags.error_help(
+                    at,
+                    format!(
+                        "PostgreSQL builds index `{}` concurrently outside any transaction, so it cannot share revision `{}` with other statements ({TARGETS})",
+                        ci.name.text, rev.id.text
+                    ),
+                    "move `create index concurrently` to a revision of its own",
+                );
             }
         }
     }

@@ -206,6 +206,7 @@ fn create_index(index: &Index) -> CreateIndex {
             .filter
             .as_ref()
             .map(|f| Expr::new(f.to_sql(), Loc::NONE)),
+        concurrently: None,
     }
 }
 

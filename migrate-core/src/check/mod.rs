@@ -117,7 +117,7 @@ pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic
             constraints::check_forward_keys(&schema, &mut diags);
             schema.forward.clear();
         }
-        let mut pg_down = crate::postgres::PgSteps::after_hooks(pg_steps.hooks);
+        let mut pg_down = crate::postgres::PgSteps::down(pg_steps.hooks);
         let down = if diags.len() == errors {
             let undo = undo.map(|list| list.into_iter().rev().flatten().collect());
             let pg = postgres.then_some(&mut pg_down);

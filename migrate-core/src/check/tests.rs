@@ -89,6 +89,7 @@ fn index(name: &str, table: &str, cols: &[&str]) -> Op {
             .collect(),
         unique: false,
         filter: None,
+        concurrently: None,
     })
 }
 

@@ -3,9 +3,10 @@
 //!
 //! The expected schema is made by the server itself: inside a transaction
 //! that is always rolled back, the applied revisions' PostgreSQL statements
-//! are replayed into a scratch schema (`run` hooks skipped: they change
-//! rows, not the schema), so types, defaults, constraints, indexes and
-//! views are in PostgreSQL's own spelling on both sides (`format_type`,
+//! are replayed into a scratch schema (`insert into` rows and `run` hooks
+//! skipped: rows are not the schema, and may have been changed since), so
+//! types, defaults, constraints, indexes and views are in PostgreSQL's own
+//! spelling on both sides (`format_type`,
 //! `pg_get_expr`, `pg_get_constraintdef`, `pg_get_indexdef`,
 //! `pg_get_viewdef`, each read with its schema as the search path, so no
 //! name carries a schema; an index's table loses its schema by hand). Nothing of the replay outlives the check.
@@ -77,10 +78,15 @@ impl Migrations {
         let commit_like = "SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED";
         for rev in &self.revisions[..applied.len()] {
             for step in super::up_steps(rev)?.iter() {
-                if let PgStep::Execute(statement) = step {
-                    tx.batch_execute(statement)
-                        .map_err(pg(Some(rev.id()), statement))?;
-                }
+                let statement = match step {
+                    PgStep::Execute(statement) => statement,
+                    PgStep::ConcurrentIndex { plain, .. } => plain,
+                    // Rows are not the schema (and may have been changed
+                    // by hand since, as a later revision expects).
+                    PgStep::Rows(_) | PgStep::Hook(_) => continue,
+                };
+                tx.batch_execute(statement)
+                    .map_err(pg(Some(rev.id()), statement))?;
             }
             tx.batch_execute(commit_like)
                 .map_err(pg(Some(rev.id()), commit_like))?;

@@ -103,13 +103,35 @@ impl Migrations {
                     .ok_or_else(|| irreversible(rev))?
             };
             let direction = if up { "up" } else { "down" };
-            let _ = writeln!(out, "\n-- revision {} ({direction})\nBEGIN;", rev.id());
+            if let (
+                true,
+                [PgStep::ConcurrentIndex {
+                    index,
+                    concurrently,
+                    ..
+                }],
+            ) = (up, steps)
+            {
+                // Outside a transaction; a failed build's INVALID index is
+                // dropped first when the script runs again.
+                let _ = writeln!(
+                    out,
+                    "\n-- revision {} (up): CREATE INDEX CONCURRENTLY runs outside a transaction\nDROP INDEX CONCURRENTLY IF EXISTS {};\n{};\nBEGIN;",
+                    rev.id(),
+                    sql::ident(index),
+                    concurrently
+                );
+            } else {
+                let _ = writeln!(out, "\n-- revision {} ({direction})\nBEGIN;", rev.id());
+            }
             for step in steps.iter() {
                 match step {
-                    PgStep::Execute(text) => {
+                    PgStep::Execute(text) | PgStep::Rows(text) => {
                         let _ = writeln!(out, "{};", text.trim_end_matches(';'));
                     }
                     PgStep::Hook(h) => crate::offline::hook_comment(&mut out, h),
+                    // Written before the revision's transaction (above).
+                    PgStep::ConcurrentIndex { .. } => {}
                 }
             }
             let record = if up {

@@ -13,7 +13,7 @@
 use crate::error::{Context, Error, ErrorKind};
 use crate::history::HistoryRow;
 use crate::hook::{failed, prepare, HookContext};
-use crate::migrations::Migrations;
+use crate::migrations::{Migrations, Revision};
 use crate::options::Options;
 use crate::report::{AppliedRevision, Report};
 use crate::run::{Course, Target};
@@ -93,6 +93,30 @@ impl Migrations {
             let Some(steps) = steps else {
                 return Err(super::irreversible(rev));
             };
+            if let [PgStep::ConcurrentIndex {
+                index,
+                concurrently,
+                ..
+            }] = steps
+            {
+                // Outside any transaction: this one only held the lock.
+                tx.commit().map_err(pg(None, "COMMIT"))?;
+                let built = Concurrent {
+                    lock,
+                    options,
+                    table,
+                    index: &index[..],
+                    statement: &concurrently[..],
+                };
+                if built.run(client, rev, count, &record)? {
+                    tracing::info!(revision = rev.id(), "applied on PostgreSQL");
+                    report.applied.push(AppliedRevision {
+                        id: rev.id().to_owned(),
+                        duration: revision_started.elapsed(),
+                    });
+                }
+                continue;
+            }
             let cx = HookContext {
                 revision: rev.id(),
                 revert: !up,
@@ -101,7 +125,11 @@ impl Migrations {
             let mut skipped = Vec::new();
             for step in steps {
                 match step {
-                    PgStep::Execute(statement) => run(&mut tx, statement, Some(rev.id()))?,
+                    PgStep::Execute(statement) | PgStep::Rows(statement) => {
+                        run(&mut tx, statement, Some(rev.id()))?
+                    }
+                    // Always alone in its revision (the checker's rule).
+                    PgStep::ConcurrentIndex { plain, .. } => run(&mut tx, plain, Some(rev.id()))?,
                     // A panic unwinds through `tx`, whose drop rolls back.
                     PgStep::Hook(call) => {
                         let hook = prepare(rev.id(), call, &rev.pg_hooks, &cx, &mut skipped)?;
@@ -162,6 +190,88 @@ impl Migrations {
         self.revisions
             .iter()
             .try_for_each(|rev| super::up_steps(rev).map(drop))
+    }
+}
+
+/// A revision that builds an index `concurrently`: outside any
+/// transaction, so the advisory lock is the session's for its duration.
+struct Concurrent<'a> {
+    lock: i64,
+    options: &'a Options,
+    table: &'a str,
+    index: &'a str,
+    statement: &'a str,
+}
+
+impl Concurrent<'_> {
+    /// Builds the index of `rev` (the `applied`-th revision) and records
+    /// it with `record`; `false` when another runner applied it first.
+    /// Whatever happens, the session's settings and lock are released.
+    fn run(
+        &self,
+        client: &mut Client,
+        rev: &Revision,
+        applied: usize,
+        record: &str,
+    ) -> Result<bool, Error> {
+        let mut set = String::new();
+        for (setting, value) in [
+            ("lock_timeout", self.options.lock_timeout),
+            ("statement_timeout", self.options.statement_timeout),
+        ] {
+            if let Some(value) = value {
+                set.push_str(&format!("SET {setting} = {}; ", millis(value)));
+            }
+        }
+        client.batch_execute(&set).map_err(pg(None, &set))?;
+        let take = "SELECT pg_advisory_lock($1)";
+        let result = match client.execute(take, &[&self.lock]) {
+            Ok(_) => {
+                let built = self.build(client, rev, applied, record);
+                let release = "SELECT pg_advisory_unlock($1)";
+                let released = client.execute(release, &[&self.lock]);
+                built.and_then(|b| released.map(|_| b).map_err(pg(None, release)))
+            }
+            Err(e) => Err(pg(None, take)(e)),
+        };
+        let reset = "RESET lock_timeout; RESET statement_timeout";
+        let reset = client.batch_execute(reset).map_err(pg(None, reset));
+        result.and_then(|b| reset.map(|()| b))
+    }
+
+    fn build(
+        &self,
+        client: &mut Client,
+        rev: &Revision,
+        applied: usize,
+        record: &str,
+    ) -> Result<bool, Error> {
+        if read_history(client, self.table)?.len() != applied {
+            return Ok(false);
+        }
+        // An index of that name while the revision is pending: an INVALID
+        // one a failed build left, or one built by a run that stopped
+        // before its history row. Either way it is built again.
+        let drop = format!(
+            "DROP INDEX CONCURRENTLY IF EXISTS {}",
+            sql::ident(self.index)
+        );
+        client
+            .batch_execute(&drop)
+            .map_err(pg(Some(rev.id()), &drop))?;
+        let started = Instant::now();
+        tracing::debug!(sql = self.statement, "executing on PostgreSQL");
+        if let Err(e) = client.batch_execute(self.statement) {
+            // A failed concurrent build leaves an INVALID index behind.
+            let _ = client.batch_execute(&drop);
+            return Err(pg(Some(rev.id()), self.statement)(e));
+        }
+        let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+        let mut tx = client.transaction().map_err(pg(None, "BEGIN"))?;
+        tx.execute(record, &[&rev.id(), &rev.checksum(), &ms])
+            .map_err(pg(Some(rev.id()), record))?;
+        tx.commit().map_err(pg(Some(rev.id()), "COMMIT"))?;
+        Ok(true)
     }
 }
 
