@@ -10,6 +10,8 @@
 //! PostgreSQL's grammar, and SQLite's own functions named.
 
 use crate::diag::Diagnostics;
+use crate::model::{Schema, View, ViewOutput};
+use crate::name::same_name;
 use crate::op::{
     Change, ColumnAlter, ColumnConstraintKind, ColumnDef, Dialect, Expr, History, Op,
     TableConstraintKind,
@@ -112,6 +114,45 @@ fn concurrently_alone(history: &History, diags: &mut Diagnostics) {
                     "move `create index concurrently` to a revision of its own",
                 );
             }
+        }
+    }
+}
+
+/// What PostgreSQL refuses of a batch block because of a view over the
+/// table: a view's `*` was expanded into every column when the view was
+/// made (SQLite expands it at each query), so none of them can be dropped;
+/// and no column a view uses can change type.
+pub(crate) fn postgres_view_columns(schema: &Schema, op: &Op, diags: &mut Diagnostics) {
+    let Op::Batch(b) = op else { return };
+    let table = &b.table.text;
+    for change in &b.changes {
+        let (column, changing) = match change {
+            Change::DropColumn(c) => (c, "drop"),
+            Change::AlterColumn {
+                column,
+                alter: ColumnAlter::Type(_),
+            } => (column, "change the type of"),
+            _ => continue,
+        };
+        let star = |v: &&View| {
+            v.outputs
+                .iter()
+                .flatten()
+                .any(|o| matches!(o, ViewOutput::AllOf(t) if same_name(t, table)))
+        };
+        let names = |v: &&View| changing != "drop" && v.uses.column(table, &column.text);
+        if let Some(view) = schema.views.iter().find(|v| star(v) || names(v)) {
+            diags.error_help(
+                column.at,
+                format!(
+                    "PostgreSQL cannot {changing} column `{}` of `{table}`: view `{}` depends on it ({TARGETS})",
+                    column.text, view.name
+                ),
+                format!(
+                    "on PostgreSQL a view's `*` and the columns it names are fixed when the view is made: drop view `{}` first and create it again after the change",
+                    view.name
+                ),
+            );
         }
     }
 }

@@ -104,6 +104,9 @@ pub fn check_history_traced(history: &History) -> Result<Checked, Vec<Diagnostic
                 }
                 _ => {}
             }
+            if postgres {
+                dialects::postgres_view_columns(&schema, op, &mut diags);
+            }
             let before_op = postgres.then(|| schema.clone());
             let made = apply(&mut schema, op, &rev.id.text, &mut hooks, &mut diags);
             origin.extend(std::iter::repeat_n(index, made.len()));
