@@ -7,9 +7,12 @@
 //! the constraints the block removes are dropped first, then its column
 //! changes run in the order written (each names columns as they are at
 //! that point, as in SQLite), then the constraints it adds are added.
+//! With `recreate = always` it is a move-and-copy instead
+//! (`move_and_copy`).
 
-use crate::model::{Schema, Table};
-use crate::op::{Change, ColumnAlter, Dialect, Literal, Op};
+use crate::model::{ConstraintKind, Schema, Table};
+use crate::name::same_name;
+use crate::op::{Change, ColumnAlter, Dialect, Literal, Op, Recreate};
 use crate::plan::{HookCall, PgStep};
 use crate::render;
 use crate::sql;
@@ -174,6 +177,12 @@ fn steps(op: &Op, before: &Schema, after: &Schema, hooks: &mut usize) -> Vec<PgS
                 .collect()
         }
         Op::Batch(b) => match (before.table(&b.table.text), after.table(&b.table.text)) {
+            (Some(old), Some(new)) if b.recreate == Recreate::Always => {
+                move_and_copy(old, new, &b.changes, after)
+                    .into_iter()
+                    .map(sql)
+                    .collect()
+            }
             (Some(old), Some(new)) => batch(old, new, &b.changes).into_iter().map(sql).collect(),
             _ => Vec::new(),
         },
@@ -237,6 +246,90 @@ fn steps(op: &Op, before: &Schema, after: &Schema, hooks: &mut usize) -> Vec<PgS
 
 /// The statements of a `batch alter table` block that turns `old` into
 /// `new` by `changes`.
+/// `recreate = always` on PostgreSQL: a move-and-copy, as the seed
+/// describes it for engines with a real ALTER TABLE. Column renames run
+/// first (PostgreSQL follows them everywhere); the rows are copied out to
+/// a temporary table; the table is dropped with what depends on it (its
+/// indexes, the views reading it, other tables' foreign keys to it); the
+/// new definition is created and the rows copied back (a changed type by
+/// an explicit cast); then the identity goes on after the ids, and the
+/// indexes, the views and the foreign keys are made again from the model
+/// (`after`, the schema after the block). One transaction: all or none.
+fn move_and_copy(old: &Table, new: &Table, changes: &[Change], after: &Schema) -> Vec<String> {
+    let table = sql::ident(&new.name);
+    let copy = sql::ident(&format!("_migrate_copy_{}", new.name));
+    let mut out = Vec::new();
+    // The old table's column names once the renames have run.
+    let mut names: Vec<String> = old.columns.iter().map(|c| c.name.clone()).collect();
+    for change in changes {
+        if let Change::RenameColumn { from, to } = change {
+            out.push(render::rename_column(&old.name, &from.text, &to.text));
+            for n in names.iter_mut().filter(|n| same_name(n, &from.text)) {
+                n.clone_from(&to.text);
+            }
+        }
+    }
+    out.push(format!(
+        "CREATE TEMPORARY TABLE {copy} ON COMMIT DROP AS TABLE {table}"
+    ));
+    out.push(format!("DROP TABLE {table} CASCADE"));
+    out.push(render::create_table_in(Dialect::Postgres, new, &new.name));
+    let (mut into, mut from) = (Vec::new(), Vec::new());
+    for column in new.columns.iter().filter(|c| c.generated.is_none()) {
+        let Some(i) = names.iter().position(|n| same_name(n, &column.name)) else {
+            continue;
+        };
+        into.push(sql::ident(&column.name));
+        let value = sql::ident(&column.name);
+        from.push(
+            if old.columns[i].ty.same(&column.ty) || column.ty.is_none() {
+                value
+            } else {
+                format!("CAST({value} AS {})", column.ty.as_str())
+            },
+        );
+    }
+    if !into.is_empty() {
+        out.push(format!(
+            "INSERT INTO {table} ({}) SELECT {} FROM {copy}",
+            into.join(", "),
+            from.join(", ")
+        ));
+    }
+    out.extend(identity_after_rows(new));
+    out.push(format!("DROP TABLE {copy}"));
+    for index in after
+        .indexes
+        .iter()
+        .filter(|i| same_name(&i.table, &new.name))
+    {
+        out.push(render::create_index(index));
+    }
+    // The views the drop took with it: those reading the table, and those
+    // reading them, in the model's order.
+    let mut dropped: Vec<&str> = vec![&new.name];
+    for view in &after.views {
+        if dropped.iter().any(|d| view.uses.object(d)) {
+            dropped.push(&view.name);
+            out.push(render::create_view(view));
+        }
+    }
+    for child in after
+        .tables
+        .iter()
+        .filter(|t| !same_name(&t.name, &new.name))
+    {
+        for k in &child.constraints {
+            if let ConstraintKind::ForeignKey(fk) = &k.kind {
+                if same_name(&fk.table, &new.name) {
+                    out.push(render::add_constraint_in(Dialect::Postgres, child, k));
+                }
+            }
+        }
+    }
+    out
+}
+
 fn batch(old: &Table, new: &Table, changes: &[Change]) -> Vec<String> {
     let table = sql::ident(&new.name);
     let mut out: Vec<String> = old

@@ -1,7 +1,8 @@
 //! The round trip on both engines: random valid histories that target
 //! PostgreSQL too (tables with keys, foreign keys, checks and defaults,
-//! rows with and without their ids, indexes, views, batch blocks), each
-//! applied to SQLite and to PostgreSQL. On SQLite the live `CREATE`
+//! rows with and without their ids, indexes, views, batch blocks, some
+//! with `recreate = always`), each applied to SQLite and to PostgreSQL.
+//! On SQLite the live `CREATE`
 //! statements must be what the model renders; on PostgreSQL the catalog
 //! must describe the model's tables, columns (order, type, nullability),
 //! named constraints, indexes and views; `check_postgres` finds no drift;
@@ -170,9 +171,15 @@ impl Gen {
         }
         let ti = (seed as usize / 7) % self.tables.len();
         let pick = |len: usize| (seed as usize / 11) % len.max(1);
+        // Every third block a move-and-copy on PostgreSQL.
+        let recreate = if (seed >> 8).is_multiple_of(3) {
+            Recreate::Always
+        } else {
+            Recreate::Auto
+        };
         let batch = |table: &str, change| {
             Op::Batch(BatchAlter {
-                recreate: Recreate::Auto,
+                recreate,
                 table: n(table),
                 changes: vec![change],
                 at: Loc::NONE,
