@@ -587,6 +587,10 @@ fn the_downgrade_stairway() {
         "{:?}",
         catalog(&mut client)
     );
+    // The helper an application's tests call does the same, each step
+    // against the drift check (the wrong downs it would catch are compile
+    // errors already: see `tests/ui-tests/down`).
+    migrate_dsl::testing::assert_postgres_history_consistent(&STAIRS, server::server());
 }
 
 /// `testing::postgres_database`: each test a database of its own at head,
@@ -611,7 +615,20 @@ fn testing_gives_each_test_a_database_at_head() {
             .get(0);
         assert_eq!(users, 2, "the history's rows");
     }
+    migrate_dsl::testing::assert_postgres_matches(&mut copies[0].client, &BOTH);
     copies[0].client.execute("DELETE FROM users", &[]).unwrap();
+    // Rows are not drift; a column changed by hand is.
+    migrate_dsl::testing::assert_postgres_matches(&mut copies[0].client, &BOTH);
+    copies[2]
+        .client
+        .batch_execute("ALTER TABLE posts ALTER COLUMN title DROP NOT NULL")
+        .unwrap();
+    let drifted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        migrate_dsl::testing::assert_postgres_matches(&mut copies[2].client, &BOTH)
+    }))
+    .unwrap_err();
+    let message = drifted.downcast_ref::<String>().unwrap();
+    assert!(message.contains("changed table `posts`"), "{message}");
     let users: i64 = copies[1]
         .client
         .query_one("SELECT count(*) FROM users", &[])

@@ -1,7 +1,9 @@
 //! Helpers for the tests of applications that use migrate-dsl (feature
 //! `testing`): a database at head in one call, copied from a template built
 //! once per process; the "stairway" test of a whole history; a drift
-//! assertion.
+//! assertion. With the `postgres` feature, the same three on PostgreSQL:
+//! [`postgres_database`], [`assert_postgres_history_consistent`],
+//! [`assert_postgres_matches`].
 //!
 //! ```
 //! use migrate_dsl::{migration, testing};
@@ -155,16 +157,22 @@ pub fn assert_history_consistent(migrations: &Migrations) {
 ///
 /// With every difference found, or the error of the check.
 pub fn assert_matches(conn: &Connection, migrations: &Migrations) {
-    match migrations.check(conn) {
+    assert_no_drift(migrations.check(conn), "");
+}
+
+/// Panics with every difference of a drift check (or its error); `at`
+/// says where, e.g. ` after revision 0002`.
+pub(crate) fn assert_no_drift(checked: Result<Vec<crate::Drift>, crate::Error>, at: &str) {
+    match checked {
         Ok(drift) if drift.is_empty() => {}
         Ok(drift) => {
             let lines: Vec<String> = drift.iter().map(|d| format!("- {d}")).collect();
             panic!(
-                "the database has drifted from the history:\n{}",
+                "the database has drifted from the history{at}:\n{}",
                 lines.join("\n")
             );
         }
-        Err(e) => panic!("cannot check the database against the history: {e}"),
+        Err(e) => panic!("cannot check the database against the history{at}: {e}"),
     }
 }
 
@@ -207,4 +215,6 @@ fn diff(expected: &BTreeMap<String, String>, actual: &BTreeMap<String, String>) 
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "postgres")]
-pub use self::postgres::{postgres_database, PostgresTestDb};
+pub use self::postgres::{
+    assert_postgres_history_consistent, assert_postgres_matches, postgres_database, PostgresTestDb,
+};

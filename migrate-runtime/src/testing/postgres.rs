@@ -1,8 +1,11 @@
-//! A PostgreSQL database at head for each test (features `testing` and
-//! `postgres`): `CREATE DATABASE … TEMPLATE` of a template migrated once
-//! per process and history.
+//! PostgreSQL in applications' tests (features `testing` and `postgres`):
+//! a database at head for each test (`CREATE DATABASE … TEMPLATE` of a
+//! template migrated once per process and history), the stairway test,
+//! and the drift assertion.
 
 use crate::migrations::Migrations;
+use crate::run::Target;
+use crate::testing::assert_no_drift;
 use postgres::{Client, NoTls};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -101,4 +104,73 @@ pub fn postgres_database(migrations: &'static Migrations, server: &str) -> Postg
         name,
         server: server.to_owned(),
     }
+}
+
+/// The stairway test on PostgreSQL: in a new database on `server`, each
+/// revision is applied, undone and applied again, and after each step the
+/// catalog must show exactly the schema of the revisions applied
+/// ([`Migrations::check_postgres`]: no missing, changed or unexpected
+/// object). Irreversible revisions are applied without the round trip.
+/// The database is dropped at the end.
+///
+/// # Panics
+///
+/// At the first step that fails or leaves another schema, with the
+/// revision, the step and the differences.
+pub fn assert_postgres_history_consistent(migrations: &Migrations, server: &str) {
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "migrate_dsl_stairway_{}_{}",
+        std::process::id(),
+        COUNT.fetch_add(1, Ordering::Relaxed)
+    );
+    Client::connect(server, NoTls)
+        .and_then(|mut admin| admin.batch_execute(&format!("CREATE DATABASE \"{name}\"")))
+        .unwrap_or_else(|e| panic!("cannot create the stairway database on {server}: {e}"));
+    let config = format!("{server} dbname={name}");
+    let mut db = PostgresTestDb {
+        client: Client::connect(&config, NoTls)
+            .unwrap_or_else(|e| panic!("cannot connect to PostgreSQL ({config}): {e}")),
+        name,
+        server: server.to_owned(),
+    };
+    let client = &mut db.client;
+    let options = crate::Options::default();
+    let mut previous: Option<&str> = None;
+    for rev in migrations.revisions() {
+        let id = rev.id();
+        let mut step = |target, what: &str| {
+            if let Err(e) = migrations.migrate_postgres(client, target, &options) {
+                panic!("revision `{id}`: {what} failed on PostgreSQL: {e}");
+            }
+            assert_no_drift(
+                migrations.check_postgres(client),
+                &format!(" after {what} revision `{id}` on PostgreSQL"),
+            );
+        };
+        step(Target::UpTo(id), "applying");
+        if rev.irreversible().is_none() {
+            step(Target::down_to(previous), "undoing");
+            step(Target::UpTo(id), "applying again");
+        }
+        previous = Some(id);
+    }
+}
+
+/// Asserts that the PostgreSQL database of `client` is at the head of
+/// `migrations` with no drift ([`Migrations::check_postgres`]).
+///
+/// # Panics
+///
+/// When revisions are pending, with every difference found, or with the
+/// error of the check.
+pub fn assert_postgres_matches(client: &mut Client, migrations: &Migrations) {
+    match migrations.status_postgres(client) {
+        Ok(status) if status.is_up_to_date() => {}
+        Ok(status) => {
+            panic!("the PostgreSQL database is not at the head of the history:\n{status}")
+        }
+        Err(e) => panic!("cannot read where the PostgreSQL database stands: {e}"),
+    }
+    assert_no_drift(migrations.check_postgres(client), " on PostgreSQL");
 }
