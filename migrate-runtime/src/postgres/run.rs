@@ -214,15 +214,7 @@ impl Concurrent<'_> {
         applied: usize,
         record: &str,
     ) -> Result<bool, Error> {
-        let mut set = String::new();
-        for (setting, value) in [
-            ("lock_timeout", self.options.lock_timeout),
-            ("statement_timeout", self.options.statement_timeout),
-        ] {
-            if let Some(value) = value {
-                set.push_str(&format!("SET {setting} = {}; ", millis(value)));
-            }
-        }
+        let set = timeouts(self.options, "SET");
         client.batch_execute(&set).map_err(pg(None, &set))?;
         let take = "SELECT pg_advisory_lock($1)";
         let result = match client.execute(take, &[&self.lock]) {
@@ -282,18 +274,28 @@ fn begin<'c>(
     lock: i64,
 ) -> Result<Transaction<'c>, Error> {
     let mut tx = client.transaction().map_err(pg(None, "BEGIN"))?;
+    let set = timeouts(options, "SET LOCAL");
+    if !set.is_empty() {
+        run(&mut tx, &set, None)?;
+    }
+    let take = "SELECT pg_advisory_xact_lock($1)";
+    tx.execute(take, &[&lock]).map_err(pg(None, take))?;
+    Ok(tx)
+}
+
+/// `lock_timeout` and `statement_timeout` of `options`, as `set` (`SET`
+/// for the session, `SET LOCAL` for a transaction) statements.
+fn timeouts(options: &Options, set: &str) -> String {
+    let mut out = String::new();
     for (setting, value) in [
         ("lock_timeout", options.lock_timeout),
         ("statement_timeout", options.statement_timeout),
     ] {
         if let Some(value) = value {
-            let set = format!("SET LOCAL {setting} = {}", millis(value));
-            run(&mut tx, &set, None)?;
+            out.push_str(&format!("{set} {setting} = {}; ", millis(value)));
         }
     }
-    let take = "SELECT pg_advisory_xact_lock($1)";
-    tx.execute(take, &[&lock]).map_err(pg(None, take))?;
-    Ok(tx)
+    out
 }
 
 fn millis(d: Duration) -> u128 {
