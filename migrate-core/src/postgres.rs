@@ -295,6 +295,9 @@ fn move_and_copy(old: &Table, new: &Table, changes: &[Change], after: &Schema) -
             into.join(", "),
             from.join(", ")
         ));
+        // The copied rows' deferred checks, now: PostgreSQL refuses to
+        // index or alter a table with checks pending (`PgSteps::add`).
+        out.push("SET CONSTRAINTS ALL IMMEDIATE".to_owned());
     }
     out.extend(identity_after_rows(new));
     out.push(format!("DROP TABLE {copy}"));
@@ -373,7 +376,7 @@ fn batch(old: &Table, new: &Table, changes: &[Change]) -> Vec<String> {
                     ColumnAlter::DropDefault => {
                         format!("ALTER TABLE {table} ALTER COLUMN {c} DROP DEFAULT")
                     }
-                    ColumnAlter::Type(ty) => format!(
+                    ColumnAlter::Type(ty, _) => format!(
                         "ALTER TABLE {table} ALTER COLUMN {c} TYPE {ty} USING {c}::{ty}",
                         ty = ty.as_str()
                     ),

@@ -485,7 +485,10 @@ proptest! {
         let mut client = db.connect();
         migrations
             .apply_pending_postgres(&mut client)
-            .map_err(|e| TestCaseError::fail(format!("PostgreSQL: {e}")))?;
+            .map_err(|e| {
+                let script = migrations.postgres_sql(None, None).unwrap_or_default();
+                TestCaseError::fail(format!("PostgreSQL: {e}\nthe history's script:\n{script}"))
+            })?;
         prop_assert_eq!(live_shape(&mut client), model_shape(&schema));
         let drift = migrations.check_postgres(&mut client).unwrap();
         prop_assert!(drift.is_empty(), "{:?}", drift);
