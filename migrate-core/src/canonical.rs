@@ -268,7 +268,7 @@ fn change(c: &Change) -> String {
                 ColumnAlter::SetNotNull => "set not null".to_owned(),
                 ColumnAlter::SetDefault(e) => format!("set default ({})", e.text),
                 ColumnAlter::DropDefault => "drop default".to_owned(),
-                ColumnAlter::Type(t) => format!("type {}", t.as_str().to_ascii_lowercase()),
+                ColumnAlter::Type(t, _) => format!("type {}", t.as_str().to_ascii_lowercase()),
                 ColumnAlter::SetCollate(c) => format!("set collate {}", name(&c.text)),
                 ColumnAlter::DropCollate => "drop collate".to_owned(),
             };

@@ -899,7 +899,8 @@ pub enum ColumnAlter {
     /// `type <ty>`: values are copied as they are and the new type's
     /// affinity converts only what converts losslessly; a type of the same
     /// affinity converts nothing.
-    Type(ColumnType),
+    /// The location is the type's.
+    Type(ColumnType, Loc),
     /// `set collate <name>`
     SetCollate(Name),
     /// `drop collate`

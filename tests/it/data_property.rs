@@ -275,7 +275,7 @@ impl Gen {
                     row[ci] = convert(std::mem::replace(&mut row[ci], Value::Null), to.affinity());
                 }
                 let column = n(&t.cols[ci].name);
-                let alter = ColumnAlter::Type(to);
+                let alter = ColumnAlter::Type(to, Loc::NONE);
                 Some(batch(
                     &table,
                     Change::AlterColumn { column, alter },

@@ -265,7 +265,7 @@ impl Gen {
                         return None;
                     }
                     c.ty = ty.clone();
-                    ColumnAlter::Type(ty)
+                    ColumnAlter::Type(ty, Loc::NONE)
                 };
                 let column = n(&c.name);
                 Some(batch(&table, Change::AlterColumn { column, alter }, seed))

@@ -1172,8 +1172,8 @@ fn column_alter(input: ParseStream, spans: &Spans) -> Result<ColumnAlter> {
     }
     if input.peek(Token![type]) {
         input.parse::<Token![type]>()?;
-        let (ty, _) = column_type(input, spans)?;
-        return Ok(ColumnAlter::Type(ty));
+        let (ty, at) = column_type(input, spans)?;
+        return Ok(ColumnAlter::Type(ty, at));
     }
     Err(input.error(
         "expected `drop not null`, `set not null`, `set default (…)`, `drop default`, `set collate …`, `drop collate` or `type <type>`",

@@ -134,7 +134,7 @@ pub(super) fn batch(
                 | Change::AddConstraint(_)
                 | Change::DropConstraint(_)
                 | Change::AlterColumn {
-                    alter: ColumnAlter::Type(_),
+                    alter: ColumnAlter::Type(..),
                     ..
                 }
         ) {
@@ -701,8 +701,8 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
     let Some(pos) = position(&work.table, name, diags) else {
         return;
     };
-    if let ColumnAlter::Type(t) = alter {
-        check_strict_type(&work.table, t, name.at, diags);
+    if let ColumnAlter::Type(t, at) = alter {
+        check_strict_type(&work.table, t, *at, diags);
     }
     let col = &mut work.table.columns[pos];
     if col.generated.is_some() && matches!(alter, ColumnAlter::SetDefault(_)) {
@@ -717,7 +717,7 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
         ColumnAlter::DropNotNull if !col.not_null => Some("is already nullable"),
         ColumnAlter::SetNotNull if col.not_null => Some("is already NOT NULL"),
         ColumnAlter::DropDefault if col.default.is_none() => Some("has no default"),
-        ColumnAlter::Type(t) if col.ty.same(t) => Some("already has this type"),
+        ColumnAlter::Type(t, _) if col.ty.same(t) => Some("already has this type"),
         ColumnAlter::DropCollate if col.collate.is_none() => Some("has no collation"),
         ColumnAlter::SetCollate(c)
             if col
@@ -773,7 +773,7 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
             }
         }
         ColumnAlter::DropDefault => col.default = None,
-        ColumnAlter::Type(t) => col.ty = t.clone(),
+        ColumnAlter::Type(t, _) => col.ty = t.clone(),
         ColumnAlter::SetCollate(c) => col.collate = Some(c.text.clone()),
         ColumnAlter::DropCollate => col.collate = None,
     }

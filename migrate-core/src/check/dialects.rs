@@ -130,7 +130,7 @@ pub(crate) fn postgres_view_columns(schema: &Schema, op: &Op, diags: &mut Diagno
             Change::DropColumn(c) => (c, "drop"),
             Change::AlterColumn {
                 column,
-                alter: ColumnAlter::Type(_),
+                alter: ColumnAlter::Type(..),
             } => (column, "change the type of"),
             _ => continue,
         };
@@ -221,9 +221,9 @@ impl Postgres<'_> {
                                 self.expr(e);
                             }
                         }
-                        Change::AlterColumn { column, alter } => match alter {
+                        Change::AlterColumn { alter, .. } => match alter {
                             ColumnAlter::SetDefault(e) => self.expr(e),
-                            ColumnAlter::Type(ty) => self.ty(ty.as_str(), column.at),
+                            ColumnAlter::Type(ty, at) => self.ty(ty.as_str(), *at),
                             ColumnAlter::SetCollate(name) => self.collate(&name.text, name.at),
                             _ => {}
                         },

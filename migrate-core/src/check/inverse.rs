@@ -125,10 +125,10 @@ fn batch(schema: &Schema, b: &BatchAlter) -> Result<BatchAlter, String> {
                         ))
                     }
                     // Within one affinity nothing was converted.
-                    ColumnAlter::Type(ty) if ty.affinity() == c.3.affinity() => {
-                        ColumnAlter::Type(std::mem::replace(&mut c.3, ty.clone()))
+                    ColumnAlter::Type(ty, at) if ty.affinity() == c.3.affinity() => {
+                        ColumnAlter::Type(std::mem::replace(&mut c.3, ty.clone()), *at)
                     }
-                    ColumnAlter::Type(_) => {
+                    ColumnAlter::Type(..) => {
                         return Err(format!(
                             "`alter column {column} type …` on `{table}` has no safe inverse (its affinity changes, so values may have been converted)"
                         ))

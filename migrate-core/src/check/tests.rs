@@ -317,7 +317,7 @@ fn batch_changes_apply_in_order_and_map_sources() {
                     Change::AddColumn(note),
                     Change::AlterColumn {
                         column: n("label", 0),
-                        alter: ColumnAlter::Type(ColumnType::BLOB),
+                        alter: ColumnAlter::Type(ColumnType::BLOB, Loc::NONE),
                     },
                 ],
             )],
@@ -588,7 +588,7 @@ fn rename_follows_into_checks_and_drop_sees_them() {
                 0,
                 vec![Change::AlterColumn {
                     column: n("low", 0),
-                    alter: ColumnAlter::Type(ColumnType::REAL),
+                    alter: ColumnAlter::Type(ColumnType::REAL, Loc::NONE),
                 }],
             )],
         ),
@@ -912,7 +912,7 @@ fn auto_blocks_use_plain_alter_when_sqlite_can() {
         (
             Change::AlterColumn {
                 column: n("bar", 7),
-                alter: ColumnAlter::Type(ColumnType::BLOB),
+                alter: ColumnAlter::Type(ColumnType::BLOB, Loc::NONE),
             },
             "change the definition of column `bar`",
         ),
@@ -1077,7 +1077,7 @@ fn lossy_operations_make_a_revision_irreversible_with_the_reason() {
                 0,
                 vec![Change::AlterColumn {
                     column: n("bar", 0),
-                    alter: ColumnAlter::Type(ColumnType::INTEGER),
+                    alter: ColumnAlter::Type(ColumnType::INTEGER, Loc::NONE),
                 }],
             ),
             "`alter column bar type …` on `foo` has no safe inverse (its affinity changes, so values may have been converted)",
@@ -1311,7 +1311,7 @@ fn constraint_removals_and_defaults_are_definition_edits() {
     // With anything SQLite does not list as safe: the rebuild.
     let retype = Change::AlterColumn {
         column: n("bar", 10),
-        alter: ColumnAlter::Type(ColumnType::BLOB),
+        alter: ColumnAlter::Type(ColumnType::BLOB, Loc::NONE),
     };
     assert!(matches!(
         plans(Recreate::Auto, vec![set_default.clone(), retype]).unwrap()[..],
