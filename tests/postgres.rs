@@ -1140,3 +1140,97 @@ fn recreate_always_is_a_move_and_copy() {
         .unwrap();
     assert_eq!(country, "?");
 }
+
+migrate_dsl::migration! {
+    /// Indexes built concurrently between ordinary revisions.
+    static CONCURRENT_RACE;
+    dialects sqlite, postgres;
+    revision "0001" { create table r { id integer primary key, a text, b text } }
+    revision "0002" { create index concurrently r_a on r (a); }
+    revision "0003" { create index concurrently r_b on r (b); }
+    revision "0004" { create table s { id integer primary key } }
+}
+
+/// Runners racing through revisions that build indexes outside a
+/// transaction: each revision is applied once (or found applied by the
+/// other), both finish without error, both indexes are valid.
+#[test]
+fn runners_race_through_concurrent_indexes() {
+    for round in 0..3 {
+        let db = database(&format!("concurrent_race_{round}"));
+        let runners: Vec<_> = (0..3)
+            .map(|_| {
+                let mut client = db.connect();
+                std::thread::spawn(move || {
+                    CONCURRENT_RACE.apply_pending_postgres(&mut client).unwrap()
+                })
+            })
+            .collect();
+        let reports: Vec<_> = runners.into_iter().map(|r| r.join().unwrap()).collect();
+        let mut applied: Vec<&str> = reports
+            .iter()
+            .flat_map(|r| r.applied.iter().map(|a| a.id.as_str()))
+            .collect();
+        applied.sort();
+        assert_eq!(applied, ["0001", "0002", "0003", "0004"], "round {round}");
+        let mut client = db.connect();
+        assert_eq!(history_rows(&mut client), ["0001", "0002", "0003", "0004"]);
+        assert_eq!(index_state(&mut client, "r_a"), Some(true));
+        assert_eq!(index_state(&mut client, "r_b"), Some(true));
+    }
+}
+
+/// A hook that keeps its revision's transaction (and so the history's
+/// lock) for a while.
+fn linger_pg(tx: &mut postgres::Transaction<'_>) -> Result<(), migrate_dsl::BoxError> {
+    tx.execute("SELECT pg_sleep(1.5)", &[])?;
+    Ok(())
+}
+
+fn linger(_: &migrate_dsl::rusqlite::Connection) -> Result<(), migrate_dsl::BoxError> {
+    Ok(())
+}
+
+migrate_dsl::migration! {
+    static LINGERING;
+    dialects sqlite, postgres;
+    revision "0001" { create table l { id integer primary key } }
+    revision "0002" { run sqlite: linger, postgres: linger_pg; }
+}
+
+/// A runner that cannot get the history's lock within `lock_timeout`
+/// gives up with `MigrationLocked`, changing nothing; the holder finishes.
+#[test]
+fn a_runner_gives_up_on_a_held_lock_after_lock_timeout() {
+    let db = database("lock_held");
+    let mut holder = db.connect();
+    let holding = std::thread::spawn(move || LINGERING.apply_pending_postgres(&mut holder));
+    // The holder is inside revision 0002 (its hook sleeps) by then.
+    let mut client = db.connect();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !has_table(&mut client, "_migrate_history") || history_rows(&mut client).is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the holder never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let options =
+        migrate_dsl::Options::default().lock_timeout(Some(std::time::Duration::from_millis(200)));
+    let started = std::time::Instant::now();
+    let err = LINGERING
+        .migrate_postgres(&mut client, migrate_dsl::Target::Head, &options)
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), migrate_dsl::ErrorKind::MigrationLocked { waited_ms } if *waited_ms >= 200),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(1400),
+        "gave up in time"
+    );
+    assert!(err.to_string().contains("migration lock"), "{err}");
+    let report = holding.join().unwrap().unwrap();
+    assert_eq!(report.applied.len(), 2);
+    assert_eq!(history_rows(&mut client), ["0001", "0002"]);
+}

@@ -380,6 +380,13 @@ pub enum ErrorKind {
         #[source]
         source: postgres::Error,
     },
+    /// Another run held the history's migration lock (PostgreSQL's
+    /// advisory lock) for longer than [`crate::Options::lock_timeout`].
+    #[error("another run holds this history's migration lock; gave up after {waited_ms} ms (`Options::lock_timeout`). Nothing was changed: run again when it has finished")]
+    MigrationLocked {
+        /// How long this run waited.
+        waited_ms: u64,
+    },
     /// The history does not target the dialect asked for, or what was
     /// asked of that dialect is not built yet.
     #[error("{what}")]

@@ -2,13 +2,16 @@
 //!
 //! The runner owns every transaction (never the driver's autocommit: a
 //! temporary table made `ON COMMIT DROP` lives as long as the transaction
-//! the runner opened). Each revision runs in a transaction of its own with
-//! its history row; at its start the transaction takes an advisory lock
-//! (`pg_advisory_xact_lock`, released at its end) and reads the history,
-//! so concurrent runners take turns and each revision is applied once.
-//! `lock_timeout` and `statement_timeout` ([`Options`]) are set for the
-//! transaction (`SET LOCAL`), so a migration does not queue behind a long
-//! query while everyone else queues behind it.
+//! the runner opened). A run first takes the history's advisory lock for
+//! its session (asked for until free or `lock_timeout`, see `take_lock`;
+//! released when the run ends, however it ends, or when the connection
+//! closes), so concurrent runners take turns and each revision is applied
+//! once; then each revision runs in a transaction of its own with its
+//! history row, the history read again at its start. `lock_timeout` and
+//! `statement_timeout` ([`Options`]) are set for each transaction (`SET
+//! LOCAL`), so a migration does not queue behind a long query while
+//! everyone else queues behind it. (A session lock needs a session: behind
+//! a pooler in transaction mode, migrate on a direct connection.)
 
 use crate::error::{Context, Error, ErrorKind};
 use crate::history::HistoryRow;
@@ -50,20 +53,46 @@ impl Migrations {
             self.count_through(Some(id))?;
         }
         self.refuse_for_postgres()?;
+        let lock = lock_key(&self.history_table);
+        take_lock(client, options, lock)?;
+        // Released on every exit, a panic in a hook included (its
+        // revision's transaction is rolled back by then).
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.migrate_postgres_locked(client, target, options, started)
+        }));
+        let release = "SELECT pg_advisory_unlock($1)";
+        let released = client.execute(release, &[&lock]);
+        match run {
+            Ok(report) => {
+                let report = report?;
+                released.map_err(pg(None, release))?;
+                Ok(report)
+            }
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+
+    /// [`Migrations::migrate_postgres`] once the history's lock is held.
+    fn migrate_postgres_locked(
+        &self,
+        client: &mut Client,
+        target: Target<'_>,
+        options: &Options,
+        started: Instant,
+    ) -> Result<Report, Error> {
         let table = &*self.history_table;
-        let lock = lock_key(table);
         let mut report = Report::default();
         // The history table, made under the lock (two runners creating it
         // at once would collide in the catalog).
-        let mut tx = begin(client, options, lock)?;
+        let mut tx = begin(client, options)?;
         run(&mut tx, &super::ensure_sql(table), None)?;
         tx.commit().map_err(pg(None, "COMMIT"))?;
         // How many revisions the database has at the end: decided on the
         // first read (so `Next` is one step), then one revision per
-        // transaction, the history read again under the lock each time.
+        // transaction.
         let mut goal = None;
         loop {
-            let mut tx = begin(client, options, lock)?;
+            let mut tx = begin(client, options)?;
             let applied = read_history(&mut tx, table)?;
             self.verify(&applied, options)?;
             let count = applied.len();
@@ -102,19 +131,16 @@ impl Migrations {
                 // Outside any transaction: this one only held the lock.
                 tx.commit().map_err(pg(None, "COMMIT"))?;
                 let built = Concurrent {
-                    lock,
                     options,
-                    table,
                     index: &index[..],
                     statement: &concurrently[..],
                 };
-                if built.run(client, rev, count, &record)? {
-                    tracing::info!(revision = rev.id(), "applied on PostgreSQL");
-                    report.applied.push(AppliedRevision {
-                        id: rev.id().to_owned(),
-                        duration: revision_started.elapsed(),
-                    });
-                }
+                built.run(client, rev, &record)?;
+                tracing::info!(revision = rev.id(), "applied on PostgreSQL");
+                report.applied.push(AppliedRevision {
+                    id: rev.id().to_owned(),
+                    duration: revision_started.elapsed(),
+                });
                 continue;
             }
             let cx = HookContext {
@@ -194,53 +220,27 @@ impl Migrations {
 }
 
 /// A revision that builds an index `concurrently`: outside any
-/// transaction, so the advisory lock is the session's for its duration.
+/// transaction (the run holds the history's lock for the session).
 struct Concurrent<'a> {
-    lock: i64,
     options: &'a Options,
-    table: &'a str,
     index: &'a str,
     statement: &'a str,
 }
 
 impl Concurrent<'_> {
-    /// Builds the index of `rev` (the `applied`-th revision) and records
-    /// it with `record`; `false` when another runner applied it first.
-    /// Whatever happens, the session's settings and lock are released.
-    fn run(
-        &self,
-        client: &mut Client,
-        rev: &Revision,
-        applied: usize,
-        record: &str,
-    ) -> Result<bool, Error> {
+    /// Builds the index of `rev` and records it with `record`, with the
+    /// run's timeouts set for the session meanwhile and reset after,
+    /// whatever happens.
+    fn run(&self, client: &mut Client, rev: &Revision, record: &str) -> Result<(), Error> {
         let set = timeouts(self.options, "SET");
         client.batch_execute(&set).map_err(pg(None, &set))?;
-        let take = "SELECT pg_advisory_lock($1)";
-        let result = match client.execute(take, &[&self.lock]) {
-            Ok(_) => {
-                let built = self.build(client, rev, applied, record);
-                let release = "SELECT pg_advisory_unlock($1)";
-                let released = client.execute(release, &[&self.lock]);
-                built.and_then(|b| released.map(|_| b).map_err(pg(None, release)))
-            }
-            Err(e) => Err(pg(None, take)(e)),
-        };
+        let built = self.build(client, rev, record);
         let reset = "RESET lock_timeout; RESET statement_timeout";
         let reset = client.batch_execute(reset).map_err(pg(None, reset));
-        result.and_then(|b| reset.map(|()| b))
+        built.and(reset)
     }
 
-    fn build(
-        &self,
-        client: &mut Client,
-        rev: &Revision,
-        applied: usize,
-        record: &str,
-    ) -> Result<bool, Error> {
-        if read_history(client, self.table)?.len() != applied {
-            return Ok(false);
-        }
+    fn build(&self, client: &mut Client, rev: &Revision, record: &str) -> Result<(), Error> {
         // An index of that name while the revision is pending: an INVALID
         // one a failed build left, or one built by a run that stopped
         // before its history row. Either way it is built again.
@@ -262,25 +262,51 @@ impl Concurrent<'_> {
         let mut tx = client.transaction().map_err(pg(None, "BEGIN"))?;
         tx.execute(record, &[&rev.id(), &rev.checksum(), &ms])
             .map_err(pg(Some(rev.id()), record))?;
-        tx.commit().map_err(pg(Some(rev.id()), "COMMIT"))?;
-        Ok(true)
+        tx.commit().map_err(pg(Some(rev.id()), "COMMIT"))
     }
 }
 
-/// A transaction with the run's settings and the advisory lock.
-fn begin<'c>(
-    client: &'c mut Client,
-    options: &Options,
-    lock: i64,
-) -> Result<Transaction<'c>, Error> {
+/// A transaction with the run's timeouts.
+fn begin<'c>(client: &'c mut Client, options: &Options) -> Result<Transaction<'c>, Error> {
     let mut tx = client.transaction().map_err(pg(None, "BEGIN"))?;
     let set = timeouts(options, "SET LOCAL");
     if !set.is_empty() {
         run(&mut tx, &set, None)?;
     }
-    let take = "SELECT pg_advisory_xact_lock($1)";
-    tx.execute(take, &[&lock]).map_err(pg(None, take))?;
     Ok(tx)
+}
+
+/// Takes the history's advisory lock for the session, asking
+/// (`pg_try_advisory_lock`) again with a growing pause until it is free or
+/// `lock_timeout` has passed.
+///
+/// Asked, never waited for inside the server or a transaction: a waiting
+/// statement or an open transaction holds a snapshot, and `CREATE INDEX
+/// CONCURRENTLY` (run by the holder) waits for every older snapshot, so
+/// the two runners would deadlock. Between questions a waiting runner
+/// holds nothing.
+fn take_lock(client: &mut Client, options: &Options, lock: i64) -> Result<(), Error> {
+    let try_lock = "SELECT pg_try_advisory_lock($1)";
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(2);
+    loop {
+        let taken: bool = client
+            .query_one(try_lock, &[&lock])
+            .map_err(pg(None, try_lock))?
+            .get(0);
+        if taken {
+            return Ok(());
+        }
+        let waited = started.elapsed();
+        if options.lock_timeout.is_some_and(|limit| waited >= limit) {
+            return Err(ErrorKind::MigrationLocked {
+                waited_ms: u64::try_from(waited.as_millis()).unwrap_or(u64::MAX),
+            }
+            .into());
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(100));
+    }
 }
 
 /// `lock_timeout` and `statement_timeout` of `options`, as `set` (`SET`
