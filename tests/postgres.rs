@@ -817,7 +817,14 @@ fn a_failing_or_panicking_hook_changes_nothing_and_a_retry_succeeds() {
     assert!(panicked.is_err(), "the panic propagates");
     unchanged(&mut client);
 
-    let report = HOOKED.apply_pending_postgres(&mut client).unwrap();
+    // The lock was released: another connection gets it at once (the
+    // panicking one would get it anyway: a session's lock is its own).
+    let mut other = db.connect();
+    let quick =
+        migrate_dsl::Options::default().lock_timeout(Some(std::time::Duration::from_millis(300)));
+    let report = HOOKED
+        .migrate_postgres(&mut other, migrate_dsl::Target::Head, &quick)
+        .unwrap();
     assert_eq!(report.applied.len(), 2);
     assert_eq!(history_rows(&mut client), ["0001", "0002", "0003"]);
     assert_eq!(emails(&mut client), ["a@x", "b@x"]);

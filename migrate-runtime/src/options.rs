@@ -24,7 +24,10 @@ pub struct Options {
     /// PostgreSQL: how long a statement waits for a lock before the
     /// revision fails (`SET LOCAL lock_timeout`), so a migration does not
     /// queue behind a long query while every later query queues behind
-    /// it; 5 s by default, `None` keeps the server's setting.
+    /// it, and how long a run waits for another run's migration lock
+    /// ([`crate::ErrorKind::MigrationLocked`]); 5 s by default, `None`
+    /// keeps the server's setting and waits for the lock as long as it
+    /// takes.
     pub lock_timeout: Option<Duration>,
     /// PostgreSQL: how long one statement may run (`SET LOCAL
     /// statement_timeout`); `None` (the default) keeps the server's.
