@@ -169,6 +169,7 @@ fn column(c: &ColumnDef) -> String {
     }
     if c.not_null {
         s.push_str(" not null");
+        s.push_str(&on_conflict(c.not_null_conflict));
     }
     if let Some(d) = &c.default {
         let _ = write!(s, " default ({})", d.text);
@@ -198,9 +199,20 @@ fn column(c: &ColumnDef) -> String {
             ColumnConstraintKind::Check(e) => format!("check ({})", e.text),
             ColumnConstraintKind::References(t) => target(t),
         };
-        let _ = write!(s, " {}{body}", constraint_name(&k.name));
+        let _ = write!(
+            s,
+            " {}{body}{}",
+            constraint_name(&k.name),
+            on_conflict(k.on_conflict)
+        );
     }
     s
+}
+
+/// ` on conflict <resolution>`, or nothing (so histories without one keep
+/// their checksums).
+fn on_conflict(c: Option<(Conflict, crate::Loc)>) -> String {
+    Conflict::dsl_clause(c.map(|(c, _)| c))
 }
 
 fn table_constraint(k: &TableConstraint) -> String {
@@ -216,7 +228,11 @@ fn table_constraint(k: &TableConstraint) -> String {
             target(t)
         ),
     };
-    format!("{}{body}", constraint_name(&k.name))
+    format!(
+        "{}{body}{}",
+        constraint_name(&k.name),
+        on_conflict(k.on_conflict)
+    )
 }
 
 fn indexed(cols: &[IndexedColumn]) -> String {

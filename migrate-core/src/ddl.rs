@@ -6,9 +6,10 @@
 //! The reader follows SQLite's grammar (lang_createtable.html) token by
 //! token rather than a general SQL parser, so any declared type, clause
 //! order and quoting SQLite accepts is read. What it reads but the DSL
-//! cannot state (conflict clauses, `MATCH`, `NOT DEFERRABLE`, …) is listed
-//! in [`TableDef::unsupported`].
+//! cannot state (a foreign key's `MATCH`) is listed in
+//! [`TableDef::unsupported`].
 
+use crate::op::Conflict;
 use sqlparser::dialect::SQLiteDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
@@ -152,6 +153,8 @@ pub struct ColumnDef {
     pub ty: String,
     /// `NOT NULL`.
     pub not_null: bool,
+    /// NOT NULL's `ON CONFLICT` resolution.
+    pub not_null_conflict: Option<Conflict>,
     /// `DEFAULT …`: a literal, a signed number, a word or `(expr)`.
     pub default: Option<Fragment>,
     /// `COLLATE name`.
@@ -169,6 +172,8 @@ pub struct KeyDef {
     pub columns: Vec<(String, bool)>,
     /// AUTOINCREMENT (primary keys).
     pub autoincrement: bool,
+    /// `ON CONFLICT` resolution.
+    pub on_conflict: Option<Conflict>,
     /// Written on this column rather than at table level.
     pub inline: bool,
 }
@@ -182,6 +187,9 @@ pub struct CheckDef {
     pub expr: Fragment,
     /// The column it is written on, if it is.
     pub inline: Option<String>,
+    /// `ON CONFLICT` resolution (table level only; SQLite reads it and
+    /// ignores it).
+    pub on_conflict: Option<Conflict>,
 }
 
 /// A foreign key.
@@ -201,6 +209,9 @@ pub struct ForeignKeyDef {
     pub on_update: Option<String>,
     /// `DEFERRABLE INITIALLY DEFERRED`.
     pub deferred: bool,
+    /// `MATCH name`, upper case (SQLite reads it and enforces every key
+    /// as `MATCH SIMPLE`).
+    pub match_kind: Option<String>,
     /// Written on a column rather than at table level.
     pub inline: bool,
 }
@@ -366,15 +377,14 @@ fn name_list(t: &[Tok], at: usize) -> Option<(Vec<(String, bool)>, usize)> {
     Some((items, close + 1))
 }
 
-/// Skips `ON CONFLICT <resolution>` at `t[i]`, noting it as unsupported.
-fn skip_conflict(t: &[Tok], i: usize, out: &mut TableDef) -> usize {
+/// `ON CONFLICT <resolution>` at `t[i]`: the resolution (`None` when there
+/// is no clause) and the index after it.
+fn conflict(t: &[Tok], i: usize) -> Option<(Option<Conflict>, usize)> {
     if t.get(i).is_some_and(|x| x.is("on")) && t.get(i + 1).is_some_and(|x| x.is("conflict")) {
-        let resolution = t.get(i + 2).map(Tok::norm).unwrap_or_default();
-        out.unsupported
-            .push(format!("ON CONFLICT {}", resolution.to_ascii_uppercase()));
-        i + 3
+        let resolution = Conflict::from_word(&t.get(i + 2)?.norm())?;
+        Some((Some(resolution), i + 3))
     } else {
-        i
+        Some((None, i))
     }
 }
 
@@ -418,6 +428,7 @@ fn references(
         on_delete: None,
         on_update: None,
         deferred: false,
+        match_kind: None,
         inline,
     };
     let word = |k: usize| t.get(k).map(Tok::norm).unwrap_or_default();
@@ -437,8 +448,9 @@ fn references(
                 i = next;
             }
             "match" => {
-                out.unsupported
-                    .push(format!("MATCH {}", word(i + 1).to_ascii_uppercase()));
+                let kind = word(i + 1).to_ascii_uppercase();
+                out.unsupported.push(format!("MATCH {kind}"));
+                fk.match_kind = Some(kind);
                 i += 2;
             }
             "not" if word(i + 1) == "deferrable" => {
@@ -514,7 +526,8 @@ fn column(item: &[Tok], out: &mut TableDef) -> Option<()> {
                 if item.get(i).is_some_and(|x| x.is("asc") || x.is("desc")) {
                     i += 1;
                 }
-                i = skip_conflict(item, i, out);
+                let (on_conflict, next) = conflict(item, i)?;
+                i = next;
                 let autoincrement = item.get(i).is_some_and(|x| x.is("autoincrement"));
                 if autoincrement {
                     i += 1;
@@ -523,21 +536,25 @@ fn column(item: &[Tok], out: &mut TableDef) -> Option<()> {
                     name: name.take(),
                     columns: vec![(c.name.clone(), desc)],
                     autoincrement,
+                    on_conflict,
                     inline: true,
                 });
             }
             "not" => {
                 i += 1; // NULL
                 c.not_null = true;
-                i = skip_conflict(item, i, out);
+                (c.not_null_conflict, i) = conflict(item, i)?;
             }
-            "null" => i = skip_conflict(item, i, out),
+            // SQLite reads a conflict clause after NULL and ignores it.
+            "null" => i = conflict(item, i)?.1,
             "unique" => {
-                i = skip_conflict(item, i, out);
+                let (on_conflict, next) = conflict(item, i)?;
+                i = next;
                 out.uniques.push(KeyDef {
                     name: name.take(),
                     columns: vec![(c.name.clone(), false)],
                     autoincrement: false,
+                    on_conflict,
                     inline: true,
                 });
             }
@@ -547,6 +564,7 @@ fn column(item: &[Tok], out: &mut TableDef) -> Option<()> {
                     name: name.take(),
                     expr: Fragment(item[i + 1..close].to_vec()),
                     inline: Some(c.name.clone()),
+                    on_conflict: None,
                 });
                 i = close + 1;
             }
@@ -596,21 +614,23 @@ fn table_constraint(item: &[Tok], out: &mut TableDef) -> Option<()> {
     match item.get(i)?.norm().as_str() {
         "primary" => {
             let (columns, next) = name_list(item, i + 2)?;
-            let next = skip_conflict(item, next, out);
+            let (on_conflict, next) = conflict(item, next)?;
             out.primary_key = Some(KeyDef {
                 name,
                 columns,
                 autoincrement: item.get(next).is_some_and(|x| x.is("autoincrement")),
+                on_conflict,
                 inline: false,
             });
         }
         "unique" => {
             let (columns, next) = name_list(item, i + 1)?;
-            skip_conflict(item, next, out);
+            let (on_conflict, _) = conflict(item, next)?;
             out.uniques.push(KeyDef {
                 name,
                 columns,
                 autoincrement: false,
+                on_conflict,
                 inline: false,
             });
         }
@@ -620,6 +640,7 @@ fn table_constraint(item: &[Tok], out: &mut TableDef) -> Option<()> {
                 name,
                 expr: Fragment(item[i + 2..close].to_vec()),
                 inline: None,
+                on_conflict: conflict(item, close + 1)?.0,
             });
         }
         "foreign" => {

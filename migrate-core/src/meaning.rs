@@ -8,19 +8,22 @@
 //! before `ON DELETE`, an explicit `NULL`. None of that is a difference.
 //! What is compared:
 //!
-//! - tables: the columns in order (name, declared type, NOT NULL, default,
-//!   collation, generated), the primary key, the UNIQUE, CHECK and foreign
-//!   key constraints as sets (a constraint's name only where the expected
-//!   definition names it), `WITHOUT ROWID` and `STRICT`;
+//! - tables: the columns in order (name, declared type, NOT NULL with its
+//!   conflict clause, default, collation, generated), the primary key, the
+//!   UNIQUE, CHECK and foreign key constraints as sets (a constraint's name
+//!   only where the expected definition names it; conflict clauses and a
+//!   foreign key's `MATCH` always), `WITHOUT ROWID` and `STRICT`;
 //! - indexes: the table, uniqueness, the keys and the `WHERE`;
 //! - views and triggers: their SQL token by token (`same_sql`).
 //!
 //! Expressions are compared as token sequences with case, quoting, spacing
 //! and redundant parentheses (around the whole expression, an identifier, a
-//! literal or a call) removed. Conflict clauses (`ON CONFLICT …`) and
-//! `MATCH` are not compared.
+//! literal or a call) removed. A conflict clause changes what an INSERT
+//! does, so a table that has one the expected definition lacks (or the
+//! reverse) differs: a rebuild from the expected definition would drop it.
 
 use crate::ddl::{self, Fragment, IndexDef, KeyDef, TableDef};
+use crate::op::Conflict;
 use crate::same_sql;
 
 /// `None` when `expected` and `actual` define the same object; otherwise
@@ -72,6 +75,19 @@ fn yes(b: bool) -> &'static str {
 fn shown(v: &Option<String>) -> String {
     v.as_ref()
         .map_or_else(|| "none".to_owned(), |v| format!("`{v}`"))
+}
+
+/// A conflict clause for messages: `` `ON CONFLICT IGNORE` `` or `none`.
+fn conflict(c: Option<Conflict>) -> String {
+    c.map_or_else(
+        || "none".to_owned(),
+        |c| format!("`ON CONFLICT {}`", c.sql()),
+    )
+}
+
+/// A constraint's name for messages: `` `name` `` or `none`.
+fn name_of(n: &Option<String>) -> String {
+    shown(n)
 }
 
 fn fragment(f: &Option<Fragment>) -> Option<String> {
@@ -163,6 +179,13 @@ fn tables(e: &TableDef, a: &TableDef) -> Option<String> {
         if ec.not_null != ac.not_null && !implies_not_null(e, &ec.name) {
             return what("NOT NULL", yes(ec.not_null).into(), yes(ac.not_null).into());
         }
+        if ec.not_null_conflict != ac.not_null_conflict {
+            return what(
+                "NOT NULL's conflict clause",
+                conflict(ec.not_null_conflict),
+                conflict(ac.not_null_conflict),
+            );
+        }
         let (ed, ad) = (fragment(&ec.default), fragment(&ac.default));
         if ed != ad {
             return what("default", shown(&ed), shown(&ad));
@@ -196,30 +219,42 @@ fn tables(e: &TableDef, a: &TableDef) -> Option<String> {
             format!("({}){auto}", key_text(k))
         })
     };
-    let same_pk = match (&e.primary_key, &a.primary_key) {
-        (None, None) => true,
-        (Some(x), Some(y)) => {
-            key_columns(x) == key_columns(y)
-                && x.autoincrement == y.autoincrement
-                && same_name(&x.name, &y.name)
+    match (&e.primary_key, &a.primary_key) {
+        (None, None) => {}
+        (Some(x), Some(y))
+            if key_columns(x) == key_columns(y) && x.autoincrement == y.autoincrement =>
+        {
+            if let Some(d) = key_details(x, y) {
+                return Some(format!("primary key ({}): {d}", key_text(x)));
+            }
         }
-        _ => false,
-    };
-    if !same_pk {
-        return Some(format!(
-            "primary key: expected {}, found {}",
-            shown(&pk(&e.primary_key)),
-            shown(&pk(&a.primary_key))
-        ));
+        _ => {
+            return Some(format!(
+                "primary key: expected {}, found {}",
+                shown(&pk(&e.primary_key)),
+                shown(&pk(&a.primary_key))
+            ))
+        }
     }
-    let same_unique =
-        |x: &KeyDef, y: &KeyDef| key_columns(x) == key_columns(y) && same_name(&x.name, &y.name);
-    if let Some(u) = e
-        .uniques
-        .iter()
-        .find(|u| !a.uniques.iter().any(|v| same_unique(u, v)))
-    {
-        return Some(format!("UNIQUE ({}): expected, not found", key_text(u)));
+    // UNIQUE and CHECK: each expected one is found by its definition, then
+    // its name and conflict clause are compared.
+    let found_unique = |u: &KeyDef| {
+        let same = a
+            .uniques
+            .iter()
+            .filter(|v| key_columns(u) == key_columns(v));
+        same.clone()
+            .find(|v| key_details(u, v).is_none())
+            .or_else(|| same.clone().find(|v| same_name(&u.name, &v.name)))
+            .or_else(|| same.clone().next())
+    };
+    for u in &e.uniques {
+        let Some(v) = found_unique(u) else {
+            return Some(format!("UNIQUE ({}): expected, not found", key_text(u)));
+        };
+        if let Some(d) = key_details(u, v) {
+            return Some(format!("UNIQUE ({}): {d}", key_text(u)));
+        }
     }
     if let Some(u) = a
         .uniques
@@ -229,12 +264,22 @@ fn tables(e: &TableDef, a: &TableDef) -> Option<String> {
         return Some(format!("UNIQUE ({}): not expected, found", key_text(u)));
     }
     let check = |c: &ddl::CheckDef| c.expr.normalized();
-    if let Some(c) = e.checks.iter().find(|c| {
-        !a.checks
-            .iter()
-            .any(|d| check(c) == check(d) && same_name(&c.name, &d.name))
-    }) {
-        return Some(format!("CHECK ({}): expected, not found", check(c)));
+    let check_details = |x: &ddl::CheckDef, y: &ddl::CheckDef| {
+        details(&x.name, &y.name, x.on_conflict, y.on_conflict)
+    };
+    for c in &e.checks {
+        let same = a.checks.iter().filter(|d| check(c) == check(d));
+        let found = same
+            .clone()
+            .find(|d| check_details(c, d).is_none())
+            .or_else(|| same.clone().find(|d| same_name(&c.name, &d.name)))
+            .or_else(|| same.clone().next());
+        let Some(d) = found else {
+            return Some(format!("CHECK ({}): expected, not found", check(c)));
+        };
+        if let Some(diff) = check_details(c, d) {
+            return Some(format!("CHECK ({}): {diff}", check(c)));
+        }
     }
     if let Some(c) = a
         .checks
@@ -254,6 +299,7 @@ fn tables(e: &TableDef, a: &TableDef) -> Option<String> {
             f.on_delete.clone(),
             f.on_update.clone(),
             f.deferred,
+            f.match_kind.clone().filter(|m| m != "SIMPLE"),
         )
     };
     // A key without parent columns names the parent's primary key: it
@@ -266,11 +312,12 @@ fn tables(e: &TableDef, a: &TableDef) -> Option<String> {
             && a.3 == b.3
             && a.4 == b.4
             && a.5 == b.5
+            && a.6 == b.6
             && same_name(&x.name, &y.name)
     };
     let describe = |f: &ddl::ForeignKeyDef| {
         format!(
-            "foreign key ({}) references {} ({}){}{}{}",
+            "foreign key ({}) references {} ({}){}{}{}{}",
             f.columns.join(", "),
             f.parent,
             f.parent_columns.join(", "),
@@ -284,7 +331,10 @@ fn tables(e: &TableDef, a: &TableDef) -> Option<String> {
                 " deferrable initially deferred"
             } else {
                 ""
-            }
+            },
+            f.match_kind
+                .as_ref()
+                .map_or_else(String::new, |m| format!(" match {}", lower(m)))
         )
     };
     if let Some(f) = e
@@ -292,6 +342,33 @@ fn tables(e: &TableDef, a: &TableDef) -> Option<String> {
         .iter()
         .find(|f| !a.foreign_keys.iter().any(|g| same_fk(f, g)))
     {
+        // The same key but for its name or MATCH: say which.
+        let loose = |k: &ddl::ForeignKeyDef| ddl::ForeignKeyDef {
+            name: None,
+            match_kind: None,
+            ..k.clone()
+        };
+        if let Some(g) = a
+            .foreign_keys
+            .iter()
+            .find(|g| same_fk(&loose(f), &loose(g)))
+        {
+            return Some(if same_name(&f.name, &g.name) {
+                format!(
+                    "{}: MATCH: expected {}, found {}",
+                    describe(f),
+                    shown(&f.match_kind),
+                    shown(&g.match_kind)
+                )
+            } else {
+                format!(
+                    "{}: name: expected {}, found {}",
+                    describe(f),
+                    name_of(&f.name),
+                    name_of(&g.name)
+                )
+            });
+        }
         return Some(format!("{}: expected, not found", describe(f)));
     }
     if let Some(f) = a
@@ -316,6 +393,34 @@ fn tables(e: &TableDef, a: &TableDef) -> Option<String> {
         ));
     }
     None
+}
+
+/// How two constraints of the same definition differ in name (where the
+/// expected one has a name) or conflict clause.
+fn details(
+    expected_name: &Option<String>,
+    actual_name: &Option<String>,
+    expected: Option<Conflict>,
+    actual: Option<Conflict>,
+) -> Option<String> {
+    if !same_name(expected_name, actual_name) {
+        return Some(format!(
+            "name: expected {}, found {}",
+            name_of(expected_name),
+            name_of(actual_name)
+        ));
+    }
+    (expected != actual).then(|| {
+        format!(
+            "conflict clause: expected {}, found {}",
+            conflict(expected),
+            conflict(actual)
+        )
+    })
+}
+
+fn key_details(e: &KeyDef, a: &KeyDef) -> Option<String> {
+    details(&e.name, &a.name, e.on_conflict, a.on_conflict)
 }
 
 /// Statements for comparison: a final `;` does not count.
@@ -454,6 +559,82 @@ mod tests {
         ] {
             assert_eq!(difference(ours, theirs).as_deref(), Some(want), "{theirs}");
         }
+    }
+
+    #[test]
+    fn conflict_clauses_are_part_of_the_meaning() {
+        let plain =
+            "CREATE TABLE t (id integer PRIMARY KEY, e text NOT NULL UNIQUE, n int, CHECK (n > 0))";
+        for (theirs, want) in [
+            (
+                "CREATE TABLE t (id integer PRIMARY KEY, e text NOT NULL UNIQUE ON CONFLICT IGNORE, n int, CHECK (n > 0))",
+                "UNIQUE (e): conflict clause: expected none, found `ON CONFLICT IGNORE`",
+            ),
+            (
+                "CREATE TABLE t (id integer PRIMARY KEY ON CONFLICT REPLACE, e text NOT NULL UNIQUE, n int, CHECK (n > 0))",
+                "primary key (id): conflict clause: expected none, found `ON CONFLICT REPLACE`",
+            ),
+            (
+                "CREATE TABLE t (id integer PRIMARY KEY, e text NOT NULL ON CONFLICT FAIL UNIQUE, n int, CHECK (n > 0))",
+                "column `e`: NOT NULL's conflict clause: expected none, found `ON CONFLICT FAIL`",
+            ),
+            (
+                "CREATE TABLE t (id integer PRIMARY KEY, e text NOT NULL UNIQUE, n int, CHECK (n > 0) ON CONFLICT ROLLBACK)",
+                "CHECK (n > 0): conflict clause: expected none, found `ON CONFLICT ROLLBACK`",
+            ),
+        ] {
+            assert_eq!(difference(plain, theirs).as_deref(), Some(want), "{theirs}");
+            // The same clause on both sides, however spelled, is no difference.
+            assert_eq!(difference(theirs, &theirs.to_lowercase()), None, "{theirs}");
+        }
+        // `NULL ON CONFLICT …` is read by SQLite and ignored.
+        assert_eq!(
+            difference(
+                "CREATE TABLE t (a text)",
+                "CREATE TABLE t (a text NULL ON CONFLICT IGNORE)"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_difference_in_a_constraints_name_says_so() {
+        let ours = r#"CREATE TABLE "m" ("uuid" text NOT NULL, "user_uuid" text NOT NULL, CONSTRAINT "pk_m" PRIMARY KEY ("uuid", "user_uuid"), CONSTRAINT "uq_u" UNIQUE ("user_uuid"), CONSTRAINT "fk_u" FOREIGN KEY ("user_uuid") REFERENCES "u" ("id"))"#;
+        for (theirs, want) in [
+            (
+                "CREATE TABLE m (uuid text NOT NULL, user_uuid text NOT NULL, PRIMARY KEY (uuid, user_uuid), CONSTRAINT uq_u UNIQUE (user_uuid), CONSTRAINT fk_u FOREIGN KEY (user_uuid) REFERENCES u (id))",
+                "primary key (uuid, user_uuid): name: expected `pk_m`, found none",
+            ),
+            (
+                "CREATE TABLE m (uuid text NOT NULL, user_uuid text NOT NULL, CONSTRAINT pk_m PRIMARY KEY (uuid, user_uuid), CONSTRAINT other UNIQUE (user_uuid), CONSTRAINT fk_u FOREIGN KEY (user_uuid) REFERENCES u (id))",
+                "UNIQUE (user_uuid): name: expected `uq_u`, found `other`",
+            ),
+            (
+                "CREATE TABLE m (uuid text NOT NULL, user_uuid text NOT NULL, CONSTRAINT pk_m PRIMARY KEY (uuid, user_uuid), CONSTRAINT uq_u UNIQUE (user_uuid), FOREIGN KEY (user_uuid) REFERENCES u (id))",
+                "foreign key (user_uuid) references u (id): name: expected `fk_u`, found none",
+            ),
+        ] {
+            assert_eq!(difference(ours, theirs).as_deref(), Some(want), "{theirs}");
+        }
+    }
+
+    #[test]
+    fn a_foreign_keys_match_is_compared() {
+        assert_eq!(
+            difference(
+                "CREATE TABLE c (p int REFERENCES p (id))",
+                "CREATE TABLE c (p int REFERENCES p (id) MATCH FULL)"
+            )
+            .as_deref(),
+            Some("foreign key (p) references p (id): MATCH: expected none, found `FULL`")
+        );
+        assert_eq!(
+            difference(
+                "CREATE TABLE c (p int REFERENCES p (id))",
+                "CREATE TABLE c (p int REFERENCES p (id) MATCH SIMPLE)"
+            ),
+            None
+        );
     }
 
     #[test]

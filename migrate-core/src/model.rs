@@ -2,7 +2,7 @@
 
 use crate::expr::SqlExpr;
 use crate::name::same_name;
-use crate::op::{ColumnType, FkAction, Generated, Naming, TriggerEvent, TriggerTiming};
+use crate::op::{ColumnType, Conflict, FkAction, Generated, Naming, TriggerEvent, TriggerTiming};
 use crate::plan::ObjectKind;
 use crate::Loc;
 use std::fmt;
@@ -158,6 +158,8 @@ pub struct Column {
     pub ty: ColumnType,
     /// NOT NULL.
     pub not_null: bool,
+    /// NOT NULL's `ON CONFLICT` resolution.
+    pub not_null_conflict: Option<Conflict>,
     /// DEFAULT expression.
     pub default: Option<SqlExpr>,
     /// COLLATE name.
@@ -177,6 +179,8 @@ pub struct Constraint {
     pub inline: Option<String>,
     /// What it constrains.
     pub kind: ConstraintKind,
+    /// Its `ON CONFLICT` resolution (never on a foreign key).
+    pub on_conflict: Option<Conflict>,
     /// Where it was defined.
     pub defined_at: Loc,
 }
@@ -529,6 +533,13 @@ impl Table {
             }
             _ => None,
         })
+    }
+
+    /// Whether a NOT NULL or a constraint of the table has an `ON CONFLICT`
+    /// resolution.
+    pub fn has_conflict_clause(&self) -> bool {
+        self.columns.iter().any(|c| c.not_null_conflict.is_some())
+            || self.constraints.iter().any(|k| k.on_conflict.is_some())
     }
 
     /// Whether the table has an AUTOINCREMENT key (its sequence must survive

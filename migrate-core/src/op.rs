@@ -356,8 +356,78 @@ pub struct Constraint<K> {
     pub name: Option<Name>,
     /// What it constrains.
     pub kind: K,
+    /// `on conflict <resolution>` (primary key, unique, table-level check),
+    /// with where the resolution was written.
+    pub on_conflict: Option<(Conflict, Loc)>,
     /// Where it was written.
     pub at: Loc,
+}
+
+impl<K> Constraint<K> {
+    /// An unnamed constraint without a conflict clause.
+    pub fn new(kind: K, at: Loc) -> Self {
+        Constraint {
+            name: None,
+            kind,
+            on_conflict: None,
+            at,
+        }
+    }
+}
+
+/// A conflict resolution: what an INSERT or UPDATE that violates a
+/// PRIMARY KEY, UNIQUE or NOT NULL constraint does when the statement does
+/// not say (`INSERT OR …` overrides it). Part of the table's meaning: a
+/// key `on conflict ignore` silently skips the rows a plain key refuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Conflict {
+    /// `rollback`: the whole transaction is rolled back.
+    Rollback,
+    /// `abort`: the statement is undone (SQLite's default).
+    Abort,
+    /// `fail`: the statement stops, keeping its earlier changes.
+    Fail,
+    /// `ignore`: the offending row is skipped.
+    Ignore,
+    /// `replace`: the rows in the way are deleted (a NULL takes the
+    /// column's default).
+    Replace,
+}
+
+impl Conflict {
+    /// Every resolution, in SQLite's documentation order.
+    pub const ALL: [Conflict; 5] = [
+        Conflict::Rollback,
+        Conflict::Abort,
+        Conflict::Fail,
+        Conflict::Ignore,
+        Conflict::Replace,
+    ];
+
+    /// The SQL spelling (`IGNORE`); the DSL's is its lower case.
+    pub fn sql(self) -> &'static str {
+        match self {
+            Conflict::Rollback => "ROLLBACK",
+            Conflict::Abort => "ABORT",
+            Conflict::Fail => "FAIL",
+            Conflict::Ignore => "IGNORE",
+            Conflict::Replace => "REPLACE",
+        }
+    }
+
+    /// ` on conflict <resolution>` as the DSL writes it, or nothing.
+    pub fn dsl_clause(c: Option<Conflict>) -> String {
+        c.map_or_else(String::new, |c| {
+            format!(" on conflict {}", c.sql().to_ascii_lowercase())
+        })
+    }
+
+    /// The resolution a word names, in any case.
+    pub fn from_word(word: &str) -> Option<Conflict> {
+        Conflict::ALL
+            .into_iter()
+            .find(|c| c.sql().eq_ignore_ascii_case(word))
+    }
 }
 
 /// A constraint written on a column.
@@ -458,6 +528,9 @@ pub struct ColumnDef {
     pub ty_at: Loc,
     /// `not null`.
     pub not_null: bool,
+    /// `not null on conflict <resolution>`, with where the resolution was
+    /// written.
+    pub not_null_conflict: Option<(Conflict, Loc)>,
     /// `default (…)`.
     pub default: Option<Expr>,
     /// `collate <name>`.
@@ -487,6 +560,7 @@ impl ColumnDef {
             name,
             ty,
             not_null: false,
+            not_null_conflict: None,
             default: None,
             collate: None,
             generated: None,

@@ -4,7 +4,7 @@ use crate::model::{
     Column, Constraint, ConstraintKind, ForeignKey, Index, KeyTarget, Table, Trigger, View,
 };
 use crate::name::same_name;
-use crate::op::{Dialect, Literal, TriggerEvent};
+use crate::op::{Conflict, Dialect, Literal, TriggerEvent};
 use crate::plan::ObjectKind;
 use crate::sql;
 
@@ -126,8 +126,15 @@ fn column_def(dialect: Dialect, table: &Table, c: &Column) -> String {
     // `DROP NOT NULL` leaves exactly the definition without it.
     if c.not_null {
         s.push_str(" NOT NULL");
+        s.push_str(&on_conflict(c.not_null_conflict));
     }
     s
+}
+
+/// ` ON CONFLICT <resolution>`, or nothing. (PostgreSQL has none: a
+/// history that targets it cannot state one.)
+fn on_conflict(c: Option<Conflict>) -> String {
+    c.map_or_else(String::new, |c| format!(" ON CONFLICT {}", c.sql()))
 }
 
 /// A constraint written on its column.
@@ -141,13 +148,14 @@ fn inline_constraint(dialect: Dialect, k: &Constraint) -> String {
             if columns.first().is_some_and(|(_, desc)| *desc) {
                 b.push_str(" DESC");
             }
+            b.push_str(&on_conflict(k.on_conflict));
             // PostgreSQL: the identity column (`column_def`).
             if *autoincrement && dialect == Dialect::Sqlite {
                 b.push_str(" AUTOINCREMENT");
             }
             b
         }
-        ConstraintKind::Unique(_) => "UNIQUE".to_owned(),
+        ConstraintKind::Unique(_) => format!("UNIQUE{}", on_conflict(k.on_conflict)),
         ConstraintKind::Check(e) => format!("CHECK ({})", e.to_sql()),
         ConstraintKind::ForeignKey(fk) => references(fk),
     };
@@ -194,7 +202,7 @@ fn table_constraint(dialect: Dialect, k: &Constraint) -> String {
             references(fk)
         ),
     };
-    named(dialect, k, body)
+    named(dialect, k, body + &on_conflict(k.on_conflict))
 }
 
 fn references(fk: &ForeignKey) -> String {

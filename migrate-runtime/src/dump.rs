@@ -12,6 +12,7 @@
 use crate::catalog::{user_objects, Object};
 use crate::error::{Error, ErrorKind};
 use migrate_dsl_core::ddl::{self, Fragment, TableDef};
+use migrate_dsl_core::op::Conflict;
 use migrate_dsl_core::name::is_plain;
 use migrate_dsl_core::plan::ObjectKind;
 use rusqlite::Connection;
@@ -342,12 +343,14 @@ fn table(def: &TableDef) -> Result<String, String> {
             if pk.columns[0].1 {
                 s.push_str(" desc");
             }
+            s.push_str(&Conflict::dsl_clause(pk.on_conflict));
             if pk.autoincrement {
                 s.push_str(" autoincrement");
             }
         }
         if c.not_null {
             s.push_str(" not null");
+            s.push_str(&Conflict::dsl_clause(c.not_null_conflict));
         }
         if let Some(d) = &c.default {
             let d =
@@ -371,7 +374,12 @@ fn table(def: &TableDef) -> Result<String, String> {
             .iter()
             .filter(|u| u.inline && u.columns[0].0 == c.name)
         {
-            let _ = write!(s, " {}unique", constraint_name(&u.name));
+            let _ = write!(
+                s,
+                " {}unique{}",
+                constraint_name(&u.name),
+                Conflict::dsl_clause(u.on_conflict)
+            );
         }
         for k in def
             .checks
@@ -406,9 +414,10 @@ fn table(def: &TableDef) -> Result<String, String> {
             })
             .collect();
         items.push(format!(
-            "{}primary key ({})",
+            "{}primary key ({}){}",
             constraint_name(&pk.name),
-            cols.join(", ")
+            cols.join(", "),
+            Conflict::dsl_clause(pk.on_conflict)
         ));
     }
     for u in def.uniques.iter().filter(|u| !u.inline) {
@@ -417,14 +426,19 @@ fn table(def: &TableDef) -> Result<String, String> {
         }
         let cols: Vec<String> = u.columns.iter().map(|(c, _)| name(c)).collect();
         items.push(format!(
-            "{}unique ({})",
+            "{}unique ({}){}",
             constraint_name(&u.name),
-            cols.join(", ")
+            cols.join(", "),
+            Conflict::dsl_clause(u.on_conflict)
         ));
     }
     for k in def.checks.iter().filter(|k| k.inline.is_none()) {
         let e = expr(&k.expr).ok_or("a CHECK has no DSL form")?;
-        items.push(format!("{}check ({e})", constraint_name(&k.name)));
+        items.push(format!(
+            "{}check ({e}){}",
+            constraint_name(&k.name),
+            Conflict::dsl_clause(k.on_conflict)
+        ));
     }
     for fk in def.foreign_keys.iter().filter(|f| !f.inline) {
         let cols: Vec<String> = fk.columns.iter().map(|c| name(c)).collect();

@@ -119,6 +119,7 @@ impl Gen {
                 desc: false,
                 autoincrement: None,
             },
+            on_conflict: None,
             at: Loc::NONE,
         });
         let mut defs = vec![key];
@@ -135,6 +136,7 @@ impl Gen {
                     on_update: None,
                     deferred: false,
                 }),
+                on_conflict: None,
                 at: Loc::NONE,
             });
             defs.push(def);

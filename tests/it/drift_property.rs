@@ -148,6 +148,7 @@ fn history(tables: &[Table], indexes: &[Index]) -> History {
                 d.constraints.push(ColumnConstraint {
                     name: None,
                     kind,
+                    on_conflict: None,
                     at: Loc::NONE,
                 })
             };
@@ -189,6 +190,7 @@ fn history(tables: &[Table], indexes: &[Index]) -> History {
                         })
                         .to_vec(),
                 ),
+                on_conflict: None,
                 at: Loc::NONE,
             });
         }

@@ -10,6 +10,7 @@ mod alter;
 mod apply;
 mod batch;
 mod cli;
+mod conflict;
 mod constraints;
 mod crash;
 mod data_property;

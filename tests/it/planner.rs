@@ -316,6 +316,7 @@ fn extra(table: &str, seed: u32, i: usize, x: &mut Extras) -> Option<Op> {
                 changes: vec![Change::AddConstraint(TableConstraint {
                     name: Some(n(&name)),
                     kind: TableConstraintKind::Check(Expr::new("id > -1000000", at)),
+                    on_conflict: None,
                     at,
                 })],
                 at,

@@ -35,6 +35,7 @@ fn sneaky() -> Migrations {
             desc: false,
             autoincrement: None,
         },
+        on_conflict: None,
         at: Loc::NONE,
     });
     let users = CreateTable::new(

@@ -65,6 +65,7 @@ impl Gen {
                     desc: false,
                     autoincrement: None,
                 },
+                on_conflict: None,
                 at: Loc::NONE,
             });
             let mut tcols = Vec::new();
@@ -79,6 +80,11 @@ impl Gen {
                         render::literal(&Self::value(&ty, seed)),
                         Loc::NONE,
                     ));
+                    // Sometimes with a conflict clause, which every later
+                    // rebuild must keep.
+                    def.not_null_conflict = Conflict::ALL
+                        .get((seed >> (i + 7)) as usize % 8)
+                        .map(|c| (*c, Loc::NONE));
                 }
                 if ty.affinity() == Affinity::Text && seed.is_multiple_of(3) {
                     def.constraints.push(ColumnConstraint {
@@ -87,6 +93,7 @@ impl Gen {
                             format!("length({cname}) < 100"),
                             Loc::NONE,
                         )),
+                        on_conflict: None,
                         at: Loc::NONE,
                     });
                 }
@@ -114,12 +121,16 @@ impl Gen {
                         on_update: None,
                         deferred: (seed >> 5).is_multiple_of(2),
                     }),
+                    on_conflict: None,
                     at: Loc::NONE,
                 });
                 cols.push(def);
                 constraints.push(TableConstraint {
                     name: None,
                     kind: TableConstraintKind::Unique(vec![n("id"), n(&fk)]),
+                    on_conflict: Conflict::ALL
+                        .get((seed >> 6) as usize % 8)
+                        .map(|c| (*c, Loc::NONE)),
                     at: Loc::NONE,
                 });
             }

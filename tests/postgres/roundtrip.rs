@@ -96,6 +96,7 @@ impl Gen {
                     format!("length({name}) < 100"),
                     Loc::NONE,
                 )),
+                on_conflict: None,
                 at: Loc::NONE,
             });
         }
@@ -118,6 +119,7 @@ impl Gen {
                 desc: false,
                 autoincrement: None,
             },
+            on_conflict: None,
             at: Loc::NONE,
         });
         let mut defs = vec![id];
@@ -142,12 +144,14 @@ impl Gen {
                     on_update: None,
                     deferred: (seed >> 5).is_multiple_of(2),
                 }),
+                on_conflict: None,
                 at: Loc::NONE,
             });
             defs.push(def);
             constraints.push(TableConstraint {
                 name: None,
                 kind: TableConstraintKind::Unique(vec![n("id"), n(&fk)]),
+                on_conflict: None,
                 at: Loc::NONE,
             });
         }

@@ -71,3 +71,4 @@ syn::custom_keyword!(generated);
 syn::custom_keyword!(alias);
 syn::custom_keyword!(ends);
 syn::custom_keyword!(begins);
+syn::custom_keyword!(conflict);

@@ -660,8 +660,30 @@ fn table_constraint(input: ParseStream, spans: &Spans) -> Result<TableConstraint
     Ok(TableConstraint {
         name: cname,
         kind,
+        on_conflict: on_conflict(input, spans)?,
         at,
     })
+}
+
+/// `[on conflict rollback|abort|fail|ignore|replace]`, with where the
+/// resolution is written. (Where SQLite's grammar has no such clause the
+/// checker says so.)
+fn on_conflict(input: ParseStream, spans: &Spans) -> Result<Option<(Conflict, Loc)>> {
+    if !(input.peek(kw::on) && input.peek2(kw::conflict)) {
+        return Ok(None);
+    }
+    input.parse::<kw::on>()?;
+    input.parse::<kw::conflict>()?;
+    let expected = "expected a conflict resolution after `on conflict`: `rollback`, `abort`, `fail`, `ignore` or `replace`";
+    let word = Ident::parse_any(input).map_err(|e| syn::Error::new(e.span(), expected))?;
+    let text = word.unraw().to_string();
+    let resolution = Conflict::from_word(&text).ok_or_else(|| {
+        let words = Conflict::ALL.map(|c| c.sql().to_ascii_lowercase());
+        let close = migrate_dsl_core::check::suggest(&text, words.iter().map(String::as_str));
+        let help = close.map_or_else(String::new, |k| format!("\n\nhelp: did you mean `{k}`?"));
+        syn::Error::new(word.span(), format!("{expected}{help}"))
+    })?;
+    Ok(Some((resolution, spans.loc(word.span()))))
 }
 
 /// After `references`: `table [(cols)] [on delete a] [on update a]
@@ -681,7 +703,7 @@ fn references(input: ParseStream, spans: &Spans) -> Result<ForeignKeyTarget> {
         deferred: false,
     };
     loop {
-        if input.peek(kw::on) {
+        if input.peek(kw::on) && !input.peek2(kw::conflict) {
             input.parse::<kw::on>()?;
             let delete = if input.peek(kw::delete) {
                 input.parse::<kw::delete>()?;
@@ -810,6 +832,7 @@ fn column_def(input: ParseStream, spans: &Spans) -> Result<ColumnDef> {
             |what: &str| syn::Error::new(span, format!("`{what}` is given twice for this column"));
         let cname = constraint_name(input, spans)?;
         let at = spans.loc(input.span());
+        let mut on_conflict_of_key = None;
         let kind = if input.peek(kw::primary) {
             input.parse::<kw::primary>()?;
             input.parse::<kw::key>()?;
@@ -820,6 +843,9 @@ fn column_def(input: ParseStream, spans: &Spans) -> Result<ColumnDef> {
                 let _ = input.parse::<Option<kw::asc>>()?;
                 false
             };
+            // SQLite's order: `primary key [desc] [on conflict …]
+            // [autoincrement]`.
+            on_conflict_of_key = on_conflict(input, spans)?;
             let autoincrement = input
                 .parse::<Option<kw::autoincrement>>()?
                 .map(|k| spans.loc(k.span));
@@ -850,9 +876,11 @@ fn column_def(input: ParseStream, spans: &Spans) -> Result<ColumnDef> {
                 return Err(dup("not null"));
             }
             def.not_null = true;
+            def.not_null_conflict = on_conflict(input, spans)?;
             None
         } else if input.peek(kw::null) {
-            // `null`: SQLite's explicit "nullable", the default.
+            // `null`: SQLite's explicit "nullable", the default. SQLite
+            // reads a conflict clause after it and ignores it.
             let k = input.parse::<kw::null>()?;
             if def.not_null {
                 return Err(syn::Error::new(
@@ -860,6 +888,7 @@ fn column_def(input: ParseStream, spans: &Spans) -> Result<ColumnDef> {
                     "a column cannot be both `not null` and `null`; remove one",
                 ));
             }
+            on_conflict(input, spans)?;
             None
         } else if input.peek(kw::default) {
             input.parse::<kw::default>()?;
@@ -901,9 +930,14 @@ fn column_def(input: ParseStream, spans: &Spans) -> Result<ColumnDef> {
             ));
         };
         if let Some(kind) = kind {
+            let on_conflict = match on_conflict_of_key {
+                Some(c) => Some(c),
+                None => on_conflict(input, spans)?,
+            };
             def.constraints.push(ColumnConstraint {
                 name: cname,
                 kind,
+                on_conflict,
                 at,
             });
         }

@@ -748,7 +748,11 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
     match alter {
         // In place on SQLite 3.53+ (the NULLs counted first, so the error
         // names the rows), except on a key column.
-        ColumnAlter::DropNotNull | ColumnAlter::SetNotNull if work.in_place && !in_key => {
+        // A conflict clause is left to the rebuild: the definition is then
+        // ours, whatever SQLite's edit would make of the clause.
+        ColumnAlter::DropNotNull | ColumnAlter::SetNotNull
+            if work.in_place && !in_key && col.not_null_conflict.is_none() =>
+        {
             // Removing NOT NULL is also a safe definition edit; adding it
             // is not (rows may hold NULL).
             work.edit_blocked |= matches!(alter, ColumnAlter::SetNotNull);
@@ -765,7 +769,10 @@ fn alter_column(work: &mut Work, name: &Name, alter: &ColumnAlter, diags: &mut D
             work.push_sql(sql);
             return;
         }
-        ColumnAlter::DropNotNull => col.not_null = false,
+        ColumnAlter::DropNotNull => {
+            col.not_null = false;
+            col.not_null_conflict = None;
+        }
         ColumnAlter::SetNotNull => col.not_null = true,
         ColumnAlter::SetDefault(e) => {
             if let Some(d) = exprs::default_expr(e, diags) {
@@ -1042,8 +1049,16 @@ fn plan(old: &Table, work: &Work, expected: Vec<SchemaObject>, operation: String
             });
         }
     }
+    // A conflict clause on the new table would let the copy skip or
+    // replace rows without a word; `OR ABORT` overrides it, so a row the
+    // new definition refuses fails the rebuild instead.
+    let insert = if new.has_conflict_clause() {
+        "INSERT OR ABORT"
+    } else {
+        "INSERT"
+    };
     let copy_sql = format!(
-        "INSERT INTO {} ({}) SELECT {} FROM {}",
+        "{insert} INTO {} ({}) SELECT {} FROM {}",
         sql::ident(&temp),
         targets.join(", "),
         selects.join(", "),

@@ -9,7 +9,7 @@ use crate::diag::Diagnostics;
 use crate::model::{Constraint, ConstraintKind, ForeignKey, Schema, Table};
 use crate::name::same_name;
 use crate::op::{
-    ColumnConstraint, ColumnConstraintKind, ForeignKeyTarget, Naming, TableConstraint,
+    ColumnConstraint, ColumnConstraintKind, Conflict, ForeignKeyTarget, Naming, TableConstraint,
     TableConstraintKind,
 };
 use crate::{Loc, Name};
@@ -79,7 +79,8 @@ pub(super) fn column_constraint(
             diags,
         )?),
     };
-    Some(named(
+    let on_conflict = conflict(&kind, k.on_conflict, true, diags)?;
+    let mut c = named(
         &schema.naming,
         table,
         k.name.as_ref(),
@@ -87,7 +88,9 @@ pub(super) fn column_constraint(
         kind,
         k.at,
         diags,
-    ))
+    );
+    c.on_conflict = on_conflict;
+    Some(c)
 }
 
 /// A table-level constraint of `table`.
@@ -124,7 +127,8 @@ pub(super) fn table_constraint(
             ConstraintKind::ForeignKey(foreign_key(schema, table, local, k.at, target, diags)?)
         }
     };
-    Some(named(
+    let on_conflict = conflict(&kind, k.on_conflict, false, diags)?;
+    let mut c = named(
         &schema.naming,
         table,
         k.name.as_ref(),
@@ -132,7 +136,42 @@ pub(super) fn table_constraint(
         kind,
         k.at,
         diags,
-    ))
+    );
+    c.on_conflict = on_conflict;
+    Some(c)
+}
+
+/// A constraint's conflict clause where SQLite's grammar has one: on a
+/// primary key or UNIQUE, and on a CHECK written at table level (SQLite
+/// reads that one and ignores it). Foreign keys have none.
+fn conflict(
+    kind: &ConstraintKind,
+    on_conflict: Option<(Conflict, Loc)>,
+    inline: bool,
+    diags: &mut Diagnostics,
+) -> Option<Option<Conflict>> {
+    let Some((resolution, at)) = on_conflict else {
+        return Some(None);
+    };
+    let refused = match kind {
+        ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique(_) => None,
+        ConstraintKind::Check(_) if !inline => None,
+        ConstraintKind::Check(_) => Some((
+            "SQLite has no `on conflict` on a column's `check`",
+            "remove `on conflict` (SQLite reads it on a table-level `check (…)` only, and ignores it there)",
+        )),
+        ConstraintKind::ForeignKey(_) => Some((
+            "a foreign key has no `on conflict` clause",
+            "remove `on conflict`; `on delete …` and `on update …` say what a change to the parent does",
+        )),
+    };
+    match refused {
+        Some((message, help)) => {
+            diags.error_help(at, message, help);
+            None
+        }
+        None => Some(Some(resolution)),
+    }
 }
 
 fn column_names(table: &Table) -> Vec<&str> {
@@ -359,6 +398,7 @@ fn named(
                 explicit: false,
                 inline: inline.map(str::to_owned),
                 kind: kind.clone(),
+                on_conflict: None,
                 defined_at: at,
             });
             let fill = |template: &str, cols: &[String], parent: &str| {
@@ -387,6 +427,7 @@ fn named(
         explicit: explicit.is_some(),
         inline: inline.map(str::to_owned),
         kind,
+        on_conflict: None,
         defined_at: at,
     }
 }

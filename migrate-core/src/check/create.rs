@@ -99,6 +99,10 @@ pub(super) fn plain_column(def: &ColumnDef, diags: &mut Diagnostics) -> Column {
         name: def.name.text.clone(),
         ty: def.ty.clone(),
         not_null: def.not_null,
+        not_null_conflict: def
+            .not_null_conflict
+            .filter(|_| def.not_null)
+            .map(|(c, _)| c),
         default: def
             .default
             .as_ref()
@@ -399,6 +403,7 @@ pub(super) fn creates_table(
                 name: c.text.clone(),
                 ty: ColumnType::NONE,
                 not_null: false,
+                not_null_conflict: None,
                 default: None,
                 collate: None,
                 generated: None,

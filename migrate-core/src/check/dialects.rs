@@ -13,7 +13,7 @@ use crate::diag::Diagnostics;
 use crate::model::{Schema, View, ViewOutput};
 use crate::name::same_name;
 use crate::op::{
-    Change, ColumnAlter, ColumnConstraintKind, ColumnDef, Dialect, Expr, History, Op,
+    Change, ColumnAlter, ColumnConstraintKind, ColumnDef, Conflict, Dialect, Expr, History, Op,
     TableConstraintKind,
 };
 use crate::Loc;
@@ -191,6 +191,7 @@ impl Postgres<'_> {
                     self.column(column);
                 }
                 for c in &t.constraints {
+                    self.conflict(c.on_conflict);
                     match &c.kind {
                         TableConstraintKind::Check(e) => self.expr(e),
                         TableConstraintKind::PrimaryKey(columns) => {
@@ -217,6 +218,7 @@ impl Postgres<'_> {
                     match change {
                         Change::AddColumn(column) => self.column(column),
                         Change::AddConstraint(c) => {
+                            self.conflict(c.on_conflict);
                             if let TableConstraintKind::Check(e) = &c.kind {
                                 self.expr(e);
                             }
@@ -261,12 +263,27 @@ impl Postgres<'_> {
                 "write `stored` (computed when the row is written), or target SQLite alone",
             );
         }
+        self.conflict(column.not_null_conflict);
         for c in &column.constraints {
+            self.conflict(c.on_conflict);
             match &c.kind {
                 ColumnConstraintKind::Check(e) => self.expr(e),
                 ColumnConstraintKind::PrimaryKey { desc: true, .. } => self.descending_key(c.at),
                 _ => {}
             }
+        }
+    }
+
+    fn conflict(&mut self, on_conflict: Option<(Conflict, Loc)>) {
+        if let Some((c, at)) = on_conflict {
+            self.refuse(
+                at,
+                format!(
+                    "has no conflict clause on a constraint (`on conflict {}`)",
+                    c.sql().to_ascii_lowercase()
+                ),
+                "remove it and say what an insert does where it is written (`insert … on conflict do nothing` on both engines), or target SQLite alone",
+            );
         }
     }
 

@@ -16,7 +16,8 @@ pub(super) fn table(a: &Table, b: &Table) -> bool {
 }
 
 fn constraint(a: &Constraint, b: &Constraint) -> bool {
-    (&a.name, a.explicit, &a.inline, &a.kind) == (&b.name, b.explicit, &b.inline, &b.kind)
+    (&a.name, a.explicit, &a.inline, &a.kind, a.on_conflict)
+        == (&b.name, b.explicit, &b.inline, &b.kind, b.on_conflict)
 }
 
 /// Same name, table, keys, uniqueness and filter.

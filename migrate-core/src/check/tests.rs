@@ -21,6 +21,7 @@ fn pk(at: u32) -> ColumnConstraint {
             desc: false,
             autoincrement: None,
         },
+        on_conflict: None,
         at: Loc(at),
     }
 }
@@ -507,6 +508,7 @@ fn with_check(mut c: ColumnDef, text: &str, at: u32) -> ColumnDef {
     c.constraints.push(ColumnConstraint {
         name: None,
         kind: ColumnConstraintKind::Check(Expr::new(text, Loc(at))),
+        on_conflict: None,
         at: Loc(at),
     });
     c
@@ -528,6 +530,7 @@ fn expressions_are_parsed_and_their_columns_checked() {
     ct.constraints.push(TableConstraint {
         name: None,
         kind: TableConstraintKind::Check(Expr::new("a < b", Loc(50))),
+        on_conflict: None,
         at: Loc(50),
     });
     let t = Op::CreateTable(ct);
@@ -901,6 +904,7 @@ fn auto_blocks_use_plain_alter_when_sqlite_can() {
     unique.constraints.push(ColumnConstraint {
         name: None,
         kind: ColumnConstraintKind::Unique,
+        on_conflict: None,
         at: Loc(6),
     });
     for (change, why) in [
@@ -949,6 +953,7 @@ fn the_naming_convention_names_constraints_and_is_part_of_the_checksum() {
     unique.constraints.push(ColumnConstraint {
         name: None,
         kind: ColumnConstraintKind::Unique,
+        on_conflict: None,
         at: Loc(3),
     });
     let mut h = history(vec![(
