@@ -75,6 +75,14 @@ fn expand_parsed(parsed: parse::Parsed, spans: &spans::Spans) -> TokenStream {
                     message.push_str("\n\nhelp: ");
                     message.push_str(help);
                 }
+                if let Some((at, note)) = &d.note {
+                    message.push_str("\n\nnote: ");
+                    message.push_str(note);
+                    if let Some(place) = spans.describe(*at) {
+                        message.push(' ');
+                        message.push_str(&place);
+                    }
+                }
                 syn::Error::new(spans.span(d.at), message).into_compile_error()
             });
             fallback::stub(Some(&input.header), errors.collect())

@@ -428,6 +428,7 @@ fn diagnostic(op: &Op, problem: &Problem) -> Diagnostic {
         at,
         message,
         help: Some(help),
+        note: None,
     }
 }
 

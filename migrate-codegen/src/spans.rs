@@ -89,6 +89,16 @@ impl Spans {
         }
     }
 
+    /// Where `loc` is, for a note: `path:line:column` in a revision file,
+    /// else `line N` of the macro's input.
+    pub(crate) fn describe(&self, loc: Loc) -> Option<String> {
+        self.position(loc)
+            .or_else(|| match self.list.borrow().get(loc.0 as usize) {
+                Some(Entry::Span(span)) => Some(format!("at line {}", span.start().line)),
+                _ => None,
+            })
+    }
+
     /// Registers revision file `path`, named in the input at `span`.
     pub(crate) fn add_file(&self, path: String, span: Span) -> usize {
         let mut files = self.files.borrow_mut();

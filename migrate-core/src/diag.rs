@@ -11,8 +11,11 @@ pub struct Diagnostic {
     pub at: Loc,
     /// What is wrong, lower-case, one sentence.
     pub message: String,
-    /// What to write instead, or where a related thing was defined.
+    /// What to write instead.
     pub help: Option<String>,
+    /// A related place and what it is (`the first revision with this id`),
+    /// shown with the error rather than as an error of its own.
+    pub note: Option<(Loc, String)>,
 }
 
 impl fmt::Display for Diagnostic {
@@ -20,6 +23,9 @@ impl fmt::Display for Diagnostic {
         f.write_str(&self.message)?;
         if let Some(help) = &self.help {
             write!(f, "\nhelp: {help}")?;
+        }
+        if let Some((_, note)) = &self.note {
+            write!(f, "\nnote: {note}")?;
         }
         Ok(())
     }
@@ -43,6 +49,7 @@ impl Diagnostics {
             at,
             message: message.into(),
             help: None,
+            note: None,
         });
     }
 
@@ -52,6 +59,25 @@ impl Diagnostics {
             at,
             message: message.into(),
             help: Some(help.into()),
+            note: None,
+        });
+    }
+
+    /// Records a problem at `at` with a hint, and a note on a related
+    /// place (`note_at`).
+    pub fn error_note(
+        &mut self,
+        at: Loc,
+        message: impl Into<String>,
+        help: impl Into<String>,
+        note_at: Loc,
+        note: impl Into<String>,
+    ) {
+        self.list.push(Diagnostic {
+            at,
+            message: message.into(),
+            help: Some(help.into()),
+            note: Some((note_at, note.into())),
         });
     }
 

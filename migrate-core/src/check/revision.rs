@@ -20,13 +20,16 @@ pub(super) fn check_ids(history: &History, diags: &mut Diagnostics) {
             );
             continue;
         }
-        if let Some(first) = seen.insert(rev.id.text.as_str(), rev.id.at) {
-            diags.error_help(
+        if let Some(first) = seen.get(rev.id.text.as_str()) {
+            diags.error_note(
                 rev.id.at,
                 format!("duplicate revision id `{}`", rev.id),
-                "revision ids must be unique; an earlier revision already uses this id",
+                "revision ids must be unique: give this revision the next unused id",
+                *first,
+                format!("revision id `{}` is first used", rev.id),
             );
-            diags.error(first, format!("revision id `{}` first used here", rev.id));
+        } else {
+            seen.insert(rev.id.text.as_str(), rev.id.at);
         }
     }
     check_order(history, diags);
