@@ -438,7 +438,26 @@ pub(super) fn name(input: ParseStream, spans: &Spans) -> Result<Name> {
         )
     })?;
     let ident = ident.unraw();
+    if input.peek(Token![.]) && !input.peek(Token![..]) {
+        return Err(qualified(input, &ident.to_string()));
+    }
     Ok(Name::new(ident.to_string(), spans.loc(ident.span())))
+}
+
+/// `schema.name`: a history describes one database's main schema.
+fn qualified(input: ParseStream, schema: &str) -> syn::Error {
+    let dot = input.span();
+    let fork = input.fork();
+    let name = fork
+        .parse::<Token![.]>()
+        .and_then(|_| Ident::parse_any(&fork))
+        .map_or_else(|_| "…".to_owned(), |i| i.unraw().to_string());
+    syn::Error::new(
+        dot,
+        format!(
+            "`{schema}.{name}` names an object of schema `{schema}`, but a history describes the main schema of the database it runs on\n\nhelp: write `{name}` alone; for an attached database, give it a `migration!` history of its own and apply that to a connection opened on its file"
+        ),
+    )
 }
 
 /// A declared type as SQL writes it: words (`varchar`, `timestamp with time
