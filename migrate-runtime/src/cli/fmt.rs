@@ -1,6 +1,8 @@
 //! `fmt`: revision files laid out one way — indented four spaces per
-//! level of `{ }`, `( )` and `[ ]`, no trailing whitespace, at most one
-//! blank line in a row, one newline at the end — and the body of each
+//! level of `{ }`, `( )` and `[ ]`, and a line that continues a statement
+//! (`as "…"` under `create trigger …`) one level more, no trailing
+//! whitespace, at most one blank line in a row, one newline at the end —
+//! and the body of each
 //! `migration!` block in a Rust file laid out the same way, one level
 //! deeper than the line that opens it.
 //!
@@ -24,10 +26,17 @@ pub(super) fn format(source: &str) -> String {
 fn layout(lines: &[&str], indent: &str) -> Vec<String> {
     let mut scan = Scan::default();
     let mut out: Vec<String> = Vec::new();
+    // How the last line of code ended, and whether it continued a
+    // statement.
+    let mut last: Option<char> = None;
+    let mut continued = false;
     for line in lines {
         if scan.inside() {
             // The rest of a string or comment: as written.
             out.push((*line).to_owned());
+            if let Some(end) = line.trim_end().chars().last() {
+                last = Some(end);
+            }
         } else {
             let text = line.trim();
             if text.is_empty() {
@@ -39,8 +48,19 @@ fn layout(lines: &[&str], indent: &str) -> Vec<String> {
                     .chars()
                     .take_while(|c| matches!(c, '}' | ')' | ']'))
                     .count();
-                let level = scan.depth.saturating_sub(closing);
+                // A statement goes on where the line before ended in none
+                // of `; { } ( [ ,` — or in `,` inside a continued statement
+                // (`values (1),` / `(2);`).
+                let continues = closing == 0
+                    && last.is_some_and(|c| {
+                        !matches!(c, ';' | '{' | '}' | '(' | '[' | ',') || (c == ',' && continued)
+                    });
+                let level = scan.depth.saturating_sub(closing) + usize::from(continues);
                 out.push(format!("{indent}{}{text}", "    ".repeat(level)));
+                if let Some(end) = code_end(text) {
+                    last = Some(end);
+                    continued = continues;
+                }
             }
         }
         scan.line(line);
@@ -137,6 +157,31 @@ fn opens_block(line: &str) -> bool {
                 !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_')
             })
         })
+}
+
+/// The last character of `line` that is code (not a `//` comment).
+fn code_end(line: &str) -> Option<char> {
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut last = None;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            match (escaped, c) {
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => escaped = false,
+            }
+        } else if c == '/' && chars.peek() == Some(&'/') {
+            break;
+        } else if c == '"' {
+            in_string = true;
+        }
+        if !c.is_whitespace() {
+            last = Some(c);
+        }
+    }
+    last
 }
 
 /// Where a scan of the text stands at the end of a line.
@@ -236,6 +281,14 @@ mod tests {
         let tidy = "create table users {\n    id integer primary key,\n    email text not null,\n}\n\ncreate index users_email on users (\n    email\n);\n";
         assert_eq!(format(messy), tidy);
         assert_eq!(format(tidy), tidy, "formatting twice changes nothing");
+    }
+
+    #[test]
+    fn a_continuation_line_keeps_its_indentation() {
+        let source = "create trigger t after insert on x\n    when \"new.a > 0\"\n    as \"INSERT INTO log (v) VALUES (new.a)\";\ncreate view v\n    as \"SELECT 1\"; // one\ninsert into t (a) values\n    (1),\n    (2);\ncreate table u {\n    id integer primary key,\n    n integer,\n}\n";
+        assert_eq!(format(source), source);
+        let flat: String = source.lines().map(|l| format!("{}\n", l.trim())).collect();
+        assert_eq!(format(&flat), source);
     }
 
     #[test]
