@@ -9,6 +9,10 @@
 //! is shown at the directory's name, since Rust cannot point into a file
 //! a macro read. The expansion includes every file with `include_bytes!`,
 //! so editing or removing one rebuilds the crate.
+//!
+//! A revision file is not Rust source: SQL's single-quoted strings
+//! (`default ('draft')`) are read as the string literals the macro's
+//! input writes with double quotes.
 
 use super::{combine, kw, parse_revision, stmt, ParsedRevision};
 use crate::spans::Spans;
@@ -163,7 +167,7 @@ fn read_file(text: &str, stem: &str, spans: &Spans, index: usize) -> FileRead {
             found.push((e.to_string(), at.line, at.column + 1));
         }
     };
-    match text.parse::<TokenStream>() {
+    match sql_strings(text).parse::<TokenStream>() {
         Err(e) => report(syn::Error::new(
             e.span(),
             format!("cannot read the tokens: {e}"),
@@ -218,6 +222,85 @@ fn read_file(text: &str, stem: &str, spans: &Spans, index: usize) -> FileRead {
     read
 }
 
+/// `text` with each SQL string `'…'` (outside Rust strings and comments)
+/// written as a Rust string literal, `''` inside it read as one quote. A
+/// string without `''`, `"` or `\\` keeps its length, so positions after
+/// it stay right.
+fn sql_strings(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    // Copies `chars[i..end]` as written and moves past it.
+    let copy = |out: &mut String, i: &mut usize, end: usize| {
+        out.extend(&chars[*i..end.min(chars.len())]);
+        *i = end.min(chars.len());
+    };
+    let find = |from: usize, what: &[char]| {
+        (from..chars.len())
+            .find(|&k| chars[k..].starts_with(what))
+            .map_or(chars.len(), |k| k + what.len())
+    };
+    while i < chars.len() {
+        let ident_before = i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
+        match chars[i] {
+            '\'' => {
+                out.push('"');
+                i += 1;
+                while i < chars.len() {
+                    match chars[i] {
+                        '\'' if chars.get(i + 1) == Some(&'\'') => {
+                            out.push('\'');
+                            i += 1;
+                        }
+                        '\'' => break,
+                        c @ ('"' | '\\') => {
+                            out.push('\\');
+                            out.push(c);
+                        }
+                        c => out.push(c),
+                    }
+                    i += 1;
+                }
+                out.push('"');
+                i += 1;
+            }
+            '"' => {
+                let mut end = i + 1;
+                while end < chars.len() && chars[end] != '"' {
+                    end += if chars[end] == '\\' { 2 } else { 1 };
+                }
+                copy(&mut out, &mut i, end + 1);
+            }
+            'r' if !ident_before && matches!(chars.get(i + 1), Some('"' | '#')) => {
+                let hashes = chars[i + 1..].iter().take_while(|&&c| c == '#').count();
+                if chars.get(i + 1 + hashes) == Some(&'"') {
+                    let close: Vec<char> = std::iter::once('"')
+                        .chain(std::iter::repeat_n('#', hashes))
+                        .collect();
+                    let end = find(i + 2 + hashes, &close);
+                    copy(&mut out, &mut i, end);
+                } else {
+                    let end = i + 1;
+                    copy(&mut out, &mut i, end);
+                }
+            }
+            '/' if chars.get(i + 1) == Some(&'/') => {
+                let end = find(i, &['\n']);
+                copy(&mut out, &mut i, end);
+            }
+            '/' if chars.get(i + 1) == Some(&'*') => {
+                let end = find(i + 2, &['*', '/']);
+                copy(&mut out, &mut i, end);
+            }
+            _ => {
+                let end = i + 1;
+                copy(&mut out, &mut i, end);
+            }
+        }
+    }
+    out
+}
+
 /// Gives the compiler back its own token implementation, also if parsing
 /// panicked.
 struct Restore;
@@ -243,4 +326,25 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
             t
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sql_strings;
+
+    #[test]
+    fn sql_strings_become_rust_strings_and_nothing_else_changes() {
+        assert_eq!(
+            sql_strings("default ('draft') check (s in ('a', 'it''s', 'say \"hi\"'))"),
+            r#"default ("draft") check (s in ("a", "it's", "say \"hi\""))"#
+        );
+        for untouched in [
+            r#"sql "UPDATE t SET a = 'x'" touches (t);"#,
+            "// it's a comment\ndrop table x;",
+            "/* don't */ drop table x;",
+            r##"sql r#"SELECT 'a' || "b""# touches (t);"##,
+        ] {
+            assert_eq!(sql_strings(untouched), untouched);
+        }
+    }
 }
