@@ -82,7 +82,6 @@ impl Migrations {
     /// [`migrate_dsl_core::render::schema_fingerprint`] of the live schema, comparable with
     /// [`crate::Revision::schema_fingerprint`]: tables made by raw SQL
     /// count by name only, as in the model.
-    #[cfg(feature = "testing")]
     pub(crate) fn live_fingerprint(&self, conn: &Connection) -> Result<String, Error> {
         let objects = user_objects(conn, &self.history_table)?;
         let external = self.tables_created_by_sql();
@@ -138,6 +137,11 @@ impl Migrations {
     pub fn check(&self, conn: &Connection) -> Result<Vec<Drift>, Error> {
         if !self.is_up_to_date(conn)? {
             let status = self.status(conn)?;
+            if status.applied.is_empty() {
+                if let Some(e) = self.unstamped(conn)? {
+                    return Err(e);
+                }
+            }
             // An applied revision edited since: named, as a run names it.
             if let Some(id) = status.edited.first() {
                 let recorded = status.applied.iter().find(|a| &a.id == id);

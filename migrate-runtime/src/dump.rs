@@ -12,8 +12,8 @@
 use crate::catalog::{user_objects, Object};
 use crate::error::{Error, ErrorKind};
 use migrate_dsl_core::ddl::{self, Fragment, TableDef};
-use migrate_dsl_core::op::Conflict;
 use migrate_dsl_core::name::is_plain;
+use migrate_dsl_core::op::Conflict;
 use migrate_dsl_core::plan::ObjectKind;
 use rusqlite::Connection;
 use sqlparser::tokenizer::Token;

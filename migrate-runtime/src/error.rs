@@ -340,7 +340,7 @@ pub enum ErrorKind {
         linked: String,
     },
     /// An applied revision's definition changed since it was applied.
-    #[error("applied with checksum {recorded} but its definition now has checksum {expected}: an applied revision was edited. Revert the edit and put the change in a new revision (or disable checksum verification if the edit is known to be harmless).")]
+    #[error("applied with checksum {recorded} but its definition now has checksum {expected}: it was edited after it was applied (whitespace and comments do not count). Undo the edit and make the change in a new revision; only if the edit cannot change the database, pass `Options::verify_checksums(false)` to every run that meets it")]
     ChecksumMismatch {
         /// The checksum in the history table.
         recorded: String,
@@ -428,6 +428,19 @@ pub enum ErrorKind {
         /// The newest revision of the history.
         head: String,
     },
+    /// The database has tables but no revision of this history is
+    /// recorded: it was made another way (by hand, another tool, or this
+    /// history before a `history table` rename). Its tables were left as
+    /// they are.
+    #[error("{}", not_stamped(tables, matches.as_deref(), history_table))]
+    NotStamped {
+        /// The tables it has.
+        tables: Vec<String>,
+        /// The newest revision whose schema it has exactly, if one.
+        matches: Option<String>,
+        /// The history table it lacks.
+        history_table: String,
+    },
     /// `create_fresh` found objects of the head schema, or applied
     /// revisions of this history, already in the database.
     #[error("cannot create the schema from scratch: the database already has {}; use `apply_pending` to migrate an existing database", objects.join(", "))]
@@ -510,4 +523,26 @@ fn list(v: &[ForeignKeyViolation]) -> String {
         String::new()
     };
     format!("{}{more}", shown.join("; "))
+}
+
+/// The message of [`ErrorKind::NotStamped`]: what the database has, and
+/// the command that records where it stands.
+fn not_stamped(tables: &[String], matches: Option<&str>, history_table: &str) -> String {
+    let shown: Vec<String> = tables.iter().take(5).map(|t| format!("`{t}`")).collect();
+    let more = tables.len().saturating_sub(shown.len());
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    let next = match matches {
+        Some(rev) => format!(
+            "its schema is exactly what revision `{rev}` leaves, so record that with `stamp`: `MIGRATIONS.stamp(&mut conn, Some(\"{rev}\"))`, or the command line's `stamp {rev}`; then apply the rest"
+        ),
+        None => "if its schema is what one of the revisions leaves, record that revision with `stamp` (`MIGRATIONS.stamp(&mut conn, Some(\"<revision>\"))`, or the command line's `stamp <revision>`); otherwise adopt it: `dump` prints its schema as a first revision".to_owned(),
+    };
+    format!(
+        "the database has tables ({}{more}) but no applied revision in `{history_table}`: it was made another way, and its tables were left as they are. If {next}",
+        shown.join(", ")
+    )
 }

@@ -41,6 +41,7 @@ mod temp_shadows;
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 mod trace;
+mod unstamped;
 mod verify;
 
 pub use drift::Drift;

@@ -206,7 +206,18 @@ impl Migrations {
                     let rev = &self.revisions[index];
                     let alone = crate::apply::first_rebuild(conn, &rev.id, &rev.steps).is_some();
                     batch = Batch::next(conn, &self.history_table, batch, alone)?;
-                    self.apply_one(conn, index, options, tracker, &mut report, batch.as_mut())?;
+                    let result =
+                        self.apply_one(conn, index, options, tracker, &mut report, batch.as_mut());
+                    if let Err(e) = result {
+                        // A database made another way: say to stamp it.
+                        if index == 0 && crate::unstamped::already_exists(&e) {
+                            drop(batch.take());
+                            if let Some(unstamped) = self.unstamped(conn)? {
+                                return Err(unstamped);
+                            }
+                        }
+                        return Err(e);
+                    }
                 }
             }
             Course::Down(undo) => {

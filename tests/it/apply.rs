@@ -135,9 +135,13 @@ fn an_edited_applied_revision_is_refused_unless_verification_is_off() {
         "{err:?}"
     );
     assert_eq!(revision_of(&err), "0001");
+    // What to do: undo the edit, or switch the comparison off knowingly.
+    let message = err.to_string();
     assert!(
-        err.to_string().contains("an applied revision was edited"),
-        "{err}"
+        message.contains("it was edited after it was applied")
+            && message.contains("Undo the edit and make the change in a new revision")
+            && message.contains("Options::verify_checksums(false)"),
+        "{message}"
     );
     assert_eq!(snapshot(&conn), before);
     let off = Options::default().verify_checksums(false);
@@ -589,4 +593,58 @@ fn errors_print_their_message_from_main() {
     assert!(matches!(err.kind(), ErrorKind::Sql { .. }), "{err:#?}");
     assert!(err.context().is_none());
     assert!(format!("{err:?}").contains("syntax error"), "{err:?}");
+}
+
+/// A database whose tables were made another way (here: the history's own
+/// first revision, then its history table dropped) is not migrated from
+/// nothing: `apply_pending` and `check` both say to stamp it, naming the
+/// revision whose schema it has, and change nothing.
+#[test]
+fn a_database_with_tables_but_no_history_is_told_to_stamp() {
+    migration! {
+        static TWO;
+        revision "0001_users" { create table users { id integer primary key, email text } }
+        revision "0002_posts" { create table posts { id integer primary key, title text } }
+    }
+    let db = TempDb::new();
+    let mut conn = db.open();
+    TWO.migrate(&mut conn, Target::UpTo("0001_users"), &Options::default())
+        .unwrap();
+    conn.execute_batch("DROP TABLE _migrate_history").unwrap();
+    // The tables and their rows; the history table may be made (empty).
+    let tables = |conn: &migrate_dsl::rusqlite::Connection| {
+        let mut s = snapshot(conn);
+        s.rows.retain(|t, _| t != "_migrate_history");
+        s.schema
+            .retain(|(_, _, table, _)| table != "_migrate_history");
+        s
+    };
+    let before = tables(&conn);
+    for err in [
+        TWO.apply_pending(&mut conn).unwrap_err(),
+        TWO.check(&conn).unwrap_err(),
+    ] {
+        assert!(
+            matches!(err.kind(), ErrorKind::NotStamped { matches: Some(m), .. } if m == "0001_users"),
+            "{err:?}"
+        );
+        let message = err.to_string();
+        assert!(message.contains("tables (`users`)"), "{message}");
+        assert!(
+            message.contains(r#"MIGRATIONS.stamp(&mut conn, Some("0001_users"))"#)
+                && message.contains("`stamp 0001_users`"),
+            "{message}"
+        );
+        assert!(!message.contains("already exists"), "{message}");
+        assert_eq!(tables(&conn), before);
+    }
+    // A schema that is no revision's: stamp the right one, or adopt it.
+    conn.execute_batch("CREATE TABLE extra (x)").unwrap();
+    let message = TWO.apply_pending(&mut conn).unwrap_err().to_string();
+    assert!(message.contains("`dump`"), "{message}");
+    // Stamped, it goes on.
+    conn.execute_batch("DROP TABLE extra").unwrap();
+    TWO.stamp(&mut conn, Some("0001_users")).unwrap();
+    TWO.apply_pending(&mut conn).unwrap();
+    assert!(TWO.check(&conn).unwrap().is_empty());
 }

@@ -190,6 +190,79 @@ fn bad_input_is_one_line_and_a_non_zero_exit() {
     );
     assert!(fails(cli(&db, &["up"])).contains("0009_future"));
 
+    // An applied revision edited since: what the command line can do.
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "DELETE FROM _migrate_history WHERE id = '0009_future';
+             UPDATE _migrate_history SET checksum = 'feed' WHERE id = '0001_notes';
+             UPDATE _migrate_history SET digest = 'stale';",
+        )
+        .unwrap();
+    for command in ["up", "check"] {
+        let o = cli(&db, &[command]);
+        let text = if command == "up" {
+            fails(o)
+        } else {
+            assert_eq!(o.status.code(), Some(3), "check reports a finding");
+            stdout(&o)
+        };
+        assert!(
+            text.contains("revision `0001_notes` was applied with checksum feed")
+                && text.contains("Undo the edit, rebuild this program"),
+            "{text}"
+        );
+        assert!(!text.contains("verify_checksums"), "{text}");
+    }
+
+    // Tables made another way and no history: stamp, with the revision.
+    let made = dir.path().join("made.db");
+    ok(cli(&made, &["up", "--create", "--to", "0001_notes"]));
+    Connection::open(&made)
+        .unwrap()
+        .execute_batch("DROP TABLE _migrate_history")
+        .unwrap();
+    for command in ["up", "check"] {
+        let err = fails(cli(&made, &[command]));
+        assert!(err.contains("`stamp 0001_notes`"), "{command}: {err}");
+        assert!(!err.contains("already exists"), "{err}");
+    }
+    ok(cli(&made, &["stamp", "0001_notes"]));
+    ok(cli(&made, &["up"]));
+
+    // With --json a failure is one JSON object on stdout, exit code 1.
+    let o = cli(&made, &["--json", "up", "--to", "0042_nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON object");
+    assert_eq!(v["error"], true);
+    assert!(v["message"].as_str().unwrap().contains("0042_nope"), "{v}");
+    assert!(v["revision"].is_null(), "{v}");
+    let changed = dir.path().join("changed.db");
+    ok(cli(&changed, &["up", "--create", "--to", "0002_tags"]));
+    Connection::open(&changed)
+        .unwrap()
+        .execute_batch("ALTER TABLE notes ADD COLUMN pinned integer")
+        .unwrap();
+    let o = cli(&changed, &["--json", "up"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON object");
+    assert_eq!(v["revision"], "0003_pinned", "{v}");
+    assert_eq!(v["table"], "notes", "{v}");
+    assert!(
+        v["kind"]
+            .as_str()
+            .is_some_and(|k| !k.is_empty() && k != "command"),
+        "{v}"
+    );
+    assert!(
+        v["message"].as_str().unwrap().contains("0003_pinned"),
+        "{v}"
+    );
+    // The exit codes are in the help.
+    let help = ok(cli(&db, &["--help"]));
+    assert!(help.contains("Exit codes: 0 done"), "{help}");
+
     // `new` needs a history kept in files.
     assert!(fails(cli(&db, &["new", "x"])).contains("this history has no revision directory"));
 

@@ -3,9 +3,10 @@
 //! and removed, and each time the next `cargo run` sees the change — no
 //! build script, nothing touched by hand. (Edits and removals: the
 //! expansion includes every file. Additions: `new` marks the newest file
-//! changed; stable Rust cannot watch a directory, so a file added by hand
-//! makes the built program refuse to run, naming it, until the next
-//! build.)
+//! changed; a macro cannot make Cargo watch a directory, so a file added
+//! by hand makes the built program refuse to run, naming it, until the
+//! next build — or, with the one-line build script `new` prints, the next
+//! build sees it.)
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -72,8 +73,17 @@ fn adding_editing_and_removing_a_revision_file_rebuilds_the_crate() {
     let created = run(&app, &["new", "Second Table"]);
     let second = app.join("migrations/0002_second_table.mig");
     assert_eq!(
-        created.trim(),
+        created.lines().next().unwrap(),
         format!("created {}", second.canonicalize().unwrap().display())
+    );
+    // And the build script for files added by hand.
+    let build_script = created.lines().last().unwrap().trim().to_owned();
+    assert_eq!(
+        build_script,
+        format!(
+            "fn main() {{ println!(\"cargo:rerun-if-changed={}\"); }}",
+            app.join("migrations").canonicalize().unwrap().display()
+        )
     );
     std::fs::write(&second, "create table second { id integer primary key }\n").unwrap();
     let sql = run(&app, &["sql"]);
@@ -134,4 +144,13 @@ fn adding_editing_and_removing_a_revision_file_rebuilds_the_crate() {
     main.set_modified(std::time::SystemTime::now()).unwrap();
     let sql = run(&app, &["sql"]);
     assert!(sql.contains("CREATE TABLE \"third\""), "{sql}");
+
+    // With the build script `new` printed, a file added by hand is seen by
+    // the next build, nothing else touched.
+    std::fs::write(app.join("build.rs"), format!("{build_script}\n")).unwrap();
+    run(&app, &["sql"]);
+    let fourth = app.join("migrations/0004_fourth.mig");
+    std::fs::write(&fourth, "create table fourth { id integer primary key }\n").unwrap();
+    let sql = run(&app, &["sql"]);
+    assert!(sql.contains("CREATE TABLE \"fourth\""), "{sql}");
 }

@@ -16,12 +16,53 @@ use std::time::Duration;
 /// `check` found something.
 const FOUND: u8 = 3;
 
-pub(super) fn run(cli: &Cli, m: &Migrations, out: &Output) -> Result<ExitCode, String> {
+/// Why a command failed: its message, and for an error of the run, which
+/// kind it is and where (revision, operation, table, SQL) — what `--json`
+/// prints.
+pub(super) struct Failure {
+    /// `checksum_mismatch`, `drift`, …; `command` for the command's own
+    /// checks (a missing file, a bad argument), `locked` for a lock held
+    /// past the busy timeout.
+    pub(super) kind: String,
+    /// The message, one line.
+    pub(super) message: String,
+    /// Where in the history, for an error inside a revision.
+    pub(super) context: Option<Box<crate::error::Context>>,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure {
+            kind: "command".to_owned(),
+            message,
+            context: None,
+        }
+    }
+}
+
+impl Failure {
+    /// The JSON object `--json` prints.
+    pub(super) fn to_json(&self) -> Value {
+        let cx = self.context.as_ref();
+        json!({
+            "error": true,
+            "kind": self.kind,
+            "message": self.message,
+            "revision": cx.map(|c| &c.revision),
+            "operation": cx.and_then(|c| c.operation.as_ref()),
+            "table": cx.and_then(|c| c.table.as_ref()),
+            "sql": cx.and_then(|c| c.sql.as_ref()),
+        })
+    }
+}
+
+pub(super) fn run(cli: &Cli, m: &Migrations, out: &Output) -> Result<ExitCode, Failure> {
     if !(cli.busy_timeout.is_finite() && cli.busy_timeout >= 0.0) {
         return Err(format!(
             "--busy-timeout {}: not a number of seconds",
             cli.busy_timeout
-        ));
+        )
+        .into());
     }
     let busy = Duration::from_secs_f64(cli.busy_timeout);
     // What this program knows of the history must be what is on disk.
@@ -135,7 +176,7 @@ pub(super) fn run(cli: &Cli, m: &Migrations, out: &Output) -> Result<ExitCode, S
             let target = match (to, all) {
                 (_, true) => Target::Empty,
                 (Some(to), false) => Target::DownTo(to),
-                (None, false) => return Err("down: pass --to REV or --all".to_owned()),
+                (None, false) => return Err("down: pass --to REV or --all".to_owned().into()),
             };
             let mut options = Options::default().busy_timeout(Some(busy));
             if !out.json {
@@ -173,7 +214,7 @@ pub(super) fn run(cli: &Cli, m: &Migrations, out: &Output) -> Result<ExitCode, S
             let (drift, edited) = match m.check(&conn) {
                 Ok(drift) => (drift.iter().map(ToString::to_string).collect(), None),
                 Err(e) if matches!(e.kind(), ErrorKind::ChecksumMismatch { .. }) => {
-                    (Vec::new(), Some(e.to_string()))
+                    (Vec::new(), Some(message(path, busy, &e).message))
                 }
                 Err(e) => return Err(message(path, busy, &e)),
             };
@@ -212,10 +253,16 @@ pub(super) fn run(cli: &Cli, m: &Migrations, out: &Output) -> Result<ExitCode, S
         }
         Command::New { name } => {
             let path = super::new::create(m, name)?;
+            let build_script = super::new::build_script(m);
             if out.json {
-                out.json(&json!({ "created": path.to_string_lossy() }));
+                out.json(
+                    &json!({ "created": path.to_string_lossy(), "build_script": build_script }),
+                );
             } else {
-                out.text(&format!("created {}", path.display()));
+                out.text(&format!(
+                    "created {}\nthe next build sees it; for files you add by hand, a build script rebuilds the crate whenever the directory changes (build.rs, beside Cargo.toml):\n    {build_script}",
+                    path.display()
+                ));
             }
         }
         Command::Dump { revision } => {
@@ -270,13 +317,18 @@ fn millis(d: Duration) -> u64 {
 }
 
 /// [`message`] as a `map_err` function.
-fn failed(path: &Path, busy: Duration) -> impl FnOnce(Error) -> String + '_ {
+fn failed(path: &Path, busy: Duration) -> impl FnOnce(Error) -> Failure + '_ {
     move |e| message(path, busy, &e)
 }
 
 /// An error as the command reports it: a lock another connection held
 /// past the busy timeout says so; everything else is the error's message.
-fn message(path: &Path, busy: Duration, e: &Error) -> String {
+fn message(path: &Path, busy: Duration, e: &Error) -> Failure {
+    let failure = |kind: String, message: String| Failure {
+        kind,
+        message,
+        context: e.context().cloned().map(Box::new),
+    };
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(s) = source {
         if let Some(rusqlite::Error::SqliteFailure(f, _)) = s.downcast_ref::<rusqlite::Error>() {
@@ -284,12 +336,38 @@ fn message(path: &Path, busy: Duration, e: &Error) -> String {
                 f.code,
                 rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
             ) {
-                return open::locked(path, busy);
+                return failure("locked".to_owned(), open::locked(path, busy));
             }
         }
         source = s.source();
     }
-    e.to_string()
+    // The library's hint names an option the command line does not have.
+    if let (ErrorKind::ChecksumMismatch { recorded, expected }, Some(cx)) = (e.kind(), e.context())
+    {
+        return failure(kind_name(e.kind()), format!(
+            "revision `{}` was applied with checksum {recorded} but its definition now has checksum {expected}: it was edited after it was applied (whitespace and comments do not count). Undo the edit, rebuild this program, and make the change in a new revision",
+            cx.revision
+        ));
+    }
+    failure(kind_name(e.kind()), e.to_string())
+}
+
+/// The kind of an error as `--json` names it: the [`ErrorKind`] variant in
+/// snake case (`ChecksumMismatch` → `checksum_mismatch`).
+fn kind_name(kind: &ErrorKind) -> String {
+    let debug = format!("{kind:?}");
+    let variant = debug
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    let mut name = String::new();
+    for (i, c) in variant.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            name.push('_');
+        }
+        name.push(c.to_ascii_lowercase());
+    }
+    name
 }
 
 /// Refuses a history with revision files added since this program was

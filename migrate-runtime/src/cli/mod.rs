@@ -20,7 +20,10 @@
 //!
 //! Output is text for people (aligned, coloured on a terminal) or, with
 //! `--json`, one JSON document on stdout. Failures are one message on
-//! stderr, never a panic. Exit codes:
+//! stderr, never a panic; with `--json`, one JSON object on stdout instead
+//! (`error`: true, `kind`, `message`, and for an error inside a revision
+//! `revision`, `operation`, `table`, `sql`; the exit code stays 1). Exit
+//! codes:
 //!
 //! | code | meaning |
 //! |---:|---|
@@ -42,7 +45,10 @@ use std::process::ExitCode;
 
 /// Migrate an SQLite database with this program's history.
 #[derive(Debug, clap::Parser)]
-#[command(about = "Migrate an SQLite database with this program's history")]
+#[command(
+    about = "Migrate an SQLite database with this program's history",
+    after_help = "Exit codes: 0 done (`check`: nothing found); 1 failed (one message on stderr, or with --json one JSON object on stdout: error, kind, message, revision, operation, table, sql); 2 bad command line; 3 `check` found drift or an edited revision, or `fmt --check` a file to format."
+)]
 pub struct Cli {
     /// The database file.
     #[arg(short, long, global = true, env = "DATABASE_PATH", value_name = "FILE")]
@@ -148,8 +154,8 @@ impl Cli {
         let out = output::Output::new(self.json);
         match commands::run(self, migrations, &out) {
             Ok(code) => code,
-            Err(message) => {
-                out.error(&message);
+            Err(failure) => {
+                out.error(&failure);
                 ExitCode::FAILURE
             }
         }

@@ -52,6 +52,22 @@ pub(super) fn create(m: &Migrations, name: &str) -> Result<PathBuf, String> {
     Ok(path)
 }
 
+/// The one-line `build.rs` that makes Cargo rebuild the crate whenever a
+/// file of the history's directory is added, edited or removed; the
+/// directory relative to the current one (where `cargo` runs, the
+/// package's root).
+pub(super) fn build_script(m: &Migrations) -> String {
+    let dir = Path::new(m.revision_dir().unwrap_or("migrations"));
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|here| dir.strip_prefix(here).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| dir.to_path_buf());
+    format!(
+        "fn main() {{ println!(\"cargo:rerun-if-changed={}\"); }}",
+        shown.display()
+    )
+}
+
 /// The history's directory of revision files, which must exist here.
 fn directory(m: &Migrations) -> Result<&Path, String> {
     let dir = m.revision_dir().ok_or_else(|| {

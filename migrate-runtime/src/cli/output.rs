@@ -1,5 +1,6 @@
 //! Where a command's results go: text for people (coloured when stdout is
-//! a terminal), or one JSON document; errors as one message on stderr.
+//! a terminal), or one JSON document; errors as one message on stderr, or
+//! with `--json` as one JSON object on stdout.
 
 use std::io::{IsTerminal, Write};
 
@@ -33,11 +34,16 @@ impl Output {
         let _ = writeln!(out, "{value:#}");
     }
 
-    /// Prints `message` as the command's error.
-    pub(super) fn error(&self, message: &str) {
+    /// Prints the command's error: one line on stderr, or with `--json`
+    /// one JSON object on stdout.
+    pub(super) fn error(&self, failure: &super::commands::Failure) {
+        if self.json {
+            self.json(&failure.to_json());
+            return;
+        }
         let mut err = std::io::stderr().lock();
         let label = paint(self.colour_err, "31;1", "error:");
-        let _ = writeln!(err, "{label} {message}");
+        let _ = writeln!(err, "{label} {}", failure.message);
     }
 
     /// `text` in green (applied, done) on a terminal.
