@@ -101,7 +101,8 @@ pub fn server() -> &'static str {
         Ok(config) => config,
         Err(why) => panic!(
             "no PostgreSQL server for the tests: {why}\n\
-             Install PostgreSQL's server binaries (Debian: `apt-get install postgresql`; \
+             Run the tests with `scripts/test`, which installs PostgreSQL's server binaries, \
+             or install them yourself (Debian: `apt-get install postgresql`; \
              the tests look in /usr/lib/postgresql/<version>/bin and on PATH), \
              or set {SERVER_VAR} to the connection string of an existing server \
              (e.g. `host=/var/run/postgresql user=postgres`)."
