@@ -79,7 +79,7 @@ pub(super) fn column_constraint(
             diags,
         )?),
     };
-    let on_conflict = conflict(&kind, k.on_conflict, true, diags)?;
+    let on_conflict = conflict(&kind, k.on_conflict, true, diags);
     let mut c = named(
         &schema.naming,
         table,
@@ -127,7 +127,7 @@ pub(super) fn table_constraint(
             ConstraintKind::ForeignKey(foreign_key(schema, table, local, k.at, target, diags)?)
         }
     };
-    let on_conflict = conflict(&kind, k.on_conflict, false, diags)?;
+    let on_conflict = conflict(&kind, k.on_conflict, false, diags);
     let mut c = named(
         &schema.naming,
         table,
@@ -143,16 +143,16 @@ pub(super) fn table_constraint(
 
 /// A constraint's conflict clause where SQLite's grammar has one: on a
 /// primary key or UNIQUE, and on a CHECK written at table level (SQLite
-/// reads that one and ignores it). Foreign keys have none.
+/// reads that one and ignores it). Foreign keys have none. A refused
+/// clause is reported and left out; the constraint stays, so later uses
+/// of it are no further errors.
 fn conflict(
     kind: &ConstraintKind,
     on_conflict: Option<(Conflict, Loc)>,
     inline: bool,
     diags: &mut Diagnostics,
-) -> Option<Option<Conflict>> {
-    let Some((resolution, at)) = on_conflict else {
-        return Some(None);
-    };
+) -> Option<Conflict> {
+    let (resolution, at) = on_conflict?;
     let refused = match kind {
         ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique(_) => None,
         ConstraintKind::Check(_) if !inline => None,
@@ -170,7 +170,7 @@ fn conflict(
             diags.error_help(at, message, help);
             None
         }
-        None => Some(Some(resolution)),
+        None => Some(resolution),
     }
 }
 

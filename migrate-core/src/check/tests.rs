@@ -1359,3 +1359,33 @@ fn every_postgres_refusal_of_a_history_is_reported_and_sqlite_alone_refuses_none
         && d.message
             .ends_with("(this history targets sqlite, postgres)")));
 }
+
+/// A conflict clause where SQLite has none is one error at the clause: the
+/// constraint itself stays, so dropping it later is no second error.
+#[test]
+fn a_refused_conflict_clause_is_one_error_and_keeps_the_constraint() {
+    let mut p_id = col("p_id", ColumnType::INTEGER);
+    p_id.constraints.push(ColumnConstraint {
+        name: Some(n("fk_p", 7)),
+        kind: ColumnConstraintKind::References(ForeignKeyTarget {
+            table: n("foo", 8),
+            columns: Vec::new(),
+            on_delete: None,
+            on_update: None,
+            deferred: false,
+        }),
+        on_conflict: Some((Conflict::Ignore, Loc(9))),
+        at: Loc(7),
+    });
+    let mut id = col("id", ColumnType::INTEGER);
+    id.constraints.push(pk(5));
+    let drop_fk = batch("c", 20, vec![Change::DropConstraint(n("fk_p", 21))]);
+    let h = history(vec![
+        ("0001", vec![foo(), table("c", 4, vec![id, p_id])]),
+        ("0002", vec![drop_fk]),
+    ]);
+    let errs = errors(&h);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].at, Loc(9));
+    assert_eq!(errs[0].message, "a foreign key has no `on conflict` clause");
+}
