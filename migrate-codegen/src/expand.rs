@@ -10,7 +10,7 @@ use migrate_dsl_core::plan::{
     RevisionPlan, Statement, Step,
 };
 use migrate_dsl_core::render;
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
@@ -89,12 +89,11 @@ fn revision(plan: &RevisionPlan, hooks: &[HookPaths]) -> TokenStream {
         quote!(::migrate_dsl::__private::PgHookFn),
         hooks
             .iter()
-            .filter_map(|h| h.postgres.as_ref())
-            .map(pg_hook),
+            .filter_map(|h| Some(pg_hook(h.postgres.as_ref()?, h))),
     );
     let hooks = slice(
         quote!(::migrate_dsl::__private::HookFn),
-        hooks.iter().map(|h| hook(&h.sqlite)),
+        hooks.iter().map(|h| hook(&h.sqlite, h)),
     );
     let postgres = option(plan.postgres.as_deref().map(pg_steps));
     let postgres_down = option(plan.postgres_down.as_deref().map(pg_steps));
@@ -373,20 +372,50 @@ fn object_kind(kind: migrate_dsl_core::plan::ObjectKind) -> TokenStream {
     }
 }
 
+/// `expr`, naming a hook's function, as written where the hook is. A path
+/// read from a revision file can only be spanned at the directory's name,
+/// so its expression is the expansion of a local macro named after the
+/// file and line (`revision_file_0002_backfill_mig_line_3`): the
+/// compiler's errors about the function (no such function, wrong
+/// signature) end with "this error originates in the macro `…`", which
+/// says where the hook is written.
+fn written_at(hook: &HookPaths, span: Span, expr: TokenStream) -> TokenStream {
+    let Some((file, line)) = &hook.written_at else {
+        return expr;
+    };
+    let mut name = String::from("revision_file_");
+    name.extend(
+        file.chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }),
+    );
+    name.push_str(&format!("_line_{line}"));
+    let name = Ident::new(&name, span);
+    quote_spanned! {span=>
+        {
+            macro_rules! #name { () => { #expr } }
+            #name!()
+        }
+    }
+}
+
 /// A PostgreSQL hook as a `fn` pointer, made by a macro of the runtime:
 /// without its `postgres` feature, that macro is the error saying so.
-fn pg_hook(path: &syn::Path) -> TokenStream {
-    quote_spanned! {path.span()=>
+fn pg_hook(path: &syn::Path, hook: &HookPaths) -> TokenStream {
+    let expr = quote_spanned! {path.span()=>
         ::migrate_dsl::__private::pg_hook!(#path)
-    }
+    };
+    written_at(hook, path.span(), expr)
 }
 
 /// A hook as a `fn` pointer. The user's function is passed to `call_hook`
 /// with its own span, so a wrong signature is reported on the hook's path.
-fn hook(path: &syn::Path) -> TokenStream {
+fn hook(path: &syn::Path, hook: &HookPaths) -> TokenStream {
     let call = quote_spanned! {path.span()=>
         ::migrate_dsl::__private::call_hook(#path, conn, cx)
     };
+    // Defined in the function's body, the local macro's `conn` and `cx`
+    // are its parameters.
+    let call = written_at(hook, path.span(), call);
     quote! {{
         fn __migrate_hook(
             conn: &::migrate_dsl::rusqlite::Connection,

@@ -224,7 +224,7 @@ where
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __pg_hook {
-    ($path:path) => {{
+    ($path:expr) => {{
         fn __migrate_pg_hook(
             tx: &mut $crate::__private::postgres::Transaction<'_>,
             cx: &$crate::HookContext<'_>,
@@ -240,7 +240,7 @@ macro_rules! __pg_hook {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __pg_hook {
-    ($path:path) => {
+    ($path:expr) => {
         ::core::compile_error!(
             "a `run` hook's `postgres:` function needs migrate-dsl's `postgres` feature: `migrate-dsl = { version = \"…\", features = [\"postgres\"] }`"
         )

@@ -21,6 +21,7 @@ use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use std::path::{Path, PathBuf};
 use syn::parse::{ParseStream, Parser};
+use syn::spanned::Spanned;
 use syn::{LitStr, Token};
 
 use migrate_dsl_core::REVISION_FILE_EXTENSION as EXTENSION;
@@ -116,13 +117,14 @@ fn read(dir: &LitStr, spans: &Spans) -> syn::Result<Directory> {
             let hooks = read
                 .hooks
                 .iter()
-                .filter_map(|(sqlite, postgres)| {
+                .filter_map(|(sqlite, postgres, line)| {
                     Some(super::HookPaths {
                         sqlite: path(sqlite)?,
                         postgres: match postgres {
                             Some(p) => Some(path(p)?),
                             None => None,
                         },
+                        written_at: Some((name.clone(), *line)),
                     })
                 })
                 .collect();
@@ -141,8 +143,9 @@ fn read(dir: &LitStr, spans: &Spans) -> syn::Result<Directory> {
 /// proc-macro2's own, which must not meet the compiler's).
 struct FileRead {
     revision: Option<RevisionDef>,
-    /// The `run` hooks' paths, as text: SQLite's, PostgreSQL's.
-    hooks: Vec<(String, Option<String>)>,
+    /// The `run` hooks' paths, as text: SQLite's, PostgreSQL's, and the
+    /// line they are on.
+    hooks: Vec<(String, Option<String>, usize)>,
     /// Errors: message, line, column.
     errors: Vec<(String, usize, usize)>,
 }
@@ -199,7 +202,8 @@ fn read_file(text: &str, stem: &str, spans: &Spans, index: usize) -> FileRead {
                         .iter()
                         .map(|h| {
                             let text = |p: &syn::Path| p.to_token_stream().to_string();
-                            (text(&h.sqlite), h.postgres.as_ref().map(text))
+                            let line = h.sqlite.span().start().line;
+                            (text(&h.sqlite), h.postgres.as_ref().map(text), line)
                         })
                         .collect();
                     read.revision = Some(rev);

@@ -28,6 +28,10 @@ pub(crate) struct Header {
 pub(crate) struct HookPaths {
     pub(crate) sqlite: syn::Path,
     pub(crate) postgres: Option<syn::Path>,
+    /// For a hook named in a revision file: the file's name and the line
+    /// of its `run`, which the compiler's errors about the functions must
+    /// name (their spans can only point at the directory's name).
+    pub(crate) written_at: Option<(String, usize)>,
 }
 
 /// Everything the macro was given.

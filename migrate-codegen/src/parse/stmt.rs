@@ -350,6 +350,7 @@ fn run_paths(
         let paths = super::HookPaths {
             sqlite: path,
             postgres: None,
+            written_at: None,
         };
         return Ok((paths, RunHook::new(name)));
     }
@@ -393,6 +394,7 @@ fn run_paths(
     let paths = super::HookPaths {
         sqlite: sqlite_path,
         postgres: postgres_path,
+        written_at: None,
     };
     let hook = RunHook {
         postgres: postgres_name,
