@@ -68,4 +68,42 @@ fn runs_revisions_and_statements_are_traced() {
     assert_eq!(info.matches("applied elapsed_ms=").count(), 2, "{info}");
     assert!(info.contains("finished elapsed_ms="), "{info}");
     assert!(!info.contains("CREATE TABLE"), "{info}");
+
+    // Revisions without hooks share the batch's one savepoint (its mark);
+    // a revision with a hook has one of its own. (The run's start, before
+    // the revisions, has one too.)
+    let db = TempDb::new();
+    let debug = traced(tracing::Level::DEBUG, || {
+        let mut conn = db.open();
+        THREE.apply_pending(&mut conn).unwrap();
+    });
+    let savepoints: Vec<&str> = debug
+        .lines()
+        .filter(|l| l.contains("revision{"))
+        .filter_map(|l| l.split("sql=").nth(1))
+        .filter(|sql| sql.starts_with("SAVEPOINT"))
+        .collect();
+    assert_eq!(
+        savepoints,
+        [
+            "SAVEPOINT \"_migrate_batch\"",
+            "SAVEPOINT \"_migrate_revision\"",
+            "SAVEPOINT \"_migrate_batch\""
+        ],
+        "{debug}"
+    );
+}
+
+fn seed(conn: &migrate_dsl::rusqlite::Connection) -> Result<(), migrate_dsl::BoxError> {
+    conn.execute("INSERT INTO a (id) VALUES (1)", [])?;
+    Ok(())
+}
+
+migrate_dsl::migration! {
+    static THREE;
+    revision "0001" { create table a { id integer primary key } }
+    revision "0002" { create table b { id integer primary key } }
+    revision "0003" { create index b_id on b (id); run seed; }
+    revision "0004" { create table c { id integer primary key } }
+    revision "0005" { create table d { id integer primary key } }
 }

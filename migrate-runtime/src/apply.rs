@@ -54,15 +54,35 @@ impl Migrations {
         batch: Option<&mut Batch<'_>>,
     ) -> Result<(), Error> {
         let rev = &self.revisions[index];
+        let mut batch = batch;
         let locked_since_read = batch.as_ref().is_some_and(|b| b.read_history);
         let started = Instant::now();
         let span = tracing::info_span!("revision", id = %rev.id);
         let _entered = span.enter();
-        let mut guard = RevisionGuard::begin(conn, first_rebuild(conn, &rev.id, &rev.steps))?;
+        let mut guard = match batch.as_deref_mut() {
+            // Inside the run's batch (where no revision rebuilds): a
+            // savepoint for a revision with hooks, else the batch's mark.
+            Some(batch) => {
+                let hooks = rev.steps.iter().any(|s| matches!(s, Step::Hook(_)));
+                batch.begin_revision(hooks)?;
+                if hooks {
+                    RevisionGuard::begin(conn, None)?
+                } else {
+                    RevisionGuard::under_mark(conn)
+                }
+            }
+            None => RevisionGuard::begin(conn, first_rebuild(conn, &rev.id, &rev.steps))?,
+        };
         // Read inside the write lock: another process may have applied it
         // since this run read the history (docs/REBUILD_CASES.md, case 38).
         if !locked_since_read && history::is_applied(guard.conn(), &self.history_table, &rev.id)? {
             report.applied_elsewhere.push(rev.id.to_string());
+            // Nothing was done: closed, not undone (under the mark,
+            // undoing would take the revisions before it along).
+            guard.commit()?;
+            if let Some(batch) = batch {
+                batch.skipped();
+            }
             return Ok(());
         }
         let cx = HookContext {
@@ -89,7 +109,7 @@ impl Migrations {
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
         if let Some(batch) = batch {
-            batch.applied(self.entry(index, ms));
+            batch.applied(index, self.entry(index, ms));
         }
         report.skipped_hooks.extend(skipped);
         report.already_broken.extend(notes.already_broken);
@@ -100,6 +120,34 @@ impl Migrations {
             duration,
         });
         Ok(())
+    }
+
+    /// Applies again the revision at `index`, applied before in this run
+    /// and undone with a later one that failed under the batch's mark
+    /// (`batch.rs`): its steps only (it has no hooks), under the mark.
+    pub(crate) fn reapply(
+        &self,
+        conn: &Connection,
+        index: usize,
+        options: &Options,
+    ) -> Result<(), Error> {
+        let rev = &self.revisions[index];
+        let mut guard = RevisionGuard::under_mark(conn);
+        let cx = HookContext {
+            revision: &rev.id,
+            revert: false,
+            flags: &options.flags,
+        };
+        run_steps(
+            &mut guard,
+            rev,
+            &rev.steps,
+            &cx,
+            &self.history_table,
+            None,
+            &mut Notes::default(),
+        )?;
+        guard.commit()
     }
 
     pub(crate) fn revert_one(

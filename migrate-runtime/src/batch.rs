@@ -14,11 +14,23 @@
 //!   `applied_at` is the time the batch commits, when the revision became
 //!   durable. (A hook therefore does not see the earlier revisions of its
 //!   batch in the history table.)
-//! - a failed revision is rolled back to its savepoint, and the revisions
-//!   before it are committed with their history rows (also when a hook
-//!   panics): the history is always a prefix, as with one commit per
-//!   revision; if their rows cannot be written, the batch is rolled back
-//!   whole, again a prefix;
+//! - a failed revision is undone alone, and the revisions before it are
+//!   committed with their history rows (also when a hook panics): the
+//!   history is always a prefix, as with one commit per revision; if their
+//!   rows cannot be written, the batch is rolled back whole, again a
+//!   prefix;
+//! - a savepoint per revision would cost about as much as the rest of a
+//!   small revision's own work, so only a revision with hooks (user code,
+//!   which must not run twice) has one. The others run under the batch's
+//!   *mark*, one savepoint opened before the first of them: when one
+//!   fails, everything after the mark is rolled back and the revisions
+//!   that had succeeded since the mark are applied again (their steps are
+//!   statements only), then committed as above. If that replay fails too
+//!   (a statement that gives another result the second time), they are
+//!   left out: the history ends at the mark, still a prefix. A panic in
+//!   such a revision also ends the history at the mark. A revision with
+//!   hooks closes the mark (releases it) and runs in a savepoint of its
+//!   own; the next revision without hooks opens a new mark;
 //! - a crash before the commit loses the whole batch, which is again a
 //!   prefix of the history (what was committed before it);
 //! - a revision that rebuilds a table needs foreign keys switched off
@@ -32,6 +44,25 @@ use crate::error::{Error, ErrorKind};
 use crate::history::Entry;
 use rusqlite::Connection;
 
+/// The batch's mark (see the module documentation), and the statements
+/// that open, undo to and close it.
+macro_rules! mark {
+    () => {
+        "\"_migrate_batch\""
+    };
+}
+const MARK: &str = concat!("SAVEPOINT ", mark!());
+/// Undoes what followed the mark, which stays open.
+pub(crate) const UNDO_TO_MARK: &str = concat!("ROLLBACK TO ", mark!());
+const RELEASE_MARK: &str = concat!("RELEASE ", mark!());
+
+/// The open mark: how many history rows of the batch came before it, and
+/// the revisions (indices into the history) applied since.
+struct Mark {
+    entries: usize,
+    revisions: Vec<usize>,
+}
+
 /// An open batch: see the module documentation.
 pub(crate) struct Batch<'c> {
     conn: &'c Connection,
@@ -43,6 +74,10 @@ pub(crate) struct Batch<'c> {
     /// The run read the history inside this batch: it has held the write
     /// lock since, so no other process can have applied a revision.
     pub(crate) read_history: bool,
+    mark: Option<Mark>,
+    /// A revision under the mark has begun and not yet been applied: if
+    /// it fails, everything after the mark is undone.
+    under_way: bool,
 }
 
 impl<'c> Batch<'c> {
@@ -71,15 +106,88 @@ impl<'c> Batch<'c> {
                     history_table,
                     applied: Vec::new(),
                     read_history: false,
+                    mark: None,
+                    under_way: false,
                 }))
             }
         }
     }
 
-    /// Notes that a revision was applied in the batch (its savepoint
-    /// released): its history row is written when the batch commits.
-    pub(crate) fn applied(&mut self, entry: Entry) {
+    /// Prepares for a revision: one with hooks runs in a savepoint of its
+    /// own (the mark, if open, is closed first), one without runs under
+    /// the mark (opened if needed).
+    pub(crate) fn begin_revision(&mut self, has_hooks: bool) -> Result<(), Error> {
+        self.under_way = false;
+        let statement = match (&self.mark, has_hooks) {
+            (Some(_), true) => RELEASE_MARK,
+            (None, false) => MARK,
+            _ => {
+                self.under_way = !has_hooks;
+                return Ok(());
+            }
+        };
+        crate::trace::execute(self.conn, statement, false).map_err(|source| {
+            Error::from(ErrorKind::Connection {
+                action: format!("open or close the run's savepoint ({statement})"),
+                source,
+            })
+        })?;
+        self.mark = (!has_hooks).then(|| Mark {
+            entries: self.applied.len(),
+            revisions: Vec::new(),
+        });
+        self.under_way = !has_hooks;
+        Ok(())
+    }
+
+    /// The revision begun was found applied by another process: nothing
+    /// was done.
+    pub(crate) fn skipped(&mut self) {
+        self.under_way = false;
+    }
+
+    /// Notes that the revision at `index` was applied in the batch: its
+    /// history row is written when the batch commits.
+    pub(crate) fn applied(&mut self, index: usize, entry: Entry) {
+        self.under_way = false;
         self.applied.push(entry);
+        if let Some(mark) = &mut self.mark {
+            mark.revisions.push(index);
+        }
+    }
+
+    /// After a revision under the mark failed (and everything after the
+    /// mark was undone with it): applies again, with `apply`, the
+    /// revisions that had succeeded since the mark. When that fails, they
+    /// are undone and left out of the history (the error is the
+    /// revision's, which the caller has).
+    pub(crate) fn replay(&mut self, mut apply: impl FnMut(usize) -> Result<(), Error>) {
+        let Some(mark) = self.mark.as_ref().filter(|_| self.under_way) else {
+            return;
+        };
+        self.under_way = false;
+        if mark.revisions.is_empty() {
+            return;
+        }
+        tracing::info!(
+            revisions = mark.revisions.len(),
+            "applying again the revisions the failure undid"
+        );
+        if let Err(e) = mark.revisions.iter().try_for_each(|&i| apply(i)) {
+            tracing::warn!(error = %e, "the revisions could not be applied again: the history ends before them");
+            self.abandon_since_mark();
+        }
+    }
+
+    /// Undoes what followed the mark and forgets its revisions.
+    fn abandon_since_mark(&mut self) {
+        if let Some(mark) = &mut self.mark {
+            self.applied.truncate(mark.entries);
+            mark.revisions.clear();
+            if !self.conn.is_autocommit() {
+                let _ = self.conn.execute_batch(UNDO_TO_MARK);
+            }
+        }
     }
 
     /// Writes the history rows and commits the revisions of the batch; on
@@ -117,10 +225,16 @@ impl<'c> Batch<'c> {
 
 impl Drop for Batch<'_> {
     /// On an error or a panic in a revision: that revision's guard has
-    /// rolled it back to its savepoint (or, when that failed, rolled back
+    /// rolled it back (to its savepoint, or to the mark, after which the
+    /// run applied again what it undid; or, when that failed, rolled back
     /// the whole transaction), so what is left to commit are the complete
     /// revisions before it, with their history rows. Never panics.
     fn drop(&mut self) {
+        // A panic under the mark: the revision's guard has undone what
+        // followed the mark, the revisions since included.
+        if std::thread::panicking() && self.under_way {
+            self.abandon_since_mark();
+        }
         if !self.conn.is_autocommit() {
             // Errors: rolled back whole; the revision's error is the one
             // the caller gets.

@@ -137,12 +137,13 @@ pub(crate) fn check(
 /// Whether a statement can break a view or trigger that SQLite does not
 /// re-check by itself: a table dropped, or altered.
 pub(crate) fn may_break(sql: &str) -> bool {
-    let head: Vec<String> = sql
-        .split_whitespace()
-        .take(2)
-        .map(str::to_ascii_uppercase)
-        .collect();
-    matches!(head.as_slice(), [a, b] if (a == "DROP" || a == "ALTER") && b == "TABLE")
+    // Asked of every schema statement: no allocation.
+    let mut words = sql.split_whitespace();
+    let (Some(verb), Some(object)) = (words.next(), words.next()) else {
+        return false;
+    };
+    (verb.eq_ignore_ascii_case("DROP") || verb.eq_ignore_ascii_case("ALTER"))
+        && object.eq_ignore_ascii_case("TABLE")
 }
 
 /// Removes the objects in `broken` (see [`put_back`]): SQLite refuses

@@ -89,13 +89,13 @@ pub(crate) fn hit(_point: FaultPoint) -> Result<(), Error> {
 
 #[cfg(feature = "fault-injection")]
 mod counted {
-    use std::cell::Cell;
+    use std::cell::{Cell, RefCell};
 
     thread_local! {
         /// Statements sent on this thread since [`super::count_statements`].
         pub(super) static SENT: Cell<usize> = const { Cell::new(0) };
-        /// The statement (1-based) that fails, when armed.
-        pub(super) static FAIL_AT: Cell<Option<usize>> = const { Cell::new(None) };
+        /// The statements (1-based) that fail, when armed.
+        pub(super) static FAIL_AT: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
     }
 }
 
@@ -105,8 +105,15 @@ mod counted {
 /// fail as SQLite would, with an `SQLITE_ERROR` saying it was injected.
 #[cfg(feature = "fault-injection")]
 pub fn count_statements(fail_at: Option<usize>) {
+    fail_statements(fail_at);
+}
+
+/// As [`count_statements`], with every statement of `fail_at` failing
+/// (e.g. one in a revision and one in what a run does after that failure).
+#[cfg(feature = "fault-injection")]
+pub fn fail_statements(fail_at: impl IntoIterator<Item = usize>) {
     counted::SENT.with(|c| c.set(0));
-    counted::FAIL_AT.with(|f| f.set(fail_at));
+    counted::FAIL_AT.with(|f| *f.borrow_mut() = fail_at.into_iter().collect());
 }
 
 /// How many statements were sent on this thread since
@@ -119,16 +126,15 @@ pub fn statements_sent() -> usize {
 #[cfg(feature = "fault-injection")]
 use std::cell::Cell;
 
-/// Counts one statement about to be sent, and fails it when it is the one
-/// armed by [`count_statements`].
+/// Counts one statement about to be sent, and fails it when it is one
+/// armed by [`count_statements`] or [`fail_statements`].
 #[cfg(feature = "fault-injection")]
 pub(crate) fn statement() -> rusqlite::Result<()> {
     let n = counted::SENT.with(|c| {
         c.set(c.get() + 1);
         c.get()
     });
-    if counted::FAIL_AT.with(Cell::get) == Some(n) {
-        counted::FAIL_AT.with(|f| f.set(None));
+    if counted::FAIL_AT.with(|f| f.borrow().contains(&n)) {
         return Err(rusqlite::Error::SqliteFailure(
             rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
             Some(format!("injected failure of statement {n}")),

@@ -5,6 +5,8 @@
 //! pragma has effect, and reads it back) and begins `BEGIN IMMEDIATE` — or,
 //! when the caller already holds a transaction, a savepoint inside it (the
 //! revision then becomes durable when the caller commits).
+//! A revision of the run's batch without hooks opens nothing: it runs
+//! under the batch's mark (`batch.rs`).
 //! [`RevisionGuard::commit`] commits (releases the savepoint). `Drop` — on
 //! `Err`, on panic while unwinding, or after a commit — rolls back what is
 //! uncommitted, drops any temporary table of ours that still exists while its
@@ -32,6 +34,9 @@ enum Scope<'c> {
     Transaction(Transaction<'c>),
     /// A savepoint inside the caller's transaction.
     Savepoint,
+    /// Nothing of its own: a revision under the run's mark (`batch.rs`),
+    /// undone by rolling back to it.
+    Mark,
 }
 
 /// A table rebuild a revision will run: it needs foreign keys off.
@@ -128,6 +133,19 @@ impl<'c> RevisionGuard<'c> {
         Ok(guard)
     }
 
+    /// Begins a revision under the run's mark (`batch.rs`): nothing to
+    /// send; on failure, everything after the mark is undone.
+    pub(crate) fn under_mark(conn: &'c Connection) -> Self {
+        RevisionGuard {
+            conn,
+            scope: Some(Scope::Mark),
+            restore_foreign_keys: false,
+            foreign_keys_were_on: false,
+            flags: Vec::new(),
+            temp_tables: Vec::new(),
+        }
+    }
+
     /// The connection, with the revision's transaction or savepoint open.
     pub(crate) fn conn(&self) -> &'c Connection {
         self.conn
@@ -189,7 +207,7 @@ impl<'c> RevisionGuard<'c> {
                     conn_err("release the revision's savepoint")(e)
                 })
             }
-            None => Ok(()),
+            Some(Scope::Mark) | None => Ok(()),
         }
     }
 }
@@ -218,6 +236,14 @@ impl Drop for RevisionGuard<'_> {
                     // The revision could not be undone alone: undo the
                     // whole transaction rather than let its commit keep
                     // half a revision.
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                }
+            }
+            Some(Scope::Mark) if !self.conn.is_autocommit() => {
+                // The revisions after the mark go too: the run applies
+                // them again (`batch.rs`).
+                let undone = self.conn.execute_batch(crate::batch::UNDO_TO_MARK);
+                if undone.is_err() && !self.conn.is_autocommit() {
                     let _ = self.conn.execute_batch("ROLLBACK");
                 }
             }

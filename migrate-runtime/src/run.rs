@@ -209,6 +209,11 @@ impl Migrations {
                     let result =
                         self.apply_one(conn, index, options, tracker, &mut report, batch.as_mut());
                     if let Err(e) = result {
+                        // Undone under the batch's mark with the revisions
+                        // since it: those are applied again.
+                        if let Some(batch) = batch.as_mut() {
+                            batch.replay(|i| self.reapply(conn, i, options));
+                        }
                         // A database made another way: say to stamp it.
                         if index == 0 && crate::unstamped::already_exists(&e) {
                             drop(batch.take());

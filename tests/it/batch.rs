@@ -5,7 +5,7 @@
 //! leaves the history at a prefix.
 
 use crate::common::*;
-use migrate_dsl::fault::{count_statements, statements_sent};
+use migrate_dsl::fault::{count_statements, fail_statements, statements_sent};
 use migrate_dsl::rusqlite::Connection;
 use migrate_dsl::{migration, BoxError, ErrorKind, Migrations, Options, Target};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -123,6 +123,44 @@ fn a_panicking_hook_leaves_the_ones_before_it_applied() {
     assert_stopped_before_0004(&db, &conn);
 }
 
+fn note_in_0002(conn: &Connection) -> Result<(), BoxError> {
+    conn.execute("INSERT INTO a (id, v) VALUES (7, 'hook')", [])?;
+    Ok(())
+}
+
+migration! {
+    /// 0004 fails on a duplicate key: no hooks anywhere.
+    static SQL_FAILS;
+    revision "0001" { create table a { id integer primary key, v text } }
+    revision "0002" { create table b { id integer primary key, a_id integer } }
+    revision "0003" { insert into b (id, a_id) values (1, 1); }
+    revision "0004" { create index b_a on b (a_id); insert into b (id, a_id) values (1, 2); }
+    revision "0005" { create table c { id integer primary key } }
+}
+
+migration! {
+    /// The same, with a hook in 0002: revisions with and without hooks mixed.
+    static SQL_FAILS_AFTER_A_HOOK;
+    revision "0001" { create table a { id integer primary key, v text } }
+    revision "0002" { create table b { id integer primary key, a_id integer } run note_in_0002; }
+    revision "0003" { insert into b (id, a_id) values (1, 1); }
+    revision "0004" { create index b_a on b (a_id); insert into b (id, a_id) values (1, 2); }
+    revision "0005" { create table c { id integer primary key } }
+}
+
+#[test]
+fn a_revision_without_hooks_that_fails_is_undone_alone() {
+    for (m, hook_rows) in [(&SQL_FAILS, 0), (&SQL_FAILS_AFTER_A_HOOK, 1)] {
+        let db = TempDb::new();
+        let mut conn = db.open();
+        let err = m.apply_pending(&mut conn).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Sql { .. }), "{err:?}");
+        assert_eq!(revision_of(&err), "0004");
+        assert_stopped_before_0004(&db, &conn);
+        assert_eq!(table_rows(&db.open(), "a").len(), hook_rows);
+    }
+}
+
 /// The state after a clean run to each prefix of `SMALL`: `states[k]` has
 /// the first `k` revisions applied.
 fn prefix_states(m: &Migrations) -> Vec<(Snapshot, Vec<String>)> {
@@ -162,18 +200,22 @@ fn every_statement_of_a_batched_run_can_fail_leaving_a_prefix() {
     SMALL.apply_pending(&mut conn).unwrap();
     let total = statements_sent();
     println!("batched run: {total} statements, each failed in turn");
+    // Statement `n` fails; then also the next one, the first of what the
+    // run does after the failure (applying again what it undid, when the
+    // revision ran under the batch's mark).
     let mut prefixes = std::collections::BTreeSet::new();
-    for n in 1..=total {
+    for failing in (1..=total).flat_map(|n| [vec![n], vec![n, n + 1]]) {
+        let n = failing[0];
         let db = TempDb::new();
         let mut conn = db.open();
-        count_statements(Some(n));
+        fail_statements(failing.iter().copied());
         let err = SMALL
             .apply_pending(&mut conn)
-            .expect_err(&format!("statement {n} of {total} fails"));
+            .expect_err(&format!("statements {failing:?} of {total} fail"));
         count_statements(None);
         assert!(
             conn.is_autocommit(),
-            "statement {n}: a transaction is left open"
+            "statements {failing:?}: a transaction is left open"
         );
         let after = without_times(&db.open());
         // Before the history table exists, the database is simply empty.
@@ -182,22 +224,25 @@ fn every_statement_of_a_batched_run_can_fail_leaving_a_prefix() {
             .iter()
             .position(|s| *s == after)
             .or((after == untouched).then_some(0))
-            .unwrap_or_else(|| panic!("statement {n}: not a prefix of the history ({err})"));
-        prefixes.insert(k);
+            .unwrap_or_else(|| {
+                panic!("statements {failing:?}: not a prefix of the history ({err})")
+            });
+        if failing.len() == 1 {
+            prefixes.insert(k);
+        }
         assert!(temp_tables(&conn).is_empty(), "statement {n}");
         assert_healthy(&conn);
         SMALL
             .apply_pending(&mut conn)
-            .unwrap_or_else(|e| panic!("retry after statement {n}: {e}"));
+            .unwrap_or_else(|e| panic!("retry after statements {failing:?}: {e}"));
         assert_eq!(
             &without_times(&conn),
             head,
-            "statement {n}: the retry ends at head"
+            "statements {failing:?}: the retry ends at head"
         );
     }
-    // Failures landed before the first batch, after it, and after the rebuild.
-    assert!(
-        prefixes.contains(&0) && prefixes.contains(&6) && prefixes.contains(&7),
-        "{prefixes:?}"
-    );
+    // A single failure in revision k leaves the k - 1 before it: every
+    // prefix but the whole history is reached.
+    let all: std::collections::BTreeSet<usize> = (0..states.len() - 1).collect();
+    assert_eq!(prefixes, all);
 }
