@@ -330,6 +330,71 @@ fn apply_through_the_client() {
     assert_eq!(id, 3, "identity after the inserted rows");
 }
 
+/// The digests of `client`'s history rows, in order.
+fn digests(client: &mut postgres::Client) -> Vec<Option<String>> {
+    client
+        .query("SELECT digest FROM _migrate_history ORDER BY seq", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+migrate_dsl::migration! {
+    /// Three revisions that can be undone.
+    static LEDGER;
+    dialects sqlite, postgres;
+    revision "0001" { create table a { id integer primary key } }
+    revision "0002" { create table b { id integer primary key } }
+    revision "0003" { create index b_id on b (id); }
+}
+
+/// One ledger on both engines: PostgreSQL's history rows carry the digests
+/// SQLite's do (one lookup of the newest proves the history), rows an
+/// offline script wrote without them get theirs at the next run, and a row
+/// changed by hand is not taken as proof.
+#[test]
+fn the_history_is_the_same_ledger_as_on_sqlite() {
+    let db = database("ledger");
+    db.psql(&LEDGER.postgres_sql(None, Some("0002")).unwrap());
+    let mut client = db.connect();
+    assert_eq!(digests(&mut client), [None, None]);
+    LEDGER.apply_pending_postgres(&mut client).unwrap();
+    let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory().unwrap();
+    LEDGER.apply_pending(&mut conn).unwrap();
+    let on_sqlite: Vec<Option<String>> = conn
+        .prepare("SELECT digest FROM _migrate_history ORDER BY rowid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(on_sqlite.len(), 3);
+    assert!(on_sqlite.iter().all(Option::is_some));
+    assert_eq!(digests(&mut client), on_sqlite);
+    // Down and up again: the rows written by the run chain as before.
+    let down = migrate_dsl::Target::DownTo("0001");
+    LEDGER
+        .migrate_postgres(&mut client, down, &migrate_dsl::Options::default())
+        .unwrap();
+    assert_eq!(digests(&mut client), on_sqlite[..1]);
+    LEDGER.apply_pending_postgres(&mut client).unwrap();
+    assert_eq!(digests(&mut client), on_sqlite);
+    // The newest row's checksum changed by hand no longer matches its
+    // digest: the rows are read and the edit reported.
+    client
+        .execute(
+            "UPDATE _migrate_history SET checksum = 'edited' WHERE id = '0003'",
+            &[],
+        )
+        .unwrap();
+    let err = LEDGER.apply_pending_postgres(&mut client).unwrap_err();
+    assert!(
+        matches!(err.kind(), migrate_dsl::ErrorKind::ChecksumMismatch { .. }),
+        "{err}"
+    );
+}
+
 migrate_dsl::migration! {
     /// Revision 0002 fails on PostgreSQL (division by zero; SQLite gives
     /// NULL) after changing the schema.

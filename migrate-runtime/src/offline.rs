@@ -75,7 +75,7 @@ impl Migrations {
             for rev in &self.revisions[start..end] {
                 let record = format!(
                     "{};",
-                    history::record_script(table, rev.id(), rev.checksum())
+                    history::Sql::sqlite(table).record_script(rev.id(), rev.checksum())
                 );
                 revision(&mut out, rev, "up", rev.steps(), &record)?;
             }
@@ -92,7 +92,7 @@ impl Migrations {
                         ))
                     }
                 };
-                let record = format!("{};", history::remove_script(table, rev.id()));
+                let record = format!("{};", history::Sql::sqlite(table).remove_script(rev.id()));
                 revision(&mut out, rev, "down", steps, &record)?;
             }
         }

@@ -159,16 +159,21 @@ impl Migrations {
     pub(crate) fn applied_by_digest(&self, conn: &Connection) -> Result<Option<usize>, Error> {
         Ok(match history::newest_digest(conn, &self.history_table)? {
             None => Some(0),
-            // From the end: the newest applied revision is usually the
-            // history's last.
-            Some((id, Some(digest))) => self
-                .revisions
-                .iter()
-                .rposition(|r| r.id == id)
-                .filter(|&i| self.revisions[i].digest == digest)
-                .map(|i| i + 1),
-            Some((_, None)) => None,
+            Some((id, digest)) => self.proven(&id, digest.as_deref()),
         })
+    }
+
+    /// How many revisions the newest history row `id`, with `digest`,
+    /// proves applied, unchanged (see [`Migrations::applied_by_digest`]).
+    pub(crate) fn proven(&self, id: &str, digest: Option<&str>) -> Option<usize> {
+        let digest = digest?;
+        // From the end: the newest applied revision is usually the
+        // history's last.
+        self.revisions
+            .iter()
+            .rposition(|r| *r.id == *id)
+            .filter(|&i| *self.revisions[i].digest == *digest)
+            .map(|i| i + 1)
     }
 
     /// Whether the database is at the head of the history: every revision

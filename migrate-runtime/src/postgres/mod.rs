@@ -49,16 +49,6 @@ pub(crate) fn irreversible(rev: &Revision) -> Error {
     )
 }
 
-/// The history table on PostgreSQL. `seq` orders the rows (two
-/// transactions may start in the same microsecond, and ids compare as
-/// text in SQL, where `10_x` sorts before `9_x`).
-pub(crate) fn ensure_sql(table: &str) -> String {
-    format!(
-        "CREATE TABLE IF NOT EXISTS {} (seq bigint GENERATED ALWAYS AS IDENTITY, id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), duration_ms bigint NOT NULL, digest text)",
-        sql::ident(table)
-    )
-}
-
 impl Migrations {
     /// The SQL script that takes a PostgreSQL database from revision
     /// `from` (`None`: nothing applied) to revision `to` (`None`: the
@@ -86,8 +76,8 @@ impl Migrations {
             self.count_through(from)?,
             self.count_through(to.or(newest))?,
         );
-        let table = &self.history_table;
-        let mut out = format!("{};\n", ensure_sql(table));
+        let ledger = crate::history::Sql::postgres(&self.history_table);
+        let mut out = format!("{};\n", ledger.create());
         let (revisions, up): (Vec<_>, bool) = if end >= start {
             (self.revisions[start..end].iter().collect(), true)
         } else {
@@ -135,18 +125,9 @@ impl Migrations {
                 }
             }
             let record = if up {
-                format!(
-                    "INSERT INTO {} (id, checksum, duration_ms) VALUES ({}, {}, 0)",
-                    sql::ident(table),
-                    sql::string(rev.id()),
-                    sql::string(rev.checksum())
-                )
+                ledger.record_script(rev.id(), rev.checksum())
             } else {
-                format!(
-                    "DELETE FROM {} WHERE id = {}",
-                    sql::ident(table),
-                    sql::string(rev.id())
-                )
+                ledger.remove_script(rev.id())
             };
             let _ = writeln!(out, "{record};\nCOMMIT;");
         }

@@ -14,7 +14,7 @@
 //! a pooler in transaction mode, migrate on a direct connection.)
 
 use crate::error::{Context, Error, ErrorKind};
-use crate::history::HistoryRow;
+use crate::history::{self, HistoryRow, Sql};
 use crate::hook::{failed, prepare, HookContext};
 use crate::migrations::{Migrations, Revision};
 use crate::options::Options;
@@ -81,44 +81,39 @@ impl Migrations {
         started: Instant,
     ) -> Result<Report, Error> {
         let table = &*self.history_table;
+        let ledger = Sql::postgres(table);
         let mut report = Report::default();
         // The history table, made under the lock (two runners creating it
-        // at once would collide in the catalog).
+        // at once would collide in the catalog), and where the database
+        // stands: read once, as the lock keeps other runners out until
+        // this run ends.
         let mut tx = begin(client, options)?;
-        run(&mut tx, &super::ensure_sql(table), None)?;
+        run(&mut tx, &ledger.create(), None)?;
+        let (mut count, mut stored) = self.applied_on_postgres(&mut tx, options)?;
         tx.commit().map_err(pg(None, "COMMIT"))?;
-        // How many revisions the database has at the end: decided on the
-        // first read (so `Next` is one step), then one revision per
-        // transaction.
-        let mut goal = None;
-        loop {
+        let goal = match self.course(count, target)? {
+            Course::Up(range) => range.end.max(count),
+            Course::Down(undo) => count - undo.len(),
+        };
+        // One revision per transaction.
+        while count != goal {
             let mut tx = begin(client, options)?;
-            let applied = read_history(&mut tx, table)?;
-            self.verify(&applied, options)?;
-            let count = applied.len();
-            let goal = *match &mut goal {
-                Some(goal) => goal,
-                None => goal.insert(match self.course(count, target)? {
-                    Course::Up(range) => range.end.max(count),
-                    Course::Down(undo) => count - undo.len(),
-                }),
-            };
             let revision_started = Instant::now();
-            let (rev, steps, record, up) = if count < goal {
+            let up = count < goal;
+            let (rev, steps, record) = if up {
                 let rev = &self.revisions[count];
-                let record = format!(
-                    "INSERT INTO {} (id, checksum, duration_ms) VALUES ($1, $2, $3)",
-                    sql::ident(table)
-                );
-                (rev, rev.postgres.as_deref(), record, true)
-            } else if count > goal {
-                let rev = &self.revisions[count - 1];
-                let record = format!("DELETE FROM {} WHERE id = $1", sql::ident(table));
-                (rev, rev.postgres_down.as_deref(), record, false)
+                (rev, rev.postgres.as_deref(), ledger.insert())
             } else {
-                tx.commit().map_err(pg(None, "COMMIT"))?;
-                break;
+                let rev = &self.revisions[count - 1];
+                (rev, rev.postgres_down.as_deref(), ledger.delete())
             };
+            // The row's digest, chained from the newest row's.
+            let digest = up.then(|| {
+                let before = count
+                    .checked_sub(1)
+                    .map_or("", |i| &*self.revisions[i].digest);
+                history::next_digest(&stored, (before, &rev.digest), rev.id(), rev.checksum())
+            });
             let Some(steps) = steps else {
                 return Err(super::irreversible(rev));
             };
@@ -135,7 +130,9 @@ impl Migrations {
                     index: &index[..],
                     statement: &concurrently[..],
                 };
-                built.run(client, rev, &record)?;
+                let digest = digest.unwrap_or_default();
+                built.run(client, rev, &record, &digest)?;
+                (count, stored) = (count + 1, digest);
                 tracing::info!(revision = rev.id(), "applied on PostgreSQL");
                 report.applied.push(AppliedRevision {
                     id: rev.id().to_owned(),
@@ -167,13 +164,18 @@ impl Migrations {
             }
             let duration = revision_started.elapsed();
             let ms = i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
-            if up {
-                tx.execute(&record, &[&rev.id(), &rev.checksum(), &ms])
-            } else {
-                tx.execute(&record, &[&rev.id()])
+            match &digest {
+                Some(digest) => tx.execute(&record, &[&rev.id(), &rev.checksum(), &ms, digest]),
+                None => tx.execute(&record, &[&rev.id()]),
             }
             .map_err(pg(Some(rev.id()), &record))?;
+            // Undone: the newest row is now the one before.
+            let newest = match digest {
+                Some(digest) => digest,
+                None => newest_digest(&mut tx, table)?,
+            };
             tx.commit().map_err(pg(Some(rev.id()), "COMMIT"))?;
+            (count, stored) = (if up { count + 1 } else { count - 1 }, newest);
             report.skipped_hooks.extend(skipped);
             let done = AppliedRevision {
                 id: rev.id().to_owned(),
@@ -189,6 +191,44 @@ impl Migrations {
         }
         report.duration = started.elapsed();
         Ok(report)
+    }
+
+    /// How many revisions the database has and its newest row's digest:
+    /// one lookup when that digest proves the rows are this history's
+    /// first ones, unchanged; otherwise every row is read and verified,
+    /// and given its digest (rows from before digests were written, or
+    /// written by an offline script).
+    fn applied_on_postgres(
+        &self,
+        tx: &mut Transaction<'_>,
+        options: &Options,
+    ) -> Result<(usize, String), Error> {
+        let ledger = Sql::postgres(&self.history_table);
+        let q = ledger.newest_two();
+        let rows: Vec<(String, String, Option<String>)> = tx
+            .query(&q, &[])
+            .map_err(pg(None, &q))?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        let newest = history::newest_of(&rows);
+        if let Some((id, Some(digest))) = &newest {
+            if let Some(count) = self.proven(id, Some(digest)) {
+                return Ok((count, digest.clone()));
+            }
+        }
+        if newest.is_none() {
+            return Ok((0, String::new()));
+        }
+        let applied = read_history(tx, &self.history_table)?;
+        self.verify(&applied, options)?;
+        let digests = history::chain(applied.iter().map(|r| (&*r.id, &*r.checksum)));
+        let set = ledger.set_digest();
+        for (row, digest) in applied.iter().zip(&digests) {
+            tx.execute(&set, &[digest, &row.id])
+                .map_err(pg(None, &set))?;
+        }
+        Ok((applied.len(), digests.last().cloned().unwrap_or_default()))
     }
 
     /// Where the PostgreSQL database of `client` stands: applied (with
@@ -231,16 +271,28 @@ impl Concurrent<'_> {
     /// Builds the index of `rev` and records it with `record`, with the
     /// run's timeouts set for the session meanwhile and reset after,
     /// whatever happens.
-    fn run(&self, client: &mut Client, rev: &Revision, record: &str) -> Result<(), Error> {
+    fn run(
+        &self,
+        client: &mut Client,
+        rev: &Revision,
+        record: &str,
+        digest: &str,
+    ) -> Result<(), Error> {
         let set = timeouts(self.options, "SET");
         client.batch_execute(&set).map_err(pg(None, &set))?;
-        let built = self.build(client, rev, record);
+        let built = self.build(client, rev, record, digest);
         let reset = "RESET lock_timeout; RESET statement_timeout";
         let reset = client.batch_execute(reset).map_err(pg(None, reset));
         built.and(reset)
     }
 
-    fn build(&self, client: &mut Client, rev: &Revision, record: &str) -> Result<(), Error> {
+    fn build(
+        &self,
+        client: &mut Client,
+        rev: &Revision,
+        record: &str,
+        digest: &str,
+    ) -> Result<(), Error> {
         // An index of that name while the revision is pending: an INVALID
         // one a failed build left, or one built by a run that stopped
         // before its history row. Either way it is built again.
@@ -260,7 +312,7 @@ impl Concurrent<'_> {
         }
         let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         let mut tx = client.transaction().map_err(pg(None, "BEGIN"))?;
-        tx.execute(record, &[&rev.id(), &rev.checksum(), &ms])
+        tx.execute(record, &[&rev.id(), &rev.checksum(), &ms, &digest])
             .map_err(pg(Some(rev.id()), record))?;
         tx.commit().map_err(pg(Some(rev.id()), "COMMIT"))
     }
@@ -338,10 +390,7 @@ pub(super) fn read_history(
     tx: &mut impl GenericClient,
     table: &str,
 ) -> Result<Vec<HistoryRow>, Error> {
-    let q = format!(
-        "SELECT id, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), duration_ms FROM {} ORDER BY seq",
-        sql::ident(table)
-    );
+    let q = Sql::postgres(table).read();
     let rows = tx.query(&q, &[]).map_err(pg(None, &q))?;
     Ok(rows
         .iter()
@@ -352,6 +401,19 @@ pub(super) fn read_history(
             duration: Duration::from_millis(u64::try_from(r.get::<_, i64>(3)).unwrap_or(0)),
         })
         .collect())
+}
+
+/// The newest row's digest (`""` without rows; it was written by this
+/// run or given by `applied_on_postgres`).
+fn newest_digest(tx: &mut Transaction<'_>, table: &str) -> Result<String, Error> {
+    let q = Sql::postgres(table).newest_two();
+    let rows: Vec<(String, String, Option<String>)> = tx
+        .query(&q, &[])
+        .map_err(pg(None, &q))?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    Ok(rows.first().and_then(|r| r.2.clone()).unwrap_or_default())
 }
 
 /// The advisory lock of history table `table`: FNV-1a of its name, so two
