@@ -68,46 +68,60 @@ impl Migrations {
 
     fn script(&self, from: Option<&str>, to: Option<&str>) -> Result<String, Error> {
         let (start, end) = (self.count_through(from)?, self.count_through(to)?);
-        let table = &self.history_table;
-        let mut out = String::new();
-        let _ = writeln!(out, "{};", history::ensure_sql(table));
-        if end >= start {
-            for rev in &self.revisions[start..end] {
-                let record = format!(
-                    "{};",
-                    history::Sql::sqlite(table).record_script(rev.id(), rev.checksum())
-                );
-                revision(&mut out, rev, "up", rev.steps(), &record)?;
-            }
+        self.write_script(
+            start,
+            end,
+            history::Sql::sqlite(&self.history_table),
+            revision,
+        )
+    }
+
+    /// The script from `start` applied revisions to `end`, up or down, in
+    /// one engine's SQL — the one script writer: the history table, then
+    /// each revision as `write` spells it for its engine (its transaction,
+    /// steps and `record`, the statement adding or removing its history
+    /// row; `up` says which).
+    pub(crate) fn write_script(
+        &self,
+        start: usize,
+        end: usize,
+        ledger: history::Sql<'_>,
+        write: fn(&mut String, &Revision, bool, &str) -> Result<(), Error>,
+    ) -> Result<String, Error> {
+        let mut out = format!("{};\n", ledger.create());
+        let up = end >= start;
+        let revisions: Vec<&Revision> = if up {
+            self.revisions[start..end].iter().collect()
         } else {
-            for rev in self.revisions[end..start].iter().rev() {
-                let steps = match rev.down() {
-                    Down::Steps(steps) => steps,
-                    Down::Irreversible(reason) => {
-                        return Err(Error::at(
-                            Context::revision(rev.id()),
-                            ErrorKind::Irreversible {
-                                reason: reason.to_string(),
-                            },
-                        ))
-                    }
-                };
-                let record = format!("{};", history::Sql::sqlite(table).remove_script(rev.id()));
-                revision(&mut out, rev, "down", steps, &record)?;
-            }
+            self.revisions[end..start].iter().rev().collect()
+        };
+        for rev in revisions {
+            let record = if up {
+                ledger.record_script(rev.id(), rev.checksum())
+            } else {
+                ledger.remove_script(rev.id())
+            };
+            write(&mut out, rev, up, &record)?;
         }
         Ok(out)
     }
 }
 
-/// One revision: its transaction, steps and history change.
-fn revision(
-    out: &mut String,
-    rev: &Revision,
-    direction: &str,
-    steps: &[Step],
-    record: &str,
-) -> Result<(), Error> {
+/// One revision on SQLite: its transaction, steps and history change.
+fn revision(out: &mut String, rev: &Revision, up: bool, record: &str) -> Result<(), Error> {
+    let steps = match (up, rev.down()) {
+        (true, _) => rev.steps(),
+        (false, Down::Steps(steps)) => steps,
+        (false, Down::Irreversible(reason)) => {
+            return Err(Error::at(
+                Context::revision(rev.id()),
+                ErrorKind::Irreversible {
+                    reason: reason.to_string(),
+                },
+            ))
+        }
+    };
+    let direction = if up { "up" } else { "down" };
     let rebuilds = steps
         .iter()
         .any(|s| matches!(s, Step::Rebuild(_) | Step::AlterInPlace(_)));
@@ -154,7 +168,7 @@ fn revision(
             Step::Hook(h) => hook_comment(out, h),
         }
     }
-    let _ = writeln!(out, "{record}");
+    let _ = writeln!(out, "{record};");
     out.push_str("COMMIT;\n");
     if rebuilds {
         out.push_str("PRAGMA foreign_keys = ON;\n");

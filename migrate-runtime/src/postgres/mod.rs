@@ -76,61 +76,58 @@ impl Migrations {
             self.count_through(from)?,
             self.count_through(to.or(newest))?,
         );
-        let ledger = crate::history::Sql::postgres(&self.history_table);
-        let mut out = format!("{};\n", ledger.create());
-        let (revisions, up): (Vec<_>, bool) = if end >= start {
-            (self.revisions[start..end].iter().collect(), true)
-        } else {
-            (self.revisions[end..start].iter().rev().collect(), false)
-        };
-        for rev in revisions {
-            let up_steps = up_steps(rev)?;
-            let steps = if up {
-                up_steps
-            } else {
-                rev.postgres_down
-                    .as_ref()
-                    .ok_or_else(|| irreversible(rev))?
-            };
-            let direction = if up { "up" } else { "down" };
-            if let (
-                true,
-                [PgStep::ConcurrentIndex {
-                    index,
-                    concurrently,
-                    ..
-                }],
-            ) = (up, steps)
-            {
-                // Outside a transaction; a failed build's INVALID index is
-                // dropped first when the script runs again.
-                let _ = writeln!(
-                    out,
-                    "\n-- revision {} (up): CREATE INDEX CONCURRENTLY runs outside a transaction\nDROP INDEX CONCURRENTLY IF EXISTS {};\n{};\nBEGIN;",
-                    rev.id(),
-                    sql::ident(index),
-                    concurrently
-                );
-            } else {
-                let _ = writeln!(out, "\n-- revision {} ({direction})\nBEGIN;", rev.id());
-            }
-            for step in steps.iter() {
-                match step {
-                    PgStep::Execute(text) | PgStep::Rows(text) => {
-                        let _ = writeln!(out, "{};", text.trim_end_matches(';'));
-                    }
-                    PgStep::Hook(h) => crate::offline::hook_comment(&mut out, h),
-                    // Written before the revision's transaction (above).
-                    PgStep::ConcurrentIndex { .. } => {}
-                }
-            }
-            let record = if up {
-                ledger.record_script(rev.id(), rev.checksum())
-            } else {
-                ledger.remove_script(rev.id())
-            };
-            let _ = writeln!(out, "{record};\nCOMMIT;");
-        }
-        Ok(out)
+        self.write_script(
+            start,
+            end,
+            crate::history::Sql::postgres(&self.history_table),
+            revision,
+        )
     }
+}
+
+/// One revision on PostgreSQL: its transaction, steps and history change
+/// (an index built concurrently before the transaction).
+fn revision(out: &mut String, rev: &Revision, up: bool, record: &str) -> Result<(), Error> {
+    let up_steps = up_steps(rev)?;
+    let steps = if up {
+        up_steps
+    } else {
+        rev.postgres_down
+            .as_ref()
+            .ok_or_else(|| irreversible(rev))?
+    };
+    if let (
+        true,
+        [PgStep::ConcurrentIndex {
+            index,
+            concurrently,
+            ..
+        }],
+    ) = (up, steps)
+    {
+        // Outside a transaction; a failed build's INVALID index is
+        // dropped first when the script runs again.
+        let _ = writeln!(
+            out,
+            "\n-- revision {} (up): CREATE INDEX CONCURRENTLY runs outside a transaction\nDROP INDEX CONCURRENTLY IF EXISTS {};\n{};\nBEGIN;",
+            rev.id(),
+            sql::ident(index),
+            concurrently
+        );
+    } else {
+        let direction = if up { "up" } else { "down" };
+        let _ = writeln!(out, "\n-- revision {} ({direction})\nBEGIN;", rev.id());
+    }
+    for step in steps.iter() {
+        match step {
+            PgStep::Execute(text) | PgStep::Rows(text) => {
+                let _ = writeln!(out, "{};", text.trim_end_matches(';'));
+            }
+            PgStep::Hook(h) => crate::offline::hook_comment(out, h),
+            // Written before the revision's transaction (above).
+            PgStep::ConcurrentIndex { .. } => {}
+        }
+    }
+    let _ = writeln!(out, "{record};\nCOMMIT;");
+    Ok(())
 }
