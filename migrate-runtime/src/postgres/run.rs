@@ -125,13 +125,15 @@ impl Migrations {
             {
                 // Outside any transaction: this one only held the lock.
                 tx.commit().map_err(pg(None, "COMMIT"))?;
+                let digest = digest.unwrap_or_default();
                 let built = Concurrent {
                     options,
                     index: &index[..],
                     statement: &concurrently[..],
+                    record: &record,
+                    digest: &digest,
                 };
-                let digest = digest.unwrap_or_default();
-                built.run(client, rev, &record, &digest)?;
+                built.run(client, rev)?;
                 (count, stored) = (count + 1, digest);
                 tracing::info!(revision = rev.id(), "applied on PostgreSQL");
                 report.applied.push(AppliedRevision {
@@ -204,14 +206,7 @@ impl Migrations {
         options: &Options,
     ) -> Result<(usize, String), Error> {
         let ledger = Sql::postgres(&self.history_table);
-        let q = ledger.newest_two();
-        let rows: Vec<(String, String, Option<String>)> = tx
-            .query(&q, &[])
-            .map_err(pg(None, &q))?
-            .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
-            .collect();
-        let newest = history::newest_of(&rows);
+        let newest = history::newest_of(&newest_rows(tx, &self.history_table)?);
         if let Some((id, Some(digest))) = &newest {
             if let Some(count) = self.proven(id, Some(digest)) {
                 return Ok((count, digest.clone()));
@@ -265,34 +260,25 @@ struct Concurrent<'a> {
     options: &'a Options,
     index: &'a str,
     statement: &'a str,
+    /// The history row's `INSERT` and the row's digest.
+    record: &'a str,
+    digest: &'a str,
 }
 
 impl Concurrent<'_> {
-    /// Builds the index of `rev` and records it with `record`, with the
+    /// Builds the index of `rev` and records it, with the
     /// run's timeouts set for the session meanwhile and reset after,
     /// whatever happens.
-    fn run(
-        &self,
-        client: &mut Client,
-        rev: &Revision,
-        record: &str,
-        digest: &str,
-    ) -> Result<(), Error> {
+    fn run(&self, client: &mut Client, rev: &Revision) -> Result<(), Error> {
         let set = timeouts(self.options, "SET");
         client.batch_execute(&set).map_err(pg(None, &set))?;
-        let built = self.build(client, rev, record, digest);
+        let built = self.build(client, rev);
         let reset = "RESET lock_timeout; RESET statement_timeout";
         let reset = client.batch_execute(reset).map_err(pg(None, reset));
         built.and(reset)
     }
 
-    fn build(
-        &self,
-        client: &mut Client,
-        rev: &Revision,
-        record: &str,
-        digest: &str,
-    ) -> Result<(), Error> {
+    fn build(&self, client: &mut Client, rev: &Revision) -> Result<(), Error> {
         // An index of that name while the revision is pending: an INVALID
         // one a failed build left, or one built by a run that stopped
         // before its history row. Either way it is built again.
@@ -312,8 +298,11 @@ impl Concurrent<'_> {
         }
         let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         let mut tx = client.transaction().map_err(pg(None, "BEGIN"))?;
-        tx.execute(record, &[&rev.id(), &rev.checksum(), &ms, &digest])
-            .map_err(pg(Some(rev.id()), record))?;
+        tx.execute(
+            self.record,
+            &[&rev.id(), &rev.checksum(), &ms, &self.digest],
+        )
+        .map_err(pg(Some(rev.id()), self.record))?;
         tx.commit().map_err(pg(Some(rev.id()), "COMMIT"))
     }
 }
@@ -406,14 +395,22 @@ pub(super) fn read_history(
 /// The newest row's digest (`""` without rows; it was written by this
 /// run or given by `applied_on_postgres`).
 fn newest_digest(tx: &mut Transaction<'_>, table: &str) -> Result<String, Error> {
+    let rows = newest_rows(tx, table)?;
+    Ok(rows.first().and_then(|r| r.2.clone()).unwrap_or_default())
+}
+
+/// The two newest rows' id, checksum and digest ([`Sql::newest_two`]).
+fn newest_rows(
+    tx: &mut Transaction<'_>,
+    table: &str,
+) -> Result<Vec<(String, String, Option<String>)>, Error> {
     let q = Sql::postgres(table).newest_two();
-    let rows: Vec<(String, String, Option<String>)> = tx
+    Ok(tx
         .query(&q, &[])
         .map_err(pg(None, &q))?
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect();
-    Ok(rows.first().and_then(|r| r.2.clone()).unwrap_or_default())
+        .collect())
 }
 
 /// The advisory lock of history table `table`: FNV-1a of its name, so two
