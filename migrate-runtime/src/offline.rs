@@ -14,6 +14,7 @@
 use crate::error::{Context, Error, ErrorKind};
 use crate::history;
 use crate::migrations::{Migrations, Revision};
+use crate::run::Direction;
 use migrate_dsl_core::plan::{Down, HookCall, InPlaceStep, Rebuild, RebuildStep, Step};
 use migrate_dsl_core::sql;
 use std::fmt::Write;
@@ -80,39 +81,45 @@ impl Migrations {
     /// one engine's SQL — the one script writer: the history table, then
     /// each revision as `write` spells it for its engine (its transaction,
     /// steps and `record`, the statement adding or removing its history
-    /// row; `up` says which).
+    /// row).
     pub(crate) fn write_script(
         &self,
         start: usize,
         end: usize,
         ledger: history::Sql<'_>,
-        write: fn(&mut String, &Revision, bool, &str) -> Result<(), Error>,
+        write: fn(&mut String, &Revision, Direction, &str) -> Result<(), Error>,
     ) -> Result<String, Error> {
         let mut out = format!("{};\n", ledger.create());
-        let up = end >= start;
-        let revisions: Vec<&Revision> = if up {
-            self.revisions[start..end].iter().collect()
+        let (direction, revisions): (_, Vec<&Revision>) = if end >= start {
+            (Direction::Up, self.revisions[start..end].iter().collect())
         } else {
-            self.revisions[end..start].iter().rev().collect()
+            (
+                Direction::Down,
+                self.revisions[end..start].iter().rev().collect(),
+            )
         };
         for rev in revisions {
-            let record = if up {
-                ledger.record_script(rev.id(), rev.checksum())
-            } else {
-                ledger.remove_script(rev.id())
+            let record = match direction {
+                Direction::Up => ledger.record_script(rev.id(), rev.checksum()),
+                Direction::Down => ledger.remove_script(rev.id()),
             };
-            write(&mut out, rev, up, &record)?;
+            write(&mut out, rev, direction, &record)?;
         }
         Ok(out)
     }
 }
 
 /// One revision on SQLite: its transaction, steps and history change.
-fn revision(out: &mut String, rev: &Revision, up: bool, record: &str) -> Result<(), Error> {
-    let steps = match (up, rev.down()) {
-        (true, _) => rev.steps(),
-        (false, Down::Steps(steps)) => steps,
-        (false, Down::Irreversible(reason)) => {
+fn revision(
+    out: &mut String,
+    rev: &Revision,
+    direction: Direction,
+    record: &str,
+) -> Result<(), Error> {
+    let steps = match (direction, rev.down()) {
+        (Direction::Up, _) => rev.steps(),
+        (Direction::Down, Down::Steps(steps)) => steps,
+        (Direction::Down, Down::Irreversible(reason)) => {
             return Err(Error::at(
                 Context::revision(rev.id()),
                 ErrorKind::Irreversible {
@@ -121,11 +128,10 @@ fn revision(out: &mut String, rev: &Revision, up: bool, record: &str) -> Result<
             ))
         }
     };
-    let direction = if up { "up" } else { "down" };
     let rebuilds = steps
         .iter()
         .any(|s| matches!(s, Step::Rebuild(_) | Step::AlterInPlace(_)));
-    let _ = writeln!(out, "\n-- revision {} ({direction})", rev.id());
+    let _ = writeln!(out, "\n-- revision {} ({})", rev.id(), direction.as_str());
     if rebuilds {
         // Outside the transaction, where SQLite honours it (step 1).
         out.push_str("PRAGMA foreign_keys = OFF;\n");

@@ -48,6 +48,35 @@ impl<'a> Target<'a> {
 
 /// Which revisions a run goes through, decided against the history read
 /// under the write lock.
+/// Which way a run or a revision goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Direction {
+    /// Applying revisions.
+    Up,
+    /// Undoing them.
+    Down,
+}
+
+impl Direction {
+    /// `up` or `down`, as scripts and traces say it.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Direction::Up => "up",
+            Direction::Down => "down",
+        }
+    }
+}
+
+impl Target<'_> {
+    /// The way a move to this target goes.
+    pub(crate) fn direction(&self) -> Direction {
+        match self {
+            Target::Head | Target::UpTo(_) | Target::Next => Direction::Up,
+            Target::Previous | Target::DownTo(_) | Target::Empty => Direction::Down,
+        }
+    }
+}
+
 pub(crate) enum Course<'m> {
     /// Apply these (indexes into the revisions), in order.
     Up(std::ops::Range<usize>),
@@ -164,10 +193,7 @@ impl Migrations {
         tracker: Option<&Tracker>,
     ) -> Result<Report, Error> {
         let started = Instant::now();
-        let direction = match target {
-            Target::Head | Target::UpTo(_) | Target::Next => "up",
-            Target::Previous | Target::DownTo(_) | Target::Empty => "down",
-        };
+        let direction = target.direction().as_str();
         let span = tracing::info_span!("migrate", history = %self.history_table, direction);
         let _entered = span.enter();
         // A named revision must exist before anything is read or written.

@@ -12,6 +12,7 @@ mod run;
 
 use crate::error::{Context, Error, ErrorKind};
 use crate::migrations::{Migrations, Revision};
+use crate::run::Direction;
 use migrate_dsl_core::plan::{Down, PgStep};
 use migrate_dsl_core::sql;
 use std::fmt::Write;
@@ -87,14 +88,19 @@ impl Migrations {
 
 /// One revision on PostgreSQL: its transaction, steps and history change
 /// (an index built concurrently before the transaction).
-fn revision(out: &mut String, rev: &Revision, up: bool, record: &str) -> Result<(), Error> {
+fn revision(
+    out: &mut String,
+    rev: &Revision,
+    direction: Direction,
+    record: &str,
+) -> Result<(), Error> {
     let up_steps = up_steps(rev)?;
-    let steps = if up {
-        up_steps
-    } else {
-        rev.postgres_down
+    let steps = match direction {
+        Direction::Up => up_steps,
+        Direction::Down => rev
+            .postgres_down
             .as_ref()
-            .ok_or_else(|| irreversible(rev))?
+            .ok_or_else(|| irreversible(rev))?,
     };
     if let (
         true,
@@ -103,7 +109,7 @@ fn revision(out: &mut String, rev: &Revision, up: bool, record: &str) -> Result<
             concurrently,
             ..
         }],
-    ) = (up, steps)
+    ) = (direction == Direction::Up, steps)
     {
         // Outside a transaction; a failed build's INVALID index is
         // dropped first when the script runs again.
@@ -115,7 +121,7 @@ fn revision(out: &mut String, rev: &Revision, up: bool, record: &str) -> Result<
             concurrently
         );
     } else {
-        let direction = if up { "up" } else { "down" };
+        let direction = direction.as_str();
         let _ = writeln!(out, "\n-- revision {} ({direction})\nBEGIN;", rev.id());
     }
     for step in steps.iter() {

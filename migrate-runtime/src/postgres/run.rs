@@ -19,7 +19,7 @@ use crate::hook::{failed, prepare, HookContext};
 use crate::migrations::{Migrations, Revision};
 use crate::options::Options;
 use crate::report::{AppliedRevision, Report};
-use crate::run::{Course, Target};
+use crate::run::{Course, Direction, Target};
 use crate::status::Status;
 use migrate_dsl_core::plan::PgStep;
 use migrate_dsl_core::sql;
@@ -99,13 +99,21 @@ impl Migrations {
         while count != goal {
             let mut tx = begin(client, options)?;
             let revision_started = Instant::now();
-            let up = count < goal;
-            let (rev, steps, record) = if up {
-                let rev = &self.revisions[count];
-                (rev, rev.postgres.as_deref(), ledger.insert())
+            let direction = if count < goal {
+                Direction::Up
             } else {
-                let rev = &self.revisions[count - 1];
-                (rev, rev.postgres_down.as_deref(), ledger.delete())
+                Direction::Down
+            };
+            let up = direction == Direction::Up;
+            let (rev, steps, record) = match direction {
+                Direction::Up => {
+                    let rev = &self.revisions[count];
+                    (rev, rev.postgres.as_deref(), ledger.insert())
+                }
+                Direction::Down => {
+                    let rev = &self.revisions[count - 1];
+                    (rev, rev.postgres_down.as_deref(), ledger.delete())
+                }
             };
             // The row's digest, chained from the newest row's.
             let digest = up.then(|| {
