@@ -10,7 +10,7 @@
 //! With `recreate = always` it is a move-and-copy instead
 //! (`move_and_copy`).
 
-use crate::model::{ConstraintKind, Schema, Table};
+use crate::model::{ConstraintKind, Schema, Table, View};
 use crate::name::same_name;
 use crate::op::{Change, ColumnAlter, Dialect, Literal, Op, Recreate};
 use crate::plan::{HookCall, PgStep};
@@ -183,7 +183,10 @@ fn steps(op: &Op, before: &Schema, after: &Schema, hooks: &mut usize) -> Vec<PgS
                     .map(sql)
                     .collect()
             }
-            (Some(old), Some(new)) => batch(old, new, &b.changes).into_iter().map(sql).collect(),
+            (Some(old), Some(new)) => batch(old, new, &b.changes, before, after)
+                .into_iter()
+                .map(sql)
+                .collect(),
             _ => Vec::new(),
         },
         Op::Run(hook) => {
@@ -308,15 +311,12 @@ fn move_and_copy(old: &Table, new: &Table, changes: &[Change], after: &Schema) -
     {
         out.push(render::create_index(index));
     }
-    // The views the drop took with it: those reading the table, and those
-    // reading them, in the model's order.
-    let mut dropped: Vec<&str> = vec![&new.name];
-    for view in &after.views {
-        if dropped.iter().any(|d| view.uses.object(d)) {
-            dropped.push(&view.name);
-            out.push(render::create_view(view));
-        }
-    }
+    // The views the drop took with it, made again.
+    out.extend(
+        views_reading(after, &new.name)
+            .into_iter()
+            .map(render::create_view),
+    );
     for child in after
         .tables
         .iter()
@@ -333,14 +333,53 @@ fn move_and_copy(old: &Table, new: &Table, changes: &[Change], after: &Schema) -
     out
 }
 
-fn batch(old: &Table, new: &Table, changes: &[Change]) -> Vec<String> {
+/// The views that read table `table` in `schema`, and those reading them,
+/// in the model's order (the order they can be made in).
+fn views_reading<'s>(schema: &'s Schema, table: &str) -> Vec<&'s View> {
+    let mut reading: Vec<&str> = vec![table];
+    let mut views = Vec::new();
+    for view in &schema.views {
+        if reading.iter().any(|r| view.uses.object(r)) {
+            reading.push(&view.name);
+            views.push(view);
+        }
+    }
+    views
+}
+
+fn batch(
+    old: &Table,
+    new: &Table,
+    changes: &[Change],
+    before: &Schema,
+    after: &Schema,
+) -> Vec<String> {
     let table = sql::ident(&new.name);
-    let mut out: Vec<String> = old
-        .constraints
-        .iter()
-        .filter(|k| new.constraint(&k.name).is_none_or(|n| n.kind != k.kind))
-        .map(|k| render::drop_constraint(&old.name, &k.name))
-        .collect();
+    // PostgreSQL refuses to drop or retype a column a view reads (and a
+    // view's `*` reads every column): such views are dropped first,
+    // dependents before what they read, and made again after, as the model
+    // has them.
+    let views_block = changes.iter().any(|c| {
+        matches!(
+            c,
+            Change::DropColumn(_)
+                | Change::AlterColumn {
+                    alter: ColumnAlter::Type(..),
+                    ..
+                }
+        )
+    });
+    let mut out: Vec<String> = Vec::new();
+    if views_block {
+        let dropped = views_reading(before, &old.name);
+        out.extend(dropped.iter().rev().map(|v| render::drop_view(&v.name)));
+    }
+    out.extend(
+        old.constraints
+            .iter()
+            .filter(|k| new.constraint(&k.name).is_none_or(|n| n.kind != k.kind))
+            .map(|k| render::drop_constraint(&old.name, &k.name)),
+    );
     for change in changes {
         match change {
             Change::AddColumn(def) => {
@@ -398,6 +437,13 @@ fn batch(old: &Table, new: &Table, changes: &[Change]) -> Vec<String> {
                 render::add_constraint_in(Dialect::Postgres, new, &k)
             }),
     );
+    if views_block {
+        out.extend(
+            views_reading(after, &new.name)
+                .into_iter()
+                .map(render::create_view),
+        );
+    }
     out
 }
 
