@@ -119,23 +119,22 @@ impl<'c> Batch<'c> {
     pub(crate) fn begin_revision(&mut self, has_hooks: bool) -> Result<(), Error> {
         self.under_way = false;
         let statement = match (&self.mark, has_hooks) {
-            (Some(_), true) => RELEASE_MARK,
-            (None, false) => MARK,
-            _ => {
-                self.under_way = !has_hooks;
-                return Ok(());
-            }
+            (Some(_), true) => Some(RELEASE_MARK),
+            (None, false) => Some(MARK),
+            _ => None,
         };
-        crate::trace::execute(self.conn, statement, false).map_err(|source| {
-            Error::from(ErrorKind::Connection {
-                action: format!("open or close the run's savepoint ({statement})"),
-                source,
-            })
-        })?;
-        self.mark = (!has_hooks).then(|| Mark {
-            entries: self.applied.len(),
-            revisions: Vec::new(),
-        });
+        if let Some(statement) = statement {
+            crate::trace::execute(self.conn, statement, false).map_err(|source| {
+                Error::from(ErrorKind::Connection {
+                    action: format!("open or close the run's savepoint ({statement})"),
+                    source,
+                })
+            })?;
+            self.mark = (!has_hooks).then(|| Mark {
+                entries: self.applied.len(),
+                revisions: Vec::new(),
+            });
+        }
         self.under_way = !has_hooks;
         Ok(())
     }

@@ -46,8 +46,6 @@ impl<'a> Target<'a> {
     }
 }
 
-/// Which revisions a run goes through, decided against the history read
-/// under the write lock.
 /// Which way a run or a revision goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Direction {
@@ -77,6 +75,8 @@ impl Target<'_> {
     }
 }
 
+/// Which revisions a run goes through, decided against the history read
+/// under the write lock.
 pub(crate) enum Course<'m> {
     /// Apply these (indexes into the revisions), in order.
     Up(std::ops::Range<usize>),
