@@ -32,7 +32,9 @@ fn history_200(c: &mut Criterion) {
     group.bench_function("create_fresh", |b| {
         b.iter(|| {
             let mut conn = fresh_file();
-            HISTORY_200.create_fresh(&mut conn).unwrap()
+            HISTORY_200
+                .create_fresh(&mut conn, &Default::default())
+                .unwrap()
         })
     });
     group.finish();

@@ -51,19 +51,50 @@
 /// The grammar, with an example of every construct: the [`dsl`] module.
 pub use migrate_dsl_macros::migration;
 pub use migrate_dsl_runtime::{
-    dump, AppliedRevision, BoxError, Context, Drift, Dump, Error, ErrorKind, ForeignKeyViolation,
-    HistoryRow, Hook, HookContext, HookFn, Migrations, ObjectKind, Options, Progress, ProgressFn,
-    Report, Revision, SkippedHook, Status, Strategy, TableChange, Target,
+    BoxError, Dialect, Drift, Error, ErrorKind, HookContext, Migrations, Options, Report, Revision,
+    Status, Target,
 };
-/// The PostgreSQL function of a `run` hook (`run sqlite: f, postgres: g;`).
-#[cfg(feature = "postgres")]
-pub use migrate_dsl_runtime::{PgHook, PgHookFn};
 /// The `postgres` client version the runtime applies histories through
-/// ([`Migrations::apply_pending_postgres`]).
+/// (every verb of [`Migrations`] takes a `&mut postgres::Client`).
 #[cfg(feature = "postgres")]
 pub use postgres;
 /// The `rusqlite` version the runtime is built on (hooks take its `Connection`).
 pub use rusqlite;
+
+/// What a run reports: the parts of a [`Report`] and a [`Status`], and
+/// the progress of a long copy ([`Options::progress`]).
+pub mod report {
+    pub use migrate_dsl_runtime::{
+        AppliedRevision, HistoryRow, ObjectKind, Progress, ProgressFn, SkippedHook, Strategy,
+        TableChange,
+    };
+}
+
+/// The parts of an [`Error`]: where it happened and what it names.
+pub mod error {
+    pub use migrate_dsl_runtime::{Context, ForeignKeyViolation};
+}
+
+/// The signatures a `run` hook may have (its context: [`HookContext`]).
+pub mod hook {
+    pub use migrate_dsl_runtime::{Hook, HookFn};
+    /// The PostgreSQL function of a `run` hook (`run sqlite: f, postgres: g;`).
+    #[cfg(feature = "postgres")]
+    pub use migrate_dsl_runtime::{PgHook, PgHookFn};
+}
+
+/// The connections a history runs on: every verb of [`Migrations`] takes
+/// either engine's ([`Database`](engine::Database) lists them); nothing
+/// here needs naming in an application.
+pub mod engine {
+    pub use migrate_dsl_runtime::Database;
+}
+
+/// Tools that read a live database: [`dump`](tools::dump) prints one as a
+/// `migration!` revision to adopt it.
+pub mod tools {
+    pub use migrate_dsl_runtime::{dump, Dump};
+}
 
 /// Histories built at run time rather than by [`migration!`]: the
 /// operations a history is made of, checked by the same rules the macro

@@ -37,7 +37,7 @@ fn every_corpus_schema_is_adopted() {
         let sql = std::fs::read_to_string(sql_path).unwrap();
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(&sql).unwrap();
-        let dump = migrate_dsl::dump(&conn, REVISION).unwrap();
+        let dump = migrate_dsl::tools::dump(&conn, REVISION).unwrap();
         let raw = RAW
             .iter()
             .find(|(f, _)| *f == stem)

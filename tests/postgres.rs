@@ -7,6 +7,7 @@ mod roundtrip;
 #[path = "postgres/server.rs"]
 mod server;
 
+use migrate_dsl::{Dialect, Target};
 use server::database;
 
 /// Each test gets a database of its own on one server per test process.
@@ -143,7 +144,7 @@ migrate_dsl::migration! {
 #[test]
 fn the_postgres_script_of_a_history_runs_in_psql() {
     let db = database("script");
-    let script = BOTH.postgres_sql(None, None).unwrap();
+    let script = BOTH.script(Dialect::Postgres, None, Target::Head).unwrap();
     if std::env::var_os("SHOW_SCRIPT").is_some() {
         eprintln!("{script}");
     }
@@ -245,9 +246,13 @@ fn the_postgres_script_of_a_history_runs_in_psql() {
 /// are clear errors.
 #[test]
 fn postgres_scripts_of_a_range_and_their_refusals() {
-    let first = BOTH.postgres_sql(None, Some("0001_users")).unwrap();
+    let first = BOTH
+        .script(Dialect::Postgres, None, Target::UpTo("0001_users"))
+        .unwrap();
     assert!(first.contains("-- revision 0001_users (up)") && !first.contains("0002_posts"));
-    let rest = BOTH.postgres_sql(Some("0001_users"), None).unwrap();
+    let rest = BOTH
+        .script(Dialect::Postgres, Some("0001_users"), Target::Head)
+        .unwrap();
     assert!(
         !rest.contains("-- revision 0001_users") && rest.contains("-- revision 0003_nicknames")
     );
@@ -257,7 +262,11 @@ fn postgres_scripts_of_a_range_and_their_refusals() {
     // Down: a revision without an inverse is refused, naming it and why;
     // a history with inverses goes down.
     let down = BOTH
-        .postgres_sql(Some("0002_posts"), Some("0001_users"))
+        .script(
+            Dialect::Postgres,
+            Some("0002_posts"),
+            Target::DownTo("0001_users"),
+        )
         .unwrap_err();
     assert!(
         down.to_string()
@@ -265,9 +274,17 @@ fn postgres_scripts_of_a_range_and_their_refusals() {
         "{down}"
     );
     let stairs = database("script_down");
-    stairs.psql(&STAIRS.postgres_sql(None, None).unwrap());
+    stairs.psql(
+        &STAIRS
+            .script(Dialect::Postgres, None, Target::Head)
+            .unwrap(),
+    );
     let down = STAIRS
-        .postgres_sql(Some("0004_tags"), Some("0002_posts"))
+        .script(
+            Dialect::Postgres,
+            Some("0004_tags"),
+            Target::DownTo("0002_posts"),
+        )
         .unwrap();
     assert!(
         down.contains("-- revision 0004_tags (down)")
@@ -282,7 +299,9 @@ fn postgres_scripts_of_a_range_and_their_refusals() {
         static SQLITE_ONLY;
         revision "0001" { create table t { id integer primary key } }
     }
-    let refused = SQLITE_ONLY.postgres_sql(None, None).unwrap_err();
+    let refused = SQLITE_ONLY
+        .script(Dialect::Postgres, None, Target::Head)
+        .unwrap_err();
     assert!(
         refused.to_string().contains("does not target PostgreSQL"),
         "{refused}"
@@ -305,21 +324,17 @@ fn history_rows(client: &mut postgres::Client) -> Vec<String> {
 fn apply_through_the_client() {
     let db = database("apply");
     let mut client = db.connect();
-    let fresh = BOTH.status_postgres(&mut client).unwrap();
+    let fresh = BOTH.status(&mut client).unwrap();
     assert_eq!(fresh.pending.len(), 3);
     assert!(fresh.applied.is_empty() && !fresh.is_up_to_date());
-    let report = BOTH.apply_pending_postgres(&mut client).unwrap();
+    let report = BOTH.apply_pending(&mut client).unwrap();
     let applied: Vec<&str> = report.applied.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(applied, ["0001_users", "0002_posts", "0003_nicknames"]);
     assert_eq!(history_rows(&mut client), applied);
-    let status = BOTH.status_postgres(&mut client).unwrap();
+    let status = BOTH.status(&mut client).unwrap();
     assert!(status.is_up_to_date(), "{status}");
     assert_eq!(status.current(), Some("0003_nicknames"));
-    assert!(BOTH
-        .apply_pending_postgres(&mut client)
-        .unwrap()
-        .applied
-        .is_empty());
+    assert!(BOTH.apply_pending(&mut client).unwrap().applied.is_empty());
     let id: i32 = client
         .query_one(
             "INSERT INTO users (email) VALUES ('cy@example.com') RETURNING id",
@@ -356,10 +371,14 @@ migrate_dsl::migration! {
 #[test]
 fn the_history_is_the_same_ledger_as_on_sqlite() {
     let db = database("ledger");
-    db.psql(&LEDGER.postgres_sql(None, Some("0002")).unwrap());
+    db.psql(
+        &LEDGER
+            .script(Dialect::Postgres, None, Target::UpTo("0002"))
+            .unwrap(),
+    );
     let mut client = db.connect();
     assert_eq!(digests(&mut client), [None, None]);
-    LEDGER.apply_pending_postgres(&mut client).unwrap();
+    LEDGER.apply_pending(&mut client).unwrap();
     let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory().unwrap();
     LEDGER.apply_pending(&mut conn).unwrap();
     let on_sqlite: Vec<Option<String>> = conn
@@ -375,10 +394,10 @@ fn the_history_is_the_same_ledger_as_on_sqlite() {
     // Down and up again: the rows written by the run chain as before.
     let down = migrate_dsl::Target::DownTo("0001");
     LEDGER
-        .migrate_postgres(&mut client, down, &migrate_dsl::Options::default())
+        .migrate(&mut client, down, &migrate_dsl::Options::default())
         .unwrap();
     assert_eq!(digests(&mut client), on_sqlite[..1]);
-    LEDGER.apply_pending_postgres(&mut client).unwrap();
+    LEDGER.apply_pending(&mut client).unwrap();
     assert_eq!(digests(&mut client), on_sqlite);
     // The newest row's checksum changed by hand no longer matches its
     // digest: the rows are read and the edit reported.
@@ -388,7 +407,7 @@ fn the_history_is_the_same_ledger_as_on_sqlite() {
             &[],
         )
         .unwrap();
-    let err = LEDGER.apply_pending_postgres(&mut client).unwrap_err();
+    let err = LEDGER.apply_pending(&mut client).unwrap_err();
     assert!(
         matches!(err.kind(), migrate_dsl::ErrorKind::ChecksumMismatch { .. }),
         "{err}"
@@ -426,9 +445,7 @@ migrate_dsl::migration! {
 fn a_failed_revision_is_undone_and_a_retry_succeeds() {
     let db = database("failure");
     let mut client = db.connect();
-    let err = FAILS_AT_TWO
-        .apply_pending_postgres(&mut client)
-        .unwrap_err();
+    let err = FAILS_AT_TWO.apply_pending(&mut client).unwrap_err();
     let context = err.context().expect("names the revision");
     assert_eq!(context.revision, "0002");
     assert!(context.sql.as_deref().unwrap().contains("1 / 0"), "{err}");
@@ -440,11 +457,9 @@ fn a_failed_revision_is_undone_and_a_retry_succeeds() {
         .get(0);
     assert_eq!(b, 0, "the revision's table went with it");
     // Failing again changes nothing; the fixed history applies it.
-    FAILS_AT_TWO
-        .apply_pending_postgres(&mut client)
-        .unwrap_err();
+    FAILS_AT_TWO.apply_pending(&mut client).unwrap_err();
     assert_eq!(history_rows(&mut client), ["0001"]);
-    let report = FIXED.apply_pending_postgres(&mut client).unwrap();
+    let report = FIXED.apply_pending(&mut client).unwrap();
     assert_eq!(report.applied.len(), 1);
     assert_eq!(history_rows(&mut client), ["0001", "0002"]);
 }
@@ -458,7 +473,7 @@ fn two_runners_race_and_each_revision_is_applied_once() {
     let runners: Vec<_> = (0..2)
         .map(|_| {
             let mut client = db.connect();
-            std::thread::spawn(move || BOTH.apply_pending_postgres(&mut client).unwrap())
+            std::thread::spawn(move || BOTH.apply_pending(&mut client).unwrap())
         })
         .collect();
     let mut applied: Vec<String> = runners
@@ -478,14 +493,9 @@ fn two_runners_race_and_each_revision_is_applied_once() {
 fn refusals_before_anything_changes() {
     let db = database("refusals");
     let mut client = db.connect();
-    FIXED.apply_pending_postgres(&mut client).unwrap();
-    assert_eq!(
-        FAILS_AT_TWO.status_postgres(&mut client).unwrap().edited,
-        ["0002"]
-    );
-    let edited = FAILS_AT_TWO
-        .apply_pending_postgres(&mut client)
-        .unwrap_err();
+    FIXED.apply_pending(&mut client).unwrap();
+    assert_eq!(FAILS_AT_TWO.status(&mut client).unwrap().edited, ["0002"]);
+    let edited = FAILS_AT_TWO.apply_pending(&mut client).unwrap_err();
     assert!(
         matches!(
             edited.kind(),
@@ -497,9 +507,7 @@ fn refusals_before_anything_changes() {
         static SQLITE_ALONE;
         revision "0001" { create table t { id integer primary key } }
     }
-    let refused = SQLITE_ALONE
-        .apply_pending_postgres(&mut client)
-        .unwrap_err();
+    let refused = SQLITE_ALONE.apply_pending(&mut client).unwrap_err();
     assert!(
         refused.to_string().contains("does not target PostgreSQL"),
         "{refused}"
@@ -509,7 +517,7 @@ fn refusals_before_anything_changes() {
     // most `lock_timeout`, then fails, naming the revision.
     let other = database("lock_timeout");
     let mut runner = other.connect();
-    FIXED.apply_pending_postgres(&mut runner).unwrap();
+    FIXED.apply_pending(&mut runner).unwrap();
     let mut holder = other.connect();
     let mut tx = holder.transaction().unwrap();
     tx.batch_execute("LOCK TABLE a IN ACCESS EXCLUSIVE MODE")
@@ -528,20 +536,13 @@ fn refusals_before_anything_changes() {
     let options =
         migrate_dsl::Options::default().lock_timeout(Some(std::time::Duration::from_millis(300)));
     let waited = THREE
-        .migrate_postgres(&mut runner, migrate_dsl::Target::Head, &options)
+        .migrate(&mut runner, migrate_dsl::Target::Head, &options)
         .unwrap_err();
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
     assert_eq!(waited.context().unwrap().revision, "0003");
     assert!(waited.to_string().contains("lock timeout"), "{waited}");
     tx.rollback().unwrap();
-    assert_eq!(
-        THREE
-            .apply_pending_postgres(&mut runner)
-            .unwrap()
-            .applied
-            .len(),
-        1
-    );
+    assert_eq!(THREE.apply_pending(&mut runner).unwrap().applied.len(), 1);
 }
 
 /// The schema of `client`'s database as PostgreSQL's catalog describes it
@@ -622,7 +623,7 @@ fn the_downgrade_stairway() {
     let ids: Vec<&str> = STAIRS.revisions().iter().map(|r| r.id()).collect();
     for (i, id) in ids.iter().enumerate() {
         let up = STAIRS
-            .migrate_postgres(&mut client, Target::UpTo(id), &options)
+            .migrate(&mut client, Target::UpTo(id), &options)
             .unwrap();
         assert_eq!(up.applied.len(), 1, "{id}");
         let after = catalog(&mut client);
@@ -631,20 +632,18 @@ fn the_downgrade_stairway() {
             0 => Target::Empty,
             _ => Target::DownTo(ids[i - 1]),
         };
-        let report = STAIRS
-            .migrate_postgres(&mut client, down, &options)
-            .unwrap();
+        let report = STAIRS.migrate(&mut client, down, &options).unwrap();
         assert_eq!(report.reverted.len(), 1, "{id}");
         assert_eq!(catalog(&mut client), before, "down from {id}");
         STAIRS
-            .migrate_postgres(&mut client, Target::UpTo(id), &options)
+            .migrate(&mut client, Target::UpTo(id), &options)
             .unwrap();
         assert_eq!(catalog(&mut client), after, "{id} again");
         before = after;
     }
     assert_eq!(history_rows(&mut client), ids);
     let all = STAIRS
-        .migrate_postgres(&mut client, Target::Empty, &options)
+        .migrate(&mut client, Target::Empty, &options)
         .unwrap();
     assert_eq!(all.reverted.len(), 4);
     assert!(
@@ -655,24 +654,23 @@ fn the_downgrade_stairway() {
     // The helper an application's tests call does the same, each step
     // against the drift check (the wrong downs it would catch are compile
     // errors already: see `tests/ui-tests/down`).
-    migrate_dsl::testing::assert_postgres_history_consistent(&STAIRS, server::server());
+    migrate_dsl::testing::postgres::assert_history_consistent(&STAIRS, server::server());
 }
 
-/// `testing::postgres_database`: each test a database of its own at head,
+/// `testing::postgres::database`: each test a database of its own at head,
 /// copied from a template migrated once per process (so the history's rows
 /// are there), independent of the others, dropped with its handle.
 #[test]
 fn testing_gives_each_test_a_database_at_head() {
     let server = server::server();
     let copies: Vec<_> = (0..3)
-        .map(|_| std::thread::spawn(move || migrate_dsl::testing::postgres_database(&BOTH, server)))
+        .map(|_| {
+            std::thread::spawn(move || migrate_dsl::testing::postgres::database(&BOTH, server))
+        })
         .collect();
     let mut copies: Vec<_> = copies.into_iter().map(|c| c.join().unwrap()).collect();
     for db in &mut copies {
-        assert!(BOTH
-            .status_postgres(&mut db.client)
-            .unwrap()
-            .is_up_to_date());
+        assert!(BOTH.status(&mut db.client).unwrap().is_up_to_date());
         let users: i64 = db
             .client
             .query_one("SELECT count(*) FROM users", &[])
@@ -680,16 +678,16 @@ fn testing_gives_each_test_a_database_at_head() {
             .get(0);
         assert_eq!(users, 2, "the history's rows");
     }
-    migrate_dsl::testing::assert_postgres_matches(&mut copies[0].client, &BOTH);
+    migrate_dsl::testing::assert_matches(&mut copies[0].client, &BOTH);
     copies[0].client.execute("DELETE FROM users", &[]).unwrap();
     // Rows are not drift; a column changed by hand is.
-    migrate_dsl::testing::assert_postgres_matches(&mut copies[0].client, &BOTH);
+    migrate_dsl::testing::assert_matches(&mut copies[0].client, &BOTH);
     copies[2]
         .client
         .batch_execute("ALTER TABLE posts ALTER COLUMN title DROP NOT NULL")
         .unwrap();
     let drifted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        migrate_dsl::testing::assert_postgres_matches(&mut copies[2].client, &BOTH)
+        migrate_dsl::testing::assert_matches(&mut copies[2].client, &BOTH)
     }))
     .unwrap_err();
     let message = drifted.downcast_ref::<String>().unwrap();
@@ -803,14 +801,16 @@ fn has_table(client: &mut postgres::Client, name: &str) -> bool {
 fn hooks_run_in_the_revisions_transaction() {
     let db = database("hooks");
     let mut client = db.connect();
-    let report = HOOKED.apply_pending_postgres(&mut client).unwrap();
+    let report = HOOKED.apply_pending(&mut client).unwrap();
     assert_eq!(history_rows(&mut client), ["0001", "0002", "0003"]);
     assert_eq!(emails(&mut client), ["a@x", "b@x"]);
     assert!(!has_table(&mut client, "staged"), "dropped at commit");
     assert_eq!(report.skipped_hooks.len(), 1);
     assert_eq!(report.skipped_hooks[0].hook, "hooks::demo_pg");
     assert_eq!(report.skipped_hooks[0].revision, "0003");
-    let script = HOOKED.postgres_sql(None, None).unwrap();
+    let script = HOOKED
+        .script(Dialect::Postgres, None, Target::Head)
+        .unwrap();
     assert!(
         script.contains("-- run hooks::lower_emails_pg: Rust code"),
         "{script}"
@@ -825,7 +825,7 @@ fn hooks_run_in_the_revisions_transaction() {
     let mut client = flagged.connect();
     let options = migrate_dsl::Options::default().flag("demo");
     HOOKED
-        .migrate_postgres(&mut client, migrate_dsl::Target::Head, &options)
+        .migrate(&mut client, migrate_dsl::Target::Head, &options)
         .unwrap();
     assert_eq!(emails(&mut client), ["a@x", "b@x", "demo@x"]);
 
@@ -851,7 +851,7 @@ fn a_failing_or_panicking_hook_changes_nothing_and_a_retry_succeeds() {
     let mut client = db.connect();
     let up_to_one = migrate_dsl::Target::UpTo("0001");
     HOOKED
-        .migrate_postgres(&mut client, up_to_one, &Default::default())
+        .migrate(&mut client, up_to_one, &Default::default())
         .unwrap();
     let unchanged = |client: &mut postgres::Client| {
         assert_eq!(history_rows(client), ["0001"]);
@@ -865,7 +865,7 @@ fn a_failing_or_panicking_hook_changes_nothing_and_a_retry_succeeds() {
 
     let failing = migrate_dsl::Options::default().flag("fail");
     let err = HOOKED
-        .migrate_postgres(&mut client, migrate_dsl::Target::Head, &failing)
+        .migrate(&mut client, migrate_dsl::Target::Head, &failing)
         .unwrap_err();
     assert_eq!(err.context().unwrap().revision, "0002");
     assert!(
@@ -877,7 +877,7 @@ fn a_failing_or_panicking_hook_changes_nothing_and_a_retry_succeeds() {
 
     let panicking = migrate_dsl::Options::default().flag("panic");
     let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        HOOKED.migrate_postgres(&mut client, migrate_dsl::Target::Head, &panicking)
+        HOOKED.migrate(&mut client, migrate_dsl::Target::Head, &panicking)
     }));
     assert!(panicked.is_err(), "the panic propagates");
     unchanged(&mut client);
@@ -888,7 +888,7 @@ fn a_failing_or_panicking_hook_changes_nothing_and_a_retry_succeeds() {
     let quick =
         migrate_dsl::Options::default().lock_timeout(Some(std::time::Duration::from_millis(300)));
     let report = HOOKED
-        .migrate_postgres(&mut other, migrate_dsl::Target::Head, &quick)
+        .migrate(&mut other, migrate_dsl::Target::Head, &quick)
         .unwrap();
     assert_eq!(report.applied.len(), 2);
     assert_eq!(history_rows(&mut client), ["0001", "0002", "0003"]);
@@ -914,7 +914,7 @@ fn statements_time_out() {
         .statement_timeout(Some(std::time::Duration::from_millis(200)));
     let started = std::time::Instant::now();
     let cancelled = SLOW
-        .migrate_postgres(&mut client, migrate_dsl::Target::Head, &options)
+        .migrate(&mut client, migrate_dsl::Target::Head, &options)
         .unwrap_err();
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     assert_eq!(cancelled.context().unwrap().revision, "0002");
@@ -930,22 +930,22 @@ fn statements_time_out() {
 /// behind.
 #[test]
 fn drift_is_read_from_the_catalog() {
-    use migrate_dsl::{Drift, ObjectKind};
+    use migrate_dsl::{report::ObjectKind, Drift};
     let db = database("drift");
     let mut client = db.connect();
     assert!(
-        BOTH.check_postgres(&mut client).unwrap().is_empty(),
+        BOTH.check(&mut client).unwrap().is_empty(),
         "nothing applied"
     );
-    BOTH.migrate_postgres(
+    BOTH.migrate(
         &mut client,
         migrate_dsl::Target::UpTo("0001_users"),
         &Default::default(),
     )
     .unwrap();
-    assert_eq!(BOTH.check_postgres(&mut client).unwrap(), []);
-    BOTH.apply_pending_postgres(&mut client).unwrap();
-    assert_eq!(BOTH.check_postgres(&mut client).unwrap(), []);
+    assert_eq!(BOTH.check(&mut client).unwrap(), []);
+    BOTH.apply_pending(&mut client).unwrap();
+    assert_eq!(BOTH.check(&mut client).unwrap(), []);
 
     client
         .batch_execute(
@@ -956,7 +956,7 @@ fn drift_is_read_from_the_catalog() {
              CREATE TABLE not_ours (id integer);",
         )
         .unwrap();
-    let drift = BOTH.check_postgres(&mut client).unwrap();
+    let drift = BOTH.check(&mut client).unwrap();
     let found: Vec<(String, ObjectKind, String)> = drift
         .iter()
         .map(|d| match d {
@@ -1030,7 +1030,7 @@ fn index_state(client: &mut postgres::Client, name: &str) -> Option<bool> {
 fn an_index_built_concurrently() {
     let db = database("concurrent");
     let mut client = db.connect();
-    let err = CONCURRENT.apply_pending_postgres(&mut client).unwrap_err();
+    let err = CONCURRENT.apply_pending(&mut client).unwrap_err();
     assert_eq!(err.context().unwrap().revision, "0002");
     assert!(
         err.context()
@@ -1057,15 +1057,15 @@ fn an_index_built_concurrently() {
     client
         .batch_execute("DELETE FROM accounts WHERE id = 3")
         .unwrap();
-    let report = CONCURRENT.apply_pending_postgres(&mut client).unwrap();
+    let report = CONCURRENT.apply_pending(&mut client).unwrap();
     let applied: Vec<&str> = report.applied.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(applied, ["0002", "0003"]);
     assert_eq!(index_state(&mut client, "accounts_email"), Some(true));
     assert_eq!(history_rows(&mut client), ["0001", "0002", "0003"]);
-    assert_eq!(CONCURRENT.check_postgres(&mut client).unwrap(), []);
+    assert_eq!(CONCURRENT.check(&mut client).unwrap(), []);
 
     CONCURRENT
-        .migrate_postgres(
+        .migrate(
             &mut client,
             migrate_dsl::Target::DownTo("0001"),
             &Default::default(),
@@ -1074,7 +1074,9 @@ fn an_index_built_concurrently() {
     assert_eq!(index_state(&mut client, "accounts_email"), None);
     assert_eq!(history_rows(&mut client), ["0001"]);
 
-    let script = CONCURRENT.postgres_sql(Some("0001"), None).unwrap();
+    let script = CONCURRENT
+        .script(Dialect::Postgres, Some("0001"), Target::Head)
+        .unwrap();
     assert!(
         script.contains("DROP INDEX CONCURRENTLY IF EXISTS \"accounts_email\";\nCREATE UNIQUE INDEX CONCURRENTLY \"accounts_email\""),
         "{script}"
@@ -1145,12 +1147,12 @@ migrate_dsl::migration! {
 fn recreate_always_is_a_move_and_copy() {
     let db = database("move_and_copy");
     let mut client = db.connect();
-    let script = MOVED.postgres_sql(None, None).unwrap();
+    let script = MOVED.script(Dialect::Postgres, None, Target::Head).unwrap();
     assert!(
         script.contains("DROP TABLE \"authors\" CASCADE"),
         "{script}"
     );
-    MOVED.apply_pending_postgres(&mut client).unwrap();
+    MOVED.apply_pending(&mut client).unwrap();
     let rows: Vec<(i32, String, Option<i64>, String)> = client
         .query(
             "SELECT id, name, born_in, country FROM authors ORDER BY id",
@@ -1187,16 +1189,16 @@ fn recreate_always_is_a_move_and_copy() {
         "{orphan}"
     );
     assert!(!has_table(&mut client, "_migrate_copy_authors"));
-    assert_eq!(MOVED.check_postgres(&mut client).unwrap(), []);
+    assert_eq!(MOVED.check(&mut client).unwrap(), []);
 
     MOVED
-        .migrate_postgres(
+        .migrate(
             &mut client,
             migrate_dsl::Target::DownTo("0001"),
             &Default::default(),
         )
         .unwrap();
-    assert_eq!(MOVED.check_postgres(&mut client).unwrap(), []);
+    assert_eq!(MOVED.check(&mut client).unwrap(), []);
     let back: Vec<(String, Option<i32>)> = client
         .query("SELECT name, born FROM authors ORDER BY id", &[])
         .unwrap()
@@ -1233,9 +1235,7 @@ fn runners_race_through_concurrent_indexes() {
         let runners: Vec<_> = (0..3)
             .map(|_| {
                 let mut client = db.connect();
-                std::thread::spawn(move || {
-                    CONCURRENT_RACE.apply_pending_postgres(&mut client).unwrap()
-                })
+                std::thread::spawn(move || CONCURRENT_RACE.apply_pending(&mut client).unwrap())
             })
             .collect();
         let reports: Vec<_> = runners.into_iter().map(|r| r.join().unwrap()).collect();
@@ -1276,7 +1276,7 @@ migrate_dsl::migration! {
 fn a_runner_gives_up_on_a_held_lock_after_lock_timeout() {
     let db = database("lock_held");
     let mut holder = db.connect();
-    let holding = std::thread::spawn(move || LINGERING.apply_pending_postgres(&mut holder));
+    let holding = std::thread::spawn(move || LINGERING.apply_pending(&mut holder));
     // The holder is inside revision 0002 (its hook sleeps) by then.
     let mut client = db.connect();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
@@ -1291,7 +1291,7 @@ fn a_runner_gives_up_on_a_held_lock_after_lock_timeout() {
         migrate_dsl::Options::default().lock_timeout(Some(std::time::Duration::from_millis(200)));
     let started = std::time::Instant::now();
     let err = LINGERING
-        .migrate_postgres(&mut client, migrate_dsl::Target::Head, &options)
+        .migrate(&mut client, migrate_dsl::Target::Head, &options)
         .unwrap_err();
     assert!(
         matches!(err.kind(), migrate_dsl::ErrorKind::MigrationLocked { waited_ms } if *waited_ms >= 200),

@@ -22,7 +22,8 @@ fn with_r2d2(path: &std::path::Path) -> Result<()> {
     let manager = r2d2_sqlite::SqliteConnectionManager::file(path);
     let pool = r2d2::Pool::new(manager)?;
     let mut conn = pool.get()?;
-    MIGRATIONS.apply_pending(&mut conn)?;
+    // A generic argument is not dereferenced for us: `&mut *conn`.
+    MIGRATIONS.apply_pending(&mut *conn)?;
     check(&MIGRATIONS, &conn)
 }
 

@@ -3,6 +3,7 @@
 //! rebuilds delegated to `rebuild.rs`.
 
 use crate::batch::Batch;
+use crate::engine::{Notes, Outcome, Work};
 use crate::error::{Context, Error, ErrorKind};
 use crate::fault::{hit, FaultPoint};
 use crate::guard::{RebuildNeed, RevisionGuard};
@@ -11,11 +12,11 @@ use crate::hook::HookContext;
 use crate::migrations::{Migrations, Revision};
 use crate::options::Options;
 use crate::progress::Tracker;
-use crate::report::{AppliedRevision, Report, SkippedHook, TableChange};
+use crate::report::TableChange;
+use crate::run::millis;
 use crate::{raw, rebuild};
 use migrate_dsl_core::plan::{InPlaceStep, Statement, Step, Strategy};
 use rusqlite::Connection;
-use std::time::{Duration, Instant};
 
 /// The first table rebuild among `steps` of revision `revision` on
 /// `conn`, if any. (On this SQLite and connection: an in-place change
@@ -40,25 +41,22 @@ pub(crate) fn first_rebuild<'a>(
 }
 
 impl Migrations {
-    /// Applies `rev`; inside the run's `batch`, its history row is written
-    /// when the batch commits (`batch.rs`), and when that batch has held
-    /// the write lock since the history was read, no other process can
-    /// have applied the revision meanwhile (no second read).
+    /// Applies the revision of `work`; inside the run's `batch`, its
+    /// history row is written when the batch commits (`batch.rs`), and
+    /// when that batch has held the write lock since the history was
+    /// read, no other process can have applied the revision meanwhile (no
+    /// second read).
     pub(crate) fn apply_one(
         &self,
         conn: &Connection,
-        index: usize,
-        options: &Options,
+        work: &Work<'_>,
         progress: Option<&Tracker>,
-        report: &mut Report,
         batch: Option<&mut Batch<'_>>,
-    ) -> Result<(), Error> {
+    ) -> Result<Outcome, Error> {
+        let index = work.index;
         let rev = &self.revisions[index];
         let mut batch = batch;
         let locked_since_read = batch.as_ref().is_some_and(|b| b.read_history);
-        let started = Instant::now();
-        let span = tracing::info_span!("revision", id = %rev.id);
-        let _entered = span.enter();
         let mut guard = match batch.as_deref_mut() {
             // Inside the run's batch (where no revision rebuilds): a
             // savepoint for a revision with hooks, else the batch's mark.
@@ -76,33 +74,27 @@ impl Migrations {
         // Read inside the write lock: another process may have applied it
         // since this run read the history (docs/REBUILD_CASES.md, case 38).
         if !locked_since_read && history::is_applied(guard.conn(), &self.history_table, &rev.id)? {
-            report.applied_elsewhere.push(rev.id.to_string());
             // Nothing was done: closed, not undone (under the mark,
             // undoing would take the revisions before it along).
             guard.commit()?;
             if let Some(batch) = batch {
                 batch.skipped();
             }
-            return Ok(());
+            return Ok(Outcome::AppliedElsewhere);
         }
-        let cx = HookContext {
-            revision: &rev.id,
-            revert: false,
-            flags: &options.flags,
-        };
         let mut notes = Notes::default();
-        let skipped = run_steps(
+        run_steps(
             &mut guard,
             rev,
             &rev.steps,
-            &cx,
+            work.cx,
             &self.history_table,
             progress,
             &mut notes,
         )?;
-        let duration = started.elapsed();
         hit(FaultPoint::BeforeHistoryWrite)?;
-        let ms = i64::try_from(millis(duration)).unwrap_or(i64::MAX);
+        notes.duration = work.started.elapsed();
+        let ms = i64::try_from(millis(notes.duration)).unwrap_or(i64::MAX);
         if batch.is_none() {
             history::record(guard.conn(), &self.history_table, self.entry(index, ms))?;
         }
@@ -111,15 +103,7 @@ impl Migrations {
         if let Some(batch) = batch {
             batch.applied(index, self.entry(index, ms));
         }
-        report.skipped_hooks.extend(skipped);
-        report.already_broken.extend(notes.already_broken);
-        report.table_changes.extend(notes.table_changes);
-        tracing::info!(elapsed_ms = millis(duration), "applied");
-        report.applied.push(AppliedRevision {
-            id: rev.id.to_string(),
-            duration,
-        });
-        Ok(())
+        Ok(Outcome::Done(notes))
     }
 
     /// Applies again the revision at `index`, applied before in this run
@@ -150,18 +134,16 @@ impl Migrations {
         guard.commit()
     }
 
+    /// Undoes `rev` with its down `steps`, in a transaction of its own
+    /// (or a savepoint of the run's batch or the caller's transaction).
     pub(crate) fn revert_one(
         &self,
         conn: &Connection,
         rev: &Revision,
         steps: &[Step],
-        options: &Options,
+        work: &Work<'_>,
         progress: Option<&Tracker>,
-        report: &mut Report,
-    ) -> Result<(), Error> {
-        let started = Instant::now();
-        let span = tracing::info_span!("revision", id = %rev.id, down = true);
-        let _entered = span.enter();
+    ) -> Result<Outcome, Error> {
         let mut guard = RevisionGuard::begin(conn, first_rebuild(conn, &rev.id, steps))?;
         // Read inside the write lock: undoing anything but the newest
         // applied revision would break the history's order.
@@ -172,17 +154,12 @@ impl Migrations {
                 ErrorKind::HistoryChanged { newest },
             ));
         }
-        let cx = HookContext {
-            revision: &rev.id,
-            revert: true,
-            flags: &options.flags,
-        };
         let mut notes = Notes::default();
-        let skipped = run_steps(
+        run_steps(
             &mut guard,
             rev,
             steps,
-            &cx,
+            work.cx,
             &self.history_table,
             progress,
             &mut notes,
@@ -191,30 +168,12 @@ impl Migrations {
         history::remove(guard.conn(), &self.history_table, &rev.id)?;
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
-        report.skipped_hooks.extend(skipped);
-        report.already_broken.extend(notes.already_broken);
-        report.table_changes.extend(notes.table_changes);
-        let duration = started.elapsed();
-        tracing::info!(elapsed_ms = millis(duration), "undone");
-        report.reverted.push(AppliedRevision {
-            id: rev.id.to_string(),
-            duration,
-        });
-        Ok(())
+        notes.duration = work.started.elapsed();
+        Ok(Outcome::Done(notes))
     }
 }
 
-/// What a revision's steps report besides skipped hooks.
-#[derive(Default)]
-struct Notes {
-    /// Views and triggers broken before a change (see `Report`).
-    already_broken: Vec<String>,
-    /// How each table was changed.
-    table_changes: Vec<TableChange>,
-}
-
-/// Runs `steps` of `rev` inside its guard; returns the data steps the
-/// caller's flags left out.
+/// Runs `steps` of `rev` inside its guard, noting what they report.
 fn run_steps(
     guard: &mut RevisionGuard<'_>,
     rev: &Revision,
@@ -223,8 +182,7 @@ fn run_steps(
     history_table: &str,
     progress: Option<&Tracker>,
     notes: &mut Notes,
-) -> Result<Vec<SkippedHook>, Error> {
-    let mut skipped = Vec::new();
+) -> Result<(), Error> {
     let changed = |table: &str, strategy| TableChange {
         revision: rev.id.to_string(),
         table: table.to_owned(),
@@ -290,14 +248,15 @@ fn run_steps(
                     .push(changed(&a.fallback.table, strategy));
             }
             Step::Hook(h) => {
-                if let Some(hook) = crate::hook::prepare(&rev.id, h, &rev.hooks, cx, &mut skipped)?
+                if let Some(hook) =
+                    crate::hook::prepare(&rev.id, h, &rev.hooks, cx, &mut notes.skipped_hooks)?
                 {
                     hook(guard.conn(), cx).map_err(crate::hook::failed(&rev.id, h))?;
                 }
             }
         }
     }
-    Ok(skipped)
+    Ok(())
 }
 
 /// A schema statement. SQLite does not re-check views and triggers that
@@ -332,9 +291,4 @@ fn note_broken(already_broken: &mut Vec<String>, found: impl IntoIterator<Item =
 fn execute(conn: &Connection, revision: &str, st: &Statement) -> Result<(), Error> {
     crate::trace::execute(conn, &st.sql, false)
         .map_err(|source| Error::at(Context::statement(revision, st), ErrorKind::Sql { source }))
-}
-
-/// Whole milliseconds, saturating.
-pub(crate) fn millis(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }

@@ -3,6 +3,7 @@
 //! added behind the history's back, leftovers of interrupted rebuilds.
 
 use crate::catalog::{user_objects, Object};
+use crate::engine::Database;
 use crate::error::{Error, ErrorKind};
 use crate::migrations::Migrations;
 use migrate_dsl_core::meaning;
@@ -112,11 +113,16 @@ impl Migrations {
 }
 
 impl Migrations {
-    /// Compares the live schema with the head of the history and returns
-    /// every difference (empty: no drift). Only reads.
+    /// Compares the live schema of `db` with the history's and returns
+    /// every difference (empty: no drift). Changes nothing.
     ///
-    /// The database must be at the head ([`ErrorKind::NotAtHead`]
-    /// otherwise): the comparison is with the schema the history ends with.
+    /// On SQLite the database must be at the head ([`ErrorKind::NotAtHead`]
+    /// otherwise; [`ErrorKind::NotStamped`] for tables without a history):
+    /// the comparison is with the schema the history ends with. On
+    /// PostgreSQL it is with the schema the applied revisions make, replayed
+    /// into a scratch schema inside a transaction that is rolled back, so a
+    /// database part way is checked too; both sides are read from
+    /// `pg_catalog` the same way.
     ///
     /// ```
     /// use migrate_dsl::{migration, Drift};
@@ -134,36 +140,20 @@ impl Migrations {
     /// assert!(matches!(&drift[..], [Drift::Unexpected { name, .. }] if name == "by_hand"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn check(&self, conn: &Connection) -> Result<Vec<Drift>, Error> {
-        if !self.is_up_to_date(conn)? {
-            let status = self.status(conn)?;
+    pub fn check(&self, db: impl Database) -> Result<Vec<Drift>, Error> {
+        db.check(self)
+    }
+
+    /// [`Migrations::check`] on SQLite.
+    pub(crate) fn check_sqlite(&self, conn: &Connection) -> Result<Vec<Drift>, Error> {
+        if !self.up_to_date_sqlite(conn)? {
+            let status = self.status_sqlite(conn)?;
             if status.applied.is_empty() {
                 if let Some(e) = self.unstamped(conn)? {
                     return Err(e);
                 }
             }
-            // An applied revision edited since: named, as a run names it.
-            if let Some(id) = status.edited.first() {
-                let recorded = status.applied.iter().find(|a| &a.id == id);
-                let expected = self.revisions.iter().find(|r| r.id() == id);
-                if let (Some(row), Some(rev)) = (recorded, expected) {
-                    return Err(Error::at(
-                        crate::error::Context::revision(id),
-                        ErrorKind::ChecksumMismatch {
-                            recorded: row.checksum.clone(),
-                            expected: rev.checksum().to_owned(),
-                        },
-                    ));
-                }
-            }
-            return Err(ErrorKind::NotAtHead {
-                current: status.current().map(str::to_owned),
-                head: self
-                    .revisions
-                    .last()
-                    .map_or_else(String::new, |r| r.id().to_owned()),
-            }
-            .into());
+            return Err(self.not_at_head(&status));
         }
         let live = user_objects(conn, &self.history_table)?;
         let external = self.tables_created_by_sql();
@@ -188,6 +178,35 @@ impl Migrations {
             },
         );
         Ok(drift)
+    }
+}
+
+impl Migrations {
+    /// Why a database whose `status` is not up to date cannot be checked:
+    /// an applied revision edited since (named, as a run names it), or
+    /// not at the head.
+    pub(crate) fn not_at_head(&self, status: &crate::Status) -> Error {
+        if let Some(id) = status.edited.first() {
+            let recorded = status.applied.iter().find(|a| &a.id == id);
+            let expected = self.revisions.iter().find(|r| r.id() == id);
+            if let (Some(row), Some(rev)) = (recorded, expected) {
+                return Error::at(
+                    crate::error::Context::revision(id),
+                    ErrorKind::ChecksumMismatch {
+                        recorded: row.checksum.clone(),
+                        expected: rev.checksum().to_owned(),
+                    },
+                );
+            }
+        }
+        ErrorKind::NotAtHead {
+            current: status.current().map(str::to_owned),
+            head: self
+                .revisions
+                .last()
+                .map_or_else(String::new, |r| r.id().to_owned()),
+        }
+        .into()
     }
 }
 

@@ -55,7 +55,7 @@ impl Dump {
 ///     "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(254) NOT NULL UNIQUE);
 ///      CREATE INDEX users_lower ON users (lower(email));",
 /// )?;
-/// let dump = migrate_dsl::dump(&conn, "0001_adopted")?;
+/// let dump = migrate_dsl::tools::dump(&conn, "0001_adopted")?;
 /// assert!(dump.source.contains("create table users {"));
 /// assert!(dump.source.contains("email VARCHAR(254) not null unique,"));
 /// assert!(dump.source.contains("create index users_lower on users (lower(email));"));

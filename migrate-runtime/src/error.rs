@@ -323,9 +323,10 @@ pub enum ErrorKind {
         what: String,
     },
     /// [`crate::Options::progress`] was given to
-    /// [`crate::Migrations::migrate_in_transaction`]: SQLite's progress
-    /// handler can only be installed through `&mut Connection`.
-    #[error("progress reporting needs `&mut Connection` (SQLite's progress handler), which a caller's transaction does not give; nothing was changed. Leave `Options::progress` unset here, or run the migration outside the transaction with `migrate`.")]
+    /// [`crate::Migrations::migrate`] with a shared `&Connection` (or a
+    /// rusqlite `&Transaction`): SQLite's progress handler can only be
+    /// installed through `&mut Connection`.
+    #[error("progress reporting needs `&mut Connection` (SQLite's progress handler), which a shared `&Connection` or a caller's transaction does not give; nothing was changed. Leave `Options::progress` unset here, or pass `&mut Connection` outside a transaction.")]
     ProgressInTransaction,
     /// The linked SQLite (a system library, with the `bundled` feature off)
     /// is older than a statement of the run needs (the context names the
@@ -450,7 +451,7 @@ pub enum ErrorKind {
     },
     /// `create_fresh` would skip a data step of the history (the
     /// context's revision and operation).
-    #[error("changes data, which creating the schema from scratch would skip; use `apply_pending`, or `create_fresh_schema_only` if the data is not needed")]
+    #[error("changes data, which creating the schema from scratch would skip; use `apply_pending`, or `create_fresh` with `Options::schema_only(true)` if the data is not needed")]
     DataInHistory,
     /// Reading or writing the history table failed.
     #[error("history table `{table}`: {source}\n  SQL: {sql}")]

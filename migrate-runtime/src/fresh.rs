@@ -2,10 +2,12 @@
 //! directly from the model; `stamp` records revisions as applied without
 //! running them (for databases made another way).
 
+use crate::engine::Database;
 use crate::error::{Context, Error, ErrorKind};
 use crate::guard::RevisionGuard;
 use crate::history;
 use crate::migrations::{Migrations, Revision};
+use crate::options::Options;
 use crate::report::Report;
 use migrate_dsl_core::plan::Step;
 use rusqlite::Connection;
@@ -22,7 +24,12 @@ impl Migrations {
     /// of the head schema already exists (unrelated objects, such as another
     /// history's tables, may be there), and with [`ErrorKind::DataInHistory`] when a
     /// revision changes data (`insert`, `run`, `sql`), which only a replay
-    /// would do; see [`Migrations::create_fresh_schema_only`].
+    /// would do — unless [`Options::schema_only`] says to build the schema
+    /// all the same (the rows those steps would write are then not there).
+    ///
+    /// On PostgreSQL the head schema is reached by the history's own
+    /// statements, in one run on the empty database (its head schema is
+    /// rendered for SQLite only); the same refusals apply.
     ///
     /// ```
     /// use migrate_dsl::migration;
@@ -34,27 +41,32 @@ impl Migrations {
     /// }
     ///
     /// let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory()?;
-    /// MIGRATIONS.create_fresh(&mut conn)?;
+    /// MIGRATIONS.create_fresh(&mut conn, &Default::default())?;
     /// assert!(MIGRATIONS.is_up_to_date(&conn)?);
     /// conn.execute("INSERT INTO notes (text) VALUES ('hi')", [])?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn create_fresh(&self, conn: &mut Connection) -> Result<Report, Error> {
-        if let Some((rev, operation)) = self.first_data_step() {
-            return Err(Error::at(
-                Context::revision(rev.id()).operation(&operation),
-                ErrorKind::DataInHistory,
-            ));
+    pub fn create_fresh(&self, db: impl Database, options: &Options) -> Result<Report, Error> {
+        if !options.schema_only {
+            if let Some((rev, operation)) = self.first_data_step() {
+                return Err(Error::at(
+                    Context::revision(rev.id()).operation(&operation),
+                    ErrorKind::DataInHistory,
+                ));
+            }
         }
-        self.create_fresh_schema_only(conn)
+        db.create_fresh(self, options)
     }
 
-    /// [`Migrations::create_fresh`] even when the history changes data: the
-    /// schema is the head's, but rows that `insert`, `run` or `sql` steps
-    /// would have written are not there.
-    pub fn create_fresh_schema_only(&self, conn: &mut Connection) -> Result<Report, Error> {
+    /// [`Migrations::create_fresh`] on SQLite, the data steps checked.
+    pub(crate) fn fresh_sqlite(
+        &self,
+        conn: &Connection,
+        options: &Options,
+    ) -> Result<Report, Error> {
         let started = Instant::now();
         self.refuse_unsafe_start(conn)?;
+        let _timeout = crate::busy::BusyTimeout::set(conn, options.busy_timeout)?;
         crate::sqlite_version::require_sql(
             self.head_id(),
             self.head_schema.iter().map(|o| &*o.sql),
@@ -97,7 +109,17 @@ impl Migrations {
     /// without running them, and every later one as not applied: for a
     /// database whose schema was made another way. `None` marks nothing
     /// applied. One transaction; the schema is not touched.
-    pub fn stamp(&self, conn: &mut Connection, target: Option<&str>) -> Result<Report, Error> {
+    pub fn stamp(&self, db: impl Database, target: Option<&str>) -> Result<Report, Error> {
+        self.count_through(target)?;
+        db.stamp(self, target)
+    }
+
+    /// [`Migrations::stamp`] on SQLite.
+    pub(crate) fn stamp_sqlite(
+        &self,
+        conn: &Connection,
+        target: Option<&str>,
+    ) -> Result<Report, Error> {
         let started = Instant::now();
         let keep = self.count_through(target)?;
         self.refuse_unsafe_start(conn)?;

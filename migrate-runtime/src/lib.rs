@@ -19,6 +19,7 @@ mod dependents;
 mod drift;
 mod dump;
 mod edit;
+mod engine;
 mod error;
 pub mod fault;
 mod fresh;
@@ -32,8 +33,11 @@ mod postgres;
 mod progress;
 mod raw;
 mod rebuild;
+#[cfg(test)]
+mod recording;
 mod report;
 mod run;
+mod sqlite;
 mod sqlite_version;
 mod status;
 mod temp_shadows;
@@ -46,11 +50,13 @@ mod verify;
 
 pub use drift::Drift;
 pub use dump::{dump, Dump};
+pub use engine::Database;
 pub use error::{BoxError, Context, Error, ErrorKind, ForeignKeyViolation};
 pub use history::HistoryRow;
 pub use hook::{Hook, HookContext, HookFn};
 #[cfg(feature = "postgres")]
 pub use hook::{PgHook, PgHookFn};
+pub use migrate_dsl_core::op::Dialect;
 pub use migrate_dsl_core::plan::ObjectKind;
 pub use migrations::{Migrations, Revision};
 pub use options::Options;

@@ -192,7 +192,7 @@ impl Migrations {
     /// The same history recorded in the table `name` instead (what
     /// `history table "name";` does in the macro's header), so that two
     /// histories can share one database without seeing each other.
-    pub fn with_history_table(mut self, name: &str) -> Self {
+    pub(crate) fn with_history_table(mut self, name: &str) -> Self {
         self.history_table = Cow::Owned(name.to_owned());
         self
     }
@@ -268,7 +268,7 @@ impl Migrations {
     /// (`revisions from "…";`, the last one when there are several), as an
     /// absolute path on the machine that built it; `None` for a history
     /// written inline or built at run time.
-    pub fn revision_dir(&self) -> Option<&str> {
+    pub(crate) fn revision_dir(&self) -> Option<&str> {
         self.revision_dir.as_deref()
     }
 

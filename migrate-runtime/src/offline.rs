@@ -14,96 +14,79 @@
 use crate::error::{Context, Error, ErrorKind};
 use crate::history;
 use crate::migrations::{Migrations, Revision};
-use crate::run::Direction;
+use crate::run::{Course, Direction, Target};
+use migrate_dsl_core::op::Dialect;
 use migrate_dsl_core::plan::{Down, HookCall, InPlaceStep, Rebuild, RebuildStep, Step};
 use migrate_dsl_core::sql;
 use std::fmt::Write;
 
 impl Migrations {
-    /// The SQL script that takes a database from revision `from` (`None`:
-    /// nothing applied) to revision `to` (`None`: nothing applied) — up or
-    /// down — one transaction per revision, history rows included.
+    /// The SQL script a run from revision `from` (`None`: nothing applied)
+    /// to `target` would execute on `dialect`'s engine — up or down, one
+    /// transaction per revision, history rows included — to review, or to
+    /// run with the `sqlite3` shell or `psql -v ON_ERROR_STOP=1 -f`.
     ///
     /// ```
-    /// use migrate_dsl::migration;
+    /// use migrate_dsl::{migration, Dialect, Target};
     ///
     /// migration! {
     ///     static MIGRATIONS;
+    ///     dialects sqlite, postgres;
     ///     revision "0001" { create table notes { id integer primary key, body text } }
     ///     revision "0002" { create index notes_body on notes (body); }
     /// }
     ///
-    /// let script = MIGRATIONS.offline_sql(None, Some("0002"))?;
+    /// let script = MIGRATIONS.script(Dialect::Sqlite, None, Target::Head)?;
     /// assert!(script.contains("CREATE INDEX \"notes_body\" ON \"notes\" (\"body\");"));
-    /// let conn = migrate_dsl::rusqlite::Connection::open_in_memory()?;
+    /// let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory()?;
     /// conn.execute_batch(&script)?;
     /// assert!(MIGRATIONS.is_up_to_date(&conn)?);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn offline_sql(&self, from: Option<&str>, to: Option<&str>) -> Result<String, Error> {
-        self.script(from, to)
-    }
-
-    /// The SQL script of revision `id` alone: from the revision before it
-    /// to it ([`Migrations::offline_sql`]).
     ///
-    /// ```
-    /// use migrate_dsl::migration;
-    ///
-    /// migration! {
-    ///     static MIGRATIONS;
-    ///     revision "0001" { create table notes { id integer primary key, body text } }
-    ///     revision "0002" { create index notes_body on notes (body); }
-    /// }
-    ///
-    /// let script = MIGRATIONS.revision_sql("0002")?;
+    /// // One revision alone: from the one before it, the next.
+    /// let script = MIGRATIONS.script(Dialect::Postgres, Some("0001"), Target::Next)?;
     /// assert!(script.contains("-- revision 0002 (up)"));
     /// assert!(!script.contains("CREATE TABLE \"notes\""));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn revision_sql(&self, id: &str) -> Result<String, Error> {
-        let position = self.count_through(Some(id))?;
-        let before = position.checked_sub(2).map(|i| self.revisions[i].id());
-        self.script(before, Some(id))
-    }
-
-    fn script(&self, from: Option<&str>, to: Option<&str>) -> Result<String, Error> {
-        let (start, end) = (self.count_through(from)?, self.count_through(to)?);
-        self.write_script(
-            start,
-            end,
-            history::Sql::sqlite(&self.history_table),
-            revision,
-        )
-    }
-
-    /// The script from `start` applied revisions to `end`, up or down, in
-    /// one engine's SQL — the one script writer: the history table, then
-    /// each revision as `write` spells it for its engine (its transaction,
-    /// steps and `record`, the statement adding or removing its history
-    /// row).
-    pub(crate) fn write_script(
+    pub fn script(
         &self,
-        start: usize,
-        end: usize,
+        dialect: Dialect,
+        from: Option<&str>,
+        target: Target<'_>,
+    ) -> Result<String, Error> {
+        if let Target::UpTo(id) | Target::DownTo(id) = target {
+            self.count_through(Some(id))?;
+        }
+        let course = self.course(self.count_through(from)?, target)?;
+        let table = &self.history_table;
+        match dialect {
+            Dialect::Postgres => self.write_script(
+                &course,
+                history::Sql::postgres(table),
+                crate::postgres::revision,
+            ),
+            _ => self.write_script(&course, history::Sql::sqlite(table), revision),
+        }
+    }
+
+    /// The script of `course`, in one engine's SQL — the one script
+    /// writer: the history table, then each revision as `write` spells it
+    /// for its engine (its transaction, steps and `record`, the statement
+    /// adding or removing its history row).
+    fn write_script(
+        &self,
+        course: &Course,
         ledger: history::Sql<'_>,
         write: fn(&mut String, &Revision, Direction, &str) -> Result<(), Error>,
     ) -> Result<String, Error> {
         let mut out = format!("{};\n", ledger.create());
-        let (direction, revisions): (_, Vec<&Revision>) = if end >= start {
-            (Direction::Up, self.revisions[start..end].iter().collect())
-        } else {
-            (
-                Direction::Down,
-                self.revisions[end..start].iter().rev().collect(),
-            )
-        };
-        for rev in revisions {
-            let record = match direction {
+        for &index in &course.revisions {
+            let rev = &self.revisions[index];
+            let record = match course.direction {
                 Direction::Up => ledger.record_script(rev.id(), rev.checksum()),
                 Direction::Down => ledger.remove_script(rev.id()),
             };
-            write(&mut out, rev, direction, &record)?;
+            write(&mut out, rev, course.direction, &record)?;
         }
         Ok(out)
     }

@@ -32,6 +32,11 @@ pub struct Options {
     /// PostgreSQL: how long one statement may run (`SET LOCAL
     /// statement_timeout`); `None` (the default) keeps the server's.
     pub statement_timeout: Option<Duration>,
+    /// [`Migrations::create_fresh`](crate::Migrations::create_fresh) only:
+    /// build the head schema even when the history changes data (`insert`,
+    /// `run`, `sql`), without the rows those steps would write. `false` by
+    /// default: such a history is refused.
+    pub schema_only: bool,
 }
 
 impl std::fmt::Debug for Options {
@@ -43,6 +48,7 @@ impl std::fmt::Debug for Options {
             .field("progress", &self.progress.as_ref().map(|_| "Fn(&Progress)"))
             .field("lock_timeout", &self.lock_timeout)
             .field("statement_timeout", &self.statement_timeout)
+            .field("schema_only", &self.schema_only)
             .finish()
     }
 }
@@ -56,6 +62,7 @@ impl Default for Options {
             progress: None,
             lock_timeout: Some(Duration::from_secs(5)),
             statement_timeout: None,
+            schema_only: false,
         }
     }
 }
@@ -91,6 +98,12 @@ impl Options {
     /// removes after, replacing any the caller had).
     pub fn progress(mut self, report: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
         self.progress = Some(std::sync::Arc::new(report));
+        self
+    }
+
+    /// Sets [`Options::schema_only`].
+    pub fn schema_only(mut self, schema_only: bool) -> Self {
+        self.schema_only = schema_only;
         self
     }
 

@@ -1,19 +1,15 @@
-//! The one run entry point: where a run takes the database ([`Target`]),
-//! and the start of every run (leftovers, history, checks) before the
-//! revisions are applied or reverted one by one (`apply.rs`).
+//! The run, the same on every engine: where a run takes the database
+//! ([`Target`]), the course it goes, and the one loop ([`drive`]) that
+//! moves a database along it through an engine (`engine.rs`).
 
-use crate::batch::Batch;
-use crate::busy::BusyTimeout;
+use crate::engine::{Database, Engine, Ledger, Outcome, Work};
 use crate::error::{Context, Error, ErrorKind};
-use crate::guard::RevisionGuard;
-use crate::history::{self, HistoryRow};
-use crate::migrations::{Migrations, Revision};
+use crate::hook::HookContext;
+use crate::migrations::Migrations;
 use crate::options::Options;
-use crate::progress::Tracker;
-use crate::report::Report;
-use migrate_dsl_core::plan::{Down, Step};
-use rusqlite::Connection;
-use std::time::Instant;
+use crate::report::{AppliedRevision, Report};
+use migrate_dsl_core::plan::Down;
+use std::time::{Duration, Instant};
 
 /// Where a run takes the database: [`Migrations::migrate`].
 ///
@@ -75,50 +71,72 @@ impl Target<'_> {
     }
 }
 
-/// Which revisions a run goes through, decided against the history read
-/// under the write lock.
-pub(crate) enum Course<'m> {
-    /// Apply these (indexes into the revisions), in order.
-    Up(std::ops::Range<usize>),
-    /// Revert these with their steps, in this order (newest first).
-    Down(Vec<(&'m Revision, &'m [Step])>),
+/// Which revisions a run goes through, decided against the ledger read
+/// under the run's lock: indexes into the history, in the order they run
+/// (a move down: newest first).
+pub(crate) struct Course {
+    /// Which way.
+    pub(crate) direction: Direction,
+    /// The revisions, in order.
+    pub(crate) revisions: Vec<usize>,
 }
 
 impl Migrations {
-    /// Applies every pending revision in order: `migrate(conn, Target::Head,
+    /// Applies every pending revision in order: `migrate(db, Target::Head,
     /// &Options::default())`, the everyday call.
     ///
     /// On error the failing revision is rolled back entirely (earlier ones in
     /// the same call stay applied), no temporary table remains, and the
-    /// connection's pragmas are as before; a panic in a `run` hook does the
+    /// connection's settings are as before; a panic in a `run` hook does the
     /// same cleanup and then propagates.
-    pub fn apply_pending(&self, conn: &mut Connection) -> Result<Report, Error> {
-        self.migrate(conn, Target::Head, &Options::default())
+    pub fn apply_pending(&self, db: impl Database) -> Result<Report, Error> {
+        self.migrate(db, Target::Head, &Options::default())
     }
 
     /// Takes the database to `target`, each revision atomically together
     /// with its history row, with the same guard and cleanup as
     /// [`Migrations::apply_pending`].
     ///
-    /// The revisions of a run share one `BEGIN IMMEDIATE` transaction, each
-    /// in a savepoint of it: one durable commit for the run instead of one
-    /// per revision. A failed revision is rolled back to its savepoint and
-    /// the ones before it are committed; a revision that rebuilds a table
-    /// runs in a transaction of its own (foreign keys must be switched off
-    /// before it begins). The write lock is held from the first revision of
-    /// such a group to its commit.
+    /// `db` is either engine's connection:
+    ///
+    /// - `&mut rusqlite::Connection`: the revisions of a run share one
+    ///   `BEGIN IMMEDIATE` transaction, each in a savepoint of it: one
+    ///   durable commit for the run instead of one per revision. A failed
+    ///   revision is rolled back to its savepoint and the ones before it
+    ///   are committed; a revision that rebuilds a table runs in a
+    ///   transaction of its own (foreign keys must be switched off before
+    ///   it begins). The write lock is held from the first revision of
+    ///   such a group to its commit.
+    /// - `&rusqlite::Connection`, or a rusqlite `&Transaction` or
+    ///   `&Savepoint`, with a transaction open: each revision runs in a
+    ///   savepoint of the caller's transaction, together with its history
+    ///   row, and becomes durable when the caller commits — or vanishes
+    ///   with everything else when the caller rolls back. `PRAGMA
+    ///   foreign_keys` cannot change inside a transaction, so when foreign
+    ///   keys are ON a revision to run that rebuilds a table is refused
+    ///   with [`ErrorKind::TransactionOpen`] before anything changes
+    ///   (switch them off before beginning the transaction to allow it).
+    ///   SQLite's progress handler needs `&mut Connection`:
+    ///   [`Options::progress`] is refused here
+    ///   ([`ErrorKind::ProgressInTransaction`]).
+    /// - `&mut postgres::Client` (feature `postgres`): the history must
+    ///   target PostgreSQL; the run takes the history's advisory lock, and
+    ///   each revision runs in a transaction of its own with its history
+    ///   row (`lock_timeout` and `statement_timeout` of [`Options`] set for
+    ///   each); a `run` hook calls its `postgres:` function with that
+    ///   transaction.
     ///
     /// Before anything changes, every revision a move down would revert
-    /// must have `down` steps (a `down { … }` block or a generated inverse);
-    /// otherwise the error is [`ErrorKind::Irreversible`] and the database
-    /// is untouched.
+    /// must have `down` steps on the engine (a `down { … }` block or a
+    /// generated inverse); otherwise the error is
+    /// [`ErrorKind::Irreversible`] and the database is untouched.
     ///
     /// ```
     /// use migrate_dsl::{migration, Options, Target};
     ///
     /// migration! {
     ///     static MIGRATIONS;
-    ///     revision "0001" { create table notes { id integer primary key } }
+    ///     revision "0001" { create table notes { id integer primary key, body text } }
     ///     revision "0002" { create index notes_id on notes (id); }
     /// }
     ///
@@ -129,152 +147,36 @@ impl Migrations {
     /// let report = MIGRATIONS.migrate(&mut conn, Target::DownTo("0001"), &options)?;
     /// assert_eq!(report.reverted[0].id, "0002");
     /// assert_eq!(MIGRATIONS.status(&conn)?.current(), Some("0001"));
+    ///
+    /// // Inside the caller's transaction:
+    /// let tx = conn.transaction()?;
+    /// MIGRATIONS.migrate(&tx, Target::Head, &options)?;
+    /// tx.execute("INSERT INTO notes (body) VALUES ('seeded with the schema')", [])?;
+    /// tx.rollback()?; // the index, its history row and the note are gone
+    /// assert_eq!(MIGRATIONS.status(&conn)?.pending, ["0002"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn migrate(
         &self,
-        conn: &mut Connection,
+        db: impl Database,
         target: Target<'_>,
         options: &Options,
     ) -> Result<Report, Error> {
-        crate::progress::with_progress(conn, options, |conn, tracker| {
-            self.migrate_on(conn, target, options, tracker)
-        })
-    }
-
-    /// [`Migrations::migrate`] for a caller that holds a transaction (a
-    /// rusqlite `Transaction` or `Savepoint` derefs to `&Connection`): each
-    /// revision runs in a savepoint of it, together with its history row,
-    /// and becomes durable when the caller commits — or vanishes with
-    /// everything else when the caller rolls back.
-    ///
-    /// `PRAGMA foreign_keys` cannot change inside a transaction, so when
-    /// foreign keys are ON a revision to run that rebuilds a table is
-    /// refused with [`ErrorKind::TransactionOpen`] before anything changes
-    /// (switch them off before beginning the transaction to allow it; the
-    /// rebuild then checks foreign keys only if they were ON). SQLite's
-    /// progress handler needs `&mut Connection`: [`Options::progress`] is
-    /// refused here ([`ErrorKind::ProgressInTransaction`]). Without an open
-    /// transaction this is `migrate`.
-    ///
-    /// ```
-    /// use migrate_dsl::{migration, Target};
-    ///
-    /// migration! {
-    ///     static MIGRATIONS;
-    ///     revision "0001" { create table notes { id integer primary key, body text } }
-    /// }
-    ///
-    /// let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory()?;
-    /// let tx = conn.transaction()?;
-    /// MIGRATIONS.migrate_in_transaction(&tx, Target::Head, &Default::default())?;
-    /// tx.execute("INSERT INTO notes (body) VALUES ('seeded with the schema')", [])?;
-    /// tx.rollback()?; // the schema, the history row and the note are gone
-    /// assert_eq!(MIGRATIONS.status(&conn)?.pending.len(), 1);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn migrate_in_transaction(
-        &self,
-        tx: &Connection,
-        target: Target<'_>,
-        options: &Options,
-    ) -> Result<Report, Error> {
-        if options.progress.is_some() {
-            return Err(ErrorKind::ProgressInTransaction.into());
-        }
-        self.migrate_on(tx, target, options, None)
-    }
-
-    fn migrate_on(
-        &self,
-        conn: &Connection,
-        target: Target<'_>,
-        options: &Options,
-        tracker: Option<&Tracker>,
-    ) -> Result<Report, Error> {
-        let started = Instant::now();
-        let direction = target.direction().as_str();
-        let span = tracing::info_span!("migrate", history = %self.history_table, direction);
-        let _entered = span.enter();
         // A named revision must exist before anything is read or written.
         if let Target::UpTo(id) | Target::DownTo(id) = target {
             self.count_through(Some(id))?;
         }
-        self.refuse_rebuilds_in_open_transaction(conn, target)?;
-        let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
-        // The start of the run and the revisions after it share one
-        // transaction where they can (`batch.rs`).
-        let mut batch = Batch::next(conn, &self.history_table, None, false)?;
-        let (applied, removed) = self.start_run(conn)?;
-        if let Some(b) = &mut batch {
-            b.read_history = true;
-        }
-        // The newest row's digest verified every applied revision; else
-        // every row is read and verified, to name what is wrong.
-        let applied = match applied {
-            Ok(count) => count,
-            Err(rows) => {
-                self.verify(&rows, options)?;
-                rows.len()
-            }
-        };
-        let course = self.course(applied, target)?;
-        let mut report = Report {
-            removed_leftovers: removed,
-            ..Report::default()
-        };
-        match course {
-            Course::Up(range) => {
-                let revisions = &self.revisions[range.clone()];
-                crate::sqlite_version::require(revisions.iter().map(|r| (&*r.id, &*r.steps)))?;
-                tracing::info!(applied, pending = revisions.len(), "starting");
-                for index in range {
-                    let rev = &self.revisions[index];
-                    let alone = crate::apply::first_rebuild(conn, &rev.id, &rev.steps).is_some();
-                    batch = Batch::next(conn, &self.history_table, batch, alone)?;
-                    let result =
-                        self.apply_one(conn, index, options, tracker, &mut report, batch.as_mut());
-                    if let Err(e) = result {
-                        // Undone under the batch's mark with the revisions
-                        // since it: those are applied again.
-                        if let Some(batch) = batch.as_mut() {
-                            batch.replay(|i| self.reapply(conn, i, options));
-                        }
-                        // A database made another way: say to stamp it.
-                        if index == 0 && crate::unstamped::already_exists(&e) {
-                            drop(batch.take());
-                            if let Some(unstamped) = self.unstamped(conn)? {
-                                return Err(unstamped);
-                            }
-                        }
-                        return Err(e);
-                    }
-                }
-            }
-            Course::Down(undo) => {
-                crate::sqlite_version::require(undo.iter().map(|(r, steps)| (&*r.id, *steps)))?;
-                tracing::info!(undo = undo.len(), "starting");
-                for (rev, steps) in undo {
-                    let alone = crate::apply::first_rebuild(conn, &rev.id, steps).is_some();
-                    batch = Batch::next(conn, &self.history_table, batch, alone)?;
-                    self.revert_one(conn, rev, steps, options, tracker, &mut report)?;
-                }
-            }
-        }
-        Batch::finish(batch)?;
-        report.duration = started.elapsed();
-        tracing::info!(
-            elapsed_ms = crate::apply::millis(report.duration),
-            "finished"
-        );
-        Ok(report)
+        db.migrate(self, target, options)
     }
 
     /// The revisions a run from `applied` revisions to `target` goes
     /// through; a move down is refused whole when one of them cannot be
     /// reverted.
-    pub(crate) fn course(&self, applied: usize, target: Target<'_>) -> Result<Course<'_>, Error> {
-        let up = |end: usize| Course::Up(applied.min(end)..end);
+    pub(crate) fn course(&self, applied: usize, target: Target<'_>) -> Result<Course, Error> {
+        let up = |end: usize| Course {
+            direction: Direction::Up,
+            revisions: (applied.min(end)..end).collect(),
+        };
         let keep = match target {
             Target::Head => return Ok(up(self.revisions.len())),
             Target::UpTo(id) => return Ok(up(self.count_through(Some(id))?)),
@@ -295,88 +197,20 @@ impl Migrations {
                 keep
             }
         };
-        let mut undo = Vec::new();
         for rev in self.revisions[keep..applied].iter().rev() {
-            match &rev.down {
-                Down::Steps(steps) => undo.push((rev, &**steps)),
-                Down::Irreversible(why) => {
-                    return Err(Error::at(
-                        Context::revision(&rev.id),
-                        ErrorKind::Irreversible {
-                            reason: why.to_string(),
-                        },
-                    ))
-                }
+            if let Down::Irreversible(why) = &rev.down {
+                return Err(Error::at(
+                    Context::revision(&rev.id),
+                    ErrorKind::Irreversible {
+                        reason: why.to_string(),
+                    },
+                ));
             }
         }
-        Ok(Course::Down(undo))
-    }
-
-    /// Inside a caller's transaction revisions run in savepoints, but
-    /// foreign keys cannot be switched off: when they are ON, a run that
-    /// would rebuild a table is refused here, before anything changes.
-    fn refuse_rebuilds_in_open_transaction(
-        &self,
-        conn: &Connection,
-        target: Target<'_>,
-    ) -> Result<(), Error> {
-        if conn.is_autocommit() {
-            return Ok(());
-        }
-        if !crate::guard::read_flag(conn, "foreign_keys")? {
-            return Ok(());
-        }
-        let applied = if history::exists(conn, &self.history_table)? {
-            history::read(conn, &self.history_table)?.len()
-        } else {
-            0
-        };
-        let to_run: Vec<(&Revision, &[Step])> = match self.course(applied, target) {
-            Ok(Course::Up(range)) => self.revisions[range]
-                .iter()
-                .map(|r| (r, &*r.steps))
-                .collect(),
-            Ok(Course::Down(undo)) => undo,
-            // The run itself reports it, after its usual checks.
-            Err(_) => return Ok(()),
-        };
-        match to_run
-            .into_iter()
-            .find_map(|(rev, steps)| crate::apply::first_rebuild(conn, &rev.id, steps))
-        {
-            Some(need) => Err(crate::guard::transaction_open(need)),
-            None => Ok(()),
-        }
-    }
-
-    /// The start of a run, in one transaction under the write lock: the
-    /// leftover temporary tables of interrupted rebuilds are handled
-    /// (docs/REBUILD_CASES.md, case 34: removed when their original table
-    /// exists — they then hold no unique data — and a refusal, changing
-    /// nothing, when it does not), then the history is read. Returns the
-    /// rows and the removed tables.
-    /// The start of a run: leftovers removed, the history table created,
-    /// and what is applied: `Ok(count)`
-    /// when the newest row's digest verifies every applied revision (one
-    /// lookup), else `Err(every row)` to verify one by one.
-    #[allow(clippy::type_complexity)]
-    fn start_run(
-        &self,
-        conn: &Connection,
-    ) -> Result<(Result<usize, Vec<HistoryRow>>, Vec<String>), Error> {
-        self.refuse_unsafe_start(conn)?;
-        let guard = RevisionGuard::begin(conn, None)?;
-        let removed = crate::rebuild::remove_leftovers(guard.conn())?;
-        for table in &removed {
-            tracing::info!(%table, "removed a leftover temporary table");
-        }
-        history::ensure(guard.conn(), &self.history_table)?;
-        let applied = match self.applied_by_digest(guard.conn())? {
-            Some(count) => Ok(count),
-            None => Err(history::read(guard.conn(), &self.history_table)?),
-        };
-        guard.commit()?;
-        Ok((applied, removed))
+        Ok(Course {
+            direction: Direction::Down,
+            revisions: (keep..applied).rev().collect(),
+        })
     }
 
     /// How many revisions a database at `target` has applied: those up to
@@ -396,4 +230,92 @@ impl Migrations {
                 })
             })
     }
+}
+
+/// The run loop, the same on every engine: the ledger read (and verified)
+/// under the engine's lock, the course decided from `target`, each
+/// revision applied or undone by the engine, the report.
+pub(crate) fn drive(
+    m: &Migrations,
+    engine: &mut impl Engine,
+    target: Target<'_>,
+    options: &Options,
+) -> Result<Report, Error> {
+    let started = Instant::now();
+    let direction = target.direction().as_str();
+    let span = tracing::info_span!("migrate", history = %m.history_table, direction);
+    let _entered = span.enter();
+    // A named revision must exist before anything is read or written.
+    if let Target::UpTo(id) | Target::DownTo(id) = target {
+        m.count_through(Some(id))?;
+    }
+    let start = engine.start(m)?;
+    // The newest row's digest verified every applied revision; else every
+    // row is read and verified, to name what is wrong.
+    let applied = match start.ledger {
+        Ledger::Proven(count) => count,
+        Ledger::Rows(rows) => {
+            m.verify(&rows, options)?;
+            engine.verified(m, &rows)?;
+            rows.len()
+        }
+    };
+    let course = m.course(applied, target)?;
+    engine.can_run(m, &course)?;
+    tracing::info!(applied, to_run = course.revisions.len(), "starting");
+    let mut report = Report {
+        removed_leftovers: start.removed,
+        ..Report::default()
+    };
+    for &index in &course.revisions {
+        let rev = &m.revisions[index];
+        let down = course.direction == Direction::Down;
+        let span = if down {
+            tracing::info_span!("revision", id = %rev.id, down)
+        } else {
+            tracing::info_span!("revision", id = %rev.id)
+        };
+        let _entered = span.enter();
+        let cx = HookContext {
+            revision: &rev.id,
+            revert: down,
+            flags: &options.flags,
+        };
+        let work = Work {
+            index,
+            direction: course.direction,
+            cx: &cx,
+            started: Instant::now(),
+        };
+        match engine.revision(m, work)? {
+            Outcome::AppliedElsewhere => report.applied_elsewhere.push(rev.id.to_string()),
+            Outcome::Done(notes) => {
+                let done = AppliedRevision {
+                    id: rev.id.to_string(),
+                    duration: notes.duration,
+                };
+                tracing::info!(
+                    elapsed_ms = millis(done.duration),
+                    "{}",
+                    if down { "undone" } else { "applied" }
+                );
+                report.skipped_hooks.extend(notes.skipped_hooks);
+                report.already_broken.extend(notes.already_broken);
+                report.table_changes.extend(notes.table_changes);
+                match course.direction {
+                    Direction::Up => report.applied.push(done),
+                    Direction::Down => report.reverted.push(done),
+                }
+            }
+        }
+    }
+    engine.finish()?;
+    report.duration = started.elapsed();
+    tracing::info!(elapsed_ms = millis(report.duration), "finished");
+    Ok(report)
+}
+
+/// Whole milliseconds, saturating.
+pub(crate) fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }

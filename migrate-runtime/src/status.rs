@@ -3,6 +3,7 @@
 //! works, and a database that was never migrated is simply "nothing
 //! applied".
 
+use crate::engine::Database;
 use crate::error::Error;
 use crate::history::{self, HistoryRow};
 use crate::migrations::Migrations;
@@ -104,8 +105,16 @@ impl std::fmt::Display for Status {
 }
 
 impl Migrations {
-    /// The applied, pending and unknown revisions of the database.
-    pub fn status(&self, conn: &Connection) -> Result<Status, Error> {
+    /// Where the database of `db` stands: applied (with when and how
+    /// long), pending, unknown and edited revisions. Reads only (a
+    /// read-only connection works); a database without the history table
+    /// has everything pending.
+    pub fn status(&self, db: impl Database) -> Result<Status, Error> {
+        db.status(self)
+    }
+
+    /// [`Migrations::status`] on SQLite.
+    pub(crate) fn status_sqlite(&self, conn: &Connection) -> Result<Status, Error> {
         let applied = if history::exists(conn, &self.history_table)? {
             history::read(conn, &self.history_table)?
         } else {
@@ -196,7 +205,12 @@ impl Migrations {
     /// assert!(MIGRATIONS.is_up_to_date(&conn)?);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn is_up_to_date(&self, conn: &Connection) -> Result<bool, Error> {
+    pub fn is_up_to_date(&self, db: impl Database) -> Result<bool, Error> {
+        db.up_to_date(self)
+    }
+
+    /// [`Migrations::is_up_to_date`] on SQLite.
+    pub(crate) fn up_to_date_sqlite(&self, conn: &Connection) -> Result<bool, Error> {
         if self.revisions.is_empty() {
             return Ok(true);
         }
@@ -205,7 +219,7 @@ impl Migrations {
         }
         match self.applied_by_digest(conn)? {
             Some(count) => Ok(count == self.revisions.len()),
-            None => Ok(self.status(conn)?.is_up_to_date()),
+            None => Ok(self.status_sqlite(conn)?.is_up_to_date()),
         }
     }
 }

@@ -95,7 +95,7 @@ pub fn run(adopted: &Migrations, rebuilt: &Migrations, original: &str, revision:
 
     // 1. The dumped source builds the same schema, by meaning.
     let mut fresh = Connection::open_in_memory().unwrap();
-    adopted.create_fresh(&mut fresh).unwrap();
+    adopted.create_fresh(&mut fresh, &Default::default()).unwrap();
     let (want, got) = (objects(&orig), objects(&fresh));
     assert_eq!(
         want.keys().collect::<Vec<_>>(),

@@ -311,7 +311,7 @@ fn an_unknown_index_on_a_rebuilt_table_is_refused() {
             assert_eq!(
                 drift,
                 &[Drift::Unexpected {
-                    kind: migrate_dsl::ObjectKind::Index,
+                    kind: migrate_dsl::report::ObjectKind::Index,
                     name: "by_hand".into(),
                     actual: "CREATE INDEX by_hand ON items (name DESC)".into(),
                 }]

@@ -3,6 +3,7 @@
 
 use crate::common::*;
 use migrate_dsl::rusqlite::Connection;
+use migrate_dsl::Dialect;
 use migrate_dsl::Target;
 use migrate_dsl::{migration, BoxError, HookContext, Options};
 
@@ -131,8 +132,10 @@ migration! {
 }
 
 #[test]
-fn offline_sql_skips_when_steps_and_names_steps_that_would_run() {
-    let script = OFFLINE.offline_sql(None, Some("0001")).unwrap();
+fn the_script_skips_when_steps_and_names_steps_that_would_run() {
+    let script = OFFLINE
+        .script(Dialect::Sqlite, None, Target::UpTo("0001"))
+        .unwrap();
     assert!(
         script.contains("-- skipped: run seed_demo when \"demo_data\""),
         "{script}"
@@ -141,7 +144,9 @@ fn offline_sql_skips_when_steps_and_names_steps_that_would_run() {
     conn.execute_batch(&script).unwrap();
     assert_eq!(table_rows(&conn, "kinds").len(), 0);
 
-    let script = OFFLINE.offline_sql(None, Some("0002")).unwrap();
+    let script = OFFLINE
+        .script(Dialect::Sqlite, None, Target::UpTo("0002"))
+        .unwrap();
     assert!(
         script.contains("-- run seed_kinds: Rust code, which a script cannot run"),
         "{script}"

@@ -11,6 +11,7 @@
 use crate::common::*;
 use migrate_dsl::build::*;
 use migrate_dsl::rusqlite::{Connection, OpenFlags};
+use migrate_dsl::{Dialect, Target};
 use migrate_dsl::{ErrorKind, Migrations};
 
 /// `count` revisions, each creating table `t<i>`; revision `edited` (if
@@ -168,7 +169,9 @@ fn rows_an_offline_script_writes_get_their_digests_from_the_next_run() {
         &Default::default(),
     )
     .unwrap();
-    let script = five.offline_sql(Some("0002"), Some("0004")).unwrap();
+    let script = five
+        .script(Dialect::Sqlite, Some("0002"), Target::UpTo("0004"))
+        .unwrap();
     conn.execute_batch(&script).unwrap();
     assert_eq!(digests(&conn)[2..], [None, None]);
     // Exact before the next run, by reading the history whole.

@@ -13,9 +13,11 @@
 
 use crate::common::*;
 use migrate_dsl::fault::{arm, disarm, FaultAction, FaultPoint};
+use migrate_dsl::report::Strategy;
 use migrate_dsl::rusqlite::config::DbConfig;
 use migrate_dsl::rusqlite::Connection;
-use migrate_dsl::{migration, ErrorKind, Options, Strategy, Target};
+use migrate_dsl::Dialect;
+use migrate_dsl::{migration, ErrorKind, Options, Target};
 
 migration! {
     static EDITS;
@@ -265,7 +267,9 @@ fn a_fault_after_an_edit_rolls_it_back() {
 
 #[test]
 fn the_offline_script_rebuilds_and_ends_the_same() {
-    let script = EDITS.offline_sql(None, Some("0005")).unwrap();
+    let script = EDITS
+        .script(Dialect::Sqlite, None, Target::UpTo("0005"))
+        .unwrap();
     assert!(
         script.contains(
             "-- the runtime edits the table's definition instead (with PRAGMA writable_schema, unless the connection is defensive) to:\n--   CREATE TABLE \"item\" (\"id\" integer PRIMARY KEY, \"parent_id\" integer, \"qty\" integer DEFAULT (2) NOT NULL"

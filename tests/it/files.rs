@@ -40,12 +40,27 @@ fn revisions_come_from_files_in_name_order() {
             "0100_inline_after"
         ]
     );
-    // The build read every file of the directory.
-    assert!(FROM_FILES.revision_dir().is_some());
+    // The build read every file of the directory, and knows the
+    // directory: a file added since is listed (and only while it exists).
     assert_eq!(
         FROM_FILES.unbuilt_revision_files(),
         Vec::<std::path::PathBuf>::new()
     );
+    {
+        struct Remove(std::path::PathBuf);
+        impl Drop for Remove {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_file(&self.0);
+            }
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("it/revisions");
+        let added = Remove(dir.join(format!("9999_added_{}.mig", std::process::id())));
+        std::fs::write(&added.0, "create table later { id integer primary key }\n").unwrap();
+        assert_eq!(
+            FROM_FILES.unbuilt_revision_files(),
+            [added.0.canonicalize().unwrap()]
+        );
+    }
     let db = TempDb::new();
     let mut conn = db.open();
     FROM_FILES.apply_pending(&mut conn).unwrap();

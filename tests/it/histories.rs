@@ -41,7 +41,7 @@ fn two_histories_share_a_file_without_seeing_each_other() {
     // The plugin's database starts from nothing although `0001` is applied
     // in the other history, and its fresh build ignores the app's tables.
     assert_eq!(PLUGIN.status(&conn).unwrap().pending.len(), 2);
-    let report = PLUGIN.create_fresh(&mut conn).unwrap();
+    let report = PLUGIN.create_fresh(&mut conn, &Default::default()).unwrap();
     assert_eq!(report.stamped, ["0001", "0002"]);
     assert!(PLUGIN.is_up_to_date(&conn).unwrap());
     assert!(!APP.is_up_to_date(&conn).unwrap());

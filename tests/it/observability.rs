@@ -2,8 +2,9 @@
 
 use crate::common::items::ITEMS_REBUILD;
 use crate::common::*;
+use migrate_dsl::report::Progress;
+use migrate_dsl::Options;
 use migrate_dsl::Target;
-use migrate_dsl::{Options, Progress};
 use std::sync::{Arc, Mutex};
 
 const ROWS: u64 = 60_000;

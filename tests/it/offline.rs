@@ -4,6 +4,7 @@
 
 use crate::common::*;
 use migrate_dsl::rusqlite::Connection;
+use migrate_dsl::Dialect;
 use migrate_dsl::{migration, ErrorKind};
 use migrate_dsl::{Options, Target};
 use std::collections::BTreeMap;
@@ -71,7 +72,9 @@ fn the_offline_script_does_what_the_runtime_does() {
     let (a, b) = (TempDb::new(), TempDb::new());
     let (mut runtime, script_db) = (a.open(), b.open());
 
-    let script = HISTORY.offline_sql(None, Some("0003")).unwrap();
+    let script = HISTORY
+        .script(Dialect::Sqlite, None, Target::UpTo("0003"))
+        .unwrap();
     script_db.execute_batch(&script).unwrap();
     HISTORY.apply_pending(&mut runtime).unwrap();
     assert_eq!(state(&script_db), state(&runtime));
@@ -84,7 +87,9 @@ fn the_offline_script_does_what_the_runtime_does() {
     );
 
     // Down and up again, on both.
-    let down = HISTORY.offline_sql(Some("0003"), Some("0002")).unwrap();
+    let down = HISTORY
+        .script(Dialect::Sqlite, Some("0003"), Target::DownTo("0002"))
+        .unwrap();
     assert!(
         down.contains("DELETE FROM \"_migrate_history\" WHERE id = '0003';"),
         "{down}"
@@ -95,13 +100,17 @@ fn the_offline_script_does_what_the_runtime_does() {
         .unwrap();
     assert_eq!(state(&script_db), state(&runtime));
 
-    let err = HISTORY.offline_sql(Some("0002"), None).unwrap_err();
+    let err = HISTORY
+        .script(Dialect::Sqlite, Some("0002"), Target::Empty)
+        .unwrap_err();
     assert!(
         matches!(err.kind(), ErrorKind::Irreversible { .. }),
         "{err:?}"
     );
     assert_eq!(revision_of(&err), "0002");
-    let up = HISTORY.offline_sql(Some("0002"), Some("0003")).unwrap();
+    let up = HISTORY
+        .script(Dialect::Sqlite, Some("0002"), Target::UpTo("0003"))
+        .unwrap();
     assert!(up.contains("-- revision 0003 (up)"));
     assert!(!up.contains("revision 0002"));
     script_db.execute_batch(&up).unwrap();
@@ -121,23 +130,33 @@ migration! {
 
 #[test]
 fn a_hook_is_a_comment_saying_the_script_stops_being_equivalent() {
-    let script = WITH_HOOK.offline_sql(None, Some("0002")).unwrap();
+    let script = WITH_HOOK
+        .script(Dialect::Sqlite, None, Target::UpTo("0002"))
+        .unwrap();
     let hook_at = script
         .find("-- run hook: Rust code, which a script cannot run; from here on this script is not what a run does")
         .unwrap_or_else(|| panic!("{script}"));
     assert!(hook_at > script.find("-- revision 0002 (up)").unwrap());
-    // One revision alone: from the one before it.
-    let one = WITH_HOOK.revision_sql("0002").unwrap();
+    // One revision alone: from the one before it, the next.
+    let one = WITH_HOOK
+        .script(Dialect::Sqlite, Some("0001"), Target::Next)
+        .unwrap();
     assert!(one.contains("-- revision 0002 (up)"), "{one}");
     assert!(!one.contains("revision 0001"), "{one}");
-    let first = WITH_HOOK.revision_sql("0001").unwrap();
+    let first = WITH_HOOK
+        .script(Dialect::Sqlite, None, Target::Next)
+        .unwrap();
     assert!(first.contains("-- revision 0001 (up)") && !first.contains("0002"));
-    let err = WITH_HOOK.offline_sql(None, Some("0042")).unwrap_err();
+    let err = WITH_HOOK
+        .script(Dialect::Sqlite, None, Target::UpTo("0042"))
+        .unwrap_err();
     assert!(
         matches!(err.kind(), ErrorKind::UnknownTarget { .. }),
         "{err:?}"
     );
-    let err = WITH_HOOK.revision_sql("0042").unwrap_err();
+    let err = WITH_HOOK
+        .script(Dialect::Sqlite, Some("0042"), Target::Next)
+        .unwrap_err();
     assert!(
         matches!(err.kind(), ErrorKind::UnknownTarget { .. }),
         "{err:?}"

@@ -18,8 +18,9 @@
 
 use crate::common::ops::n;
 use crate::common::*;
+use migrate_dsl::report::Strategy;
 use migrate_dsl::rusqlite::Connection;
-use migrate_dsl::{migration, ErrorKind, Migrations, Strategy};
+use migrate_dsl::{migration, ErrorKind, Migrations};
 use migrate_dsl_core::check::check_history_to_head;
 use migrate_dsl_core::op::*;
 use migrate_dsl_core::plan::Step;

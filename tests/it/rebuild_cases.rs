@@ -117,11 +117,11 @@ fn case_04_a_rebuild_inside_a_caller_transaction_with_foreign_keys_on_is_refused
     conn.execute_batch("ROLLBACK").unwrap();
     assert_eq!(snapshot(&conn), before);
 
-    // The same through `migrate_in_transaction` and a rusqlite
+    // The same through `migrate` on a `&Connection` and a rusqlite
     // `Transaction`.
     let tx = conn.transaction().unwrap();
     let err = CASCADE
-        .migrate_in_transaction(&tx, Target::Head, &Options::default())
+        .migrate(&tx, Target::Head, &Options::default())
         .unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::TransactionOpen), "{err:?}");
     drop(tx);
@@ -145,7 +145,7 @@ fn case_04_inside_a_caller_transaction_revisions_run_in_savepoints() {
     tx.execute("INSERT INTO p (id, name) VALUES (3, 'mine')", [])
         .unwrap();
     let report = CASCADE
-        .migrate_in_transaction(&tx, Target::Head, &Options::default())
+        .migrate(&tx, Target::Head, &Options::default())
         .unwrap();
     assert_eq!(report.applied.len(), 1);
     assert_eq!(count(&tx, "c"), 2);
@@ -158,7 +158,7 @@ fn case_04_inside_a_caller_transaction_revisions_run_in_savepoints() {
     tx.execute("INSERT INTO p (id, name) VALUES (3, 'mine')", [])
         .unwrap();
     CASCADE
-        .migrate_in_transaction(&tx, Target::Head, &Options::default())
+        .migrate(&tx, Target::Head, &Options::default())
         .unwrap();
     tx.commit().unwrap();
     conn.pragma_update(None, "foreign_keys", true).unwrap();
@@ -200,7 +200,7 @@ fn a_failure_inside_a_caller_transaction_undoes_only_that_revision() {
     tx.execute_batch("CREATE TABLE mine (x); INSERT INTO mine VALUES (1)")
         .unwrap();
     let err = PLAIN_THEN_FAILING
-        .migrate_in_transaction(&tx, Target::Head, &Options::default())
+        .migrate(&tx, Target::Head, &Options::default())
         .unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Hook { .. }), "{err:?}");
     assert_eq!(revision_of(&err), "0003");
@@ -210,14 +210,14 @@ fn a_failure_inside_a_caller_transaction_undoes_only_that_revision() {
     assert_eq!(count(&tx, "mine"), 1);
     FAIL.store(false, Ordering::SeqCst);
     PLAIN_THEN_FAILING
-        .migrate_in_transaction(&tx, Target::Head, &Options::default())
+        .migrate(&tx, Target::Head, &Options::default())
         .unwrap();
     tx.commit().unwrap();
     assert_eq!(history_ids(&conn), ["0001", "0002", "0003"]);
     assert_healthy(&conn);
 
     let err = PLAIN_THEN_FAILING
-        .migrate_in_transaction(&conn, Target::Head, &Options::default().progress(|_| {}))
+        .migrate(&conn, Target::Head, &Options::default().progress(|_| {}))
         .unwrap_err();
     assert!(
         matches!(err.kind(), ErrorKind::ProgressInTransaction),
@@ -808,7 +808,7 @@ fn case_33_constraints_broken_by_the_blocks_own_type_change_name_the_real_table(
         .unwrap();
     let violation = |conn: &mut migrate_dsl::rusqlite::Connection| {
         let before = snapshot(conn);
-        let err = CONVERTED.apply_pending(conn).unwrap_err();
+        let err = CONVERTED.apply_pending(&mut *conn).unwrap_err();
         assert!(!err.to_string().contains("_migrate_tmp_"), "{err}");
         assert_eq!(snapshot(conn), before);
         assert!(temp_tables(conn).is_empty());

@@ -393,7 +393,7 @@ proptest! {
         // The head built directly from the model is the same schema.
         let mut fresh = migrate_dsl::rusqlite::Connection::open_in_memory().unwrap();
         migrations
-            .create_fresh_schema_only(&mut fresh)
+            .create_fresh(&mut fresh, &Options::default().schema_only(true))
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(live_schema(&fresh), expected);
         // The stairway: every revision up, down (when reversible) and up

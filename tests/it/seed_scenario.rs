@@ -74,7 +74,7 @@ fn at_revision_1() -> (TempDb, migrate_dsl::rusqlite::Connection) {
 
 fn assert_retry_succeeds(conn: &mut migrate_dsl::rusqlite::Connection) {
     HOOK.with(|h| h.set(Hook::Fixed));
-    let report = SEED.apply_pending(conn).unwrap();
+    let report = SEED.apply_pending(&mut *conn).unwrap();
     assert_eq!(report.applied.len(), 1);
     assert_eq!(report.applied[0].id, "0002_relax_bar");
     assert_eq!(history_ids(conn), ["0001_create_foo", "0002_relax_bar"]);

@@ -145,7 +145,9 @@ fn create_fresh_builds_what_a_replay_builds() {
 
     let fresh_db = TempDb::new();
     let mut fresh = fresh_db.open();
-    let report = SCHEMA.create_fresh(&mut fresh).unwrap();
+    let report = SCHEMA
+        .create_fresh(&mut fresh, &Default::default())
+        .unwrap();
     assert_eq!(report.stamped, ["0001", "0002", "0003"]);
     assert!(report.applied.is_empty());
     assert_eq!(user_schema(&fresh), user_schema(&replay));
@@ -168,7 +170,9 @@ fn create_fresh_refuses_objects_in_the_way_or_a_history_with_data() {
     // in the way.
     conn.execute_batch("CREATE TABLE mine (x); CREATE TABLE Users (x)")
         .unwrap();
-    let err = SCHEMA.create_fresh(&mut conn).unwrap_err();
+    let err = SCHEMA
+        .create_fresh(&mut conn, &Default::default())
+        .unwrap_err();
     let ErrorKind::NotEmpty { objects } = err.kind() else {
         panic!("{err:?}");
     };
@@ -178,7 +182,7 @@ fn create_fresh_refuses_objects_in_the_way_or_a_history_with_data() {
         ["mine", "Users"]
     );
     conn.execute_batch("DROP TABLE Users").unwrap();
-    SCHEMA.create_fresh(&mut conn).unwrap();
+    SCHEMA.create_fresh(&mut conn, &Default::default()).unwrap();
     assert!(SCHEMA.is_up_to_date(&conn).unwrap());
     assert_eq!(
         strings(&conn, "SELECT x FROM mine"),
@@ -186,11 +190,15 @@ fn create_fresh_refuses_objects_in_the_way_or_a_history_with_data() {
         "the unrelated table is still there"
     );
     // A second time: this history is recorded as applied.
-    let err = SCHEMA.create_fresh(&mut conn).unwrap_err();
+    let err = SCHEMA
+        .create_fresh(&mut conn, &Default::default())
+        .unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::NotEmpty { .. }), "{err:?}");
 
     let mut conn = Connection::open_in_memory().unwrap();
-    let err = SEEDED.create_fresh(&mut conn).unwrap_err();
+    let err = SEEDED
+        .create_fresh(&mut conn, &Default::default())
+        .unwrap_err();
     let ErrorKind::DataInHistory = err.kind() else {
         panic!("{err:?}");
     };
@@ -200,7 +208,9 @@ fn create_fresh_refuses_objects_in_the_way_or_a_history_with_data() {
     assert!(operation.starts_with("insert into kinds"), "{operation}");
     assert!(strings(&conn, "SELECT name FROM sqlite_schema").is_empty());
 
-    SEEDED.create_fresh_schema_only(&mut conn).unwrap();
+    SEEDED
+        .create_fresh(&mut conn, &Options::default().schema_only(true))
+        .unwrap();
     assert_eq!(table_rows(&conn, "kinds").len(), 0);
     assert!(SEEDED.is_up_to_date(&conn).unwrap());
 }
@@ -210,7 +220,7 @@ fn stamp_marks_revisions_without_running_them() {
     let db = TempDb::new();
     let mut conn = db.open();
     // A database whose schema at 0002 was made another way.
-    OLDER.create_fresh(&mut conn).unwrap();
+    OLDER.create_fresh(&mut conn, &Default::default()).unwrap();
     conn.execute_batch("DELETE FROM _migrate_history").unwrap();
     let schema_before = user_schema(&conn);
 
@@ -235,15 +245,34 @@ fn stamp_marks_revisions_without_running_them() {
     );
 }
 
+migration! {
+    static QUIET;
+    history table "app_history";
+    revision "0001" { create table quiet { id integer primary key } }
+    revision "0002" { create index quiet_id on quiet (id); }
+}
+
+migration! {
+    /// QUIET with its history table's name in capitals.
+    static SHOUTING;
+    history table "APP_HISTORY";
+    revision "0001" { create table quiet { id integer primary key } }
+    revision "0002" { create index quiet_id on quiet (id); }
+}
+
 #[test]
 fn the_history_table_is_found_whatever_the_case_of_its_name() {
     let db = TempDb::new();
     let mut conn = db.open();
-    SCHEMA.apply_pending(&mut conn).unwrap();
+    QUIET.apply_pending(&mut conn).unwrap();
     // SQLite compares names case-insensitively: the same table.
-    let shouting = SCHEMA.clone().with_history_table("_MIGRATE_HISTORY");
-    let status = shouting.status(&conn).unwrap();
-    assert_eq!(status.current(), Some("0003"), "{status:?}");
+    let status = SHOUTING.status(&conn).unwrap();
+    assert_eq!(status.current(), Some("0002"), "{status:?}");
     assert!(status.pending.is_empty(), "{status:?}");
-    assert!(shouting.is_up_to_date(&conn).unwrap());
+    assert!(SHOUTING.is_up_to_date(&conn).unwrap());
+    assert!(SHOUTING
+        .apply_pending(&mut conn)
+        .unwrap()
+        .applied
+        .is_empty());
 }

@@ -5,11 +5,11 @@
 //! On SQLite the live `CREATE`
 //! statements must be what the model renders; on PostgreSQL the catalog
 //! must describe the model's tables, columns (order, type, nullability),
-//! named constraints, indexes and views; `check_postgres` finds no drift;
+//! named constraints, indexes and views; `check` finds no drift;
 //! and a history that can be undone goes back to nothing on both.
 
 use crate::server::database;
-use migrate_dsl::Migrations;
+use migrate_dsl::{Migrations, Target};
 use migrate_dsl_core::model::{ConstraintKind, KeyTarget, Schema};
 use migrate_dsl_core::op::*;
 use migrate_dsl_core::{render, Loc, Name};
@@ -488,13 +488,13 @@ proptest! {
         let db = database("roundtrip");
         let mut client = db.connect();
         migrations
-            .apply_pending_postgres(&mut client)
+            .apply_pending(&mut client)
             .map_err(|e| {
-                let script = migrations.postgres_sql(None, None).unwrap_or_default();
+                let script = migrations.script(Dialect::Postgres, None, Target::Head).unwrap_or_default();
                 TestCaseError::fail(format!("PostgreSQL: {e}\nthe history's script:\n{script}"))
             })?;
         prop_assert_eq!(live_shape(&mut client), model_shape(&schema));
-        let drift = migrations.check_postgres(&mut client).unwrap();
+        let drift = migrations.check(&mut client).unwrap();
         prop_assert!(drift.is_empty(), "{:?}", drift);
 
         if migrations.revisions().iter().all(|r| r.irreversible().is_none()) {
@@ -502,7 +502,7 @@ proptest! {
             migrations.migrate(&mut conn, empty, &Default::default())
                 .map_err(|e| TestCaseError::fail(format!("SQLite down: {e}")))?;
             prop_assert!(sqlite_schema(&conn).is_empty());
-            migrations.migrate_postgres(&mut client, empty, &Default::default())
+            migrations.migrate(&mut client, empty, &Default::default())
                 .map_err(|e| TestCaseError::fail(format!("PostgreSQL down: {e}")))?;
             prop_assert!(live_shape(&mut client).is_empty());
         }

@@ -43,7 +43,7 @@ fn main() {
         let mut client = Client::connect(&format!("{server} dbname={name}"), NoTls).unwrap();
         let start = Instant::now();
         let applied = MIGRATIONS
-            .apply_pending_postgres(&mut client)
+            .apply_pending(&mut client)
             .unwrap()
             .applied
             .len();

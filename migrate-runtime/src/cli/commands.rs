@@ -8,6 +8,7 @@ use crate::migrations::Migrations;
 use crate::options::Options;
 use crate::report::Report;
 use crate::run::Target;
+use migrate_dsl_core::op::Dialect;
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::ExitCode;
@@ -188,10 +189,13 @@ pub(super) fn run(cli: &Cli, m: &Migrations, out: &Output) -> Result<ExitCode, F
             report_out(out, &report);
         }
         Command::Sql { from, to, revision } => {
-            let newest = m.revisions().last().map(|r| r.id());
             let script = match revision {
-                Some(id) => m.revision_sql(id),
-                None => m.offline_sql(from.as_deref(), to.as_deref().or(newest)),
+                // From the revision before it, the next one.
+                Some(id) => m.count_through(Some(id)).and_then(|n| {
+                    let before = n.checked_sub(2).map(|i| m.revisions()[i].id());
+                    m.script(Dialect::Sqlite, before, Target::Next)
+                }),
+                None => script_to(m, from.as_deref(), to.as_deref()),
             }
             .map_err(|e| e.to_string())?;
             if out.json {
@@ -382,4 +386,14 @@ fn refuse_unbuilt(m: &Migrations) -> Result<(), String> {
         "{} not in this build of the program (added since): build it again; Rust rebuilds when a revision file changes, not when one is added, so save any file of the crate (`new NAME` does this for you)",
         names.join(", ")
     ))
+}
+
+/// The SQLite script from `from` to `to` (`None`: the newest), up or down.
+fn script_to(m: &Migrations, from: Option<&str>, to: Option<&str>) -> Result<String, Error> {
+    let target = match to {
+        None => Target::Head,
+        Some(id) if m.count_through(Some(id))? < m.count_through(from)? => Target::DownTo(id),
+        Some(id) => Target::UpTo(id),
+    };
+    m.script(Dialect::Sqlite, from, target)
 }

@@ -11,7 +11,7 @@
 //! `pg_get_viewdef`, each read with its schema as the search path, so no
 //! name carries a schema; an index's table loses its schema by hand). Nothing of the replay outlives the check.
 
-use super::run::{pg, read_history};
+use super::run::{pg, read_if_exists};
 use crate::drift::Drift;
 use crate::error::Error;
 use crate::migrations::Migrations;
@@ -48,20 +48,11 @@ impl Migrations {
     /// index on one of its tables the history does not make. Changes
     /// nothing: the expected schema is replayed in a transaction that is
     /// rolled back (module documentation of `postgres/drift.rs`).
-    pub fn check_postgres(&self, client: &mut Client) -> Result<Vec<Drift>, Error> {
+    pub(crate) fn check_postgres(&self, client: &mut Client) -> Result<Vec<Drift>, Error> {
         self.refuse_for_postgres()?;
         let table = &*self.history_table;
         let mut tx = client.transaction().map_err(pg(None, "BEGIN"))?;
-        let exists = "SELECT to_regclass($1) IS NOT NULL";
-        let found: bool = tx
-            .query_one(exists, &[&sql::ident(table)])
-            .map_err(pg(None, exists))?
-            .get(0);
-        let applied = if found {
-            read_history(&mut tx, table)?
-        } else {
-            Vec::new()
-        };
+        let applied = read_if_exists(&mut tx, table)?;
         self.verify(&applied, &Options::default())?;
         let live_schema: String = {
             let q = "SELECT current_schema()";

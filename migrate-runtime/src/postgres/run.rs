@@ -13,12 +13,14 @@
 //! everyone else queues behind it. (A session lock needs a session: behind
 //! a pooler in transaction mode, migrate on a direct connection.)
 
+use crate::drift::Drift;
+use crate::engine::{Database, Engine, Ledger, Notes, Outcome, Start, Work};
 use crate::error::{Context, Error, ErrorKind};
 use crate::history::{self, HistoryRow, Sql};
-use crate::hook::{failed, prepare, HookContext};
+use crate::hook::{failed, prepare};
 use crate::migrations::{Migrations, Revision};
 use crate::options::Options;
-use crate::report::{AppliedRevision, Report};
+use crate::report::Report;
 use crate::run::{Course, Direction, Target};
 use crate::status::Status;
 use migrate_dsl_core::plan::PgStep;
@@ -26,239 +28,328 @@ use migrate_dsl_core::sql;
 use postgres::{Client, GenericClient, Transaction};
 use std::time::{Duration, Instant};
 
-impl Migrations {
-    /// Applies every pending revision to the PostgreSQL database of
-    /// `client`: `migrate_postgres(client, Target::Head, &Options::default())`.
-    pub fn apply_pending_postgres(&self, client: &mut Client) -> Result<Report, Error> {
-        self.migrate_postgres(client, Target::Head, &Options::default())
-    }
+impl crate::engine::sealed::Sealed for &mut Client {}
 
-    /// Moves the PostgreSQL database of `client` to `target`, up or down,
-    /// one revision per transaction with its history row (see the module
-    /// documentation of `postgres/run.rs` for locking and timeouts). The
-    /// history must target PostgreSQL (`dialects sqlite, postgres;`);
-    /// a `run` hook calls its `postgres:` function with the revision's
-    /// transaction (a panic in it rolls the revision back and propagates;
-    /// an error rolls it back and is returned). A move down is refused
-    /// whole, before anything changes, when a revision on the way cannot
-    /// be undone.
-    pub fn migrate_postgres(
-        &self,
-        client: &mut Client,
+impl Database for &mut Client {
+    type Again<'a>
+        = &'a mut Client
+    where
+        Self: 'a;
+    fn again(&mut self) -> &mut Client {
+        self
+    }
+    fn migrate(
+        self,
+        m: &Migrations,
         target: Target<'_>,
         options: &Options,
     ) -> Result<Report, Error> {
+        m.refuse_for_postgres()?;
+        locked(self, m, options, |client| {
+            let mut engine = Postgres {
+                client,
+                options,
+                ledger: Sql::postgres(&m.history_table),
+                stored: String::new(),
+            };
+            crate::run::drive(m, &mut engine, target, options)
+        })
+    }
+
+    fn status(self, m: &Migrations) -> Result<Status, Error> {
+        Ok(m.status_of(read_if_exists(self, &m.history_table)?))
+    }
+
+    fn up_to_date(self, m: &Migrations) -> Result<bool, Error> {
+        let table = &*m.history_table;
+        if m.revisions.is_empty() {
+            return Ok(true);
+        }
+        if !ledger_exists(self, table)? {
+            return Ok(false);
+        }
+        let newest = history::newest_of(&newest_rows(self, table)?);
+        match newest {
+            Some((id, digest)) => match m.proven(&id, digest.as_deref()) {
+                Some(count) => Ok(count == m.revisions.len()),
+                None => Ok(m.status_of(read_history(self, table)?).is_up_to_date()),
+            },
+            None => Ok(false),
+        }
+    }
+
+    fn check(self, m: &Migrations) -> Result<Vec<Drift>, Error> {
+        m.check_postgres(self)
+    }
+
+    fn stamp(self, m: &Migrations, target: Option<&str>) -> Result<Report, Error> {
         let started = Instant::now();
-        if let Target::UpTo(id) | Target::DownTo(id) = target {
-            self.count_through(Some(id))?;
-        }
-        self.refuse_for_postgres()?;
-        let lock = lock_key(&self.history_table);
-        take_lock(client, options, lock)?;
-        // Released on every exit, a panic in a hook included (its
-        // revision's transaction is rolled back by then).
-        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.migrate_postgres_locked(client, target, options, started)
-        }));
-        let release = "SELECT pg_advisory_unlock($1)";
-        let released = client.execute(release, &[&lock]);
-        match run {
-            Ok(report) => {
-                let report = report?;
-                released.map_err(pg(None, release))?;
-                Ok(report)
-            }
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    }
-
-    /// [`Migrations::migrate_postgres`] once the history's lock is held.
-    fn migrate_postgres_locked(
-        &self,
-        client: &mut Client,
-        target: Target<'_>,
-        options: &Options,
-        started: Instant,
-    ) -> Result<Report, Error> {
-        let table = &*self.history_table;
-        let ledger = Sql::postgres(table);
-        let mut report = Report::default();
-        // The history table, made under the lock (two runners creating it
-        // at once would collide in the catalog), and where the database
-        // stands: read once, as the lock keeps other runners out until
-        // this run ends.
-        let mut tx = begin(client, options)?;
-        run(&mut tx, &ledger.create(), None)?;
-        let (mut count, mut stored) = self.applied_on_postgres(&mut tx, options)?;
-        tx.commit().map_err(pg(None, "COMMIT"))?;
-        let goal = match self.course(count, target)? {
-            Course::Up(range) => range.end.max(count),
-            Course::Down(undo) => count - undo.len(),
-        };
-        // One revision per transaction.
-        while count != goal {
-            let mut tx = begin(client, options)?;
-            let revision_started = Instant::now();
-            let direction = if count < goal {
-                Direction::Up
-            } else {
-                Direction::Down
-            };
-            let up = direction == Direction::Up;
-            let (rev, steps, record) = match direction {
-                Direction::Up => {
-                    let rev = &self.revisions[count];
-                    (rev, rev.postgres.as_deref(), ledger.insert())
-                }
-                Direction::Down => {
-                    let rev = &self.revisions[count - 1];
-                    (rev, rev.postgres_down.as_deref(), ledger.delete())
-                }
-            };
-            // The row's digest, chained from the newest row's.
-            let digest = up.then(|| {
-                let before = count
-                    .checked_sub(1)
-                    .map_or("", |i| &*self.revisions[i].digest);
-                history::next_digest(&stored, (before, &rev.digest), rev.id(), rev.checksum())
-            });
-            let Some(steps) = steps else {
-                return Err(super::irreversible(rev));
-            };
-            if let [PgStep::ConcurrentIndex {
-                index,
-                concurrently,
-                ..
-            }] = steps
+        let keep = m.count_through(target)?;
+        m.refuse_for_postgres()?;
+        let options = Options::default();
+        let mut report = locked(self, m, &options, |client| {
+            let ledger = Sql::postgres(&m.history_table);
+            let mut tx = begin(client, &options)?;
+            run(&mut tx, &ledger.create(), None)?;
+            let applied = read_history(&mut tx, &m.history_table)?;
+            m.verify(&applied, &options.clone().verify_checksums(false))?;
+            let mut report = Report::default();
+            let delete = ledger.delete();
+            for rev in m.revisions[keep.min(applied.len())..applied.len()]
+                .iter()
+                .rev()
             {
-                // Outside any transaction: this one only held the lock.
-                tx.commit().map_err(pg(None, "COMMIT"))?;
-                let digest = digest.unwrap_or_default();
-                let built = Concurrent {
-                    options,
-                    index: &index[..],
-                    statement: &concurrently[..],
-                    record: &record,
-                    digest: &digest,
-                };
-                built.run(client, rev)?;
-                (count, stored) = (count + 1, digest);
-                tracing::info!(revision = rev.id(), "applied on PostgreSQL");
-                report.applied.push(AppliedRevision {
-                    id: rev.id().to_owned(),
-                    duration: revision_started.elapsed(),
-                });
-                continue;
+                tx.execute(&delete, &[&rev.id()])
+                    .map_err(pg(None, &delete))?;
+                report.unstamped.push(rev.id().to_owned());
             }
-            let cx = HookContext {
-                revision: rev.id(),
-                revert: !up,
-                flags: &options.flags,
-            };
-            let mut skipped = Vec::new();
-            for step in steps {
-                match step {
-                    PgStep::Execute(statement) | PgStep::Rows(statement) => {
-                        run(&mut tx, statement, Some(rev.id()))?
-                    }
-                    // Always alone in its revision (the checker's rule).
-                    PgStep::ConcurrentIndex { plain, .. } => run(&mut tx, plain, Some(rev.id()))?,
-                    // A panic unwinds through `tx`, whose drop rolls back.
-                    PgStep::Hook(call) => {
-                        let hook = prepare(rev.id(), call, &rev.pg_hooks, &cx, &mut skipped)?;
-                        if let Some(hook) = hook {
-                            hook(&mut tx, &cx).map_err(failed(rev.id(), call))?;
-                        }
-                    }
-                }
+            let mut stored = newest_digest(&mut tx, &m.history_table)?;
+            let insert = ledger.insert();
+            for (i, rev) in m
+                .revisions
+                .iter()
+                .enumerate()
+                .take(keep)
+                .skip(applied.len())
+            {
+                let before = i.checked_sub(1).map_or("", |i| &*m.revisions[i].digest);
+                stored =
+                    history::next_digest(&stored, (before, &rev.digest), rev.id(), rev.checksum());
+                tx.execute(&insert, &[&rev.id(), &rev.checksum(), &0_i64, &stored])
+                    .map_err(pg(None, &insert))?;
+                report.stamped.push(rev.id().to_owned());
             }
-            let duration = revision_started.elapsed();
-            let ms = i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
-            match &digest {
-                Some(digest) => tx.execute(&record, &[&rev.id(), &rev.checksum(), &ms, digest]),
-                None => tx.execute(&record, &[&rev.id()]),
-            }
-            .map_err(pg(Some(rev.id()), &record))?;
-            // Undone: the newest row is now the one before.
-            let newest = match digest {
-                Some(digest) => digest,
-                None => newest_digest(&mut tx, table)?,
-            };
-            tx.commit().map_err(pg(Some(rev.id()), "COMMIT"))?;
-            (count, stored) = (if up { count + 1 } else { count - 1 }, newest);
-            report.skipped_hooks.extend(skipped);
-            let done = AppliedRevision {
-                id: rev.id().to_owned(),
-                duration,
-            };
-            if up {
-                tracing::info!(revision = rev.id(), "applied on PostgreSQL");
-                report.applied.push(done);
-            } else {
-                tracing::info!(revision = rev.id(), "reverted on PostgreSQL");
-                report.reverted.push(done);
-            }
-        }
+            tx.commit().map_err(pg(None, "COMMIT"))?;
+            Ok(report)
+        })?;
         report.duration = started.elapsed();
         Ok(report)
     }
 
-    /// How many revisions the database has and its newest row's digest:
-    /// one lookup when that digest proves the rows are this history's
-    /// first ones, unchanged; otherwise every row is read and verified,
-    /// and given its digest (rows from before digests were written, or
-    /// written by an offline script).
-    fn applied_on_postgres(
-        &self,
-        tx: &mut Transaction<'_>,
-        options: &Options,
-    ) -> Result<(usize, String), Error> {
-        let ledger = Sql::postgres(&self.history_table);
-        let newest = history::newest_of(&newest_rows(tx, &self.history_table)?);
-        if let Some((id, Some(digest))) = &newest {
-            if let Some(count) = self.proven(id, Some(digest)) {
-                return Ok((count, digest.clone()));
+    fn create_fresh(self, m: &Migrations, options: &Options) -> Result<Report, Error> {
+        m.refuse_for_postgres()?;
+        let status = self.status(m)?;
+        if let Some(row) = status.applied.last() {
+            return Err(ErrorKind::NotEmpty {
+                objects: vec![format!("revision `{}` recorded as applied", row.id)],
             }
+            .into());
         }
-        if newest.is_none() {
-            return Ok((0, String::new()));
+        // The head schema is rendered for SQLite only: reached here by the
+        // history's own statements, in one run.
+        self.migrate(m, Target::Head, options)
+    }
+}
+
+/// Runs `work` holding the history's advisory lock, released on every
+/// exit, a panic included (by then the revision's transaction is rolled
+/// back).
+fn locked<T>(
+    client: &mut Client,
+    m: &Migrations,
+    options: &Options,
+    work: impl FnOnce(&mut Client) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let lock = lock_key(&m.history_table);
+    take_lock(client, options, lock)?;
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&mut *client)));
+    let release = "SELECT pg_advisory_unlock($1)";
+    let released = client.execute(release, &[&lock]);
+    match result {
+        Ok(result) => {
+            let value = result?;
+            released.map_err(pg(None, release))?;
+            Ok(value)
         }
-        let applied = read_history(tx, &self.history_table)?;
-        self.verify(&applied, options)?;
-        let digests = history::chain(applied.iter().map(|r| (&*r.id, &*r.checksum)));
-        let set = ledger.set_digest();
-        for (row, digest) in applied.iter().zip(&digests) {
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// The PostgreSQL side of a run: one transaction per revision with its
+/// history row, the history's lock held by the caller ([`locked`]) for
+/// the whole run, so the ledger is read once.
+struct Postgres<'c> {
+    client: &'c mut Client,
+    options: &'c Options,
+    ledger: Sql<'c>,
+    /// The newest history row's digest (`""`: none), which the next row's
+    /// chains from.
+    stored: String,
+}
+
+impl Engine for Postgres<'_> {
+    fn start(&mut self, m: &Migrations) -> Result<Start, Error> {
+        let table = &*m.history_table;
+        // The history table, made under the lock (two runners creating it
+        // at once would collide in the catalog).
+        let mut tx = begin(self.client, self.options)?;
+        run(&mut tx, &self.ledger.create(), None)?;
+        let newest = history::newest_of(&newest_rows(&mut tx, table)?);
+        let ledger = match newest {
+            None => Ledger::Proven(0),
+            Some((id, Some(digest))) if m.proven(&id, Some(&digest)).is_some() => {
+                self.stored = digest.clone();
+                Ledger::Proven(m.proven(&id, Some(&digest)).unwrap_or(0))
+            }
+            Some(_) => Ledger::Rows(read_history(&mut tx, table)?),
+        };
+        tx.commit().map_err(pg(None, "COMMIT"))?;
+        Ok(Start {
+            ledger,
+            removed: Vec::new(),
+        })
+    }
+
+    /// Rows from before digests were written, or written by an offline
+    /// script, are given theirs.
+    fn verified(&mut self, _: &Migrations, rows: &[HistoryRow]) -> Result<(), Error> {
+        let digests = history::chain(rows.iter().map(|r| (&*r.id, &*r.checksum)));
+        let set = self.ledger.set_digest();
+        let mut tx = begin(self.client, self.options)?;
+        for (row, digest) in rows.iter().zip(&digests) {
             tx.execute(&set, &[digest, &row.id])
                 .map_err(pg(None, &set))?;
         }
-        Ok((applied.len(), digests.last().cloned().unwrap_or_default()))
+        tx.commit().map_err(pg(None, "COMMIT"))?;
+        self.stored = digests.last().cloned().unwrap_or_default();
+        Ok(())
     }
 
-    /// Where the PostgreSQL database of `client` stands: applied (with
-    /// when and how long), pending, unknown and edited revisions. Reads
-    /// only; a database without the history table has everything pending.
-    pub fn status_postgres(&self, client: &mut Client) -> Result<Status, Error> {
-        let table = &*self.history_table;
-        let exists = "SELECT to_regclass($1) IS NOT NULL";
-        let quoted = sql::ident(table);
-        let found: bool = client
-            .query_one(exists, &[&quoted])
-            .map_err(pg(None, exists))?
-            .get(0);
-        let applied = if found {
-            read_history(client, table)?
-        } else {
-            Vec::new()
+    fn can_run(&mut self, m: &Migrations, course: &Course) -> Result<(), Error> {
+        if course.direction == Direction::Down {
+            for &i in &course.revisions {
+                let rev = &m.revisions[i];
+                if rev.postgres_down.is_none() {
+                    return Err(super::irreversible(rev));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn revision(&mut self, m: &Migrations, work: Work<'_>) -> Result<Outcome, Error> {
+        let rev = &m.revisions[work.index];
+        let (steps, record) = match work.direction {
+            Direction::Up => (super::up_steps(rev)?, self.ledger.insert()),
+            Direction::Down => (
+                rev.postgres_down
+                    .as_deref()
+                    .ok_or_else(|| super::irreversible(rev))?,
+                self.ledger.delete(),
+            ),
         };
-        Ok(self.status_of(applied))
+        // The row's digest, chained from the newest row's.
+        let digest = (work.direction == Direction::Up).then(|| {
+            let before = work
+                .index
+                .checked_sub(1)
+                .map_or("", |i| &*m.revisions[i].digest);
+            history::next_digest(
+                &self.stored,
+                (before, &rev.digest),
+                rev.id(),
+                rev.checksum(),
+            )
+        });
+        if let (
+            Some(digest),
+            [PgStep::ConcurrentIndex {
+                index,
+                concurrently,
+                ..
+            }],
+        ) = (&digest, steps)
+        {
+            // Outside any transaction.
+            let built = Concurrent {
+                options: self.options,
+                index: &index[..],
+                statement: &concurrently[..],
+                record: &record,
+                digest,
+            };
+            built.run(self.client, rev)?;
+            self.stored.clone_from(digest);
+            return Ok(Outcome::Done(Notes {
+                duration: work.started.elapsed(),
+                ..Notes::default()
+            }));
+        }
+        let mut tx = begin(self.client, self.options)?;
+        let mut notes = Notes::default();
+        for step in steps {
+            match step {
+                PgStep::Execute(statement) | PgStep::Rows(statement) => {
+                    run(&mut tx, statement, Some(rev.id()))?
+                }
+                // Always alone in its revision (the checker's rule).
+                PgStep::ConcurrentIndex { plain, .. } => run(&mut tx, plain, Some(rev.id()))?,
+                // A panic unwinds through `tx`, whose drop rolls back.
+                PgStep::Hook(call) => {
+                    let hook = prepare(
+                        rev.id(),
+                        call,
+                        &rev.pg_hooks,
+                        work.cx,
+                        &mut notes.skipped_hooks,
+                    )?;
+                    if let Some(hook) = hook {
+                        hook(&mut tx, work.cx).map_err(failed(rev.id(), call))?;
+                    }
+                }
+            }
+        }
+        notes.duration = work.started.elapsed();
+        let ms = i64::try_from(notes.duration.as_millis()).unwrap_or(i64::MAX);
+        match &digest {
+            Some(digest) => tx.execute(&record, &[&rev.id(), &rev.checksum(), &ms, digest]),
+            None => tx.execute(&record, &[&rev.id()]),
+        }
+        .map_err(pg(Some(rev.id()), &record))?;
+        // Undone: the newest row is now the one before.
+        let newest = match digest {
+            Some(digest) => digest,
+            None => newest_digest(&mut tx, &m.history_table)?,
+        };
+        tx.commit().map_err(pg(Some(rev.id()), "COMMIT"))?;
+        self.stored = newest;
+        Ok(Outcome::Done(notes))
     }
 
+    fn finish(&mut self) -> Result<(), Error> {
+        // Every revision was committed as it ran.
+        Ok(())
+    }
+}
+
+impl Migrations {
     /// Refuses, before anything is sent, a history that does not target
     /// PostgreSQL.
     pub(super) fn refuse_for_postgres(&self) -> Result<(), Error> {
         self.revisions
             .iter()
             .try_for_each(|rev| super::up_steps(rev).map(drop))
+    }
+}
+
+/// Whether the history table exists.
+fn ledger_exists(client: &mut impl GenericClient, table: &str) -> Result<bool, Error> {
+    let exists = "SELECT to_regclass($1) IS NOT NULL";
+    Ok(client
+        .query_one(exists, &[&sql::ident(table)])
+        .map_err(pg(None, exists))?
+        .get(0))
+}
+
+/// Every history row; none without the table.
+pub(super) fn read_if_exists(
+    client: &mut impl GenericClient,
+    table: &str,
+) -> Result<Vec<HistoryRow>, Error> {
+    if ledger_exists(client, table)? {
+        read_history(client, table)
+    } else {
+        Ok(Vec::new())
     }
 }
 
@@ -402,14 +493,14 @@ pub(super) fn read_history(
 
 /// The newest row's digest (`""` without rows; it was written by this
 /// run or given by `applied_on_postgres`).
-fn newest_digest(tx: &mut Transaction<'_>, table: &str) -> Result<String, Error> {
+fn newest_digest(tx: &mut impl GenericClient, table: &str) -> Result<String, Error> {
     let rows = newest_rows(tx, table)?;
     Ok(rows.first().and_then(|r| r.2.clone()).unwrap_or_default())
 }
 
 /// The two newest rows' id, checksum and digest ([`Sql::newest_two`]).
 fn newest_rows(
-    tx: &mut Transaction<'_>,
+    tx: &mut impl GenericClient,
     table: &str,
 ) -> Result<Vec<(String, String, Option<String>)>, Error> {
     let q = Sql::postgres(table).newest_two();

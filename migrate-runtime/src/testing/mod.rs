@@ -1,9 +1,9 @@
 //! Helpers for the tests of applications that use migrate-dsl (feature
 //! `testing`): a database at head in one call, copied from a template built
 //! once per process; the "stairway" test of a whole history; a drift
-//! assertion. With the `postgres` feature, the same three on PostgreSQL:
-//! [`postgres_database`], [`assert_postgres_history_consistent`],
-//! [`assert_postgres_matches`].
+//! assertion. With the `postgres` feature, the database and the stairway
+//! on PostgreSQL are in [`postgres`]; the drift assertion takes either
+//! engine's connection.
 //!
 //! ```
 //! use migrate_dsl::{migration, testing};
@@ -26,6 +26,7 @@
 //! ```
 
 use crate::catalog::user_objects;
+use crate::engine::Database;
 use crate::migrations::Migrations;
 use crate::{Options, Target};
 use migrate_dsl_core::plan::Down;
@@ -108,7 +109,7 @@ pub fn assert_history_consistent(migrations: &Migrations) {
     for rev in migrations.revisions() {
         let id = rev.id();
         let up = |conn: &mut Connection, step: &str| {
-            if let Err(e) = migrations.migrate(conn, Target::UpTo(id), &Options::default()) {
+            if let Err(e) = migrations.migrate(&mut *conn, Target::UpTo(id), &Options::default()) {
                 panic!("revision `{id}`: {step} failed: {e}");
             }
             let live = migrations
@@ -150,14 +151,20 @@ pub fn assert_history_consistent(migrations: &Migrations) {
     assert_matches(&conn, migrations);
 }
 
-/// Asserts that `conn` is at the head of `migrations` with no drift (see
-/// [`Migrations::check`]).
+/// Asserts that the database of `db` (either engine's connection) is at
+/// the head of `migrations` with no drift (see [`Migrations::check`]).
 ///
 /// # Panics
 ///
-/// With every difference found, or the error of the check.
-pub fn assert_matches(conn: &Connection, migrations: &Migrations) {
-    assert_no_drift(migrations.check(conn), "");
+/// When it is not at the head, with every difference found, or with the
+/// error of the check.
+pub fn assert_matches(mut db: impl Database, migrations: &Migrations) {
+    match migrations.status(db.again()) {
+        Ok(status) if status.is_up_to_date() => {}
+        Ok(status) => panic!("the database is not at the head of the history:\n{status}"),
+        Err(e) => panic!("cannot read where the database stands: {e}"),
+    }
+    assert_no_drift(migrations.check(db), "");
 }
 
 /// Panics with every difference of a drift check (or its error); `at`
@@ -213,8 +220,5 @@ fn diff(expected: &BTreeMap<String, String>, actual: &BTreeMap<String, String>) 
 }
 
 #[cfg(feature = "postgres")]
-mod postgres;
-#[cfg(feature = "postgres")]
-pub use self::postgres::{
-    assert_postgres_history_consistent, assert_postgres_matches, postgres_database, PostgresTestDb,
-};
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub mod postgres;

@@ -1,7 +1,7 @@
 //! PostgreSQL in applications' tests (features `testing` and `postgres`):
 //! a database at head for each test (`CREATE DATABASE … TEMPLATE` of a
-//! template migrated once per process and history), the stairway test,
-//! and the drift assertion.
+//! template migrated once per process and history) and the stairway test;
+//! the drift assertion is [`super::assert_matches`], as on SQLite.
 
 use crate::migrations::Migrations;
 use crate::run::Target;
@@ -15,7 +15,7 @@ static TEMPLATES: Mutex<Vec<(usize, String, String)>> = Mutex::new(Vec::new());
 
 /// A database of its own for one test, at the head of a history; dropped
 /// (with its connections) when this is dropped.
-pub struct PostgresTestDb {
+pub struct TestDb {
     /// A connection to it.
     pub client: Client,
     /// Its name.
@@ -23,7 +23,7 @@ pub struct PostgresTestDb {
     server: String,
 }
 
-impl Drop for PostgresTestDb {
+impl Drop for TestDb {
     fn drop(&mut self) {
         if let Ok(mut admin) = Client::connect(&self.server, NoTls) {
             let _ = admin.batch_execute(&format!(
@@ -50,7 +50,7 @@ impl Drop for PostgresTestDb {
 ///     revision "0001" { create table notes { id integer primary key, body text } }
 /// }
 ///
-/// let mut db = testing::postgres_database(&MIGRATIONS, "host=/var/run/postgresql user=postgres");
+/// let mut db = testing::postgres::database(&MIGRATIONS, "host=/var/run/postgresql user=postgres");
 /// db.client.execute("INSERT INTO notes (body) VALUES ('hi')", &[])?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -59,7 +59,7 @@ impl Drop for PostgresTestDb {
 ///
 /// When the server cannot be reached, a database cannot be created, or
 /// the history cannot be applied to an empty one (the run's error).
-pub fn postgres_database(migrations: &'static Migrations, server: &str) -> PostgresTestDb {
+pub fn database(migrations: &'static Migrations, server: &str) -> TestDb {
     static COUNT: AtomicUsize = AtomicUsize::new(0);
     let connect = |config: &str| {
         Client::connect(config, NoTls)
@@ -81,7 +81,7 @@ pub fn postgres_database(migrations: &'static Migrations, server: &str) -> Postg
                 // Migrated, then disconnected: a template in use cannot be
                 // copied.
                 let mut client = connect(&format!("{server} dbname={name}"));
-                if let Err(e) = migrations.apply_pending_postgres(&mut client) {
+                if let Err(e) = migrations.apply_pending(&mut client) {
                     panic!("cannot build the template database at head: {e}");
                 }
                 drop(client);
@@ -99,7 +99,7 @@ pub fn postgres_database(migrations: &'static Migrations, server: &str) -> Postg
             "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
         ))
         .unwrap_or_else(|e| panic!("cannot copy the template database: {e}"));
-    PostgresTestDb {
+    TestDb {
         client: connect(&format!("{server} dbname={name}")),
         name,
         server: server.to_owned(),
@@ -108,16 +108,16 @@ pub fn postgres_database(migrations: &'static Migrations, server: &str) -> Postg
 
 /// The stairway test on PostgreSQL: in a new database on `server`, each
 /// revision is applied, undone and applied again, and after each step the
-/// catalog must show exactly the schema of the revisions applied
-/// ([`Migrations::check_postgres`]: no missing, changed or unexpected
-/// object). Irreversible revisions are applied without the round trip.
+/// catalog must show exactly the schema of the revisions applied (no
+/// missing, changed or unexpected object, as [`Migrations::check`] finds
+/// them at head). Irreversible revisions are applied without the round trip.
 /// The database is dropped at the end.
 ///
 /// # Panics
 ///
 /// At the first step that fails or leaves another schema, with the
 /// revision, the step and the differences.
-pub fn assert_postgres_history_consistent(migrations: &Migrations, server: &str) {
+pub fn assert_history_consistent(migrations: &Migrations, server: &str) {
     static COUNT: AtomicUsize = AtomicUsize::new(0);
     let name = format!(
         "migrate_dsl_stairway_{}_{}",
@@ -128,7 +128,7 @@ pub fn assert_postgres_history_consistent(migrations: &Migrations, server: &str)
         .and_then(|mut admin| admin.batch_execute(&format!("CREATE DATABASE \"{name}\"")))
         .unwrap_or_else(|e| panic!("cannot create the stairway database on {server}: {e}"));
     let config = format!("{server} dbname={name}");
-    let mut db = PostgresTestDb {
+    let mut db = TestDb {
         client: Client::connect(&config, NoTls)
             .unwrap_or_else(|e| panic!("cannot connect to PostgreSQL ({config}): {e}")),
         name,
@@ -140,7 +140,7 @@ pub fn assert_postgres_history_consistent(migrations: &Migrations, server: &str)
     for rev in migrations.revisions() {
         let id = rev.id();
         let mut step = |target, what: &str| {
-            if let Err(e) = migrations.migrate_postgres(client, target, &options) {
+            if let Err(e) = migrations.migrate(&mut *client, target, &options) {
                 panic!("revision `{id}`: {what} failed on PostgreSQL: {e}");
             }
             assert_no_drift(
@@ -155,22 +155,4 @@ pub fn assert_postgres_history_consistent(migrations: &Migrations, server: &str)
         }
         previous = Some(id);
     }
-}
-
-/// Asserts that the PostgreSQL database of `client` is at the head of
-/// `migrations` with no drift ([`Migrations::check_postgres`]).
-///
-/// # Panics
-///
-/// When revisions are pending, with every difference found, or with the
-/// error of the check.
-pub fn assert_postgres_matches(client: &mut Client, migrations: &Migrations) {
-    match migrations.status_postgres(client) {
-        Ok(status) if status.is_up_to_date() => {}
-        Ok(status) => {
-            panic!("the PostgreSQL database is not at the head of the history:\n{status}")
-        }
-        Err(e) => panic!("cannot read where the PostgreSQL database stands: {e}"),
-    }
-    assert_no_drift(migrations.check_postgres(client), " on PostgreSQL");
 }
