@@ -268,6 +268,7 @@ impl Migrations {
     /// (`revisions from "…";`, the last one when there are several), as an
     /// absolute path on the machine that built it; `None` for a history
     /// written inline or built at run time.
+    #[cfg(feature = "cli")]
     pub(crate) fn revision_dir(&self) -> Option<&str> {
         self.revision_dir.as_deref()
     }
