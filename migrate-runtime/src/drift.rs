@@ -2,13 +2,12 @@
 //! says it has — objects changed or dropped by hand, indexes or triggers
 //! added behind the history's back, leftovers of interrupted rebuilds.
 
-use crate::catalog::{user_objects, Object};
 use crate::engine::Database;
 use crate::error::{Error, ErrorKind};
 use crate::migrations::Migrations;
+use crate::sqlite::catalog::Object;
 use migrate_dsl_core::meaning;
-use migrate_dsl_core::plan::{Down, ObjectKind, SchemaObject, Step};
-use rusqlite::Connection;
+use migrate_dsl_core::plan::{ObjectKind, SchemaObject};
 use std::fmt;
 
 /// One difference between the live schema and the head of the history.
@@ -79,38 +78,7 @@ impl fmt::Display for Drift {
     }
 }
 
-impl Migrations {
-    /// [`migrate_dsl_core::render::schema_fingerprint`] of the live schema, comparable with
-    /// [`crate::Revision::schema_fingerprint`]: tables made by raw SQL
-    /// count by name only, as in the model.
-    pub(crate) fn live_fingerprint(&self, conn: &Connection) -> Result<String, Error> {
-        let objects = user_objects(conn, &self.history_table)?;
-        let external = self.tables_created_by_sql();
-        Ok(migrate_dsl_core::render::schema_fingerprint(
-            objects.iter().map(|o| {
-                let by_sql = external.iter().any(|t| t.eq_ignore_ascii_case(&o.name));
-                (o.name.as_str(), if by_sql { "" } else { o.sql.as_str() })
-            }),
-        ))
-    }
-
-    /// Every table some revision creates with `sql … creates table`.
-    fn tables_created_by_sql(&self) -> Vec<&str> {
-        let steps = self.revisions.iter().flat_map(|r| {
-            let down: &[Step] = match r.down() {
-                Down::Steps(steps) => steps,
-                Down::Irreversible(_) => &[],
-            };
-            r.steps().iter().chain(down)
-        });
-        steps
-            .filter_map(|step| match step {
-                Step::RawSql(raw) => raw.creates.as_ref().map(|c| &*c.name),
-                _ => None,
-            })
-            .collect()
-    }
-}
+impl Migrations {}
 
 impl Migrations {
     /// Compares the live schema of `db` with the history's and returns
@@ -142,42 +110,6 @@ impl Migrations {
     /// ```
     pub fn check(&self, db: impl Database) -> Result<Vec<Drift>, Error> {
         db.check(self)
-    }
-
-    /// [`Migrations::check`] on SQLite.
-    pub(crate) fn check_sqlite(&self, conn: &Connection) -> Result<Vec<Drift>, Error> {
-        if !self.up_to_date_sqlite(conn)? {
-            let status = self.status_sqlite(conn)?;
-            if status.applied.is_empty() {
-                if let Some(e) = self.unstamped(conn)? {
-                    return Err(e);
-                }
-            }
-            return Err(self.not_at_head(&status));
-        }
-        let live = user_objects(conn, &self.history_table)?;
-        let external = self.tables_created_by_sql();
-        let model_tables: Vec<&str> = self
-            .head_schema
-            .iter()
-            .filter(|o| o.kind == ObjectKind::Table)
-            .map(|o| &*o.name)
-            .collect();
-        let on_model_table =
-            |table: &str| model_tables.iter().any(|t| t.eq_ignore_ascii_case(table));
-        let drift = compare(
-            &self.head_schema,
-            &live,
-            |name| external.iter().any(|t| t.eq_ignore_ascii_case(name)),
-            |o| {
-                let ours = o.kind == ObjectKind::Table
-                    && migrate_dsl_core::check::is_reserved(&o.name).is_some();
-                let on_ours = matches!(o.kind, ObjectKind::Index | ObjectKind::Trigger)
-                    && on_model_table(&o.table);
-                ours || on_ours
-            },
-        );
-        Ok(drift)
     }
 }
 

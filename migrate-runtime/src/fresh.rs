@@ -4,14 +4,10 @@
 
 use crate::engine::Database;
 use crate::error::{Context, Error, ErrorKind};
-use crate::guard::RevisionGuard;
-use crate::history;
 use crate::migrations::{Migrations, Revision};
 use crate::options::Options;
 use crate::report::Report;
 use migrate_dsl_core::plan::Step;
-use rusqlite::Connection;
-use std::time::Instant;
 
 impl Migrations {
     /// Creates the schema at the head of the history on an empty database,
@@ -58,53 +54,6 @@ impl Migrations {
         db.create_fresh(self, options)
     }
 
-    /// [`Migrations::create_fresh`] on SQLite, the data steps checked.
-    pub(crate) fn fresh_sqlite(
-        &self,
-        conn: &Connection,
-        options: &Options,
-    ) -> Result<Report, Error> {
-        let started = Instant::now();
-        self.refuse_unsafe_start(conn)?;
-        let _timeout = crate::busy::BusyTimeout::set(conn, options.busy_timeout)?;
-        crate::sqlite_version::require_sql(
-            self.head_id(),
-            self.head_schema.iter().map(|o| &*o.sql),
-        )?;
-        let guard = RevisionGuard::begin(conn, None)?;
-        let tx = guard.conn();
-        let objects = self.existing_head_objects(tx)?;
-        if !objects.is_empty() {
-            return Err(ErrorKind::NotEmpty { objects }.into());
-        }
-        history::ensure(tx, &self.history_table)?;
-        if let Some(row) = history::newest(tx, &self.history_table)? {
-            return Err(ErrorKind::NotEmpty {
-                objects: vec![format!("revision `{row}` recorded as applied")],
-            }
-            .into());
-        }
-        for object in self.head_schema.iter() {
-            let sql = &object.sql;
-            tx.execute_batch(sql).map_err(|source| {
-                Error::at(
-                    Context::revision(self.head_id())
-                        .operation("create the head schema")
-                        .sql(sql),
-                    ErrorKind::Sql { source },
-                )
-            })?;
-        }
-        let mut report = Report::default();
-        for (i, rev) in self.revisions.iter().enumerate() {
-            history::record(tx, &self.history_table, self.entry(i, 0))?;
-            report.stamped.push(rev.id().to_owned());
-        }
-        guard.commit()?;
-        report.duration = started.elapsed();
-        Ok(report)
-    }
-
     /// Records the revisions up to and including `target` as applied,
     /// without running them, and every later one as not applied: for a
     /// database whose schema was made another way. `None` marks nothing
@@ -112,37 +61,6 @@ impl Migrations {
     pub fn stamp(&self, db: impl Database, target: Option<&str>) -> Result<Report, Error> {
         self.count_through(target)?;
         db.stamp(self, target)
-    }
-
-    /// [`Migrations::stamp`] on SQLite.
-    pub(crate) fn stamp_sqlite(
-        &self,
-        conn: &Connection,
-        target: Option<&str>,
-    ) -> Result<Report, Error> {
-        let started = Instant::now();
-        let keep = self.count_through(target)?;
-        self.refuse_unsafe_start(conn)?;
-        let guard = RevisionGuard::begin(conn, None)?;
-        let tx = guard.conn();
-        history::ensure(tx, &self.history_table)?;
-        let applied = history::read(tx, &self.history_table)?;
-        self.verify(&applied, &crate::Options::default().verify_checksums(false))?;
-        let mut report = Report::default();
-        for rev in self.revisions[keep.min(applied.len())..applied.len()]
-            .iter()
-            .rev()
-        {
-            history::remove(tx, &self.history_table, rev.id())?;
-            report.unstamped.push(rev.id().to_owned());
-        }
-        for i in applied.len()..keep {
-            history::record(tx, &self.history_table, self.entry(i, 0))?;
-            report.stamped.push(self.revisions[i].id().to_owned());
-        }
-        guard.commit()?;
-        report.duration = started.elapsed();
-        Ok(report)
     }
 
     /// The first step that changes data rather than schema, described.
@@ -158,23 +76,5 @@ impl Migrations {
                 Some((rev, operation.to_string()))
             })
         })
-    }
-
-    /// The objects of the head schema that already exist, as `kind name`.
-    fn existing_head_objects(&self, conn: &Connection) -> Result<Vec<String>, Error> {
-        let in_head = |name: &str| {
-            self.head_schema
-                .iter()
-                .any(|o| o.name.eq_ignore_ascii_case(name))
-        };
-        Ok(crate::catalog::user_objects(conn, &self.history_table)?
-            .into_iter()
-            .filter(|o| in_head(&o.name))
-            .map(|o| format!("{} {}", o.kind, o.name))
-            .collect())
-    }
-
-    fn head_id(&self) -> &str {
-        self.revisions.last().map_or("", |r| r.id())
     }
 }

@@ -8,22 +8,11 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod apply;
-mod batch;
-mod busy;
-mod catalog;
-#[cfg(feature = "cli")]
-#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
-pub mod cli;
-mod dependents;
 mod drift;
-mod dump;
-mod edit;
 mod engine;
 mod error;
 pub mod fault;
 mod fresh;
-mod guard;
 mod history;
 mod hook;
 mod migrations;
@@ -31,25 +20,19 @@ mod offline;
 mod options;
 mod postgres;
 mod progress;
-mod raw;
-mod rebuild;
 #[cfg(test)]
 mod recording;
 mod report;
 mod run;
 mod sqlite;
-mod sqlite_version;
 mod status;
-mod temp_shadows;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
-mod trace;
-mod unstamped;
+mod tools;
 mod verify;
 
 pub use drift::Drift;
-pub use dump::{dump, Dump};
 pub use engine::Database;
 pub use error::{BoxError, Context, Error, ErrorKind, ForeignKeyViolation};
 pub use history::HistoryRow;
@@ -64,6 +47,10 @@ pub use progress::{Progress, ProgressFn};
 pub use report::{AppliedRevision, Report, SkippedHook, Strategy, TableChange};
 pub use run::Target;
 pub use status::Status;
+#[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
+pub use tools::cli;
+pub use tools::dump::{dump, Dump};
 
 /// Items the `migration!` expansion refers to. Not a public API.
 #[doc(hidden)]

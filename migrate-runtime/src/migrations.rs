@@ -147,12 +147,12 @@ pub struct Migrations {
 
 impl Migrations {
     /// The history row of revision `index` applied in `duration_ms`.
-    pub(crate) fn entry(&self, index: usize, duration_ms: i64) -> crate::history::Entry {
+    pub(crate) fn entry(&self, index: usize, duration_ms: i64) -> crate::sqlite::ledger::Entry {
         let rev = &self.revisions[index];
         let before = index
             .checked_sub(1)
             .map_or(Text::Borrowed(""), |i| self.revisions[i].digest.clone());
-        crate::history::Entry {
+        crate::sqlite::ledger::Entry {
             id: rev.id.clone(),
             checksum: rev.checksum.clone(),
             duration_ms,

@@ -5,9 +5,8 @@
 
 use crate::engine::Database;
 use crate::error::Error;
-use crate::history::{self, HistoryRow};
+use crate::history::HistoryRow;
 use crate::migrations::Migrations;
-use rusqlite::Connection;
 use std::collections::HashMap;
 
 /// Where a database stands against a history.
@@ -113,16 +112,6 @@ impl Migrations {
         db.status(self)
     }
 
-    /// [`Migrations::status`] on SQLite.
-    pub(crate) fn status_sqlite(&self, conn: &Connection) -> Result<Status, Error> {
-        let applied = if history::exists(conn, &self.history_table)? {
-            history::read(conn, &self.history_table)?
-        } else {
-            Vec::new()
-        };
-        Ok(self.status_of(applied))
-    }
-
     /// The status of a database whose history table holds `applied`.
     pub(crate) fn status_of(&self, applied: Vec<HistoryRow>) -> Status {
         // By id, so a long history costs one pass each way.
@@ -157,19 +146,6 @@ impl Migrations {
             unknown,
             edited,
         }
-    }
-
-    /// How many revisions are applied, when the history table's newest
-    /// row proves they are exactly the first ones of this history,
-    /// unchanged: its digest covers the id and checksum of every row up to
-    /// it. `None`: it does not (an edited or unknown revision, rows out of
-    /// order, digests not written yet) — read every row to say what. The
-    /// history table must exist. One lookup, whatever the length.
-    pub(crate) fn applied_by_digest(&self, conn: &Connection) -> Result<Option<usize>, Error> {
-        Ok(match history::newest_digest(conn, &self.history_table)? {
-            None => Some(0),
-            Some((id, digest)) => self.proven(&id, digest.as_deref()),
-        })
     }
 
     /// How many revisions the newest history row `id`, with `digest`,
@@ -207,19 +183,5 @@ impl Migrations {
     /// ```
     pub fn is_up_to_date(&self, db: impl Database) -> Result<bool, Error> {
         db.up_to_date(self)
-    }
-
-    /// [`Migrations::is_up_to_date`] on SQLite.
-    pub(crate) fn up_to_date_sqlite(&self, conn: &Connection) -> Result<bool, Error> {
-        if self.revisions.is_empty() {
-            return Ok(true);
-        }
-        if !history::exists(conn, &self.history_table)? {
-            return Ok(false);
-        }
-        match self.applied_by_digest(conn)? {
-            Some(count) => Ok(count == self.revisions.len()),
-            None => Ok(self.status_sqlite(conn)?.is_up_to_date()),
-        }
     }
 }

@@ -11,7 +11,8 @@
 //! `pg_get_viewdef`, each read with its schema as the search path, so no
 //! name carries a schema; an index's table loses its schema by hand). Nothing of the replay outlives the check.
 
-use super::run::{pg, read_if_exists};
+use super::ledger::read_if_exists;
+use super::run::pg;
 use crate::drift::Drift;
 use crate::error::Error;
 use crate::migrations::Migrations;

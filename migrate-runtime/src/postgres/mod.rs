@@ -8,6 +8,8 @@
 #[cfg(feature = "postgres")]
 mod drift;
 #[cfg(feature = "postgres")]
+mod ledger;
+#[cfg(feature = "postgres")]
 mod run;
 
 use crate::error::{Context, Error, ErrorKind};

@@ -13,6 +13,7 @@
 //! everyone else queues behind it. (A session lock needs a session: behind
 //! a pooler in transaction mode, migrate on a direct connection.)
 
+use super::ledger::{ledger_exists, newest_digest, newest_rows, read_history, read_if_exists};
 use crate::drift::Drift;
 use crate::engine::{Database, Engine, Ledger, Notes, Outcome, Start, Work};
 use crate::error::{Context, Error, ErrorKind};
@@ -25,7 +26,7 @@ use crate::run::{Course, Direction, Target};
 use crate::status::Status;
 use migrate_dsl_core::plan::PgStep;
 use migrate_dsl_core::sql;
-use postgres::{Client, GenericClient, Transaction};
+use postgres::{Client, Transaction};
 use std::time::{Duration, Instant};
 
 impl crate::engine::sealed::Sealed for &mut Client {}
@@ -332,27 +333,6 @@ impl Migrations {
     }
 }
 
-/// Whether the history table exists.
-fn ledger_exists(client: &mut impl GenericClient, table: &str) -> Result<bool, Error> {
-    let exists = "SELECT to_regclass($1) IS NOT NULL";
-    Ok(client
-        .query_one(exists, &[&sql::ident(table)])
-        .map_err(pg(None, exists))?
-        .get(0))
-}
-
-/// Every history row; none without the table.
-pub(super) fn read_if_exists(
-    client: &mut impl GenericClient,
-    table: &str,
-) -> Result<Vec<HistoryRow>, Error> {
-    if ledger_exists(client, table)? {
-        read_history(client, table)
-    } else {
-        Ok(Vec::new())
-    }
-}
-
 /// A revision that builds an index `concurrently`: outside any
 /// transaction (the run holds the history's lock for the session).
 struct Concurrent<'a> {
@@ -472,44 +452,6 @@ fn millis(d: Duration) -> u128 {
 fn run(tx: &mut Transaction<'_>, statement: &str, revision: Option<&str>) -> Result<(), Error> {
     tracing::debug!(sql = statement, "executing on PostgreSQL");
     tx.batch_execute(statement).map_err(pg(revision, statement))
-}
-
-pub(super) fn read_history(
-    tx: &mut impl GenericClient,
-    table: &str,
-) -> Result<Vec<HistoryRow>, Error> {
-    let q = Sql::postgres(table).read();
-    let rows = tx.query(&q, &[]).map_err(pg(None, &q))?;
-    Ok(rows
-        .iter()
-        .map(|r| HistoryRow {
-            id: r.get(0),
-            checksum: r.get(1),
-            applied_at: r.get(2),
-            duration: Duration::from_millis(u64::try_from(r.get::<_, i64>(3)).unwrap_or(0)),
-        })
-        .collect())
-}
-
-/// The newest row's digest (`""` without rows; it was written by this
-/// run or given by `applied_on_postgres`).
-fn newest_digest(tx: &mut impl GenericClient, table: &str) -> Result<String, Error> {
-    let rows = newest_rows(tx, table)?;
-    Ok(rows.first().and_then(|r| r.2.clone()).unwrap_or_default())
-}
-
-/// The two newest rows' id, checksum and digest ([`Sql::newest_two`]).
-fn newest_rows(
-    tx: &mut impl GenericClient,
-    table: &str,
-) -> Result<Vec<(String, String, Option<String>)>, Error> {
-    let q = Sql::postgres(table).newest_two();
-    Ok(tx
-        .query(&q, &[])
-        .map_err(pg(None, &q))?
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect())
 }
 
 /// The advisory lock of history table `table`: FNV-1a of its name, so two

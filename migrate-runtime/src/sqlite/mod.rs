@@ -1,23 +1,36 @@
-//! SQLite through `rusqlite`: the engine side of every verb
-//! ([`Database`] for rusqlite's connection types) and of the run loop
-//! ([`Engine`]: one `BEGIN IMMEDIATE` batch for the run, a savepoint or
-//! the batch's mark per revision, a transaction of its own for a revision
-//! that rebuilds).
+//! SQLite through `rusqlite`: every verb ([`Database`] for rusqlite's
+//! connection types, here), the run (`run.rs`), the other verbs
+//! (`verbs.rs`), the ledger's statements run (`ledger.rs`), and what only
+//! SQLite needs: the revision guard, the run's batch, the 12-step rebuild,
+//! definition edits, views and triggers compiled again, the linked
+//! version, TEMP shadows.
 
-use crate::batch::Batch;
-use crate::busy::BusyTimeout;
+pub(crate) mod apply;
+pub(crate) mod batch;
+pub(crate) mod busy;
+pub(crate) mod catalog;
+pub(crate) mod dependents;
+pub(crate) mod edit;
+pub(crate) mod guard;
+pub(crate) mod ledger;
+pub(crate) mod raw;
+pub(crate) mod rebuild;
+mod run;
+pub(crate) mod script;
+pub(crate) mod sqlite_version;
+pub(crate) mod temp_shadows;
+pub(crate) mod trace;
+pub(crate) mod unstamped;
+mod verbs;
+
 use crate::drift::Drift;
-use crate::engine::{Database, Engine, Ledger, Outcome, Start, Work};
+use crate::engine::Database;
 use crate::error::{Error, ErrorKind};
-use crate::guard::RevisionGuard;
-use crate::history;
-use crate::migrations::{Migrations, Revision};
+use crate::migrations::Migrations;
 use crate::options::Options;
-use crate::progress::Tracker;
 use crate::report::Report;
-use crate::run::{Course, Direction, Target};
+use crate::run::Target;
 use crate::status::Status;
-use migrate_dsl_core::plan::{Down, Step};
 use rusqlite::{Connection, Savepoint, Transaction};
 
 impl crate::engine::sealed::Sealed for &mut Connection {}
@@ -40,7 +53,7 @@ impl Database for &mut Connection {
         options: &Options,
     ) -> Result<Report, Error> {
         crate::progress::with_progress(self, options, |conn, tracker| {
-            run(conn, m, target, options, tracker)
+            run::run(conn, m, target, options, tracker)
         })
     }
     fn status(self, m: &Migrations) -> Result<Status, Error> {
@@ -77,7 +90,7 @@ impl Database for &Connection {
         if options.progress.is_some() {
             return Err(ErrorKind::ProgressInTransaction.into());
         }
-        run(self, m, target, options, None)
+        run::run(self, m, target, options, None)
     }
     fn status(self, m: &Migrations) -> Result<Status, Error> {
         m.status_sqlite(self)
@@ -129,153 +142,3 @@ macro_rules! inside {
     )*};
 }
 inside!(Transaction, Savepoint);
-
-/// A run on `conn` (a caller's transaction open or not).
-fn run(
-    conn: &Connection,
-    m: &Migrations,
-    target: Target<'_>,
-    options: &Options,
-    tracker: Option<&Tracker>,
-) -> Result<Report, Error> {
-    refuse_rebuilds_in_open_transaction(m, conn, target)?;
-    let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
-    let mut engine = Sqlite {
-        conn,
-        options,
-        tracker,
-        history_table: &m.history_table,
-        batch: None,
-    };
-    crate::run::drive(m, &mut engine, target, options)
-}
-
-/// The SQLite side of a run (see the module documentation).
-struct Sqlite<'c> {
-    conn: &'c Connection,
-    options: &'c Options,
-    tracker: Option<&'c Tracker>,
-    history_table: &'c str,
-    /// The open batch (`batch.rs`).
-    batch: Option<Batch<'c>>,
-}
-
-/// The steps of `rev` going `direction` (none down for a revision the
-/// course refused to undo).
-fn steps(rev: &Revision, direction: Direction) -> &[Step] {
-    match (direction, &rev.down) {
-        (Direction::Up, _) => &rev.steps,
-        (Direction::Down, Down::Steps(steps)) => steps,
-        (Direction::Down, Down::Irreversible(_)) => &[],
-    }
-}
-
-impl Engine for Sqlite<'_> {
-    fn start(&mut self, m: &Migrations) -> Result<Start, Error> {
-        // The start of the run and the revisions after it share one
-        // transaction where they can (`batch.rs`).
-        self.batch = Batch::next(self.conn, self.history_table, None, false)?;
-        let start = start_run(m, self.conn)?;
-        if let Some(b) = &mut self.batch {
-            b.read_history = true;
-        }
-        Ok(start)
-    }
-
-    fn verified(&mut self, _: &Migrations, _: &[history::HistoryRow]) -> Result<(), Error> {
-        // Digests are given to the rows when the next ones are written.
-        Ok(())
-    }
-
-    fn can_run(&mut self, m: &Migrations, course: &Course) -> Result<(), Error> {
-        crate::sqlite_version::require(course.revisions.iter().map(|&i| {
-            let rev = &m.revisions[i];
-            (&*rev.id, steps(rev, course.direction))
-        }))
-    }
-
-    fn revision(&mut self, m: &Migrations, work: Work<'_>) -> Result<Outcome, Error> {
-        let rev = &m.revisions[work.index];
-        let steps = steps(rev, work.direction);
-        let alone = crate::apply::first_rebuild(self.conn, &rev.id, steps).is_some();
-        self.batch = Batch::next(self.conn, self.history_table, self.batch.take(), alone)?;
-        let conn = self.conn;
-        match work.direction {
-            Direction::Down => m.revert_one(conn, rev, steps, &work, self.tracker),
-            Direction::Up => {
-                let result = m.apply_one(conn, &work, self.tracker, self.batch.as_mut());
-                if result.is_err() {
-                    // Undone under the batch's mark with the revisions
-                    // since it: those are applied again.
-                    if let Some(batch) = self.batch.as_mut() {
-                        batch.replay(|i| m.reapply(conn, i, self.options));
-                    }
-                }
-                match result {
-                    // A database made another way: say to stamp it.
-                    Err(e) if work.index == 0 && crate::unstamped::already_exists(&e) => {
-                        drop(self.batch.take());
-                        Err(m.unstamped(conn)?.unwrap_or(e))
-                    }
-                    result => result,
-                }
-            }
-        }
-    }
-
-    fn finish(&mut self) -> Result<(), Error> {
-        Batch::finish(self.batch.take())
-    }
-}
-
-/// Inside a caller's transaction revisions run in savepoints, but foreign
-/// keys cannot be switched off: when they are ON, a run that would rebuild
-/// a table is refused here, before anything changes.
-fn refuse_rebuilds_in_open_transaction(
-    m: &Migrations,
-    conn: &Connection,
-    target: Target<'_>,
-) -> Result<(), Error> {
-    if conn.is_autocommit() || !crate::guard::read_flag(conn, "foreign_keys")? {
-        return Ok(());
-    }
-    let applied = if history::exists(conn, &m.history_table)? {
-        history::read(conn, &m.history_table)?.len()
-    } else {
-        0
-    };
-    // An impossible course: the run itself reports it, after its checks.
-    let Ok(course) = m.course(applied, target) else {
-        return Ok(());
-    };
-    match course.revisions.iter().find_map(|&i| {
-        let rev = &m.revisions[i];
-        crate::apply::first_rebuild(conn, &rev.id, steps(rev, course.direction))
-    }) {
-        Some(need) => Err(crate::guard::transaction_open(need)),
-        None => Ok(()),
-    }
-}
-
-/// The start of a run, under the write lock: the leftover temporary
-/// tables of interrupted rebuilds are handled (docs/REBUILD_CASES.md,
-/// case 34: removed when their original table exists — they then hold no
-/// unique data — and a refusal, changing nothing, when it does not), the
-/// history table created, and what is applied: proven when the newest
-/// row's digest verifies every applied revision (one lookup), else every
-/// row, to verify one by one.
-fn start_run(m: &Migrations, conn: &Connection) -> Result<Start, Error> {
-    m.refuse_unsafe_start(conn)?;
-    let guard = RevisionGuard::begin(conn, None)?;
-    let removed = crate::rebuild::remove_leftovers(guard.conn())?;
-    for table in &removed {
-        tracing::info!(%table, "removed a leftover temporary table");
-    }
-    history::ensure(guard.conn(), &m.history_table)?;
-    let ledger = match m.applied_by_digest(guard.conn())? {
-        Some(count) => Ledger::Proven(count),
-        None => Ledger::Rows(history::read(guard.conn(), &m.history_table)?),
-    };
-    guard.commit()?;
-    Ok(Start { ledger, removed })
-}

@@ -25,9 +25,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use crate::catalog::user_objects;
 use crate::engine::Database;
 use crate::migrations::Migrations;
+use crate::sqlite::catalog::user_objects;
 use crate::{Options, Target};
 use migrate_dsl_core::plan::Down;
 use rusqlite::backup::Backup;

@@ -3,9 +3,9 @@
 //! `dump`, to adopt it), and every run and `check` says so instead of
 //! failing on `table … already exists` or "no revision".
 
-use crate::catalog::user_objects;
 use crate::error::{Error, ErrorKind};
 use crate::migrations::Migrations;
+use crate::sqlite::catalog::user_objects;
 use migrate_dsl_core::plan::ObjectKind;
 use rusqlite::Connection;
 

@@ -95,7 +95,7 @@ impl<'c> RevisionGuard<'c> {
             if let Some(need) = rebuild.filter(|_| fk_on) {
                 return Err(transaction_open(need));
             }
-            crate::trace::execute(conn, OPEN, false)
+            crate::sqlite::trace::execute(conn, OPEN, false)
                 .map_err(conn_err("open a savepoint in the caller's transaction"))?;
             return Ok(RevisionGuard {
                 conn,
@@ -201,7 +201,7 @@ impl<'c> RevisionGuard<'c> {
                 }
             },
             Some(Scope::Savepoint) => {
-                crate::trace::execute(self.conn, RELEASE, false).map_err(|e| {
+                crate::sqlite::trace::execute(self.conn, RELEASE, false).map_err(|e| {
                     // Leave the savepoint to `drop`, which rolls it back.
                     self.scope = Some(Scope::Savepoint);
                     conn_err("release the revision's savepoint")(e)
@@ -242,7 +242,7 @@ impl Drop for RevisionGuard<'_> {
             Some(Scope::Mark) if !self.conn.is_autocommit() => {
                 // The revisions after the mark go too: the run applies
                 // them again (`batch.rs`).
-                let undone = self.conn.execute_batch(crate::batch::UNDO_TO_MARK);
+                let undone = self.conn.execute_batch(crate::sqlite::batch::UNDO_TO_MARK);
                 if undone.is_err() && !self.conn.is_autocommit() {
                     let _ = self.conn.execute_batch("ROLLBACK");
                 }
@@ -254,8 +254,8 @@ impl Drop for RevisionGuard<'_> {
             // already; this covers anything that outlived the transaction.
             // Never drop it when the original is missing: it may then hold
             // the only copy of the data.
-            if crate::catalog::surely_has_table(self.conn, temp)
-                && crate::catalog::surely_has_table(self.conn, table)
+            if crate::sqlite::catalog::surely_has_table(self.conn, temp)
+                && crate::sqlite::catalog::surely_has_table(self.conn, table)
             {
                 let _ = self
                     .conn

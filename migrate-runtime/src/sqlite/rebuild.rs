@@ -12,12 +12,12 @@
 //! that every view still resolves, and checks foreign keys of the table and
 //! of every table that references it.
 
-use crate::dependents;
 use crate::drift;
 use crate::error::{self, Error, ErrorKind, ForeignKeyViolation};
 use crate::fault::{hit, FaultPoint};
-use crate::guard::RevisionGuard;
 use crate::progress::Tracker;
+use crate::sqlite::dependents;
+use crate::sqlite::guard::RevisionGuard;
 use migrate_dsl_core::plan::{ConstraintCheck, NotNullCheck, Rebuild, RebuildStep};
 use migrate_dsl_core::render;
 use migrate_dsl_core::sql;
@@ -48,7 +48,7 @@ impl Context<'_> {
     }
 
     pub(crate) fn exec(&self, conn: &Connection, sql: &str) -> Result<(), Error> {
-        crate::trace::execute(conn, sql, false).map_err(|e| self.error(sql, e))
+        crate::sqlite::trace::execute(conn, sql, false).map_err(|e| self.error(sql, e))
     }
 
     /// The single number a `SELECT count(*) …` statement returns.
@@ -164,8 +164,8 @@ pub(crate) fn run(
 /// The AUTOINCREMENT high-water mark of the table (SQLite deletes it with the
 /// table, and the copy sets the new one only to the largest id present).
 fn read_sequence(conn: &Connection, cx: Context<'_>) -> Result<Option<i64>, Error> {
-    let has_sequence = crate::catalog::has_table(conn, "sqlite_sequence")
-        .map_err(|e| cx.error(crate::catalog::TABLE_EXISTS, e))?;
+    let has_sequence = crate::sqlite::catalog::has_table(conn, "sqlite_sequence")
+        .map_err(|e| cx.error(crate::sqlite::catalog::TABLE_EXISTS, e))?;
     if !has_sequence {
         return Ok(None);
     }
@@ -201,7 +201,7 @@ pub(crate) fn check_drift(
     history_table: &str,
 ) -> Result<(), Error> {
     let r = cx.rebuild;
-    let mut live = crate::catalog::user_objects(conn, history_table)?;
+    let mut live = crate::sqlite::catalog::user_objects(conn, history_table)?;
     live.retain(|o| o.table.eq_ignore_ascii_case(&r.table));
     let drift = drift::compare(&r.expected_objects, &live, |_| false, |_| true);
     if drift.is_empty() {
@@ -263,7 +263,7 @@ fn check_not_null(conn: &Connection, cx: Context<'_>, check: &NotNullCheck) -> R
 /// about the temporary table.
 fn copy(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
     let r = cx.rebuild;
-    match crate::trace::execute(conn, &r.copy_sql, false) {
+    match crate::sqlite::trace::execute(conn, &r.copy_sql, false) {
         Ok(()) => Ok(()),
         Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
             Err(explain_violation(conn, cx).unwrap_or_else(|| cx.error(&r.copy_sql, e)))
@@ -427,11 +427,11 @@ pub(crate) fn remove_leftovers(conn: &Connection) -> Result<Vec<String>, Error> 
     let mut removed = Vec::new();
     for temp in leftovers {
         let table = &temp[prefix.len()..];
-        let has_original = crate::catalog::has_table(conn, table).map_err(|source| {
+        let has_original = crate::sqlite::catalog::has_table(conn, table).map_err(|source| {
             Error::from(ErrorKind::Connection {
                 action: format!(
                     "look for the table of `{temp}` ({})",
-                    crate::catalog::TABLE_EXISTS
+                    crate::sqlite::catalog::TABLE_EXISTS
                 ),
                 source,
             })
@@ -444,7 +444,7 @@ pub(crate) fn remove_leftovers(conn: &Connection) -> Result<Vec<String>, Error> 
             .into());
         }
         let drop = format!("DROP TABLE {}", sql::ident(&temp));
-        crate::trace::execute(conn, &drop, false).map_err(|source| {
+        crate::sqlite::trace::execute(conn, &drop, false).map_err(|source| {
             Error::from(ErrorKind::Connection {
                 action: format!("remove the leftover temporary table ({drop})"),
                 source,

@@ -24,7 +24,7 @@ pub(crate) fn run(conn: &Connection, revision: &str, step: &RawStep) -> Result<(
         )
     };
     let before = schema(conn).map_err(|e| sql_error(SCHEMA, e))?;
-    crate::trace::execute(conn, &st.sql, true).map_err(|e| sql_error(&st.sql, e))?;
+    crate::sqlite::trace::execute(conn, &st.sql, true).map_err(|e| sql_error(&st.sql, e))?;
     let after = schema(conn).map_err(|e| sql_error(SCHEMA, e))?;
     let mut allowed = Vec::new();
     if let Some(created) = &step.creates {

@@ -17,8 +17,8 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::fault::{checked, hit, FaultPoint};
-use crate::guard::RevisionGuard;
-use crate::rebuild::{self, Context};
+use crate::sqlite::guard::RevisionGuard;
+use crate::sqlite::rebuild::{self, Context};
 use migrate_dsl_core::plan::{DefaultProbe, DefinitionEdit, Rebuild};
 use migrate_dsl_core::sql;
 use rusqlite::config::DbConfig;

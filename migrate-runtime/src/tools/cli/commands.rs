@@ -272,7 +272,7 @@ pub(super) fn run(cli: &Cli, m: &Migrations, out: &Output) -> Result<ExitCode, F
         Command::Dump { revision } => {
             let path = path()?;
             let conn = open::open(path, Access::Read, busy)?;
-            let dump = crate::dump::dump(&conn, revision).map_err(failed(path, busy))?;
+            let dump = crate::tools::dump::dump(&conn, revision).map_err(failed(path, busy))?;
             if out.json {
                 out.json(&json!({
                     "revision": dump.revision,

@@ -46,7 +46,7 @@ impl Broken {
 /// Every view and trigger of the main schema that SQLite cannot compile.
 pub(crate) fn broken(conn: &Connection) -> Result<Vec<Broken>, Error> {
     let mut objects: Vec<(ObjectKind, String, String, String)> =
-        crate::catalog::objects(conn, "main")?
+        crate::sqlite::catalog::objects(conn, "main")?
             .into_iter()
             .filter(|o| matches!(o.kind, ObjectKind::View | ObjectKind::Trigger))
             .map(|o| (o.kind, o.name, o.table, o.sql))

@@ -41,7 +41,7 @@
 //! (instead of one revision at a time): other writers wait that long.
 
 use crate::error::{Error, ErrorKind};
-use crate::history::Entry;
+use crate::sqlite::ledger::Entry;
 use rusqlite::Connection;
 
 /// The batch's mark (see the module documentation), and the statements
@@ -95,12 +95,14 @@ impl<'c> Batch<'c> {
             Some(batch) => Ok(Some(batch)),
             None if alone || !conn.is_autocommit() => Ok(None),
             None => {
-                crate::trace::execute(conn, "BEGIN IMMEDIATE", false).map_err(|source| {
-                    Error::from(ErrorKind::Connection {
-                        action: "begin the run's transaction (BEGIN IMMEDIATE)".to_owned(),
-                        source,
-                    })
-                })?;
+                crate::sqlite::trace::execute(conn, "BEGIN IMMEDIATE", false).map_err(
+                    |source| {
+                        Error::from(ErrorKind::Connection {
+                            action: "begin the run's transaction (BEGIN IMMEDIATE)".to_owned(),
+                            source,
+                        })
+                    },
+                )?;
                 Ok(Some(Batch {
                     conn,
                     history_table,
@@ -124,7 +126,7 @@ impl<'c> Batch<'c> {
             _ => None,
         };
         if let Some(statement) = statement {
-            crate::trace::execute(self.conn, statement, false).map_err(|source| {
+            crate::sqlite::trace::execute(self.conn, statement, false).map_err(|source| {
                 Error::from(ErrorKind::Connection {
                     action: format!("open or close the run's savepoint ({statement})"),
                     source,
@@ -201,9 +203,9 @@ impl<'c> Batch<'c> {
     fn write_and_commit(&mut self) -> Result<(), Error> {
         let conn = self.conn;
         let applied = std::mem::take(&mut self.applied);
-        let written = crate::history::record_all(conn, self.history_table, &applied);
+        let written = crate::sqlite::ledger::record_all(conn, self.history_table, &applied);
         let committed = written.and_then(|()| {
-            crate::trace::execute(conn, "COMMIT", false).map_err(|source| {
+            crate::sqlite::trace::execute(conn, "COMMIT", false).map_err(|source| {
                 Error::from(ErrorKind::Connection {
                     action: "commit the run's transaction (COMMIT)".to_owned(),
                     source,

@@ -10,7 +10,7 @@ impl Migrations {
     /// What every run checks before it sends a statement: the linked SQLite
     /// has what every run needs, and no TEMP object would capture a name.
     pub(crate) fn refuse_unsafe_start(&self, conn: &Connection) -> Result<(), Error> {
-        crate::sqlite_version::require_baseline()?;
+        crate::sqlite::sqlite_version::require_baseline()?;
         self.refuse_temp_shadows(conn)
     }
 
@@ -21,12 +21,12 @@ impl Migrations {
     /// anything is sent, keeps every statement (and offline SQL) as it is;
     /// qualifying them all with `main.` is the alternative this avoids.
     fn refuse_temp_shadows(&self, conn: &Connection) -> Result<(), Error> {
-        let temp = crate::catalog::objects(conn, "temp")?;
+        let temp = crate::sqlite::catalog::objects(conn, "temp")?;
         if temp.is_empty() {
             return Ok(());
         }
-        let main = crate::catalog::objects(conn, "main")?;
-        for crate::catalog::Object { kind, name, .. } in temp {
+        let main = crate::sqlite::catalog::objects(conn, "main")?;
+        for crate::sqlite::catalog::Object { kind, name, .. } in temp {
             let same = |n: &str| n.eq_ignore_ascii_case(&name);
             let what = if same(&self.history_table) {
                 Some("the history table".to_owned())

@@ -2,19 +2,18 @@
 //! together with its history row: the steps in order, hooks called,
 //! rebuilds delegated to `rebuild.rs`.
 
-use crate::batch::Batch;
 use crate::engine::{Notes, Outcome, Work};
 use crate::error::{Context, Error, ErrorKind};
 use crate::fault::{hit, FaultPoint};
-use crate::guard::{RebuildNeed, RevisionGuard};
-use crate::history;
 use crate::hook::HookContext;
 use crate::migrations::{Migrations, Revision};
 use crate::options::Options;
 use crate::progress::Tracker;
 use crate::report::TableChange;
 use crate::run::millis;
-use crate::{raw, rebuild};
+use crate::sqlite::batch::Batch;
+use crate::sqlite::guard::{RebuildNeed, RevisionGuard};
+use crate::sqlite::{raw, rebuild};
 use migrate_dsl_core::plan::{InPlaceStep, Statement, Step, Strategy};
 use rusqlite::Connection;
 
@@ -27,11 +26,11 @@ pub(crate) fn first_rebuild<'a>(
     revision: &'a str,
     steps: &'a [Step],
 ) -> Option<RebuildNeed<'a>> {
-    let linked = crate::sqlite_version::linked();
+    let linked = crate::sqlite::sqlite_version::linked();
     let defensive = steps
         .iter()
         .any(|s| matches!(s, Step::AlterInPlace(a) if a.edit.is_some()))
-        && crate::edit::defensive(conn);
+        && crate::sqlite::edit::defensive(conn);
     steps.iter().find_map(|s| {
         s.may_rebuild(linked, defensive).map(|r| RebuildNeed {
             revision,
@@ -73,7 +72,9 @@ impl Migrations {
         };
         // Read inside the write lock: another process may have applied it
         // since this run read the history (docs/REBUILD_CASES.md, case 38).
-        if !locked_since_read && history::is_applied(guard.conn(), &self.history_table, &rev.id)? {
+        if !locked_since_read
+            && crate::sqlite::ledger::is_applied(guard.conn(), &self.history_table, &rev.id)?
+        {
             // Nothing was done: closed, not undone (under the mark,
             // undoing would take the revisions before it along).
             guard.commit()?;
@@ -96,7 +97,11 @@ impl Migrations {
         notes.duration = work.started.elapsed();
         let ms = i64::try_from(millis(notes.duration)).unwrap_or(i64::MAX);
         if batch.is_none() {
-            history::record(guard.conn(), &self.history_table, self.entry(index, ms))?;
+            crate::sqlite::ledger::record(
+                guard.conn(),
+                &self.history_table,
+                self.entry(index, ms),
+            )?;
         }
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
@@ -147,7 +152,7 @@ impl Migrations {
         let mut guard = RevisionGuard::begin(conn, first_rebuild(conn, &rev.id, steps))?;
         // Read inside the write lock: undoing anything but the newest
         // applied revision would break the history's order.
-        let newest = history::newest(guard.conn(), &self.history_table)?;
+        let newest = crate::sqlite::ledger::newest(guard.conn(), &self.history_table)?;
         if newest.as_deref() != Some(&*rev.id) {
             return Err(Error::at(
                 Context::revision(&rev.id),
@@ -165,7 +170,7 @@ impl Migrations {
             &mut notes,
         )?;
         hit(FaultPoint::BeforeHistoryWrite)?;
-        history::remove(guard.conn(), &self.history_table, &rev.id)?;
+        crate::sqlite::ledger::remove(guard.conn(), &self.history_table, &rev.id)?;
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
         notes.duration = work.started.elapsed();
@@ -201,8 +206,8 @@ fn run_steps(
                     .push(changed(&r.table, Strategy::Rebuild));
             }
             Step::AlterInPlace(a) => {
-                let linked = crate::sqlite_version::linked();
-                let defensive = a.edit.is_some() && crate::edit::defensive(guard.conn());
+                let linked = crate::sqlite::sqlite_version::linked();
+                let defensive = a.edit.is_some() && crate::sqlite::edit::defensive(guard.conn());
                 let mut strategy = a.strategy(linked, defensive);
                 match (strategy, &a.native, &a.edit) {
                     (Strategy::InPlace, Some(native), _) => {
@@ -229,9 +234,14 @@ fn run_steps(
                     }
                     (Strategy::EditDefinition, _, Some(edit)) => {
                         tracing::debug!(table = %a.fallback.table, "editing the definition");
-                        let outcome =
-                            crate::edit::run(guard, &rev.id, edit, &a.fallback, history_table)?;
-                        if outcome == crate::edit::Outcome::NeedsRebuild {
+                        let outcome = crate::sqlite::edit::run(
+                            guard,
+                            &rev.id,
+                            edit,
+                            &a.fallback,
+                            history_table,
+                        )?;
+                        if outcome == crate::sqlite::edit::Outcome::NeedsRebuild {
                             strategy = Strategy::Rebuild;
                         }
                     }
@@ -267,15 +277,15 @@ fn schema_statement(
     st: &Statement,
     already_broken: &mut Vec<String>,
 ) -> Result<(), Error> {
-    if !crate::dependents::may_break(&st.sql) {
+    if !crate::sqlite::dependents::may_break(&st.sql) {
         return execute(guard.conn(), revision, st);
     }
-    let before = crate::dependents::broken(guard.conn())?;
-    crate::dependents::set_aside(guard.conn(), &before)?;
+    let before = crate::sqlite::dependents::broken(guard.conn())?;
+    crate::sqlite::dependents::set_aside(guard.conn(), &before)?;
     execute(guard.conn(), revision, st)?;
-    crate::dependents::put_back(guard.conn(), &before)?;
+    crate::sqlite::dependents::put_back(guard.conn(), &before)?;
     note_broken(already_broken, before.iter().map(|b| b.already(revision)));
-    crate::dependents::check(guard.conn(), &before, revision, &st.operation, &st.table)
+    crate::sqlite::dependents::check(guard.conn(), &before, revision, &st.operation, &st.table)
 }
 
 /// Adds objects found broken before a change to the report's list, once.
@@ -289,6 +299,6 @@ fn note_broken(already_broken: &mut Vec<String>, found: impl IntoIterator<Item =
 }
 
 fn execute(conn: &Connection, revision: &str, st: &Statement) -> Result<(), Error> {
-    crate::trace::execute(conn, &st.sql, false)
+    crate::sqlite::trace::execute(conn, &st.sql, false)
         .map_err(|source| Error::at(Context::statement(revision, st), ErrorKind::Sql { source }))
 }

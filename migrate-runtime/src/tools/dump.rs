@@ -9,8 +9,8 @@
 //! saying why. The database is then stamped at that revision
 //! ([`Dump::stamp_call`]), and later revisions are checked against it.
 
-use crate::catalog::{user_objects, Object};
 use crate::error::{Error, ErrorKind};
+use crate::sqlite::catalog::{user_objects, Object};
 use migrate_dsl_core::ddl::{self, Fragment, TableDef};
 use migrate_dsl_core::name::is_plain;
 use migrate_dsl_core::op::Conflict;
