@@ -40,6 +40,17 @@ pub(crate) fn unsupported(rev: &Revision, what: &str) -> Error {
     )
 }
 
+/// `rev`'s steps on PostgreSQL going `direction`, or why there are none.
+pub(crate) fn steps(rev: &Revision, direction: Direction) -> Result<&[PgStep], Error> {
+    match direction {
+        Direction::Up => up_steps(rev),
+        Direction::Down => rev
+            .postgres_down
+            .as_deref()
+            .ok_or_else(|| irreversible(rev)),
+    }
+}
+
 /// The refusal to undo `rev` on PostgreSQL: why it has no inverse.
 pub(crate) fn irreversible(rev: &Revision) -> Error {
     let reason = match &rev.down {
@@ -60,14 +71,9 @@ pub(crate) fn revision(
     direction: Direction,
     record: &str,
 ) -> Result<(), Error> {
-    let up_steps = up_steps(rev)?;
-    let steps = match direction {
-        Direction::Up => up_steps,
-        Direction::Down => rev
-            .postgres_down
-            .as_ref()
-            .ok_or_else(|| irreversible(rev))?,
-    };
+    // A history that does not target PostgreSQL is refused either way.
+    up_steps(rev)?;
+    let steps = steps(rev, direction)?;
     if let (
         true,
         [PgStep::ConcurrentIndex {

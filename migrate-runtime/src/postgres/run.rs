@@ -217,27 +217,18 @@ impl Engine for Postgres<'_> {
     }
 
     fn can_run(&mut self, m: &Migrations, course: &Course) -> Result<(), Error> {
-        if course.direction == Direction::Down {
-            for &i in &course.revisions {
-                let rev = &m.revisions[i];
-                if rev.postgres_down.is_none() {
-                    return Err(super::irreversible(rev));
-                }
-            }
-        }
-        Ok(())
+        course
+            .revisions
+            .iter()
+            .try_for_each(|&i| super::steps(&m.revisions[i], course.direction).map(drop))
     }
 
     fn revision(&mut self, m: &Migrations, work: Work<'_>) -> Result<Outcome, Error> {
         let rev = &m.revisions[work.index];
-        let (steps, record) = match work.direction {
-            Direction::Up => (super::up_steps(rev)?, self.ledger.insert()),
-            Direction::Down => (
-                rev.postgres_down
-                    .as_deref()
-                    .ok_or_else(|| super::irreversible(rev))?,
-                self.ledger.delete(),
-            ),
+        let steps = super::steps(rev, work.direction)?;
+        let record = match work.direction {
+            Direction::Up => self.ledger.insert(),
+            Direction::Down => self.ledger.delete(),
         };
         // The row's digest, chained from the newest row's.
         let digest = (work.direction == Direction::Up).then(|| {

@@ -26,11 +26,13 @@ mod verbs;
 use crate::drift::Drift;
 use crate::engine::Database;
 use crate::error::{Error, ErrorKind};
-use crate::migrations::Migrations;
+use crate::migrations::{Migrations, Revision};
 use crate::options::Options;
 use crate::report::Report;
+use crate::run::Direction;
 use crate::run::Target;
 use crate::status::Status;
+use migrate_dsl_core::plan::{Down, Step};
 use rusqlite::{Connection, Savepoint, Transaction};
 
 impl crate::engine::sealed::Sealed for &mut Connection {}
@@ -142,3 +144,13 @@ macro_rules! inside {
     )*};
 }
 inside!(Transaction, Savepoint);
+
+/// The steps of `rev` going `direction` (none down for a revision the
+/// course refused to undo).
+pub(crate) fn steps(rev: &Revision, direction: Direction) -> &[Step] {
+    match (direction, &rev.down) {
+        (Direction::Up, _) => &rev.steps,
+        (Direction::Down, Down::Steps(steps)) => steps,
+        (Direction::Down, Down::Irreversible(_)) => &[],
+    }
+}

@@ -4,7 +4,7 @@
 
 use crate::engine::{Engine, Ledger, Outcome, Start, Work};
 use crate::error::Error;
-use crate::migrations::{Migrations, Revision};
+use crate::migrations::Migrations;
 use crate::options::Options;
 use crate::progress::Tracker;
 use crate::report::Report;
@@ -12,7 +12,6 @@ use crate::run::{Course, Direction, Target};
 use crate::sqlite::batch::Batch;
 use crate::sqlite::busy::BusyTimeout;
 use crate::sqlite::guard::RevisionGuard;
-use migrate_dsl_core::plan::{Down, Step};
 use rusqlite::Connection;
 
 /// A run on `conn` (a caller's transaction open or not).
@@ -45,16 +44,6 @@ struct Sqlite<'c> {
     batch: Option<Batch<'c>>,
 }
 
-/// The steps of `rev` going `direction` (none down for a revision the
-/// course refused to undo).
-fn steps(rev: &Revision, direction: Direction) -> &[Step] {
-    match (direction, &rev.down) {
-        (Direction::Up, _) => &rev.steps,
-        (Direction::Down, Down::Steps(steps)) => steps,
-        (Direction::Down, Down::Irreversible(_)) => &[],
-    }
-}
-
 impl Engine for Sqlite<'_> {
     fn start(&mut self, m: &Migrations) -> Result<Start, Error> {
         // The start of the run and the revisions after it share one
@@ -75,13 +64,13 @@ impl Engine for Sqlite<'_> {
     fn can_run(&mut self, m: &Migrations, course: &Course) -> Result<(), Error> {
         crate::sqlite::sqlite_version::require(course.revisions.iter().map(|&i| {
             let rev = &m.revisions[i];
-            (&*rev.id, steps(rev, course.direction))
+            (&*rev.id, super::steps(rev, course.direction))
         }))
     }
 
     fn revision(&mut self, m: &Migrations, work: Work<'_>) -> Result<Outcome, Error> {
         let rev = &m.revisions[work.index];
-        let steps = steps(rev, work.direction);
+        let steps = super::steps(rev, work.direction);
         let alone = crate::sqlite::apply::first_rebuild(self.conn, &rev.id, steps).is_some();
         self.batch = Batch::next(self.conn, self.history_table, self.batch.take(), alone)?;
         let conn = self.conn;
@@ -135,7 +124,7 @@ fn refuse_rebuilds_in_open_transaction(
     };
     match course.revisions.iter().find_map(|&i| {
         let rev = &m.revisions[i];
-        crate::sqlite::apply::first_rebuild(conn, &rev.id, steps(rev, course.direction))
+        crate::sqlite::apply::first_rebuild(conn, &rev.id, super::steps(rev, course.direction))
     }) {
         Some(need) => Err(crate::sqlite::guard::transaction_open(need)),
         None => Ok(()),

@@ -3,11 +3,11 @@
 //! rebuild, the 12-step procedure printed from the same typed list the
 //! run executes.
 
-use crate::error::{Context, Error, ErrorKind};
+use crate::error::Error;
 use crate::migrations::Revision;
 use crate::offline::hook_comment;
 use crate::run::Direction;
-use migrate_dsl_core::plan::{Down, InPlaceStep, Rebuild, RebuildStep, Step};
+use migrate_dsl_core::plan::{InPlaceStep, Rebuild, RebuildStep, Step};
 use migrate_dsl_core::sql;
 use std::fmt::Write;
 
@@ -18,18 +18,8 @@ pub(crate) fn revision(
     direction: Direction,
     record: &str,
 ) -> Result<(), Error> {
-    let steps = match (direction, rev.down()) {
-        (Direction::Up, _) => rev.steps(),
-        (Direction::Down, Down::Steps(steps)) => steps,
-        (Direction::Down, Down::Irreversible(reason)) => {
-            return Err(Error::at(
-                Context::revision(rev.id()),
-                ErrorKind::Irreversible {
-                    reason: reason.to_string(),
-                },
-            ))
-        }
-    };
+    // (A course never undoes an irreversible revision.)
+    let steps = super::steps(rev, direction);
     let rebuilds = steps
         .iter()
         .any(|s| matches!(s, Step::Rebuild(_) | Step::AlterInPlace(_)));
