@@ -65,8 +65,8 @@ pub use rusqlite;
 /// the progress of a long copy ([`Options::progress`]).
 pub mod report {
     pub use migrate_dsl_runtime::{
-        AppliedRevision, HistoryRow, ObjectKind, Progress, ProgressFn, SkippedHook, Strategy,
-        TableChange,
+        AlreadyBroken, AppliedRevision, HistoryRow, ObjectKind, Progress, ProgressFn, SkippedHook,
+        Strategy, TableChange,
     };
 }
 

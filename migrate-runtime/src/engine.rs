@@ -18,7 +18,7 @@ use crate::history::HistoryRow;
 use crate::hook::HookContext;
 use crate::migrations::Migrations;
 use crate::options::Options;
-use crate::report::{Report, SkippedHook, TableChange};
+use crate::report::{AlreadyBroken, Report, SkippedHook, TableChange};
 use crate::run::{Course, Direction, Target};
 use crate::status::Status;
 use std::time::Instant;
@@ -108,7 +108,7 @@ pub(crate) struct Notes {
     /// Hooks the caller's flags left out.
     pub(crate) skipped_hooks: Vec<SkippedHook>,
     /// Views and triggers broken before a change (see [`Report`]).
-    pub(crate) already_broken: Vec<String>,
+    pub(crate) already_broken: Vec<AlreadyBroken>,
     /// How each table was changed.
     pub(crate) table_changes: Vec<TableChange>,
 }

@@ -44,7 +44,7 @@ pub use migrate_dsl_core::plan::ObjectKind;
 pub use migrations::{Migrations, Revision};
 pub use options::Options;
 pub use progress::{Progress, ProgressFn};
-pub use report::{AppliedRevision, Report, SkippedHook, Strategy, TableChange};
+pub use report::{AlreadyBroken, AppliedRevision, Report, SkippedHook, Strategy, TableChange};
 pub use run::Target;
 pub use status::Status;
 #[cfg(feature = "cli")]

@@ -25,7 +25,7 @@ pub struct Report {
     /// Views and triggers that did not compile before a revision rebuilt a
     /// table, with SQLite's message: they are reported, not blamed on the
     /// revision (one broken by the rebuild itself is an error).
-    pub already_broken: Vec<String>,
+    pub already_broken: Vec<AlreadyBroken>,
     /// How each table was changed by a block that rebuilds, or that the
     /// linked SQLite or the connection decides: in place by `ALTER TABLE`,
     /// by an edit of its definition, or by a rebuild (where the block
@@ -64,7 +64,35 @@ pub struct TableChange {
     pub strategy: Strategy,
 }
 
+use migrate_dsl_core::plan::ObjectKind;
 pub use migrate_dsl_core::plan::Strategy;
+
+/// A view or trigger that SQLite could not compile before a revision
+/// changed a table it reads (see [`Report::already_broken`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AlreadyBroken {
+    /// The revision that found it.
+    pub revision: String,
+    /// A view or a trigger.
+    pub kind: ObjectKind,
+    /// Its name.
+    pub name: String,
+    /// SQLite's message, e.g. `no such table: main.gone`.
+    pub message: String,
+}
+
+impl fmt::Display for AlreadyBroken {
+    /// `view `stale` (already broken before revision `0002`: no such
+    /// table: main.gone)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} `{}` (already broken before revision `{}`: {})",
+            self.kind, self.name, self.revision, self.message
+        )
+    }
+}
 
 /// A data step left out by the caller's flags.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,7 +7,9 @@ use crate::engine::{Engine, Ledger, Notes, Outcome, Start, Work};
 use crate::error::{Error, ErrorKind};
 use crate::history::HistoryRow;
 use crate::migrations::Migrations;
+use crate::report::AlreadyBroken;
 use crate::run::{Course, Direction};
+use migrate_dsl_core::plan::ObjectKind;
 use std::time::Duration;
 
 /// What the loop asked, in order.
@@ -94,7 +96,12 @@ impl Engine for Recording {
         }
         Ok(Outcome::Done(Notes {
             duration: Duration::from_millis(work.index as u64 + 1),
-            already_broken: vec![format!("noted by {id}")],
+            already_broken: vec![AlreadyBroken {
+                revision: id.clone(),
+                kind: ObjectKind::View,
+                name: format!("noted_by_{id}"),
+                message: "no such table".to_owned(),
+            }],
             ..Notes::default()
         }))
     }

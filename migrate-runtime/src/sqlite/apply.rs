@@ -9,10 +9,10 @@ use crate::hook::HookContext;
 use crate::migrations::{Migrations, Revision};
 use crate::options::Options;
 use crate::progress::Tracker;
-use crate::report::TableChange;
+use crate::report::{AlreadyBroken, TableChange};
 use crate::run::millis;
 use crate::sqlite::batch::Batch;
-use crate::sqlite::guard::{RebuildNeed, RevisionGuard};
+use crate::sqlite::guard::{Owner, RebuildNeed, RevisionGuard};
 use crate::sqlite::{raw, rebuild};
 use migrate_dsl_core::plan::{InPlaceStep, Statement, Step, Strategy};
 use rusqlite::Connection;
@@ -48,6 +48,7 @@ impl Migrations {
     pub(crate) fn apply_one(
         &self,
         conn: &Connection,
+        owner: Owner,
         work: &Work<'_>,
         progress: Option<&Tracker>,
         batch: Option<&mut Batch<'_>>,
@@ -63,12 +64,12 @@ impl Migrations {
                 let hooks = rev.steps.iter().any(|s| matches!(s, Step::Hook(_)));
                 batch.begin_revision(hooks)?;
                 if hooks {
-                    RevisionGuard::begin(conn, None)?
+                    RevisionGuard::begin(conn, Owner::Outer, None)?
                 } else {
                     RevisionGuard::under_mark(conn)
                 }
             }
-            None => RevisionGuard::begin(conn, first_rebuild(conn, &rev.id, &rev.steps))?,
+            None => RevisionGuard::begin(conn, owner, first_rebuild(conn, &rev.id, &rev.steps))?,
         };
         // Read inside the write lock: another process may have applied it
         // since this run read the history (docs/REBUILD_CASES.md, case 38).
@@ -144,12 +145,13 @@ impl Migrations {
     pub(crate) fn revert_one(
         &self,
         conn: &Connection,
+        owner: Owner,
         rev: &Revision,
         steps: &[Step],
         work: &Work<'_>,
         progress: Option<&Tracker>,
     ) -> Result<Outcome, Error> {
-        let mut guard = RevisionGuard::begin(conn, first_rebuild(conn, &rev.id, steps))?;
+        let mut guard = RevisionGuard::begin(conn, owner, first_rebuild(conn, &rev.id, steps))?;
         // Read inside the write lock: undoing anything but the newest
         // applied revision would break the history's order.
         let newest = crate::sqlite::ledger::newest(guard.conn(), &self.history_table)?;
@@ -275,7 +277,7 @@ fn schema_statement(
     guard: &RevisionGuard<'_>,
     revision: &str,
     st: &Statement,
-    already_broken: &mut Vec<String>,
+    already_broken: &mut Vec<AlreadyBroken>,
 ) -> Result<(), Error> {
     if !crate::sqlite::dependents::may_break(&st.sql) {
         return execute(guard.conn(), revision, st);
@@ -289,7 +291,10 @@ fn schema_statement(
 }
 
 /// Adds objects found broken before a change to the report's list, once.
-fn note_broken(already_broken: &mut Vec<String>, found: impl IntoIterator<Item = String>) {
+fn note_broken(
+    already_broken: &mut Vec<AlreadyBroken>,
+    found: impl IntoIterator<Item = AlreadyBroken>,
+) {
     for note in found {
         tracing::warn!(object = %note, "already broken");
         if !already_broken.contains(&note) {

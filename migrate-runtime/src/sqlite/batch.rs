@@ -41,6 +41,7 @@
 //! (instead of one revision at a time): other writers wait that long.
 
 use crate::error::{Error, ErrorKind};
+use crate::sqlite::guard::Owner;
 use crate::sqlite::ledger::Entry;
 use rusqlite::Connection;
 
@@ -87,13 +88,14 @@ impl<'c> Batch<'c> {
     pub(crate) fn next(
         conn: &'c Connection,
         history_table: &'c str,
+        caller: Owner,
         open: Option<Self>,
         alone: bool,
     ) -> Result<Option<Self>, Error> {
         match open {
             Some(batch) if alone => batch.commit().map(|()| None),
             Some(batch) => Ok(Some(batch)),
-            None if alone || !conn.is_autocommit() => Ok(None),
+            None if alone || caller == Owner::Outer => Ok(None),
             None => {
                 crate::sqlite::trace::execute(conn, "BEGIN IMMEDIATE", false).map_err(
                     |source| {

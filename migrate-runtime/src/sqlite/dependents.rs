@@ -8,6 +8,7 @@
 //! — an `INSERT`, `UPDATE` and `DELETE` for the events they have.
 
 use crate::error::{Context, Error, ErrorKind};
+use crate::report::AlreadyBroken;
 use migrate_dsl_core::ddl;
 use migrate_dsl_core::plan::ObjectKind;
 use migrate_dsl_core::{render, sql};
@@ -28,18 +29,14 @@ pub(crate) struct Broken {
 }
 
 impl Broken {
-    /// "view `v`", "trigger `t`".
-    pub(crate) fn describe(&self) -> String {
-        format!("{} `{}`", self.kind, self.name)
-    }
-
-    /// The report's line for an object broken before `revision` ran.
-    pub(crate) fn already(&self, revision: &str) -> String {
-        format!(
-            "{} (already broken before revision `{revision}`: {})",
-            self.describe(),
-            self.source
-        )
+    /// The report's entry for an object broken before `revision` ran.
+    pub(crate) fn already(&self, revision: &str) -> AlreadyBroken {
+        AlreadyBroken {
+            revision: revision.to_owned(),
+            kind: self.kind,
+            name: self.name.clone(),
+            message: self.source.to_string(),
+        }
     }
 }
 

@@ -39,6 +39,30 @@ enum Scope<'c> {
     Mark,
 }
 
+/// Who owns the transaction a revision's statements go into: decided
+/// where a run or a verb begins ([`Owner::at_start`]) and by the run's
+/// batch, never guessed from the connection in the middle of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Owner {
+    /// Nobody: the revision's guard begins and commits its own.
+    Guard,
+    /// An open transaction, the run's batch or the caller's: the guard
+    /// takes a savepoint of it, and the owner commits.
+    Outer,
+}
+
+impl Owner {
+    /// Whether the caller of a run or verb holds a transaction on `conn`
+    /// (asked once, when it begins).
+    pub(crate) fn at_start(conn: &Connection) -> Self {
+        if conn.is_autocommit() {
+            Owner::Guard
+        } else {
+            Owner::Outer
+        }
+    }
+}
+
 /// A table rebuild a revision will run: it needs foreign keys off.
 #[derive(Clone, Copy)]
 pub(crate) struct RebuildNeed<'a> {
@@ -82,8 +106,10 @@ impl<'c> RevisionGuard<'c> {
     /// switched off first (required by table rebuilds: with it on, the
     /// `DROP TABLE` of a rebuild runs the children's ON DELETE actions);
     /// inside a caller's transaction that is impossible, and a refusal.
+    /// `owner` says whether a transaction is already open around it.
     pub(crate) fn begin(
         conn: &'c Connection,
+        owner: Owner,
         rebuild: Option<RebuildNeed<'_>>,
     ) -> Result<Self, Error> {
         // Only a rebuild needs to know (one pragma read less per revision).
@@ -91,7 +117,7 @@ impl<'c> RevisionGuard<'c> {
             Some(_) => read_flag(conn, "foreign_keys")?,
             None => false,
         };
-        if !conn.is_autocommit() {
+        if owner == Owner::Outer {
             if let Some(need) = rebuild.filter(|_| fk_on) {
                 return Err(transaction_open(need));
             }

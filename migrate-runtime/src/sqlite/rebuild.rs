@@ -16,6 +16,7 @@ use crate::drift;
 use crate::error::{self, Error, ErrorKind, ForeignKeyViolation};
 use crate::fault::{hit, FaultPoint};
 use crate::progress::Tracker;
+use crate::report::AlreadyBroken;
 use crate::sqlite::dependents;
 use crate::sqlite::guard::RevisionGuard;
 use migrate_dsl_core::plan::{ConstraintCheck, NotNullCheck, Rebuild, RebuildStep};
@@ -83,7 +84,7 @@ pub(crate) fn run(
     r: &Rebuild,
     history_table: &str,
     progress: Option<&Tracker>,
-) -> Result<Vec<String>, Error> {
+) -> Result<Vec<AlreadyBroken>, Error> {
     let cx = Context {
         revision,
         rebuild: r,

@@ -11,7 +11,7 @@ use crate::report::Report;
 use crate::run::{Course, Direction, Target};
 use crate::sqlite::batch::Batch;
 use crate::sqlite::busy::BusyTimeout;
-use crate::sqlite::guard::RevisionGuard;
+use crate::sqlite::guard::{Owner, RevisionGuard};
 use rusqlite::Connection;
 
 /// A run on `conn` (a caller's transaction open or not).
@@ -22,13 +22,17 @@ pub(super) fn run(
     options: &Options,
     tracker: Option<&Tracker>,
 ) -> Result<Report, Error> {
-    refuse_rebuilds_in_open_transaction(m, conn, target)?;
+    let caller = Owner::at_start(conn);
+    if caller == Owner::Outer {
+        refuse_rebuilds_in_open_transaction(m, conn, target)?;
+    }
     let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
     let mut engine = Sqlite {
         conn,
         options,
         tracker,
         history_table: &m.history_table,
+        caller,
         batch: None,
     };
     crate::run::drive(m, &mut engine, target, options)
@@ -40,16 +44,30 @@ struct Sqlite<'c> {
     options: &'c Options,
     tracker: Option<&'c Tracker>,
     history_table: &'c str,
+    /// Whether the caller holds a transaction the run works inside.
+    caller: Owner,
     /// The open batch (`batch.rs`).
     batch: Option<Batch<'c>>,
+}
+
+impl Sqlite<'_> {
+    /// Who owns the transaction around the next revision: the open batch,
+    /// else the caller's, else none.
+    fn owner(&self) -> Owner {
+        if self.batch.is_some() {
+            Owner::Outer
+        } else {
+            self.caller
+        }
+    }
 }
 
 impl Engine for Sqlite<'_> {
     fn start(&mut self, m: &Migrations) -> Result<Start, Error> {
         // The start of the run and the revisions after it share one
         // transaction where they can (`batch.rs`).
-        self.batch = Batch::next(self.conn, self.history_table, None, false)?;
-        let start = start_run(m, self.conn)?;
+        self.batch = Batch::next(self.conn, self.history_table, self.caller, None, false)?;
+        let start = start_run(m, self.conn, self.owner())?;
         if let Some(b) = &mut self.batch {
             b.read_history = true;
         }
@@ -72,12 +90,14 @@ impl Engine for Sqlite<'_> {
         let rev = &m.revisions[work.index];
         let steps = super::steps(rev, work.direction);
         let alone = crate::sqlite::apply::first_rebuild(self.conn, &rev.id, steps).is_some();
-        self.batch = Batch::next(self.conn, self.history_table, self.batch.take(), alone)?;
+        let open = self.batch.take();
+        self.batch = Batch::next(self.conn, self.history_table, self.caller, open, alone)?;
+        let owner = self.owner();
         let conn = self.conn;
         match work.direction {
-            Direction::Down => m.revert_one(conn, rev, steps, &work, self.tracker),
+            Direction::Down => m.revert_one(conn, owner, rev, steps, &work, self.tracker),
             Direction::Up => {
-                let result = m.apply_one(conn, &work, self.tracker, self.batch.as_mut());
+                let result = m.apply_one(conn, owner, &work, self.tracker, self.batch.as_mut());
                 if result.is_err() {
                     // Undone under the batch's mark with the revisions
                     // since it: those are applied again.
@@ -102,7 +122,8 @@ impl Engine for Sqlite<'_> {
     }
 }
 
-/// Inside a caller's transaction revisions run in savepoints, but foreign
+/// Inside a caller's transaction (the caller's call to make) revisions run
+/// in savepoints, but foreign
 /// keys cannot be switched off: when they are ON, a run that would rebuild
 /// a table is refused here, before anything changes.
 fn refuse_rebuilds_in_open_transaction(
@@ -110,7 +131,7 @@ fn refuse_rebuilds_in_open_transaction(
     conn: &Connection,
     target: Target<'_>,
 ) -> Result<(), Error> {
-    if conn.is_autocommit() || !crate::sqlite::guard::read_flag(conn, "foreign_keys")? {
+    if !crate::sqlite::guard::read_flag(conn, "foreign_keys")? {
         return Ok(());
     }
     let applied = if crate::sqlite::ledger::exists(conn, &m.history_table)? {
@@ -138,9 +159,9 @@ fn refuse_rebuilds_in_open_transaction(
 /// history table created, and what is applied: proven when the newest
 /// row's digest verifies every applied revision (one lookup), else every
 /// row, to verify one by one.
-fn start_run(m: &Migrations, conn: &Connection) -> Result<Start, Error> {
+fn start_run(m: &Migrations, conn: &Connection, owner: Owner) -> Result<Start, Error> {
     m.refuse_unsafe_start(conn)?;
-    let guard = RevisionGuard::begin(conn, None)?;
+    let guard = RevisionGuard::begin(conn, owner, None)?;
     let removed = crate::sqlite::rebuild::remove_leftovers(guard.conn())?;
     for table in &removed {
         tracing::info!(%table, "removed a leftover temporary table");

@@ -9,7 +9,7 @@ use crate::migrations::Migrations;
 use crate::options::Options;
 use crate::report::Report;
 use crate::sqlite::catalog::user_objects;
-use crate::sqlite::guard::RevisionGuard;
+use crate::sqlite::guard::{Owner, RevisionGuard};
 use crate::status::Status;
 use migrate_dsl_core::plan::{Down, ObjectKind, Step};
 use rusqlite::Connection;
@@ -135,7 +135,7 @@ impl Migrations {
             self.head_id(),
             self.head_schema.iter().map(|o| &*o.sql),
         )?;
-        let guard = RevisionGuard::begin(conn, None)?;
+        let guard = RevisionGuard::begin(conn, Owner::at_start(conn), None)?;
         let tx = guard.conn();
         let objects = self.existing_head_objects(tx)?;
         if !objects.is_empty() {
@@ -178,7 +178,7 @@ impl Migrations {
         let started = Instant::now();
         let keep = self.count_through(target)?;
         self.refuse_unsafe_start(conn)?;
-        let guard = RevisionGuard::begin(conn, None)?;
+        let guard = RevisionGuard::begin(conn, Owner::at_start(conn), None)?;
         let tx = guard.conn();
         crate::sqlite::ledger::ensure(tx, &self.history_table)?;
         let applied = crate::sqlite::ledger::read(tx, &self.history_table)?;

@@ -310,7 +310,12 @@ fn report_out(out: &Output, report: &Report) {
             "table": c.table,
             "strategy": c.strategy.describe(),
         })).collect::<Vec<_>>(),
-        "already_broken": report.already_broken,
+        "already_broken": report.already_broken.iter().map(|b| json!({
+            "revision": b.revision,
+            "kind": b.kind.as_str(),
+            "name": b.name,
+            "message": b.message,
+        })).collect::<Vec<_>>(),
         "removed_leftovers": report.removed_leftovers,
         "duration_ms": millis(report.duration),
     }));
