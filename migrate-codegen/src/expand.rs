@@ -78,11 +78,15 @@ fn revision(plan: &RevisionPlan, hooks: &[HookPaths]) -> TokenStream {
                 quote!(::migrate_dsl::__private::Step),
                 steps.iter().map(step),
             );
-            quote!(::core::result::Result::Ok(#steps))
+            quote!(::migrate_dsl::__private::Down::Steps(
+                ::migrate_dsl::__private::Cow::Borrowed(#steps)
+            ))
         }
         Down::Irreversible(why) => {
             let why = &**why;
-            quote!(::core::result::Result::Err(#why))
+            quote!(::migrate_dsl::__private::Down::Irreversible(
+                ::migrate_dsl::__private::text(#why)
+            ))
         }
     };
     let pg_hooks = slice(
@@ -95,21 +99,36 @@ fn revision(plan: &RevisionPlan, hooks: &[HookPaths]) -> TokenStream {
         quote!(::migrate_dsl::__private::HookFn),
         hooks.iter().map(|h| hook(&h.sqlite, h)),
     );
-    let postgres = option(plan.postgres.as_deref().map(pg_steps));
-    let postgres_down = option(plan.postgres_down.as_deref().map(pg_steps));
+    let borrowed = |steps| quote!(::migrate_dsl::__private::Cow::Borrowed(#steps));
+    let postgres = option(plan.postgres.as_deref().map(pg_steps).map(borrowed));
+    let postgres_down = option(plan.postgres_down.as_deref().map(pg_steps).map(borrowed));
+    // The checker's own struct, field by field: a field added to it is a
+    // compile error here until it is written.
+    let RevisionPlan {
+        id: _,
+        checksum: _,
+        digest: _,
+        steps: _,
+        down: _,
+        schema_after: _,
+        postgres: _,
+        postgres_down: _,
+    } = plan;
     quote! {
-        ::migrate_dsl::__private::Revision::from_static(::migrate_dsl::__private::RevisionParts {
-            id: #id,
-            checksum: #checksum,
-            digest: #digest,
-            steps: #steps,
-            down: #down,
-            hooks: #hooks,
-            pg_hooks: #pg_hooks,
-            schema_after: #schema_after,
-            postgres: #postgres,
-            postgres_down: #postgres_down,
-        })
+        ::migrate_dsl::__private::Revision::from_static(
+            ::migrate_dsl::__private::RevisionPlan {
+                id: ::migrate_dsl::__private::text(#id),
+                checksum: ::migrate_dsl::__private::text(#checksum),
+                digest: ::migrate_dsl::__private::text(#digest),
+                steps: ::migrate_dsl::__private::Cow::Borrowed(#steps),
+                down: #down,
+                schema_after: ::migrate_dsl::__private::text(#schema_after),
+                postgres: #postgres,
+                postgres_down: #postgres_down,
+            },
+            #hooks,
+            #pg_hooks,
+        )
     }
 }
 

@@ -57,11 +57,11 @@ pub use tools::dump::{dump, Dump};
 pub mod __private {
     pub use crate::__pg_hook as pg_hook;
     pub use crate::hook::{HookFn, PgHookFn};
-    pub use crate::migrations::{Migrations, Revision, RevisionParts};
+    pub use crate::migrations::{Migrations, Revision};
     pub use migrate_dsl_core::plan::{
         text, AlterInPlace, ConstraintCheck, CreatedTable, DefaultProbe, DefinitionEdit, Down,
         HookCall, InPlaceStep, NativeAlter, NotNullCheck, ObjectKind, PgStep, RawStep, Rebuild,
-        SchemaObject, Statement, Step, Text,
+        RevisionPlan, SchemaObject, Statement, Step, Text,
     };
     pub use migrate_dsl_core::DEFAULT_HISTORY_TABLE;
     #[cfg(feature = "postgres")]

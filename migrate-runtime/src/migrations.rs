@@ -1,90 +1,52 @@
 //! A compiled history: its revisions and how it is built (by the macro,
-//! or at run time). Running it: `run.rs` and `apply.rs`.
+//! or at run time). Running it: `run.rs` (the loop) and the engines.
 
 use crate::hook::{HookFn, PgHookFn};
-use migrate_dsl_core::plan::{Down, PgStep, SchemaObject, Step, Text};
+use migrate_dsl_core::plan::{Down, RevisionPlan, SchemaObject, Step, Text};
 use std::borrow::Cow;
 
-/// One revision, checked and rendered at compile time.
+/// One revision, checked and rendered at compile time: its plan, as the
+/// checker made it (the expansion writes the same struct as a `'static`
+/// literal), and the functions of its `run` hooks.
 #[derive(Clone, Debug)]
 pub struct Revision {
-    pub(crate) id: Text,
-    pub(crate) checksum: Text,
-    pub(crate) digest: Text,
-    pub(crate) steps: Cow<'static, [Step]>,
-    pub(crate) down: Down,
+    pub(crate) plan: RevisionPlan,
     pub(crate) hooks: Cow<'static, [HookFn]>,
     /// The PostgreSQL functions of its hooks, by the same index.
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub(crate) pg_hooks: Cow<'static, [PgHookFn]>,
-    pub(crate) schema_after: Text,
-    /// Its steps on PostgreSQL, for a history that targets it.
-    pub(crate) postgres: Option<Cow<'static, [PgStep]>>,
-    /// How to undo it on PostgreSQL, when it can be undone there.
-    pub(crate) postgres_down: Option<Cow<'static, [PgStep]>>,
-}
-
-/// A revision as the expansion of `migration!` writes it: by field name, so
-/// a field added here is one line in the expansion. Not a public API.
-#[doc(hidden)]
-#[derive(Clone, Copy)]
-pub struct RevisionParts {
-    pub id: &'static str,
-    pub checksum: &'static str,
-    pub digest: &'static str,
-    pub steps: &'static [Step],
-    /// The `down` steps; `Err`: why the revision cannot be reverted.
-    pub down: Result<&'static [Step], &'static str>,
-    pub hooks: &'static [HookFn],
-    /// The hooks' PostgreSQL functions (`run sqlite: f, postgres: g;`).
-    pub pg_hooks: &'static [PgHookFn],
-    pub schema_after: &'static str,
-    /// The steps on PostgreSQL (`dialects sqlite, postgres;`).
-    pub postgres: Option<&'static [PgStep]>,
-    /// The down steps on PostgreSQL.
-    pub postgres_down: Option<&'static [PgStep]>,
 }
 
 impl Revision {
+    /// A revision as the expansion of `migration!` writes it. Not a public
+    /// API.
     #[doc(hidden)]
-    pub const fn from_static(parts: RevisionParts) -> Self {
+    pub const fn from_static(
+        plan: RevisionPlan,
+        hooks: &'static [HookFn],
+        pg_hooks: &'static [PgHookFn],
+    ) -> Self {
         Revision {
-            id: Cow::Borrowed(parts.id),
-            checksum: Cow::Borrowed(parts.checksum),
-            digest: Cow::Borrowed(parts.digest),
-            steps: Cow::Borrowed(parts.steps),
-            down: match parts.down {
-                Ok(steps) => Down::Steps(Cow::Borrowed(steps)),
-                Err(why) => Down::Irreversible(Cow::Borrowed(why)),
-            },
-            hooks: Cow::Borrowed(parts.hooks),
-            pg_hooks: Cow::Borrowed(parts.pg_hooks),
-            schema_after: Cow::Borrowed(parts.schema_after),
-            postgres: match parts.postgres {
-                Some(steps) => Some(Cow::Borrowed(steps)),
-                None => None,
-            },
-            postgres_down: match parts.postgres_down {
-                Some(steps) => Some(Cow::Borrowed(steps)),
-                None => None,
-            },
+            plan,
+            hooks: Cow::Borrowed(hooks),
+            pg_hooks: Cow::Borrowed(pg_hooks),
         }
     }
 
     /// The revision id.
     pub fn id(&self) -> &str {
-        &self.id
+        &self.plan.id
     }
 
     /// The checksum of the revision's normalized definition.
     pub fn checksum(&self) -> &str {
-        &self.checksum
+        &self.plan.checksum
     }
 
     /// Why the revision cannot be reverted (`None`: it can, by its `down`
     /// block or its generated inverse).
     pub fn irreversible(&self) -> Option<&str> {
-        match &self.down {
+        match &self.plan.down {
             Down::Steps(_) => None,
             Down::Irreversible(why) => Some(why),
         }
@@ -93,19 +55,19 @@ impl Revision {
     /// The steps the revision executes (the plan's types are internal).
     #[doc(hidden)]
     pub fn steps(&self) -> &[Step] {
-        &self.steps
+        &self.plan.steps
     }
 
     /// How the revision is undone (the plan's types are internal).
     #[doc(hidden)]
     pub fn down(&self) -> &Down {
-        &self.down
+        &self.plan.down
     }
 
     /// A fingerprint of the model's schema after this revision (see
     /// [`migrate_dsl_core::render::schema_fingerprint`]).
     pub fn schema_fingerprint(&self) -> &str {
-        &self.schema_after
+        &self.plan.schema_after
     }
 }
 
@@ -149,14 +111,14 @@ impl Migrations {
     /// The history row of revision `index` applied in `duration_ms`.
     pub(crate) fn entry(&self, index: usize, duration_ms: i64) -> crate::sqlite::ledger::Entry {
         let rev = &self.revisions[index];
-        let before = index
-            .checked_sub(1)
-            .map_or(Text::Borrowed(""), |i| self.revisions[i].digest.clone());
+        let before = index.checked_sub(1).map_or(Text::Borrowed(""), |i| {
+            self.revisions[i].plan.digest.clone()
+        });
         crate::sqlite::ledger::Entry {
-            id: rev.id.clone(),
-            checksum: rev.checksum.clone(),
+            id: rev.plan.id.clone(),
+            checksum: rev.plan.checksum.clone(),
             duration_ms,
-            compiled: (before, rev.digest.clone()),
+            compiled: (before, rev.plan.digest.clone()),
         }
     }
 
@@ -211,17 +173,10 @@ impl Migrations {
     ) -> Self {
         let revisions = plans
             .into_iter()
-            .map(|p| Revision {
-                id: p.id,
-                checksum: p.checksum,
-                digest: p.digest,
-                steps: p.steps,
-                down: p.down,
+            .map(|plan| Revision {
+                plan,
                 hooks: Cow::Borrowed(&[]),
                 pg_hooks: Cow::Borrowed(&[]),
-                schema_after: p.schema_after,
-                postgres: p.postgres,
-                postgres_down: p.postgres_down,
             })
             .collect::<Vec<_>>();
         let head_schema = migrate_dsl_core::render::schema_objects(head);

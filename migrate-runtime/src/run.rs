@@ -190,7 +190,7 @@ impl Migrations {
                         target: id.to_owned(),
                         current: applied
                             .checked_sub(1)
-                            .map(|i| self.revisions[i].id.to_string()),
+                            .map(|i| self.revisions[i].plan.id.to_string()),
                     }
                     .into());
                 }
@@ -198,9 +198,9 @@ impl Migrations {
             }
         };
         for rev in self.revisions[keep..applied].iter().rev() {
-            if let Down::Irreversible(why) = &rev.down {
+            if let Down::Irreversible(why) = &rev.plan.down {
                 return Err(Error::at(
-                    Context::revision(&rev.id),
+                    Context::revision(&rev.plan.id),
                     ErrorKind::Irreversible {
                         reason: why.to_string(),
                     },
@@ -221,12 +221,16 @@ impl Migrations {
         };
         self.revisions
             .iter()
-            .position(|r| r.id == id)
+            .position(|r| r.plan.id == id)
             .map(|p| p + 1)
             .ok_or_else(|| {
                 Error::from(ErrorKind::UnknownTarget {
                     target: id.to_owned(),
-                    revisions: self.revisions.iter().map(|r| r.id.to_string()).collect(),
+                    revisions: self
+                        .revisions
+                        .iter()
+                        .map(|r| r.plan.id.to_string())
+                        .collect(),
                 })
             })
     }
@@ -271,13 +275,13 @@ pub(crate) fn drive(
         let rev = &m.revisions[index];
         let down = course.direction == Direction::Down;
         let span = if down {
-            tracing::info_span!("revision", id = %rev.id, down)
+            tracing::info_span!("revision", id = %rev.plan.id, down)
         } else {
-            tracing::info_span!("revision", id = %rev.id)
+            tracing::info_span!("revision", id = %rev.plan.id)
         };
         let _entered = span.enter();
         let cx = HookContext {
-            revision: &rev.id,
+            revision: &rev.plan.id,
             revert: down,
             flags: &options.flags,
         };
@@ -288,10 +292,10 @@ pub(crate) fn drive(
             started: Instant::now(),
         };
         match engine.revision(m, work)? {
-            Outcome::AppliedElsewhere => report.applied_elsewhere.push(rev.id.to_string()),
+            Outcome::AppliedElsewhere => report.applied_elsewhere.push(rev.plan.id.to_string()),
             Outcome::Done(notes) => {
                 let done = AppliedRevision {
-                    id: rev.id.to_string(),
+                    id: rev.plan.id.to_string(),
                     duration: notes.duration,
                 };
                 tracing::info!(

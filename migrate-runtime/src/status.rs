@@ -156,8 +156,8 @@ impl Migrations {
         // history's last.
         self.revisions
             .iter()
-            .rposition(|r| *r.id == *id)
-            .filter(|&i| *self.revisions[i].digest == *digest)
+            .rposition(|r| *r.plan.id == *id)
+            .filter(|&i| *self.revisions[i].plan.digest == *digest)
             .map(|i| i + 1)
     }
 

@@ -17,7 +17,7 @@ impl Migrations {
             && applied
                 .iter()
                 .zip(self.revisions.iter())
-                .all(|(a, r)| a.id == r.id);
+                .all(|(a, r)| a.id == r.plan.id);
         if !in_order {
             self.verify_set(applied)?;
         }
@@ -26,16 +26,16 @@ impl Migrations {
                 let rev = if in_order {
                     &self.revisions[i]
                 } else {
-                    self.revisions.iter().find(|r| r.id == row.id)?
+                    self.revisions.iter().find(|r| r.plan.id == row.id)?
                 };
-                (rev.checksum != row.checksum).then_some((row, rev))
+                (rev.plan.checksum != row.checksum).then_some((row, rev))
             });
             if let Some((row, rev)) = changed {
                 return Err(Error::at(
                     Context::revision(&row.id),
                     ErrorKind::ChecksumMismatch {
                         recorded: row.checksum.clone(),
-                        expected: rev.checksum.to_string(),
+                        expected: rev.plan.checksum.to_string(),
                     },
                 ));
             }
@@ -47,21 +47,21 @@ impl Migrations {
     /// a known revision, and together they must be a prefix of the history.
     fn verify_set(&self, applied: &[HistoryRow]) -> Result<(), Error> {
         for row in applied {
-            if !self.revisions.iter().any(|r| r.id == row.id) {
+            if !self.revisions.iter().any(|r| r.plan.id == row.id) {
                 return Err(Error::from(ErrorKind::UnknownRevision {
                     revision: row.id.clone(),
                 }));
             }
         }
         let is_applied = |id: &str| applied.iter().any(|a| a.id == id);
-        if let Some(first_missing) = self.revisions.iter().position(|r| !is_applied(&r.id)) {
+        if let Some(first_missing) = self.revisions.iter().position(|r| !is_applied(&r.plan.id)) {
             if let Some(later) = self.revisions[first_missing..]
                 .iter()
-                .find(|r| is_applied(&r.id))
+                .find(|r| is_applied(&r.plan.id))
             {
                 return Err(Error::from(ErrorKind::OutOfOrder {
-                    missing: self.revisions[first_missing].id.to_string(),
-                    later: later.id.to_string(),
+                    missing: self.revisions[first_missing].plan.id.to_string(),
+                    later: later.plan.id.to_string(),
                 }));
             }
         }

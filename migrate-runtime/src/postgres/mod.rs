@@ -22,7 +22,7 @@ use std::fmt::Write;
 /// `rev`'s steps on PostgreSQL, or the refusal of a history that does
 /// not target it.
 pub(crate) fn up_steps(rev: &Revision) -> Result<&[PgStep], Error> {
-    rev.postgres.as_deref().ok_or_else(|| {
+    rev.plan.postgres.as_deref().ok_or_else(|| {
         unsupported(
             rev,
             "this history does not target PostgreSQL: add `dialects sqlite, postgres;` to its `migration!` block",
@@ -45,6 +45,7 @@ pub(crate) fn steps(rev: &Revision, direction: Direction) -> Result<&[PgStep], E
     match direction {
         Direction::Up => up_steps(rev),
         Direction::Down => rev
+            .plan
             .postgres_down
             .as_deref()
             .ok_or_else(|| irreversible(rev)),
@@ -53,7 +54,7 @@ pub(crate) fn steps(rev: &Revision, direction: Direction) -> Result<&[PgStep], E
 
 /// The refusal to undo `rev` on PostgreSQL: why it has no inverse.
 pub(crate) fn irreversible(rev: &Revision) -> Error {
-    let reason = match &rev.down {
+    let reason = match &rev.plan.down {
         Down::Irreversible(why) => why.to_string(),
         Down::Steps(_) => "it has no inverse on PostgreSQL".to_owned(),
     };

@@ -113,9 +113,15 @@ impl Database for &mut Client {
                 .take(keep)
                 .skip(applied.len())
             {
-                let before = i.checked_sub(1).map_or("", |i| &*m.revisions[i].digest);
-                stored =
-                    history::next_digest(&stored, (before, &rev.digest), rev.id(), rev.checksum());
+                let before = i
+                    .checked_sub(1)
+                    .map_or("", |i| &*m.revisions[i].plan.digest);
+                stored = history::next_digest(
+                    &stored,
+                    (before, &rev.plan.digest),
+                    rev.id(),
+                    rev.checksum(),
+                );
                 tx.execute(&insert, &[&rev.id(), &rev.checksum(), &0_i64, &stored])
                     .map_err(pg(None, &insert))?;
                 report.stamped.push(rev.id().to_owned());
@@ -235,10 +241,10 @@ impl Engine for Postgres<'_> {
             let before = work
                 .index
                 .checked_sub(1)
-                .map_or("", |i| &*m.revisions[i].digest);
+                .map_or("", |i| &*m.revisions[i].plan.digest);
             history::next_digest(
                 &self.stored,
-                (before, &rev.digest),
+                (before, &rev.plan.digest),
                 rev.id(),
                 rev.checksum(),
             )

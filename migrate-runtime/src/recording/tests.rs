@@ -181,7 +181,7 @@ fn a_move_down_undoes_newest_first_with_the_hooks_told_so() {
 #[test]
 fn a_move_down_through_an_irreversible_revision_is_refused_whole() {
     let mut m = three();
-    m.revisions.to_mut()[1].down = Down::Irreversible(Cow::Borrowed("it drops data"));
+    m.revisions.to_mut()[1].plan.down = Down::Irreversible(Cow::Borrowed("it drops data"));
     let mut engine = Recording {
         ledger: Some(Ok(3)),
         ..Recording::default()

@@ -61,7 +61,7 @@ impl Migrations {
             // Inside the run's batch (where no revision rebuilds): a
             // savepoint for a revision with hooks, else the batch's mark.
             Some(batch) => {
-                let hooks = rev.steps.iter().any(|s| matches!(s, Step::Hook(_)));
+                let hooks = rev.plan.steps.iter().any(|s| matches!(s, Step::Hook(_)));
                 batch.begin_revision(hooks)?;
                 if hooks {
                     RevisionGuard::begin(conn, Owner::Outer, None)?
@@ -69,12 +69,16 @@ impl Migrations {
                     RevisionGuard::under_mark(conn)
                 }
             }
-            None => RevisionGuard::begin(conn, owner, first_rebuild(conn, &rev.id, &rev.steps))?,
+            None => RevisionGuard::begin(
+                conn,
+                owner,
+                first_rebuild(conn, &rev.plan.id, &rev.plan.steps),
+            )?,
         };
         // Read inside the write lock: another process may have applied it
         // since this run read the history (docs/REBUILD_CASES.md, case 38).
         if !locked_since_read
-            && crate::sqlite::ledger::is_applied(guard.conn(), &self.history_table, &rev.id)?
+            && crate::sqlite::ledger::is_applied(guard.conn(), &self.history_table, &rev.plan.id)?
         {
             // Nothing was done: closed, not undone (under the mark,
             // undoing would take the revisions before it along).
@@ -88,7 +92,7 @@ impl Migrations {
         run_steps(
             &mut guard,
             rev,
-            &rev.steps,
+            &rev.plan.steps,
             work.cx,
             &self.history_table,
             progress,
@@ -124,14 +128,14 @@ impl Migrations {
         let rev = &self.revisions[index];
         let mut guard = RevisionGuard::under_mark(conn);
         let cx = HookContext {
-            revision: &rev.id,
+            revision: &rev.plan.id,
             revert: false,
             flags: &options.flags,
         };
         run_steps(
             &mut guard,
             rev,
-            &rev.steps,
+            &rev.plan.steps,
             &cx,
             &self.history_table,
             None,
@@ -151,13 +155,14 @@ impl Migrations {
         work: &Work<'_>,
         progress: Option<&Tracker>,
     ) -> Result<Outcome, Error> {
-        let mut guard = RevisionGuard::begin(conn, owner, first_rebuild(conn, &rev.id, steps))?;
+        let mut guard =
+            RevisionGuard::begin(conn, owner, first_rebuild(conn, &rev.plan.id, steps))?;
         // Read inside the write lock: undoing anything but the newest
         // applied revision would break the history's order.
         let newest = crate::sqlite::ledger::newest(guard.conn(), &self.history_table)?;
-        if newest.as_deref() != Some(&*rev.id) {
+        if newest.as_deref() != Some(&*rev.plan.id) {
             return Err(Error::at(
-                Context::revision(&rev.id),
+                Context::revision(&rev.plan.id),
                 ErrorKind::HistoryChanged { newest },
             ));
         }
@@ -172,7 +177,7 @@ impl Migrations {
             &mut notes,
         )?;
         hit(FaultPoint::BeforeHistoryWrite)?;
-        crate::sqlite::ledger::remove(guard.conn(), &self.history_table, &rev.id)?;
+        crate::sqlite::ledger::remove(guard.conn(), &self.history_table, &rev.plan.id)?;
         hit(FaultPoint::BeforeCommit)?;
         guard.commit()?;
         notes.duration = work.started.elapsed();
@@ -191,17 +196,19 @@ fn run_steps(
     notes: &mut Notes,
 ) -> Result<(), Error> {
     let changed = |table: &str, strategy| TableChange {
-        revision: rev.id.to_string(),
+        revision: rev.plan.id.to_string(),
         table: table.to_owned(),
         strategy,
     };
     for step in steps {
         match step {
-            Step::Execute(st) => schema_statement(guard, &rev.id, st, &mut notes.already_broken)?,
-            Step::Insert(st) => execute(guard.conn(), &rev.id, st)?,
-            Step::RawSql(st) => raw::run(guard.conn(), &rev.id, st)?,
+            Step::Execute(st) => {
+                schema_statement(guard, &rev.plan.id, st, &mut notes.already_broken)?
+            }
+            Step::Insert(st) => execute(guard.conn(), &rev.plan.id, st)?,
+            Step::RawSql(st) => raw::run(guard.conn(), &rev.plan.id, st)?,
             Step::Rebuild(r) => {
-                let broken = rebuild::run(guard, &rev.id, r, history_table, progress)?;
+                let broken = rebuild::run(guard, &rev.plan.id, r, history_table, progress)?;
                 note_broken(&mut notes.already_broken, broken);
                 notes
                     .table_changes
@@ -216,18 +223,21 @@ fn run_steps(
                         tracing::debug!(table = %a.fallback.table, "changing in place");
                         for s in native.steps.iter() {
                             match s {
-                                InPlaceStep::Execute(st) => {
-                                    schema_statement(guard, &rev.id, st, &mut notes.already_broken)?
-                                }
+                                InPlaceStep::Execute(st) => schema_statement(
+                                    guard,
+                                    &rev.plan.id,
+                                    st,
+                                    &mut notes.already_broken,
+                                )?,
                                 InPlaceStep::NotNull(check) => rebuild::refuse_nulls(
                                     guard.conn(),
-                                    &rev.id,
+                                    &rev.plan.id,
                                     &a.fallback,
                                     check,
                                 )?,
                                 InPlaceStep::Constraint(check) => rebuild::refuse_violations(
                                     guard.conn(),
-                                    &rev.id,
+                                    &rev.plan.id,
                                     &a.fallback,
                                     check,
                                 )?,
@@ -238,7 +248,7 @@ fn run_steps(
                         tracing::debug!(table = %a.fallback.table, "editing the definition");
                         let outcome = crate::sqlite::edit::run(
                             guard,
-                            &rev.id,
+                            &rev.plan.id,
                             edit,
                             &a.fallback,
                             history_table,
@@ -252,7 +262,7 @@ fn run_steps(
                 if strategy == Strategy::Rebuild {
                     tracing::info!(table = %a.fallback.table, "rebuilding: neither the linked SQLite nor this connection can change it in place");
                     let broken =
-                        rebuild::run(guard, &rev.id, &a.fallback, history_table, progress)?;
+                        rebuild::run(guard, &rev.plan.id, &a.fallback, history_table, progress)?;
                     note_broken(&mut notes.already_broken, broken);
                 }
                 notes
@@ -261,9 +271,9 @@ fn run_steps(
             }
             Step::Hook(h) => {
                 if let Some(hook) =
-                    crate::hook::prepare(&rev.id, h, &rev.hooks, cx, &mut notes.skipped_hooks)?
+                    crate::hook::prepare(&rev.plan.id, h, &rev.hooks, cx, &mut notes.skipped_hooks)?
                 {
-                    hook(guard.conn(), cx).map_err(crate::hook::failed(&rev.id, h))?;
+                    hook(guard.conn(), cx).map_err(crate::hook::failed(&rev.plan.id, h))?;
                 }
             }
         }

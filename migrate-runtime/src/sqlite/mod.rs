@@ -148,8 +148,8 @@ inside!(Transaction, Savepoint);
 /// The steps of `rev` going `direction` (none down for a revision the
 /// course refused to undo).
 pub(crate) fn steps(rev: &Revision, direction: Direction) -> &[Step] {
-    match (direction, &rev.down) {
-        (Direction::Up, _) => &rev.steps,
+    match (direction, &rev.plan.down) {
+        (Direction::Up, _) => &rev.plan.steps,
         (Direction::Down, Down::Steps(steps)) => steps,
         (Direction::Down, Down::Irreversible(_)) => &[],
     }

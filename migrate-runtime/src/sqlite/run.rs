@@ -82,14 +82,14 @@ impl Engine for Sqlite<'_> {
     fn can_run(&mut self, m: &Migrations, course: &Course) -> Result<(), Error> {
         crate::sqlite::sqlite_version::require(course.revisions.iter().map(|&i| {
             let rev = &m.revisions[i];
-            (&*rev.id, super::steps(rev, course.direction))
+            (&*rev.plan.id, super::steps(rev, course.direction))
         }))
     }
 
     fn revision(&mut self, m: &Migrations, work: Work<'_>) -> Result<Outcome, Error> {
         let rev = &m.revisions[work.index];
         let steps = super::steps(rev, work.direction);
-        let alone = crate::sqlite::apply::first_rebuild(self.conn, &rev.id, steps).is_some();
+        let alone = crate::sqlite::apply::first_rebuild(self.conn, &rev.plan.id, steps).is_some();
         let open = self.batch.take();
         self.batch = Batch::next(self.conn, self.history_table, self.caller, open, alone)?;
         let owner = self.owner();
@@ -145,7 +145,7 @@ fn refuse_rebuilds_in_open_transaction(
     };
     match course.revisions.iter().find_map(|&i| {
         let rev = &m.revisions[i];
-        crate::sqlite::apply::first_rebuild(conn, &rev.id, super::steps(rev, course.direction))
+        crate::sqlite::apply::first_rebuild(conn, &rev.plan.id, super::steps(rev, course.direction))
     }) {
         Some(need) => Err(crate::sqlite::guard::transaction_open(need)),
         None => Ok(()),

@@ -27,8 +27,8 @@ impl Migrations {
             .revisions
             .iter()
             .rev()
-            .find(|r| *r.schema_after == *live)
-            .map(|r| r.id.to_string());
+            .find(|r| *r.plan.schema_after == *live)
+            .map(|r| r.plan.id.to_string());
         Ok(Some(
             ErrorKind::NotStamped {
                 tables,
