@@ -70,9 +70,14 @@ pub mod report {
     };
 }
 
-/// The parts of an [`Error`]: where it happened and what it names.
+/// The parts of an [`Error`]: where it happened ([`Context`](error::Context)),
+/// and the groups of an [`ErrorKind`], each an enum of the failures it
+/// gathers.
 pub mod error {
-    pub use migrate_dsl_runtime::{Context, ForeignKeyViolation};
+    pub use migrate_dsl_runtime::{
+        Broken, Context, ForeignKeyViolation, HistoryMismatch, NotFresh, RawSqlMismatch,
+        TargetError, Unfit, Violation,
+    };
 }
 
 /// The signatures a `run` hook may have (its context: [`HookContext`]).

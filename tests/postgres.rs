@@ -409,7 +409,12 @@ fn the_history_is_the_same_ledger_as_on_sqlite() {
         .unwrap();
     let err = LEDGER.apply_pending(&mut client).unwrap_err();
     assert!(
-        matches!(err.kind(), migrate_dsl::ErrorKind::ChecksumMismatch { .. }),
+        matches!(
+            err.kind(),
+            migrate_dsl::ErrorKind::History(
+                migrate_dsl::error::HistoryMismatch::ChecksumMismatch { .. }
+            )
+        ),
         "{err}"
     );
 }
@@ -499,7 +504,9 @@ fn refusals_before_anything_changes() {
     assert!(
         matches!(
             edited.kind(),
-            migrate_dsl::ErrorKind::ChecksumMismatch { .. }
+            migrate_dsl::ErrorKind::History(
+                migrate_dsl::error::HistoryMismatch::ChecksumMismatch { .. }
+            )
         ),
         "{edited}"
     );
@@ -1294,7 +1301,7 @@ fn a_runner_gives_up_on_a_held_lock_after_lock_timeout() {
         .migrate(&mut client, migrate_dsl::Target::Head, &options)
         .unwrap_err();
     assert!(
-        matches!(err.kind(), migrate_dsl::ErrorKind::MigrationLocked { waited_ms } if *waited_ms >= 200),
+        matches!(err.kind(), migrate_dsl::ErrorKind::MigrationLocked { waited_ms , .. } if *waited_ms >= 200),
         "{err}"
     );
     assert!(

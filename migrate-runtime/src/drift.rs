@@ -84,7 +84,7 @@ impl Migrations {
     /// Compares the live schema of `db` with the history's and returns
     /// every difference (empty: no drift). Changes nothing.
     ///
-    /// On SQLite the database must be at the head ([`ErrorKind::NotAtHead`]
+    /// On SQLite the database must be at the head ([`crate::error::TargetError::NotAtHead`]
     /// otherwise; [`ErrorKind::NotStamped`] for tables without a history):
     /// the comparison is with the schema the history ends with. On
     /// PostgreSQL it is with the schema the applied revisions make, replayed
@@ -124,20 +124,20 @@ impl Migrations {
             if let (Some(row), Some(rev)) = (recorded, expected) {
                 return Error::at(
                     crate::error::Context::revision(id),
-                    ErrorKind::ChecksumMismatch {
+                    ErrorKind::History(crate::error::HistoryMismatch::ChecksumMismatch {
                         recorded: row.checksum.clone(),
                         expected: rev.checksum().to_owned(),
-                    },
+                    }),
                 );
             }
         }
-        ErrorKind::NotAtHead {
+        ErrorKind::Target(crate::error::TargetError::NotAtHead {
             current: status.current().map(str::to_owned),
             head: self
                 .revisions
                 .last()
                 .map_or_else(String::new, |r| r.id().to_owned()),
-        }
+        })
         .into()
     }
 }

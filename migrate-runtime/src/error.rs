@@ -189,27 +189,27 @@ impl std::error::Error for Error {
 pub enum ErrorKind {
     /// An SQL statement of a revision failed.
     #[error("{source}")]
+    #[non_exhaustive]
     Sql {
         /// SQLite's error.
         #[source]
         source: rusqlite::Error,
     },
-    /// An `sql` statement changed the schema, which the model cannot know.
-    #[error("changed the schema ({}); `sql` is for data changes: write schema changes in the DSL so the history knows them", changes.join(", "))]
-    UndeclaredSchemaChange {
-        /// What changed, e.g. `created index ix_a`.
-        changes: Vec<String>,
-    },
-    /// An `sql … creates table` step did not create the table it declares.
-    #[error("declares it creates the table with columns ({}), but after it {}", expected.join(", "), found.as_ref().map_or("the table does not exist".to_owned(), |f| format!("its columns are ({})", f.join(", "))))]
-    CreatedTableMismatch {
-        /// The declared columns.
-        expected: Vec<String>,
-        /// The columns found, if the table exists.
-        found: Option<Vec<String>>,
+    /// A PostgreSQL statement failed (the server's message, with its
+    /// detail).
+    #[cfg(feature = "postgres")]
+    #[error("{message}")]
+    #[non_exhaustive]
+    Postgres {
+        /// The message.
+        message: String,
+        /// The client's error (SQLSTATE and all: `as_db_error`).
+        #[source]
+        source: postgres::Error,
     },
     /// A `run` hook returned an error.
     #[error("hook `{hook}` failed: {source}")]
+    #[non_exhaustive]
     Hook {
         /// The hook's path as written in the DSL.
         hook: String,
@@ -217,8 +217,133 @@ pub enum ErrorKind {
         #[source]
         source: BoxError,
     },
+    /// Rows stop the change: NULLs where it makes a column NOT NULL, rows a
+    /// constraint it adds rejects, or foreign keys a rebuild would leave
+    /// dangling. The revision was rolled back.
+    #[error("{0}")]
+    Violation(Violation),
+    /// A view or trigger the change would leave broken. The revision was
+    /// rolled back.
+    #[error("{0}")]
+    Broken(Broken),
+    /// Before a rebuild, the live table, its indexes or its triggers differ
+    /// from what the history says they are at this revision (changed by
+    /// hand, say). Rebuilding from the model's definition would lose a
+    /// hand-added column, index or trigger, or undo a hand-made change, so
+    /// nothing is changed.
+    #[error("the table is not what the migration history says it is at this revision, and rebuilding it would lose the difference; nothing was changed. Undo the change by hand, or make it part of the history in a revision before this one.\n{}", drift_list(drift))]
+    #[non_exhaustive]
+    Drift {
+        /// Every difference found on the table.
+        drift: Vec<crate::Drift>,
+    },
+    /// An `sql` step did something other than what the history says of it.
+    #[error("{0}")]
+    RawSql(RawSqlMismatch),
+    /// An edit of the table's definition would have changed its columns (a
+    /// bug in migrate-dsl, caught before anything committed).
+    #[error("editing the table's definition would change its columns from ({}) to ({}); nothing was changed. This is a bug in migrate-dsl: please report it, with the history", before.join(", "), after.join(", "))]
+    #[non_exhaustive]
+    DefinitionMismatch {
+        /// The columns before the edit.
+        before: Vec<String>,
+        /// The columns SQLite reads from the edited definition.
+        after: Vec<String>,
+    },
+    /// A temporary table of ours exists while the table it was copied from is
+    /// gone: it may hold the only copy of the data, so nothing is touched.
+    #[error("before applying anything: table `{table}` is missing but `{temp_table}` exists, left by an interrupted rebuild; it may hold the only copy of the data, so nothing was changed. Inspect it, then rename it to `{table}` or drop it.")]
+    #[non_exhaustive]
+    OrphanedTemporaryTable {
+        /// The missing table.
+        table: String,
+        /// The leftover temporary table.
+        temp_table: String,
+    },
+    /// This connection, as it is, cannot run the migration; nothing was
+    /// changed.
+    #[error("{0}")]
+    Unfit(Unfit),
+    /// The history table disagrees with this history: an applied revision
+    /// edited, unknown or out of order, or changed by another process
+    /// meanwhile.
+    #[error("{0}")]
+    History(HistoryMismatch),
+    /// Where the database was asked to go is not a place this history can
+    /// take it; nothing was changed.
+    #[error("{0}")]
+    Target(TargetError),
+    /// The database has tables but no revision of this history is
+    /// recorded: it was made another way (by hand, another tool, or this
+    /// history before a `history table` rename). Its tables were left as
+    /// they are.
+    #[error("{}", not_stamped(tables, matches.as_deref(), history_table))]
+    #[non_exhaustive]
+    NotStamped {
+        /// The tables it has.
+        tables: Vec<String>,
+        /// The newest revision whose schema it has exactly, if one.
+        matches: Option<String>,
+        /// The history table it lacks.
+        history_table: String,
+    },
+    /// `create_fresh` cannot build the head schema here; nothing was changed.
+    #[error("{0}")]
+    NotFresh(NotFresh),
+    /// Another run held the history's migration lock (PostgreSQL's
+    /// advisory lock) for longer than [`crate::Options::lock_timeout`].
+    #[error("another run holds this history's migration lock; gave up after {waited_ms} ms (`Options::lock_timeout`). Nothing was changed: run again when it has finished")]
+    #[non_exhaustive]
+    MigrationLocked {
+        /// How long this run waited.
+        waited_ms: u64,
+    },
+    /// The history does not target the dialect asked for, or what was
+    /// asked of that dialect is not built yet.
+    #[error("{what}")]
+    #[non_exhaustive]
+    Unsupported {
+        /// What, and what to do.
+        what: String,
+    },
+    /// Reading or writing the history table failed.
+    #[error("history table `{table}`: {source}\n  SQL: {sql}")]
+    #[non_exhaustive]
+    Ledger {
+        /// The history table.
+        table: String,
+        /// The failing statement.
+        sql: String,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A connection setting could not be read or changed.
+    #[error("could not {action}: {source}")]
+    #[non_exhaustive]
+    Connection {
+        /// What was attempted.
+        action: String,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A failure injected by a test (feature `fault-injection`).
+    #[doc(hidden)]
+    #[error("injected fault at {0}")]
+    Injected(String),
+}
+
+/// Rows stop the change: NULLs where it makes a column NOT NULL, rows a
+/// constraint it adds rejects, or foreign keys a rebuild would leave
+/// dangling. The revision was rolled back.
+/// (The group [`ErrorKind::Violation`].)
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Violation {
     /// A column that becomes NOT NULL holds NULL in some rows.
     #[error("column `{column}` would become NOT NULL but {rows} row(s) hold NULL in it; fill them first (for example with a `run` hook in an earlier revision)")]
+    #[non_exhaustive]
     NotNullViolation {
         /// The column, by its new name.
         column: String,
@@ -228,6 +353,7 @@ pub enum ErrorKind {
     /// A constraint the change adds (UNIQUE, PRIMARY KEY, CHECK) does not
     /// hold for the table's rows.
     #[error("{rows} row(s) violate {constraint} (on {}), which the change adds; nothing was changed. Change or remove those rows first (for example with a `run` hook in an earlier revision)", columns.join(", "))]
+    #[non_exhaustive]
     ConstraintViolation {
         /// The constraint, e.g. "the UNIQUE constraint `u_email_key`".
         constraint: String,
@@ -243,23 +369,23 @@ pub enum ErrorKind {
         "foreign key check failed after rebuilding the table: {}",
         list(violations)
     )]
+    #[non_exhaustive]
     ForeignKeyViolation {
         /// The violating rows.
         violations: Vec<ForeignKeyViolation>,
     },
-    /// Before a rebuild, the live table, its indexes or its triggers differ
-    /// from what the history says they are at this revision (changed by
-    /// hand, say). Rebuilding from the model's definition would lose a
-    /// hand-added column, index or trigger, or undo a hand-made change, so
-    /// nothing is changed.
-    #[error("the table is not what the migration history says it is at this revision, and rebuilding it would lose the difference; nothing was changed. Undo the change by hand, or make it part of the history in a revision before this one.\n{}", drift_list(drift))]
-    Drift {
-        /// Every difference found on the table.
-        drift: Vec<crate::Drift>,
-    },
+}
+
+/// A view or trigger the change would leave broken. The revision was
+/// rolled back.
+/// (The group [`ErrorKind::Broken`].)
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Broken {
     /// After a change, a view no longer resolves (it uses a dropped or
     /// renamed column, for example); committing would leave it broken.
     #[error("view `{view}` no longer works after the change: {source}; drop or change the view first\n  view SQL: {view_sql}")]
+    #[non_exhaustive]
     BrokenView {
         /// The view.
         view: String,
@@ -273,6 +399,7 @@ pub enum ErrorKind {
     /// column, for example); committing would make every write that fires
     /// it fail.
     #[error("trigger `{trigger}` on `{on}` no longer works after the change: {source}; drop or change the trigger first\n  trigger SQL: {trigger_sql}")]
+    #[non_exhaustive]
     BrokenTrigger {
         /// The trigger.
         trigger: String,
@@ -284,24 +411,37 @@ pub enum ErrorKind {
         #[source]
         source: rusqlite::Error,
     },
-    /// An edit of the table's definition would have changed its columns (a
-    /// bug in migrate-dsl, caught before anything committed).
-    #[error("editing the table's definition would change its columns from ({}) to ({}); nothing was changed. This is a bug in migrate-dsl: please report it, with the history", before.join(", "), after.join(", "))]
-    DefinitionMismatch {
-        /// The columns before the edit.
-        before: Vec<String>,
-        /// The columns SQLite reads from the edited definition.
-        after: Vec<String>,
+}
+
+/// An `sql` step did something other than what the history says of it.
+/// (The group [`ErrorKind::RawSql`].)
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RawSqlMismatch {
+    /// An `sql` statement changed the schema, which the model cannot know.
+    #[error("changed the schema ({}); `sql` is for data changes: write schema changes in the DSL so the history knows them", changes.join(", "))]
+    #[non_exhaustive]
+    UndeclaredSchemaChange {
+        /// What changed, e.g. `created index ix_a`.
+        changes: Vec<String>,
     },
-    /// A temporary table of ours exists while the table it was copied from is
-    /// gone: it may hold the only copy of the data, so nothing is touched.
-    #[error("before applying anything: table `{table}` is missing but `{temp_table}` exists, left by an interrupted rebuild; it may hold the only copy of the data, so nothing was changed. Inspect it, then rename it to `{table}` or drop it.")]
-    OrphanedTemporaryTable {
-        /// The missing table.
-        table: String,
-        /// The leftover temporary table.
-        temp_table: String,
+    /// An `sql … creates table` step did not create the table it declares.
+    #[error("declares it creates the table with columns ({}), but after it {}", expected.join(", "), found.as_ref().map_or("the table does not exist".to_owned(), |f| format!("its columns are ({})", f.join(", "))))]
+    #[non_exhaustive]
+    CreatedTableMismatch {
+        /// The declared columns.
+        expected: Vec<String>,
+        /// The columns found, if the table exists.
+        found: Option<Vec<String>>,
     },
+}
+
+/// This connection, as it is, cannot run the migration; nothing was
+/// changed.
+/// (The group [`ErrorKind::Unfit`].)
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Unfit {
     /// The caller holds a transaction, foreign keys are ON, and a revision
     /// rebuilds a table (the context's): `PRAGMA foreign_keys` cannot
     /// change inside a transaction, and with it ON the rebuild's
@@ -314,6 +454,7 @@ pub enum ErrorKind {
     /// the TEMP one first, so the migration's statements would change it
     /// instead (and the revision would be recorded as applied).
     #[error("this connection has a TEMP {kind} `{name}`, the name of {what} the migration uses; SQLite would send the migration's statements to the TEMP {kind} instead of the database's, so nothing was changed. Drop it (`DROP {} temp.\"{name}\"`) or migrate on a connection without it.", kind.as_str().to_ascii_uppercase())]
+    #[non_exhaustive]
     ShadowedByTemp {
         /// What kind of object it is.
         kind: migrate_dsl_core::plan::ObjectKind,
@@ -332,6 +473,7 @@ pub enum ErrorKind {
     /// is older than a statement of the run needs (the context names the
     /// revision; none: every run needs it); nothing was changed.
     #[error("{feature} needs SQLite {needed} or later, but the linked SQLite is {linked}; nothing was changed. Build with migrate-dsl's default `bundled` feature, or link a newer SQLite")]
+    #[non_exhaustive]
     SqliteTooOld {
         /// The feature, e.g. "ALTER TABLE … DROP COLUMN".
         feature: String,
@@ -340,8 +482,18 @@ pub enum ErrorKind {
         /// The linked SQLite's version.
         linked: String,
     },
+}
+
+/// The history table disagrees with this history: an applied revision
+/// edited, unknown or out of order, or changed by another process
+/// meanwhile.
+/// (The group [`ErrorKind::History`].)
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HistoryMismatch {
     /// An applied revision's definition changed since it was applied.
     #[error("applied with checksum {recorded} but its definition now has checksum {expected}: it was edited after it was applied (whitespace and comments do not count). Undo the edit and make the change in a new revision; only if the edit cannot change the database, pass `Options::verify_checksums(false)` to every run that meets it")]
+    #[non_exhaustive]
     ChecksumMismatch {
         /// The checksum in the history table.
         recorded: String,
@@ -351,52 +503,40 @@ pub enum ErrorKind {
     /// The database has a revision this program does not know: it was
     /// migrated by a newer version of the program.
     #[error("the database has revision `{revision}` applied, which this program's history does not contain; it was probably migrated by a newer version of the program")]
+    #[non_exhaustive]
     UnknownRevision {
         /// The unknown revision id.
         revision: String,
     },
     /// A revision is applied while an earlier one is not.
     #[error("revision `{later}` is applied but the earlier revision `{missing}` is not; revisions must be applied in order")]
+    #[non_exhaustive]
     OutOfOrder {
         /// The first revision not applied.
         missing: String,
         /// A later revision that is applied.
         later: String,
     },
-    /// A move down would pass a revision that cannot be undone (the
-    /// context's); nothing was changed.
-    #[error("cannot be undone: {reason}. Nothing was changed.")]
-    Irreversible {
-        /// Why (which operation has no inverse).
-        reason: String,
+    /// The history table changed under a run (another process applied or
+    /// undid revisions meanwhile); nothing of this revision (the
+    /// context's) was changed.
+    #[error("expected it to be the newest applied revision, but the history says {}; another process changed the database meanwhile. Run again.", newest.as_deref().map_or("nothing is applied".to_owned(), |n| format!("`{n}` is")))]
+    #[non_exhaustive]
+    HistoryChanged {
+        /// The newest applied revision found.
+        newest: Option<String>,
     },
-    /// A PostgreSQL statement failed (the server's message, with its
-    /// detail).
-    #[cfg(feature = "postgres")]
-    #[error("{message}")]
-    Postgres {
-        /// The message.
-        message: String,
-        /// The client's error (SQLSTATE and all: `as_db_error`).
-        #[source]
-        source: postgres::Error,
-    },
-    /// Another run held the history's migration lock (PostgreSQL's
-    /// advisory lock) for longer than [`crate::Options::lock_timeout`].
-    #[error("another run holds this history's migration lock; gave up after {waited_ms} ms (`Options::lock_timeout`). Nothing was changed: run again when it has finished")]
-    MigrationLocked {
-        /// How long this run waited.
-        waited_ms: u64,
-    },
-    /// The history does not target the dialect asked for, or what was
-    /// asked of that dialect is not built yet.
-    #[error("{what}")]
-    Unsupported {
-        /// What, and what to do.
-        what: String,
-    },
+}
+
+/// Where the database was asked to go is not a place this history can
+/// take it; nothing was changed.
+/// (The group [`ErrorKind::Target`].)
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TargetError {
     /// A target revision is not part of the history.
     #[error("`{target}` is not a revision of this history{}", if revisions.is_empty() { String::new() } else { format!(" (its revisions: {})", revisions.join(", ")) })]
+    #[non_exhaustive]
     UnknownTarget {
         /// The target asked for.
         target: String,
@@ -406,45 +546,42 @@ pub enum ErrorKind {
     /// A [`crate::Target::DownTo`] revision is not applied, so there is
     /// nothing to go down to.
     #[error("cannot go down to `{target}`: it is not applied (the database is at {}); apply revisions to go up", current.as_deref().map_or("no revision".to_owned(), |c| format!("`{c}`")))]
+    #[non_exhaustive]
     TargetNotApplied {
         /// The target asked for.
         target: String,
         /// The newest applied revision.
         current: Option<String>,
     },
-    /// The history table changed under a run (another process applied or
-    /// undid revisions meanwhile); nothing of this revision (the
-    /// context's) was changed.
-    #[error("expected it to be the newest applied revision, but the history says {}; another process changed the database meanwhile. Run again.", newest.as_deref().map_or("nothing is applied".to_owned(), |n| format!("`{n}` is")))]
-    HistoryChanged {
-        /// The newest applied revision found.
-        newest: Option<String>,
+    /// A move down would pass a revision that cannot be undone (the
+    /// context's); nothing was changed.
+    #[error("cannot be undone: {reason}. Nothing was changed.")]
+    #[non_exhaustive]
+    Irreversible {
+        /// Why (which operation has no inverse).
+        reason: String,
     },
     /// `check` compares with the head of the history; the database is not
     /// there.
     #[error("the database is at {}, not at the head `{head}` of the history; apply the pending revisions before checking for drift", current.as_deref().map_or("no revision".to_owned(), |c| format!("`{c}`")))]
+    #[non_exhaustive]
     NotAtHead {
         /// The newest applied revision.
         current: Option<String>,
         /// The newest revision of the history.
         head: String,
     },
-    /// The database has tables but no revision of this history is
-    /// recorded: it was made another way (by hand, another tool, or this
-    /// history before a `history table` rename). Its tables were left as
-    /// they are.
-    #[error("{}", not_stamped(tables, matches.as_deref(), history_table))]
-    NotStamped {
-        /// The tables it has.
-        tables: Vec<String>,
-        /// The newest revision whose schema it has exactly, if one.
-        matches: Option<String>,
-        /// The history table it lacks.
-        history_table: String,
-    },
+}
+
+/// `create_fresh` cannot build the head schema here; nothing was changed.
+/// (The group [`ErrorKind::NotFresh`].)
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum NotFresh {
     /// `create_fresh` found objects of the head schema, or applied
     /// revisions of this history, already in the database.
     #[error("cannot create the schema from scratch: the database already has {}; use `apply_pending` to migrate an existing database", objects.join(", "))]
+    #[non_exhaustive]
     NotEmpty {
         /// What the database already holds, e.g. `table users`.
         objects: Vec<String>,
@@ -453,30 +590,6 @@ pub enum ErrorKind {
     /// context's revision and operation).
     #[error("changes data, which creating the schema from scratch would skip; use `apply_pending`, or `create_fresh` with `Options::schema_only(true)` if the data is not needed")]
     DataInHistory,
-    /// Reading or writing the history table failed.
-    #[error("history table `{table}`: {source}\n  SQL: {sql}")]
-    History {
-        /// The history table.
-        table: String,
-        /// The failing statement.
-        sql: String,
-        /// SQLite's error.
-        #[source]
-        source: rusqlite::Error,
-    },
-    /// A connection setting could not be read or changed.
-    #[error("could not {action}: {source}")]
-    Connection {
-        /// What was attempted.
-        action: String,
-        /// SQLite's error.
-        #[source]
-        source: rusqlite::Error,
-    },
-    /// A failure injected by a test (feature `fault-injection`).
-    #[doc(hidden)]
-    #[error("injected fault at {0}")]
-    Injected(String),
 }
 
 /// One row that violates a foreign key, as `PRAGMA foreign_key_check` reports.

@@ -15,10 +15,10 @@ impl Migrations {
     /// of every revision), and records every revision as applied — the
     /// "building an up-to-date database from scratch" of Alembic's cookbook.
     ///
-    /// Fails before changing anything with [`ErrorKind::NotEmpty`] when
+    /// Fails before changing anything with [`crate::error::NotFresh::NotEmpty`] when
     /// this history has applied revisions or a table, index, view or trigger
     /// of the head schema already exists (unrelated objects, such as another
-    /// history's tables, may be there), and with [`ErrorKind::DataInHistory`] when a
+    /// history's tables, may be there), and with [`crate::error::NotFresh::DataInHistory`] when a
     /// revision changes data (`insert`, `run`, `sql`), which only a replay
     /// would do — unless [`Options::schema_only`] says to build the schema
     /// all the same (the rows those steps would write are then not there).
@@ -47,7 +47,7 @@ impl Migrations {
             if let Some((rev, operation)) = self.first_data_step() {
                 return Err(Error::at(
                     Context::revision(rev.id()).operation(&operation),
-                    ErrorKind::DataInHistory,
+                    ErrorKind::NotFresh(crate::error::NotFresh::DataInHistory),
                 ));
             }
         }

@@ -34,7 +34,10 @@ mod verify;
 
 pub use drift::Drift;
 pub use engine::Database;
-pub use error::{BoxError, Context, Error, ErrorKind, ForeignKeyViolation};
+pub use error::{
+    BoxError, Broken, Context, Error, ErrorKind, ForeignKeyViolation, HistoryMismatch, NotFresh,
+    RawSqlMismatch, TargetError, Unfit, Violation,
+};
 pub use history::HistoryRow;
 pub use hook::{Hook, HookContext, HookFn};
 #[cfg(feature = "postgres")]

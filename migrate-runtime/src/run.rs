@@ -114,11 +114,11 @@ impl Migrations {
     ///   with everything else when the caller rolls back. `PRAGMA
     ///   foreign_keys` cannot change inside a transaction, so when foreign
     ///   keys are ON a revision to run that rebuilds a table is refused
-    ///   with [`ErrorKind::TransactionOpen`] before anything changes
+    ///   with [`crate::error::Unfit::TransactionOpen`] before anything changes
     ///   (switch them off before beginning the transaction to allow it).
     ///   SQLite's progress handler needs `&mut Connection`:
     ///   [`Options::progress`] is refused here
-    ///   ([`ErrorKind::ProgressInTransaction`]).
+    ///   ([`crate::error::Unfit::ProgressInTransaction`]).
     /// - `&mut postgres::Client` (feature `postgres`): the history must
     ///   target PostgreSQL; the run takes the history's advisory lock, and
     ///   each revision runs in a transaction of its own with its history
@@ -129,7 +129,7 @@ impl Migrations {
     /// Before anything changes, every revision a move down would revert
     /// must have `down` steps on the engine (a `down { … }` block or a
     /// generated inverse); otherwise the error is
-    /// [`ErrorKind::Irreversible`] and the database is untouched.
+    /// [`crate::error::TargetError::Irreversible`] and the database is untouched.
     ///
     /// ```
     /// use migrate_dsl::{migration, Options, Target};
@@ -186,13 +186,15 @@ impl Migrations {
             Target::DownTo(id) => {
                 let keep = self.count_through(Some(id))?;
                 if keep > applied {
-                    return Err(ErrorKind::TargetNotApplied {
-                        target: id.to_owned(),
-                        current: applied
-                            .checked_sub(1)
-                            .map(|i| self.revisions[i].plan.id.to_string()),
-                    }
-                    .into());
+                    return Err(
+                        ErrorKind::Target(crate::error::TargetError::TargetNotApplied {
+                            target: id.to_owned(),
+                            current: applied
+                                .checked_sub(1)
+                                .map(|i| self.revisions[i].plan.id.to_string()),
+                        })
+                        .into(),
+                    );
                 }
                 keep
             }
@@ -201,9 +203,9 @@ impl Migrations {
             if let Down::Irreversible(why) = &rev.plan.down {
                 return Err(Error::at(
                     Context::revision(&rev.plan.id),
-                    ErrorKind::Irreversible {
+                    ErrorKind::Target(crate::error::TargetError::Irreversible {
                         reason: why.to_string(),
-                    },
+                    }),
                 ));
             }
         }
@@ -224,14 +226,16 @@ impl Migrations {
             .position(|r| r.plan.id == id)
             .map(|p| p + 1)
             .ok_or_else(|| {
-                Error::from(ErrorKind::UnknownTarget {
-                    target: id.to_owned(),
-                    revisions: self
-                        .revisions
-                        .iter()
-                        .map(|r| r.plan.id.to_string())
-                        .collect(),
-                })
+                Error::from(ErrorKind::Target(
+                    crate::error::TargetError::UnknownTarget {
+                        target: id.to_owned(),
+                        revisions: self
+                            .revisions
+                            .iter()
+                            .map(|r| r.plan.id.to_string())
+                            .collect(),
+                    },
+                ))
             })
     }
 }

@@ -33,10 +33,10 @@ impl Migrations {
             if let Some((row, rev)) = changed {
                 return Err(Error::at(
                     Context::revision(&row.id),
-                    ErrorKind::ChecksumMismatch {
+                    ErrorKind::History(crate::error::HistoryMismatch::ChecksumMismatch {
                         recorded: row.checksum.clone(),
                         expected: rev.plan.checksum.to_string(),
-                    },
+                    }),
                 ));
             }
         }
@@ -48,9 +48,11 @@ impl Migrations {
     fn verify_set(&self, applied: &[HistoryRow]) -> Result<(), Error> {
         for row in applied {
             if !self.revisions.iter().any(|r| r.plan.id == row.id) {
-                return Err(Error::from(ErrorKind::UnknownRevision {
-                    revision: row.id.clone(),
-                }));
+                return Err(Error::from(ErrorKind::History(
+                    crate::error::HistoryMismatch::UnknownRevision {
+                        revision: row.id.clone(),
+                    },
+                )));
             }
         }
         let is_applied = |id: &str| applied.iter().any(|a| a.id == id);
@@ -59,10 +61,12 @@ impl Migrations {
                 .iter()
                 .find(|r| is_applied(&r.plan.id))
             {
-                return Err(Error::from(ErrorKind::OutOfOrder {
-                    missing: self.revisions[first_missing].plan.id.to_string(),
-                    later: later.plan.id.to_string(),
-                }));
+                return Err(Error::from(ErrorKind::History(
+                    crate::error::HistoryMismatch::OutOfOrder {
+                        missing: self.revisions[first_missing].plan.id.to_string(),
+                        later: later.plan.id.to_string(),
+                    },
+                )));
             }
         }
         Ok(())

@@ -131,7 +131,10 @@ fn an_edited_applied_revision_is_refused_unless_verification_is_off() {
     let before = snapshot(&conn);
     let err = ONE_EDITED.apply_pending(&mut conn).unwrap_err();
     assert!(
-        matches!(err.kind(), ErrorKind::ChecksumMismatch { .. }),
+        matches!(
+            err.kind(),
+            ErrorKind::History(migrate_dsl::error::HistoryMismatch::ChecksumMismatch { .. })
+        ),
         "{err:?}"
     );
     assert_eq!(revision_of(&err), "0001");
@@ -171,7 +174,7 @@ fn a_database_ahead_of_the_program_is_refused() {
     TWO.apply_pending(&mut conn).unwrap();
     let err = ONE.apply_pending(&mut conn).unwrap_err();
     assert!(
-        matches!(err.kind(), ErrorKind::UnknownRevision { revision } if revision == "0002"),
+        matches!(err.kind(), ErrorKind::History(migrate_dsl::error::HistoryMismatch::UnknownRevision { revision , .. }) if revision == "0002"),
         "{err:?}"
     );
 }
@@ -183,7 +186,13 @@ fn a_rebuild_inside_a_caller_transaction_with_foreign_keys_on_is_refused() {
     ONE.apply_pending(&mut conn).unwrap();
     conn.execute_batch("BEGIN").unwrap();
     let err = TWO.apply_pending(&mut conn).unwrap_err();
-    assert!(matches!(err.kind(), ErrorKind::TransactionOpen), "{err:?}");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Unfit(migrate_dsl::error::Unfit::TransactionOpen)
+        ),
+        "{err:?}"
+    );
     assert_eq!(where_of(&err), ("0002", None, Some("items"), None));
     conn.execute_batch("ROLLBACK").unwrap();
     assert_eq!(history_ids(&conn), ["0001"]);
@@ -273,7 +282,11 @@ fn case_33_set_not_null_over_nulls_names_table_column_and_count() {
     let mut conn = db.open();
     let err = STRICTER.apply_pending(&mut conn).unwrap_err();
     match err.kind() {
-        ErrorKind::NotNullViolation { column, rows, .. } => {
+        ErrorKind::Violation(migrate_dsl::error::Violation::NotNullViolation {
+            column,
+            rows,
+            ..
+        }) => {
             let (revision, _, table, _) = where_of(&err);
             assert_eq!(
                 (revision, table, column.as_str(), *rows),
@@ -485,7 +498,10 @@ fn case_a6_a_child_left_dangling_fails_the_revision() {
     let before = snapshot(&conn);
     let err = ORPHANING.apply_pending(&mut conn).unwrap_err();
     match err.kind() {
-        ErrorKind::ForeignKeyViolation { violations, .. } => {
+        ErrorKind::Violation(migrate_dsl::error::Violation::ForeignKeyViolation {
+            violations,
+            ..
+        }) => {
             let (revision, _, table, _) = where_of(&err);
             assert_eq!((revision, table), ("0002", Some("parent")));
             let found: Vec<_> = violations
@@ -531,7 +547,11 @@ fn a_gap_in_the_applied_revisions_is_refused() {
     let before = snapshot(&conn);
     let err = TWO_WITH_INSERTED.apply_pending(&mut conn).unwrap_err();
     match err.kind() {
-        ErrorKind::OutOfOrder { missing, later } => {
+        ErrorKind::History(migrate_dsl::error::HistoryMismatch::OutOfOrder {
+            missing,
+            later,
+            ..
+        }) => {
             assert_eq!((missing.as_str(), later.as_str()), ("0001b", "0002"));
         }
         other => panic!("expected OutOfOrder, got {other:?}"),
@@ -554,7 +574,10 @@ fn a_gap_in_the_applied_revisions_is_refused() {
     .unwrap();
     let err = TWO.apply_pending(&mut conn).unwrap_err();
     assert!(
-        matches!(err.kind(), ErrorKind::OutOfOrder { .. }),
+        matches!(
+            err.kind(),
+            ErrorKind::History(migrate_dsl::error::HistoryMismatch::OutOfOrder { .. })
+        ),
         "{err:#?}"
     );
 }

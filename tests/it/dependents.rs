@@ -35,15 +35,17 @@ fn a_hand_made_trigger_on_another_table_that_the_rebuild_breaks_fails_it() {
     let before = snapshot(&conn);
     let err = SCORES.apply_pending(&mut conn).unwrap_err();
     match err.kind() {
-        ErrorKind::BrokenTrigger { trigger, on, .. } => assert_eq!(
-            (
-                revision_of(&err),
-                where_of(&err).2.unwrap(),
-                trigger.as_str(),
-                on.as_str()
-            ),
-            ("0002", "players", "log_best", "log")
-        ),
+        ErrorKind::Broken(migrate_dsl::error::Broken::BrokenTrigger { trigger, on, .. }) => {
+            assert_eq!(
+                (
+                    revision_of(&err),
+                    where_of(&err).2.unwrap(),
+                    trigger.as_str(),
+                    on.as_str()
+                ),
+                ("0002", "players", "log_best", "log")
+            )
+        }
         other => panic!("expected BrokenTrigger, got {other:?}"),
     }
     assert!(err.to_string().contains("no such column: score"), "{err}");
@@ -114,8 +116,8 @@ fn a_dropped_table_that_a_hand_made_view_or_trigger_reads_fails_naming_it() {
         let before = snapshot(&conn);
         let err = DROPS.apply_pending(&mut conn).unwrap_err();
         let (got_kind, got_name) = match err.kind() {
-            ErrorKind::BrokenView { view, .. } => ("view", view),
-            ErrorKind::BrokenTrigger { trigger, .. } => ("trigger", trigger),
+            ErrorKind::Broken(migrate_dsl::error::Broken::BrokenView { view, .. }) => ("view", view),
+            ErrorKind::Broken(migrate_dsl::error::Broken::BrokenTrigger { trigger, .. }) => ("trigger", trigger),
             other => panic!("expected a broken view or trigger, got {other:?}"),
         };
         assert_eq!((got_kind, got_name.as_str()), (kind, name));

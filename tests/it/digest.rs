@@ -79,7 +79,10 @@ fn an_edited_older_revision_is_found_by_every_entry_point() {
         edited.apply_pending(&mut conn).unwrap_err(),
     ] {
         assert!(
-            matches!(err.kind(), ErrorKind::ChecksumMismatch { .. }),
+            matches!(
+                err.kind(),
+                ErrorKind::History(migrate_dsl::error::HistoryMismatch::ChecksumMismatch { .. })
+            ),
             "{err:#?}"
         );
         assert_eq!(err.context().unwrap().revision, "0003");

@@ -187,7 +187,9 @@ fn an_irreversible_revision_refuses_before_anything_changes() {
     let err = LOSSY
         .migrate(&mut conn, Target::DownTo("0001"), &Options::default())
         .unwrap_err();
-    let ErrorKind::Irreversible { reason } = err.kind() else {
+    let ErrorKind::Target(migrate_dsl::error::TargetError::Irreversible { reason, .. }) =
+        err.kind()
+    else {
         panic!("{err:?}");
     };
     assert_eq!(revision_of(&err), "0004");
@@ -302,7 +304,10 @@ fn bad_targets_are_refused_with_what_exists() {
         .migrate(&mut conn, Target::DownTo("0042"), &Options::default())
         .unwrap_err();
     assert!(
-        matches!(err.kind(), ErrorKind::UnknownTarget { .. }),
+        matches!(
+            err.kind(),
+            ErrorKind::Target(migrate_dsl::error::TargetError::UnknownTarget { .. })
+        ),
         "{err:?}"
     );
     assert!(err.to_string().contains("0001, 0002, 0003"), "{err}");
@@ -310,7 +315,12 @@ fn bad_targets_are_refused_with_what_exists() {
     let err = GENERATED
         .migrate(&mut conn, Target::DownTo("0005"), &Options::default())
         .unwrap_err();
-    let ErrorKind::TargetNotApplied { target, current } = err.kind() else {
+    let ErrorKind::Target(migrate_dsl::error::TargetError::TargetNotApplied {
+        target,
+        current,
+        ..
+    }) = err.kind()
+    else {
         panic!("{err:?}");
     };
     assert_eq!(
@@ -322,7 +332,10 @@ fn bad_targets_are_refused_with_what_exists() {
         .migrate(&mut conn, Target::UpTo("nope"), &Options::default())
         .unwrap_err();
     assert!(
-        matches!(err.kind(), ErrorKind::UnknownTarget { .. }),
+        matches!(
+            err.kind(),
+            ErrorKind::Target(migrate_dsl::error::TargetError::UnknownTarget { .. })
+        ),
         "{err:?}"
     );
 

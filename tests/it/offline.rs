@@ -104,7 +104,10 @@ fn the_offline_script_does_what_the_runtime_does() {
         .script(Dialect::Sqlite, Some("0002"), Target::Empty)
         .unwrap_err();
     assert!(
-        matches!(err.kind(), ErrorKind::Irreversible { .. }),
+        matches!(
+            err.kind(),
+            ErrorKind::Target(migrate_dsl::error::TargetError::Irreversible { .. })
+        ),
         "{err:?}"
     );
     assert_eq!(revision_of(&err), "0002");
@@ -151,14 +154,20 @@ fn a_hook_is_a_comment_saying_the_script_stops_being_equivalent() {
         .script(Dialect::Sqlite, None, Target::UpTo("0042"))
         .unwrap_err();
     assert!(
-        matches!(err.kind(), ErrorKind::UnknownTarget { .. }),
+        matches!(
+            err.kind(),
+            ErrorKind::Target(migrate_dsl::error::TargetError::UnknownTarget { .. })
+        ),
         "{err:?}"
     );
     let err = WITH_HOOK
         .script(Dialect::Sqlite, Some("0042"), Target::Next)
         .unwrap_err();
     assert!(
-        matches!(err.kind(), ErrorKind::UnknownTarget { .. }),
+        matches!(
+            err.kind(),
+            ErrorKind::Target(migrate_dsl::error::TargetError::UnknownTarget { .. })
+        ),
         "{err:?}"
     );
 }

@@ -200,7 +200,10 @@ fn in_place_changes_over_rows_that_break_them_name_table_and_rows() {
         .unwrap();
     let before = snapshot(&conn);
     let err = BREAKS.apply_pending(&mut conn).unwrap_err();
-    let ErrorKind::NotNullViolation { column, rows, .. } = err.kind() else {
+    let ErrorKind::Violation(migrate_dsl::error::Violation::NotNullViolation {
+        column, rows, ..
+    }) = err.kind()
+    else {
         panic!("{err:?}");
     };
     assert_eq!(
@@ -220,9 +223,11 @@ fn in_place_changes_over_rows_that_break_them_name_table_and_rows() {
         .unwrap();
     let before = snapshot(&conn);
     let err = FAILS_CHECK.apply_pending(&mut conn).unwrap_err();
-    let ErrorKind::ConstraintViolation {
-        constraint, rows, ..
-    } = err.kind()
+    let ErrorKind::Violation(migrate_dsl::error::Violation::ConstraintViolation {
+        constraint,
+        rows,
+        ..
+    }) = err.kind()
     else {
         panic!("{err:?}");
     };

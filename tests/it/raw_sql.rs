@@ -82,7 +82,10 @@ fn a_schema_change_hidden_in_sql_fails_and_is_rolled_back() {
     let mut conn = db.open();
     let err = sneaky().apply_pending(&mut conn).unwrap_err();
     match err.kind() {
-        ErrorKind::UndeclaredSchemaChange { changes, .. } => {
+        ErrorKind::RawSql(migrate_dsl::error::RawSqlMismatch::UndeclaredSchemaChange {
+            changes,
+            ..
+        }) => {
             assert_eq!(revision_of(&err), "0002");
             assert_eq!(changes, &["created index `users_name`"]);
         }
@@ -175,7 +178,10 @@ fn a_declared_creation_must_happen_exactly() {
     let mut conn = db.open();
     let before = snapshot(&conn);
     let err = WRONG_COLUMNS.apply_pending(&mut conn).unwrap_err();
-    let ErrorKind::CreatedTableMismatch { found, .. } = err.kind() else {
+    let ErrorKind::RawSql(migrate_dsl::error::RawSqlMismatch::CreatedTableMismatch {
+        found, ..
+    }) = err.kind()
+    else {
         panic!("{err:?}");
     };
     assert_eq!(where_of(&err).2, Some("docs"));
@@ -190,7 +196,11 @@ fn a_declared_creation_must_happen_exactly() {
     assert_eq!(after, before, "rolled back");
 
     let err = MORE_THAN_DECLARED.apply_pending(&mut conn).unwrap_err();
-    let ErrorKind::UndeclaredSchemaChange { changes, .. } = err.kind() else {
+    let ErrorKind::RawSql(migrate_dsl::error::RawSqlMismatch::UndeclaredSchemaChange {
+        changes,
+        ..
+    }) = err.kind()
+    else {
         panic!("{err:?}");
     };
     assert_eq!(

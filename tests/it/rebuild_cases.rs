@@ -106,7 +106,13 @@ fn case_04_a_rebuild_inside_a_caller_transaction_with_foreign_keys_on_is_refused
     conn.execute_batch("BEGIN; INSERT INTO p (id, name) VALUES (3, 'mine')")
         .unwrap();
     let err = CASCADE.apply_pending(&mut conn).unwrap_err();
-    assert!(matches!(err.kind(), ErrorKind::TransactionOpen), "{err:?}");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Unfit(migrate_dsl::error::Unfit::TransactionOpen)
+        ),
+        "{err:?}"
+    );
     assert_eq!(where_of(&err), ("0002", None, Some("p"), None));
     assert!(err.to_string().contains("nothing was changed"), "{err}");
     assert!(
@@ -123,7 +129,13 @@ fn case_04_a_rebuild_inside_a_caller_transaction_with_foreign_keys_on_is_refused
     let err = CASCADE
         .migrate(&tx, Target::Head, &Options::default())
         .unwrap_err();
-    assert!(matches!(err.kind(), ErrorKind::TransactionOpen), "{err:?}");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Unfit(migrate_dsl::error::Unfit::TransactionOpen)
+        ),
+        "{err:?}"
+    );
     drop(tx);
     assert_eq!(snapshot(&conn), before);
 }
@@ -220,7 +232,10 @@ fn a_failure_inside_a_caller_transaction_undoes_only_that_revision() {
         .migrate(&conn, Target::Head, &Options::default().progress(|_| {}))
         .unwrap_err();
     assert!(
-        matches!(err.kind(), ErrorKind::ProgressInTransaction),
+        matches!(
+            err.kind(),
+            ErrorKind::Unfit(migrate_dsl::error::Unfit::ProgressInTransaction)
+        ),
         "{err:?}"
     );
 }
@@ -616,12 +631,12 @@ fn case_33_a_new_unique_over_duplicates_names_table_columns_and_count() {
     let message = err.to_string();
     assert!(!message.contains("_migrate_tmp_"), "{message}");
     match err.kind() {
-        ErrorKind::ConstraintViolation {
+        ErrorKind::Violation(migrate_dsl::error::Violation::ConstraintViolation {
             constraint,
             columns,
             rows,
             ..
-        } => {
+        }) => {
             let (revision, _, table, _) = where_of(&err);
             assert_eq!(
                 (revision, table, columns.as_slice(), *rows),
@@ -677,12 +692,12 @@ fn case_33_a_new_check_over_violating_rows_names_table_constraint_and_count() {
     let before = snapshot(&conn);
     let err = CHECKED.apply_pending(&mut conn).unwrap_err();
     match err.kind() {
-        ErrorKind::ConstraintViolation {
+        ErrorKind::Violation(migrate_dsl::error::Violation::ConstraintViolation {
             constraint,
             columns,
             rows,
             ..
-        } => {
+        }) => {
             assert_eq!(
                 (
                     where_of(&err).2.unwrap(),
@@ -763,7 +778,11 @@ fn case_33_a_unique_broken_by_the_blocks_own_collation_change_is_counted() {
     let err = RECOLLATED.apply_pending(&mut conn).unwrap_err();
     assert!(!err.to_string().contains("_migrate_tmp_"), "{err}");
     match err.kind() {
-        ErrorKind::ConstraintViolation { columns, rows, .. } => assert_eq!(
+        ErrorKind::Violation(migrate_dsl::error::Violation::ConstraintViolation {
+            columns,
+            rows,
+            ..
+        }) => assert_eq!(
             (where_of(&err).2.unwrap(), columns.as_slice(), *rows),
             ("tags", &["name".to_owned()][..], 2)
         ),
@@ -813,12 +832,12 @@ fn case_33_constraints_broken_by_the_blocks_own_type_change_name_the_real_table(
         assert_eq!(snapshot(conn), before);
         assert!(temp_tables(conn).is_empty());
         match err.kind() {
-            ErrorKind::ConstraintViolation {
+            ErrorKind::Violation(migrate_dsl::error::Violation::ConstraintViolation {
                 constraint,
                 columns,
                 rows,
                 ..
-            } => (
+            }) => (
                 where_of(&err).2.unwrap().to_owned(),
                 constraint.clone(),
                 columns.clone(),

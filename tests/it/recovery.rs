@@ -56,7 +56,10 @@ fn case_34_a_leftover_without_its_original_is_refused_and_nothing_changes() {
     let before = snapshot(&conn);
     for attempt in 0..2 {
         let err = ITEMS_REBUILD.apply_pending(&mut conn).unwrap_err();
-        let ErrorKind::OrphanedTemporaryTable { table, temp_table } = err.kind() else {
+        let ErrorKind::OrphanedTemporaryTable {
+            table, temp_table, ..
+        } = err.kind()
+        else {
             panic!("{err:?}");
         };
         assert_eq!(

@@ -173,7 +173,8 @@ fn create_fresh_refuses_objects_in_the_way_or_a_history_with_data() {
     let err = SCHEMA
         .create_fresh(&mut conn, &Default::default())
         .unwrap_err();
-    let ErrorKind::NotEmpty { objects } = err.kind() else {
+    let ErrorKind::NotFresh(migrate_dsl::error::NotFresh::NotEmpty { objects, .. }) = err.kind()
+    else {
         panic!("{err:?}");
     };
     assert_eq!(objects, &["table Users".to_owned()]);
@@ -193,13 +194,19 @@ fn create_fresh_refuses_objects_in_the_way_or_a_history_with_data() {
     let err = SCHEMA
         .create_fresh(&mut conn, &Default::default())
         .unwrap_err();
-    assert!(matches!(err.kind(), ErrorKind::NotEmpty { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::NotFresh(migrate_dsl::error::NotFresh::NotEmpty { .. })
+        ),
+        "{err:?}"
+    );
 
     let mut conn = Connection::open_in_memory().unwrap();
     let err = SEEDED
         .create_fresh(&mut conn, &Default::default())
         .unwrap_err();
-    let ErrorKind::DataInHistory = err.kind() else {
+    let ErrorKind::NotFresh(migrate_dsl::error::NotFresh::DataInHistory) = err.kind() else {
         panic!("{err:?}");
     };
     let (revision, operation, _, _) = where_of(&err);
@@ -240,7 +247,10 @@ fn stamp_marks_revisions_without_running_them() {
 
     let err = SCHEMA.stamp(&mut conn, Some("9999")).unwrap_err();
     assert!(
-        matches!(err.kind(), ErrorKind::UnknownTarget { .. }),
+        matches!(
+            err.kind(),
+            ErrorKind::Target(migrate_dsl::error::TargetError::UnknownTarget { .. })
+        ),
         "{err:?}"
     );
 }

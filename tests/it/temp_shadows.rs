@@ -26,9 +26,9 @@ migration! {
 
 fn refused(conn: &mut Connection) -> (String, String, String) {
     match M.apply_pending(conn).unwrap_err().kind() {
-        ErrorKind::ShadowedByTemp { kind, name, what } => {
-            (kind.to_string(), name.clone(), what.clone())
-        }
+        ErrorKind::Unfit(migrate_dsl::error::Unfit::ShadowedByTemp {
+            kind, name, what, ..
+        }) => (kind.to_string(), name.clone(), what.clone()),
         other => panic!("expected ShadowedByTemp, got {other:?}"),
     }
 }

@@ -202,7 +202,9 @@ fn check_needs_a_database_at_head() {
     APP.migrate(&mut conn, Target::UpTo("0002"), &Options::default())
         .unwrap();
     let err = APP.check(&conn).unwrap_err();
-    let ErrorKind::NotAtHead { current, head } = err.kind() else {
+    let ErrorKind::Target(migrate_dsl::error::TargetError::NotAtHead { current, head, .. }) =
+        err.kind()
+    else {
         panic!("{err:?}");
     };
     assert_eq!((current.as_deref(), head.as_str()), (Some("0002"), "0004"));

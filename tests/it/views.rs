@@ -63,7 +63,7 @@ fn case_b12_a_view_using_a_dropped_column_fails_naming_the_view() {
     let before = snapshot(&conn);
     let err = DROP_B.apply_pending(&mut conn).unwrap_err();
     match err.kind() {
-        ErrorKind::BrokenView { view, .. } => {
+        ErrorKind::Broken(migrate_dsl::error::Broken::BrokenView { view, .. }) => {
             let (revision, _, table, _) = where_of(&err);
             assert_eq!(
                 (revision, table, view.as_str()),

@@ -60,7 +60,7 @@ pub(crate) fn irreversible(rev: &Revision) -> Error {
     };
     Error::at(
         Context::revision(rev.id()),
-        ErrorKind::Irreversible { reason },
+        ErrorKind::Target(crate::error::TargetError::Irreversible { reason }),
     )
 }
 

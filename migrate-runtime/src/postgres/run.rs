@@ -137,9 +137,9 @@ impl Database for &mut Client {
         m.refuse_for_postgres()?;
         let status = self.status(m)?;
         if let Some(row) = status.applied.last() {
-            return Err(ErrorKind::NotEmpty {
+            return Err(ErrorKind::NotFresh(crate::error::NotFresh::NotEmpty {
                 objects: vec![format!("revision `{}` recorded as applied", row.id)],
-            }
+            })
             .into());
         }
         // The head schema is rendered for SQLite only: reached here by the

@@ -149,7 +149,10 @@ fn an_edited_revision_stops_the_run_before_the_engine_changes_anything() {
     };
     let err = drive(&m, &mut engine, Target::Head, &Options::default()).unwrap_err();
     assert!(
-        matches!(err.kind(), ErrorKind::ChecksumMismatch { .. }),
+        matches!(
+            err.kind(),
+            ErrorKind::History(crate::error::HistoryMismatch::ChecksumMismatch { .. })
+        ),
         "{err:?}"
     );
     assert_eq!(engine.calls, [Call::Start]);
@@ -188,7 +191,7 @@ fn a_move_down_through_an_irreversible_revision_is_refused_whole() {
     };
     let err = drive(&m, &mut engine, Target::Empty, &Options::default()).unwrap_err();
     assert!(
-        matches!(err.kind(), ErrorKind::Irreversible { reason } if reason == "it drops data"),
+        matches!(err.kind(), ErrorKind::Target(crate::error::TargetError::Irreversible { reason }) if reason == "it drops data"),
         "{err:?}"
     );
     // Not even the revision after it was undone.
@@ -262,7 +265,10 @@ fn a_named_target_the_history_lacks_is_refused_before_the_engine_starts() {
     let mut engine = Recording::default();
     let err = drive(&m, &mut engine, Target::DownTo("0042"), &Options::default()).unwrap_err();
     assert!(
-        matches!(err.kind(), ErrorKind::UnknownTarget { .. }),
+        matches!(
+            err.kind(),
+            ErrorKind::Target(crate::error::TargetError::UnknownTarget { .. })
+        ),
         "{err:?}"
     );
     assert!(engine.calls.is_empty());

@@ -163,7 +163,7 @@ impl Migrations {
         if newest.as_deref() != Some(&*rev.plan.id) {
             return Err(Error::at(
                 Context::revision(&rev.plan.id),
-                ErrorKind::HistoryChanged { newest },
+                ErrorKind::History(crate::error::HistoryMismatch::HistoryChanged { newest }),
             ));
         }
         let mut notes = Notes::default();

@@ -111,17 +111,17 @@ pub(crate) fn check(
         return Ok(());
     };
     let kind = match b.kind {
-        ObjectKind::View => ErrorKind::BrokenView {
+        ObjectKind::View => ErrorKind::Broken(crate::error::Broken::BrokenView {
             view: b.name,
             view_sql: b.sql,
             source: b.source,
-        },
-        _ => ErrorKind::BrokenTrigger {
+        }),
+        _ => ErrorKind::Broken(crate::error::Broken::BrokenTrigger {
             trigger: b.name,
             on: b.on,
             trigger_sql: b.sql,
             source: b.source,
-        },
+        }),
     };
     Err(Error::at(
         Context::revision(revision)

@@ -243,7 +243,7 @@ impl<'c> RevisionGuard<'c> {
 pub(crate) fn transaction_open(need: RebuildNeed<'_>) -> Error {
     Error::at(
         Context::revision(need.revision).table(need.table),
-        ErrorKind::TransactionOpen,
+        ErrorKind::Unfit(crate::error::Unfit::TransactionOpen),
     )
 }
 

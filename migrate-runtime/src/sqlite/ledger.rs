@@ -13,7 +13,7 @@ use std::time::Duration;
 /// Maps an SQLite error on the history table (or a query about it).
 pub(crate) fn err(table: &str, sql: &str) -> impl FnOnce(rusqlite::Error) -> Error {
     let (table, sql) = (table.to_owned(), sql.to_owned());
-    move |source| Error::from(ErrorKind::History { table, sql, source })
+    move |source| Error::from(ErrorKind::Ledger { table, sql, source })
 }
 
 /// SQLite's `CREATE TABLE IF NOT EXISTS` of the history table.

@@ -90,7 +90,7 @@ impl Database for &Connection {
         options: &Options,
     ) -> Result<Report, Error> {
         if options.progress.is_some() {
-            return Err(ErrorKind::ProgressInTransaction.into());
+            return Err(ErrorKind::Unfit(crate::error::Unfit::ProgressInTransaction).into());
         }
         run::run(self, m, target, options, None)
     }

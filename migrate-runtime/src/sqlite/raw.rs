@@ -32,10 +32,10 @@ pub(crate) fn run(conn: &Connection, revision: &str, step: &RawStep) -> Result<(
         if !same_columns(created, found.as_deref()) {
             return Err(Error::at(
                 Context::statement(revision, st).table(&created.name),
-                ErrorKind::CreatedTableMismatch {
+                ErrorKind::RawSql(crate::error::RawSqlMismatch::CreatedTableMismatch {
                     expected: created.columns.iter().map(ToString::to_string).collect(),
                     found,
-                },
+                }),
             ));
         }
         allowed.push(created.name.to_string());
@@ -47,7 +47,7 @@ pub(crate) fn run(conn: &Connection, revision: &str, step: &RawStep) -> Result<(
     } else {
         Err(Error::at(
             Context::statement(revision, st),
-            ErrorKind::UndeclaredSchemaChange { changes },
+            ErrorKind::RawSql(crate::error::RawSqlMismatch::UndeclaredSchemaChange { changes }),
         ))
     }
 }

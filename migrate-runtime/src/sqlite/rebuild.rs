@@ -247,10 +247,12 @@ pub(crate) fn refuse_violations(
 fn check_not_null(conn: &Connection, cx: Context<'_>, check: &NotNullCheck) -> Result<(), Error> {
     let rows = cx.count(conn, &check.count_sql)?;
     if rows > 0 {
-        return Err(cx.fail(ErrorKind::NotNullViolation {
-            column: check.column.to_string(),
-            rows,
-        }));
+        return Err(cx.fail(ErrorKind::Violation(
+            crate::error::Violation::NotNullViolation {
+                column: check.column.to_string(),
+                rows,
+            },
+        )));
     }
     Ok(())
 }
@@ -333,11 +335,13 @@ fn explain_violation(conn: &Connection, cx: Context<'_>) -> Option<Error> {
     })();
     let _ = conn.execute_batch(&format!("DROP TABLE IF EXISTS {PROBE}"));
     let (constraint, columns, rows) = found.ok()??;
-    Some(cx.fail(ErrorKind::ConstraintViolation {
-        constraint,
-        columns,
-        rows,
-    }))
+    Some(cx.fail(ErrorKind::Violation(
+        crate::error::Violation::ConstraintViolation {
+            constraint,
+            columns,
+            rows,
+        },
+    )))
 }
 
 fn check_constraint(
@@ -347,11 +351,13 @@ fn check_constraint(
 ) -> Result<(), Error> {
     let rows = cx.count(conn, &check.count_sql)?;
     if rows > 0 {
-        return Err(cx.fail(ErrorKind::ConstraintViolation {
-            constraint: check.constraint.to_string(),
-            columns: check.columns.iter().map(|c| c.to_string()).collect(),
-            rows,
-        }));
+        return Err(cx.fail(ErrorKind::Violation(
+            crate::error::Violation::ConstraintViolation {
+                constraint: check.constraint.to_string(),
+                columns: check.columns.iter().map(|c| c.to_string()).collect(),
+                rows,
+            },
+        )));
     }
     Ok(())
 }
@@ -401,7 +407,9 @@ fn check_foreign_keys(conn: &Connection, cx: Context<'_>) -> Result<(), Error> {
     if violations.is_empty() {
         Ok(())
     } else {
-        Err(cx.fail(ErrorKind::ForeignKeyViolation { violations }))
+        Err(cx.fail(ErrorKind::Violation(
+            crate::error::Violation::ForeignKeyViolation { violations },
+        )))
     }
 }
 

@@ -59,11 +59,11 @@ fn refuse(linked: u32, revision: Option<&str>, need: Need) -> Result<(), Error> 
     if linked >= need.version {
         return Ok(());
     }
-    let kind = ErrorKind::SqliteTooOld {
+    let kind = ErrorKind::Unfit(crate::error::Unfit::SqliteTooOld {
         feature: need.feature.to_owned(),
         needed: need.version_text(),
         linked: needs::version_text(linked),
-    };
+    });
     Err(match revision {
         Some(revision) => Error::at(Context::revision(revision), kind),
         None => kind.into(),

@@ -38,7 +38,12 @@ impl Migrations {
                     .map(|n| format!("`{n}`"))
             };
             if let Some(what) = what {
-                return Err(ErrorKind::ShadowedByTemp { kind, name, what }.into());
+                return Err(ErrorKind::Unfit(crate::error::Unfit::ShadowedByTemp {
+                    kind,
+                    name,
+                    what,
+                })
+                .into());
             }
         }
         Ok(())

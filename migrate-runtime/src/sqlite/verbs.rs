@@ -139,13 +139,13 @@ impl Migrations {
         let tx = guard.conn();
         let objects = self.existing_head_objects(tx)?;
         if !objects.is_empty() {
-            return Err(ErrorKind::NotEmpty { objects }.into());
+            return Err(ErrorKind::NotFresh(crate::error::NotFresh::NotEmpty { objects }).into());
         }
         crate::sqlite::ledger::ensure(tx, &self.history_table)?;
         if let Some(row) = crate::sqlite::ledger::newest(tx, &self.history_table)? {
-            return Err(ErrorKind::NotEmpty {
+            return Err(ErrorKind::NotFresh(crate::error::NotFresh::NotEmpty {
                 objects: vec![format!("revision `{row}` recorded as applied")],
-            }
+            })
             .into());
         }
         for object in self.head_schema.iter() {

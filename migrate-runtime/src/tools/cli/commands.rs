@@ -217,7 +217,12 @@ pub(super) fn run(cli: &Cli, m: &Migrations, out: &Output) -> Result<ExitCode, F
             let conn = open::open(path, Access::Read, busy)?;
             let (drift, edited) = match m.check(&conn) {
                 Ok(drift) => (drift.iter().map(ToString::to_string).collect(), None),
-                Err(e) if matches!(e.kind(), ErrorKind::ChecksumMismatch { .. }) => {
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        ErrorKind::History(crate::error::HistoryMismatch::ChecksumMismatch { .. })
+                    ) =>
+                {
                     (Vec::new(), Some(message(path, busy, &e).message))
                 }
                 Err(e) => return Err(message(path, busy, &e)),
@@ -351,7 +356,10 @@ fn message(path: &Path, busy: Duration, e: &Error) -> Failure {
         source = s.source();
     }
     // The library's hint names an option the command line does not have.
-    if let (ErrorKind::ChecksumMismatch { recorded, expected }, Some(cx)) = (e.kind(), e.context())
+    if let (
+        ErrorKind::History(crate::error::HistoryMismatch::ChecksumMismatch { recorded, expected }),
+        Some(cx),
+    ) = (e.kind(), e.context())
     {
         return failure(kind_name(e.kind()), format!(
             "revision `{}` was applied with checksum {recorded} but its definition now has checksum {expected}: it was edited after it was applied (whitespace and comments do not count). Undo the edit, rebuild this program, and make the change in a new revision",
@@ -362,13 +370,18 @@ fn message(path: &Path, busy: Duration, e: &Error) -> Failure {
 }
 
 /// The kind of an error as `--json` names it: the [`ErrorKind`] variant in
-/// snake case (`ChecksumMismatch` → `checksum_mismatch`).
+/// snake case (`NotStamped` → `not_stamped`), or for a group of them the
+/// variant inside it (`History(ChecksumMismatch { … })` →
+/// `checksum_mismatch`).
 fn kind_name(kind: &ErrorKind) -> String {
     let debug = format!("{kind:?}");
-    let variant = debug
-        .split(|c: char| !c.is_alphanumeric())
-        .next()
-        .unwrap_or_default();
+    let mut words = debug.split(|c: char| !c.is_alphanumeric());
+    let outer = words.next().unwrap_or_default();
+    let inner = debug[outer.len()..]
+        .strip_prefix('(')
+        .and_then(|rest| rest.split(|c: char| !c.is_alphanumeric()).next())
+        .filter(|word| word.starts_with(char::is_uppercase));
+    let variant = inner.unwrap_or(outer);
     let mut name = String::new();
     for (i, c) in variant.chars().enumerate() {
         if c.is_uppercase() && i > 0 {
