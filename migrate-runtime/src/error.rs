@@ -277,7 +277,7 @@ pub enum ErrorKind {
     /// recorded: it was made another way (by hand, another tool, or this
     /// history before a `history table` rename). Its tables were left as
     /// they are.
-    #[error("{}", not_stamped(tables, matches.as_deref(), history_table))]
+    #[error("{}", not_stamped(tables, matches.as_deref(), history_table, *dialect))]
     #[non_exhaustive]
     NotStamped {
         /// The tables it has.
@@ -286,6 +286,8 @@ pub enum ErrorKind {
         matches: Option<String>,
         /// The history table it lacks.
         history_table: String,
+        /// The engine: what to do next depends on it.
+        dialect: migrate_dsl_core::op::Dialect,
     },
     /// `create_fresh` cannot build the head schema here; nothing was changed.
     #[error("{0}")]
@@ -641,7 +643,12 @@ fn list(v: &[ForeignKeyViolation]) -> String {
 
 /// The message of [`ErrorKind::NotStamped`]: what the database has, and
 /// the command that records where it stands.
-fn not_stamped(tables: &[String], matches: Option<&str>, history_table: &str) -> String {
+fn not_stamped(
+    tables: &[String],
+    matches: Option<&str>,
+    history_table: &str,
+    dialect: migrate_dsl_core::op::Dialect,
+) -> String {
     let shown: Vec<String> = tables.iter().take(5).map(|t| format!("`{t}`")).collect();
     let more = tables.len().saturating_sub(shown.len());
     let more = if more > 0 {
@@ -653,6 +660,7 @@ fn not_stamped(tables: &[String], matches: Option<&str>, history_table: &str) ->
         Some(rev) => format!(
             "its schema is exactly what revision `{rev}` leaves, so record that with `stamp`: `MIGRATIONS.stamp(&mut conn, Some(\"{rev}\"))`, or the command line's `stamp {rev}`; then apply the rest"
         ),
+        None if dialect == migrate_dsl_core::op::Dialect::Postgres => "its schema is what one of the revisions leaves, record that revision with `stamp` (`MIGRATIONS.stamp(&mut client, Some(\"<revision>\"))`); `check` then compares the schema with what that revision leaves. Otherwise adopt it with a first revision that creates what it has".to_owned(),
         None => "if its schema is what one of the revisions leaves, record that revision with `stamp` (`MIGRATIONS.stamp(&mut conn, Some(\"<revision>\"))`, or the command line's `stamp <revision>`); otherwise adopt it: `dump` prints its schema as a first revision".to_owned(),
     };
     format!(

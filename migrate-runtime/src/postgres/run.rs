@@ -80,6 +80,12 @@ impl Database for &mut Client {
     }
 
     fn check(self, m: &Migrations) -> Result<Vec<Drift>, Error> {
+        m.refuse_for_postgres()?;
+        if read_if_exists(self, &m.history_table)?.is_empty() {
+            if let Some(e) = unstamped(self, m)? {
+                return Err(e);
+            }
+        }
         m.check_postgres(self)
     }
 
@@ -148,6 +154,43 @@ impl Database for &mut Client {
     }
 }
 
+/// [`ErrorKind::NotStamped`] when the database has tables although no
+/// revision is applied; `None` when it has none.
+fn unstamped(client: &mut Client, m: &Migrations) -> Result<Option<Error>, Error> {
+    let q = "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() AND tablename <> $1 ORDER BY 1";
+    let tables: Vec<String> = client
+        .query(q, &[&&*m.history_table])
+        .map_err(pg(None, q))?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    if tables.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(
+        ErrorKind::NotStamped {
+            tables,
+            matches: None,
+            history_table: m.history_table.to_string(),
+            dialect: migrate_dsl_core::op::Dialect::Postgres,
+        }
+        .into(),
+    ))
+}
+
+/// Whether `e` is PostgreSQL refusing to create a table or another object
+/// that exists.
+fn already_exists(e: &Error) -> bool {
+    use postgres::error::SqlState;
+    match e.kind() {
+        ErrorKind::Postgres { source, .. } => matches!(
+            source.code(),
+            Some(&SqlState::DUPLICATE_TABLE | &SqlState::DUPLICATE_OBJECT)
+        ),
+        _ => false,
+    }
+}
+
 /// Runs `work` holding the history's advisory lock, released on every
 /// exit, a panic included (by then the revision's transaction is rolled
 /// back).
@@ -184,52 +227,10 @@ struct Postgres<'c> {
     stored: String,
 }
 
-impl Engine for Postgres<'_> {
-    fn start(&mut self, m: &Migrations) -> Result<Start, Error> {
-        let table = &*m.history_table;
-        // The history table, made under the lock (two runners creating it
-        // at once would collide in the catalog).
-        let mut tx = begin(self.client, self.options)?;
-        run(&mut tx, &self.ledger.create(), None)?;
-        let newest = history::newest_of(&newest_rows(&mut tx, table)?);
-        let ledger = match newest {
-            None => Ledger::Proven(0),
-            Some((id, Some(digest))) if m.proven(&id, Some(&digest)).is_some() => {
-                self.stored = digest.clone();
-                Ledger::Proven(m.proven(&id, Some(&digest)).unwrap_or(0))
-            }
-            Some(_) => Ledger::Rows(read_history(&mut tx, table)?),
-        };
-        tx.commit().map_err(pg(None, "COMMIT"))?;
-        Ok(Start {
-            ledger,
-            removed: Vec::new(),
-        })
-    }
-
-    /// Rows from before digests were written, or written by an offline
-    /// script, are given theirs.
-    fn verified(&mut self, _: &Migrations, rows: &[HistoryRow]) -> Result<(), Error> {
-        let digests = history::chain(rows.iter().map(|r| (&*r.id, &*r.checksum)));
-        let set = self.ledger.set_digest();
-        let mut tx = begin(self.client, self.options)?;
-        for (row, digest) in rows.iter().zip(&digests) {
-            tx.execute(&set, &[digest, &row.id])
-                .map_err(pg(None, &set))?;
-        }
-        tx.commit().map_err(pg(None, "COMMIT"))?;
-        self.stored = digests.last().cloned().unwrap_or_default();
-        Ok(())
-    }
-
-    fn can_run(&mut self, m: &Migrations, course: &Course) -> Result<(), Error> {
-        course
-            .revisions
-            .iter()
-            .try_for_each(|&i| super::steps(&m.revisions[i], course.direction).map(drop))
-    }
-
-    fn revision(&mut self, m: &Migrations, work: Work<'_>) -> Result<Outcome, Error> {
+impl Postgres<'_> {
+    /// One revision one way, in a transaction of its own (an index built
+    /// concurrently: outside any).
+    fn run_revision(&mut self, m: &Migrations, work: Work<'_>) -> Result<Outcome, Error> {
         let rev = &m.revisions[work.index];
         let steps = super::steps(rev, work.direction)?;
         let record = match work.direction {
@@ -312,6 +313,63 @@ impl Engine for Postgres<'_> {
         tx.commit().map_err(pg(Some(rev.id()), "COMMIT"))?;
         self.stored = newest;
         Ok(Outcome::Done(notes))
+    }
+}
+
+impl Engine for Postgres<'_> {
+    fn start(&mut self, m: &Migrations) -> Result<Start, Error> {
+        let table = &*m.history_table;
+        // The history table, made under the lock (two runners creating it
+        // at once would collide in the catalog).
+        let mut tx = begin(self.client, self.options)?;
+        run(&mut tx, &self.ledger.create(), None)?;
+        let newest = history::newest_of(&newest_rows(&mut tx, table)?);
+        let ledger = match newest {
+            None => Ledger::Proven(0),
+            Some((id, Some(digest))) if m.proven(&id, Some(&digest)).is_some() => {
+                self.stored = digest.clone();
+                Ledger::Proven(m.proven(&id, Some(&digest)).unwrap_or(0))
+            }
+            Some(_) => Ledger::Rows(read_history(&mut tx, table)?),
+        };
+        tx.commit().map_err(pg(None, "COMMIT"))?;
+        Ok(Start {
+            ledger,
+            removed: Vec::new(),
+        })
+    }
+
+    /// Rows from before digests were written, or written by an offline
+    /// script, are given theirs.
+    fn verified(&mut self, _: &Migrations, rows: &[HistoryRow]) -> Result<(), Error> {
+        let digests = history::chain(rows.iter().map(|r| (&*r.id, &*r.checksum)));
+        let set = self.ledger.set_digest();
+        let mut tx = begin(self.client, self.options)?;
+        for (row, digest) in rows.iter().zip(&digests) {
+            tx.execute(&set, &[digest, &row.id])
+                .map_err(pg(None, &set))?;
+        }
+        tx.commit().map_err(pg(None, "COMMIT"))?;
+        self.stored = digests.last().cloned().unwrap_or_default();
+        Ok(())
+    }
+
+    fn can_run(&mut self, m: &Migrations, course: &Course) -> Result<(), Error> {
+        course
+            .revisions
+            .iter()
+            .try_for_each(|&i| super::steps(&m.revisions[i], course.direction).map(drop))
+    }
+
+    fn revision(&mut self, m: &Migrations, work: Work<'_>) -> Result<Outcome, Error> {
+        let first_up = work.index == 0 && work.direction == Direction::Up;
+        match self.run_revision(m, work) {
+            // A database made another way: say to stamp it.
+            Err(e) if first_up && already_exists(&e) => {
+                Err(unstamped(self.client, m)?.unwrap_or(e))
+            }
+            result => result,
+        }
     }
 
     fn finish(&mut self) -> Result<(), Error> {

@@ -34,6 +34,7 @@ impl Migrations {
                 tables,
                 matches,
                 history_table: self.history_table.to_string(),
+                dialect: migrate_dsl_core::op::Dialect::Sqlite,
             }
             .into(),
         ))
