@@ -142,8 +142,10 @@ pub use migrate_dsl_runtime::testing;
 #[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub use migrate_dsl_runtime::cli;
 
-/// Failure injection points, for this crate's own tests (feature
-/// `fault-injection` of `migrate-runtime`). Not part of the API.
+/// Failure injection points, for this repository's own tests (`--cfg
+/// migrate_dsl_fault`, set by its `.cargo/config.toml`). Not part of the
+/// API, and not there in a dependent's build.
+#[cfg(migrate_dsl_fault)]
 #[doc(hidden)]
 pub use migrate_dsl_runtime::fault;
 

@@ -330,7 +330,7 @@ pub enum ErrorKind {
         #[source]
         source: rusqlite::Error,
     },
-    /// A failure injected by a test (feature `fault-injection`).
+    /// A failure injected by a test (`--cfg migrate_dsl_fault`).
     #[doc(hidden)]
     #[error("injected fault at {0}")]
     Injected(String),

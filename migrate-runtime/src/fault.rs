@@ -1,9 +1,11 @@
 //! Failure injection points inside a revision, for tests.
 //!
-//! With the `fault-injection` feature, a test arms one point on the current
-//! thread; when the runtime reaches it, it returns [`ErrorKind::Injected`](crate::ErrorKind::Injected) or
-//! panics, exactly as a real failure at that step would. Without the feature
-//! every point compiles to nothing.
+//! With `--cfg migrate_dsl_fault` (set for this repository's own builds by
+//! its `.cargo/config.toml`, never by a dependent's), a test arms one point
+//! on the current thread; when the runtime reaches it, it returns
+//! [`ErrorKind::Injected`](crate::ErrorKind::Injected) or panics, exactly
+//! as a real failure at that step would. Without it every point compiles
+//! to nothing and the module's public items do not exist.
 
 use crate::error::Error;
 
@@ -31,6 +33,7 @@ pub enum FaultPoint {
 }
 
 /// What an armed point does.
+#[cfg(migrate_dsl_fault)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FaultAction {
     /// Return [`ErrorKind::Injected`](crate::ErrorKind::Injected).
@@ -39,7 +42,7 @@ pub enum FaultAction {
     Panic,
 }
 
-#[cfg(feature = "fault-injection")]
+#[cfg(migrate_dsl_fault)]
 mod armed {
     use super::{FaultAction, FaultPoint};
     use std::cell::Cell;
@@ -50,19 +53,19 @@ mod armed {
 }
 
 /// Arms `point` on this thread until it fires or [`disarm`] is called.
-#[cfg(feature = "fault-injection")]
+#[cfg(migrate_dsl_fault)]
 pub fn arm(point: FaultPoint, action: FaultAction) {
     armed::ARMED.with(|a| a.set(Some((point, action))));
 }
 
 /// Disarms any armed point on this thread.
-#[cfg(feature = "fault-injection")]
+#[cfg(migrate_dsl_fault)]
 pub fn disarm() {
     armed::ARMED.with(|a| a.set(None));
 }
 
 /// Fires the fault if `point` is armed (once).
-#[cfg(feature = "fault-injection")]
+#[cfg(migrate_dsl_fault)]
 pub(crate) fn hit(point: FaultPoint) -> Result<(), Error> {
     let fired = armed::ARMED.with(|a| match a.get() {
         Some((p, action)) if p == point => {
@@ -81,13 +84,13 @@ pub(crate) fn hit(point: FaultPoint) -> Result<(), Error> {
 }
 
 /// Without the feature, no point ever fires.
-#[cfg(not(feature = "fault-injection"))]
+#[cfg(not(migrate_dsl_fault))]
 #[inline(always)]
 pub(crate) fn hit(_point: FaultPoint) -> Result<(), Error> {
     Ok(())
 }
 
-#[cfg(feature = "fault-injection")]
+#[cfg(migrate_dsl_fault)]
 mod counted {
     use std::cell::{Cell, RefCell};
 
@@ -103,14 +106,14 @@ mod counted {
 /// query, write, pragma and transaction statement of a run's forward path;
 /// not the cleanup after a failure), and makes statement `fail_at` (1-based)
 /// fail as SQLite would, with an `SQLITE_ERROR` saying it was injected.
-#[cfg(feature = "fault-injection")]
+#[cfg(migrate_dsl_fault)]
 pub fn count_statements(fail_at: Option<usize>) {
     fail_statements(fail_at);
 }
 
 /// As [`count_statements`], with every statement of `fail_at` failing
 /// (e.g. one in a revision and one in what a run does after that failure).
-#[cfg(feature = "fault-injection")]
+#[cfg(migrate_dsl_fault)]
 pub fn fail_statements(fail_at: impl IntoIterator<Item = usize>) {
     counted::SENT.with(|c| c.set(0));
     counted::FAIL_AT.with(|f| *f.borrow_mut() = fail_at.into_iter().collect());
@@ -118,17 +121,17 @@ pub fn fail_statements(fail_at: impl IntoIterator<Item = usize>) {
 
 /// How many statements were sent on this thread since
 /// [`count_statements`].
-#[cfg(feature = "fault-injection")]
+#[cfg(migrate_dsl_fault)]
 pub fn statements_sent() -> usize {
     counted::SENT.with(Cell::get)
 }
 
-#[cfg(feature = "fault-injection")]
+#[cfg(migrate_dsl_fault)]
 use std::cell::Cell;
 
 /// Counts one statement about to be sent, and fails it when it is one
 /// armed by [`count_statements`] or [`fail_statements`].
-#[cfg(feature = "fault-injection")]
+#[cfg(migrate_dsl_fault)]
 pub(crate) fn statement() -> rusqlite::Result<()> {
     let n = counted::SENT.with(|c| {
         c.set(c.get() + 1);
@@ -144,7 +147,7 @@ pub(crate) fn statement() -> rusqlite::Result<()> {
 }
 
 /// Without the feature, nothing is counted or fails.
-#[cfg(not(feature = "fault-injection"))]
+#[cfg(not(migrate_dsl_fault))]
 #[inline(always)]
 pub(crate) fn statement() -> rusqlite::Result<()> {
     Ok(())
@@ -158,7 +161,7 @@ pub(crate) fn checked<T>(send: impl FnOnce() -> rusqlite::Result<T>) -> rusqlite
     send()
 }
 
-#[cfg(feature = "fault-injection")]
+#[cfg(migrate_dsl_fault)]
 thread_local! {
     static PRETENDED_SQLITE: Cell<Option<u32>> = const { Cell::new(None) };
 }
@@ -166,39 +169,39 @@ thread_local! {
 /// Makes this thread's runs choose as if the linked SQLite had version
 /// number `version` (`None`: the real one), so the rebuilds that stand in
 /// for in-place changes on an older SQLite are tested on a recent one.
-#[cfg(feature = "fault-injection")]
+#[cfg(migrate_dsl_fault)]
 pub fn pretend_sqlite(version: Option<u32>) {
     PRETENDED_SQLITE.with(|p| p.set(version));
 }
 
 /// The version [`pretend_sqlite`] set on this thread, if any.
-#[cfg(feature = "fault-injection")]
+#[cfg(migrate_dsl_fault)]
 pub(crate) fn pretended_sqlite() -> Option<u32> {
     PRETENDED_SQLITE.with(Cell::get)
 }
 
 /// Without the feature, the real SQLite.
-#[cfg(not(feature = "fault-injection"))]
+#[cfg(not(migrate_dsl_fault))]
 #[inline(always)]
 pub(crate) fn pretended_sqlite() -> Option<u32> {
     None
 }
 
-#[cfg(feature = "fault-injection")]
+#[cfg(migrate_dsl_fault)]
 thread_local! {
     static BREAK_DEFINITIONS: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Makes this thread's definition edits write a definition cut short,
 /// which SQLite cannot parse, to test that such an edit never commits.
-#[cfg(feature = "fault-injection")]
+#[cfg(migrate_dsl_fault)]
 pub fn break_definition_edits(on: bool) {
     BREAK_DEFINITIONS.with(|b| b.set(on));
 }
 
 /// The definition an edit writes: `definition`, or cut short when
 /// [`break_definition_edits`] is on.
-#[cfg(feature = "fault-injection")]
+#[cfg(migrate_dsl_fault)]
 pub(crate) fn edited_definition(definition: &str) -> std::borrow::Cow<'_, str> {
     if BREAK_DEFINITIONS.with(Cell::get) {
         let cut = definition.len().saturating_sub(1);
@@ -209,7 +212,7 @@ pub(crate) fn edited_definition(definition: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Without the feature, the definition as planned.
-#[cfg(not(feature = "fault-injection"))]
+#[cfg(not(migrate_dsl_fault))]
 #[inline(always)]
 pub(crate) fn edited_definition(definition: &str) -> std::borrow::Cow<'_, str> {
     definition.into()

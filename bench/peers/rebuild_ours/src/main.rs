@@ -41,7 +41,7 @@ fn main() {
                         .unwrap();
                     assert_eq!(
                         report.table_changes[0].strategy,
-                        migrate_dsl::Strategy::EditDefinition
+                        migrate_dsl::report::Strategy::EditDefinition
                     );
                 }
                 "default-forced" => drop(
@@ -61,7 +61,7 @@ fn main() {
                         .unwrap();
                     assert_eq!(
                         report.table_changes[0].strategy,
-                        migrate_dsl::Strategy::EditDefinition
+                        migrate_dsl::report::Strategy::EditDefinition
                     );
                 }
                 _ => drop(rebuild_case::ITEMS.apply_pending(&mut conn).unwrap()),
