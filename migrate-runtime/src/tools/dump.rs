@@ -128,7 +128,7 @@ pub fn dump(conn: &Connection, revision: &str) -> Result<Dump, Error> {
         }
     }
     let source = format!(
-        "migrate_dsl::migration! {{\n    /// Adopted from an existing database (`migrate_dsl::dump`).\n    pub static MIGRATIONS;\n\n    revision {revision:?} {{\n{body}    }}\n}}\n"
+        "migrate_dsl::migration! {{\n    /// Adopted from an existing database (`migrate_dsl::tools::dump`).\n    pub static MIGRATIONS;\n\n    revision {revision:?} {{\n{body}    }}\n}}\n"
     );
     Ok(Dump {
         source,
