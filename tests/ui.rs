@@ -1,4 +1,5 @@
-//! One trybuild case per diagnostic of `migration!`: each `.stderr` shows the
+//! One trybuild case per diagnostic of `migration!` (and of the API's
+//! `Database` bound, `api/`): each `.stderr` shows the
 //! message and the span on the offending token.
 
 #[test]

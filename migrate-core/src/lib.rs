@@ -31,24 +31,17 @@
 
 #![warn(missing_docs)]
 
-pub mod body;
-pub mod canonical;
+// The stages, one folder each; every module keeps its path at the root.
 pub mod check;
-mod compat;
-pub mod ddl;
-pub mod diag;
-pub mod expr;
-pub mod fingerprint;
-pub mod meaning;
+mod live;
 pub mod model;
-pub mod name;
-pub mod needs;
-pub mod op;
 pub mod plan;
-pub mod postgres;
-pub mod render;
-pub mod same_sql;
-pub mod sql;
+
+pub(crate) use check::read::compat;
+pub use check::read::{body, expr};
+pub use live::{ddl, meaning, same_sql};
+pub use model::{diag, name, op};
+pub use plan::{canonical, fingerprint, needs, postgres, render, sql};
 
 pub use diag::{Diagnostic, Diagnostics};
 pub use name::{Loc, Name};

@@ -30,6 +30,16 @@ use std::time::Instant;
 ///
 /// Sealed: implemented by this crate only; its methods are the engines'
 /// side of [`Migrations`]'s verbs and are not called directly.
+///
+/// A pooled connection (r2d2's `PooledConnection`) dereferences to a
+/// rusqlite `Connection`: pass `&mut *conn` (generic arguments are not
+/// dereferenced for you).
+#[diagnostic::on_unimplemented(
+    message = "migrate-dsl cannot run on `{Self}`",
+    label = "not a connection migrate-dsl runs on",
+    note = "pass `&mut conn` for a `rusqlite::Connection`, `&tx` for a rusqlite `Transaction` (the run happens inside it), or `&mut client` for a `postgres::Client`",
+    note = "a pooled connection that dereferences to `rusqlite::Connection` (r2d2) is passed as `&mut *conn`"
+)]
 pub trait Database: sealed::Sealed {
     /// The same connection, borrowed again for one more call.
     #[doc(hidden)]

@@ -4,6 +4,8 @@
 //! fails a rule leaves the model as it was, so later references to what it
 //! would have created are reported too rather than hidden.
 
+pub mod read;
+
 mod batch;
 mod constraints;
 mod create;

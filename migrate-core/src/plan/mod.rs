@@ -4,6 +4,16 @@
 //! macro's expansion) or owned at run time (hand-built histories). `Cow` is
 //! what lets one type serve both.
 
+// What plans are made from: SQL rendered from the model for each engine,
+// quoting, the canonical text and checksums, fingerprints of a schema, the
+// SQLite version a statement needs.
+pub mod canonical;
+pub mod fingerprint;
+pub mod needs;
+pub mod postgres;
+pub mod render;
+pub mod sql;
+
 use crate::op::RunIf;
 use std::borrow::Cow;
 

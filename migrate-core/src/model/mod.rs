@@ -1,5 +1,11 @@
 //! The schema model: what the database looks like at one point of a history.
 
+// What a history is made of — operations, names with their locations,
+// diagnostics — beside the schema it builds (this module).
+pub mod diag;
+pub mod name;
+pub mod op;
+
 use crate::expr::SqlExpr;
 use crate::name::same_name;
 use crate::op::{ColumnType, Conflict, FkAction, Generated, Naming, TriggerEvent, TriggerTiming};
