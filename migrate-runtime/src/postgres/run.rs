@@ -326,11 +326,13 @@ impl Engine for Postgres<'_> {
         let newest = history::newest_of(&newest_rows(&mut tx, table)?);
         let ledger = match newest {
             None => Ledger::Proven(0),
-            Some((id, Some(digest))) if m.proven(&id, Some(&digest)).is_some() => {
-                self.stored = digest.clone();
-                Ledger::Proven(m.proven(&id, Some(&digest)).unwrap_or(0))
-            }
-            Some(_) => Ledger::Rows(read_history(&mut tx, table)?),
+            Some((id, digest)) => match m.proven(&id, digest.as_deref()) {
+                Some(count) => {
+                    self.stored = digest.unwrap_or_default();
+                    Ledger::Proven(count)
+                }
+                None => Ledger::Rows(read_history(&mut tx, table)?),
+            },
         };
         tx.commit().map_err(pg(None, "COMMIT"))?;
         Ok(Start {
