@@ -18,27 +18,17 @@ fn history(revisions: usize) -> Migrations {
     let table = CreateTable::new(n("t"), vec![ColumnDef::new(n("id"), ColumnType::INTEGER)]);
     let op = |i: usize| match i {
         0 => Op::CreateTable(table.clone()),
-        i if i % 2 == 1 => Op::CreateIndex(CreateIndex {
-            name: n("t_id"),
-            table: n("t"),
-            keys: vec![IndexKey {
-                target: IndexTarget::Column(n("id")),
-                collate: None,
-                desc: false,
-            }],
-            unique: false,
-            filter: None,
-            concurrently: None,
-        }),
+        i if i % 2 == 1 => Op::CreateIndex(CreateIndex::new(
+            n("t_id"),
+            n("t"),
+            vec![IndexKey::new(IndexTarget::Column(n("id")))],
+        )),
         _ => Op::DropIndex(n("t_id")),
     };
     let revisions = (0..revisions)
         .map(|i| RevisionDef::new(n(&format!("{i:05}")), vec![op(i)]))
         .collect();
-    let history = History {
-        revisions,
-        ..History::default()
-    };
+    let history = History::new(revisions);
     Migrations::from_history(&history).expect("a valid history")
 }
 

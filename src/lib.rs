@@ -110,16 +110,13 @@ pub mod tools {
 /// use migrate_dsl::Migrations;
 ///
 /// let n = |s: &str| Name::new(s, Loc::NONE);
-/// let history = History {
-///     revisions: vec![RevisionDef::new(
-///         n("0001"),
-///         vec![Op::CreateTable(CreateTable::new(
-///             n("notes"),
-///             vec![ColumnDef::new(n("body"), ColumnType::TEXT)],
-///         ))],
-///     )],
-///     ..History::default()
-/// };
+/// let history = History::new(vec![RevisionDef::new(
+///     n("0001"),
+///     vec![Op::CreateTable(CreateTable::new(
+///         n("notes"),
+///         vec![ColumnDef::new(n("body"), ColumnType::TEXT)],
+///     ))],
+/// )]);
 /// let migrations = Migrations::from_history(&history).map_err(|d| format!("{d:?}"))?;
 /// let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory()?;
 /// migrations.apply_pending(&mut conn)?;

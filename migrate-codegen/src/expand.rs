@@ -4,7 +4,6 @@
 
 use crate::parse::{Header, HookPaths};
 use migrate_dsl_core::model::Schema;
-use migrate_dsl_core::op::RunIf;
 use migrate_dsl_core::plan::{
     ConstraintCheck, Down, HookCall, InPlaceStep, NativeAlter, NotNullCheck, PgStep, Rebuild,
     RevisionPlan, Statement, Step,
@@ -241,13 +240,11 @@ fn hook_call(h: &HookCall) -> TokenStream {
     let index = h.index;
     let call = match &h.condition {
         None => quote!(new(#name, #index)),
-        Some(RunIf::When(flag)) => {
-            let flag = &**flag;
-            quote!(when(#name, #index, #flag))
-        }
-        Some(RunIf::Unless(flag)) => {
-            let flag = &**flag;
-            quote!(unless(#name, #index, #flag))
+        // `HookCall::when` / `HookCall::unless`, named as the DSL's keyword.
+        Some(condition) => {
+            let constructor = Ident::new(condition.keyword(), Span::call_site());
+            let flag = &**condition.flag();
+            quote!(#constructor(#name, #index, #flag))
         }
     };
     quote!(::migrate_dsl::__private::HookCall::#call)

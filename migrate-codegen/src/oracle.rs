@@ -424,12 +424,9 @@ fn diagnostic(op: &Op, problem: &Problem) -> Diagnostic {
         ),
         None => format!("the statement SQLite refused: `{}`", problem.sql),
     };
-    Diagnostic {
-        at,
-        message,
-        help: Some(help),
-        note: None,
-    }
+    let mut diagnostic = Diagnostic::new(at, message);
+    diagnostic.help = Some(help);
+    diagnostic
 }
 
 /// The fragment of `op` that SQLite's `offset` into `sql` falls in: the

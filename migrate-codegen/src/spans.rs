@@ -55,7 +55,7 @@ impl Spans {
         };
         let mut list = self.list.borrow_mut();
         list.push(entry);
-        Loc(u32::try_from(list.len() - 1).unwrap_or(u32::MAX))
+        Loc::new(u32::try_from(list.len() - 1).unwrap_or(u32::MAX))
     }
 
     /// Reports `e` without stopping the parse.

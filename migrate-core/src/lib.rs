@@ -14,16 +14,13 @@
 //! use migrate_dsl_core::{check::check_history, Loc, Name};
 //!
 //! let at = Loc::NONE;
-//! let history = History {
-//!     revisions: vec![RevisionDef::new(
-//!         Name::new("0001", at),
-//!         vec![Op::CreateTable(CreateTable::new(
-//!             Name::new("foo", at),
-//!             vec![ColumnDef::new(Name::new("id", at), ColumnType::INTEGER)],
-//!         ))],
-//!     )],
-//!     ..History::default()
-//! };
+//! let history = History::new(vec![RevisionDef::new(
+//!     Name::new("0001", at),
+//!     vec![Op::CreateTable(CreateTable::new(
+//!         Name::new("foo", at),
+//!         vec![ColumnDef::new(Name::new("id", at), ColumnType::INTEGER)],
+//!     ))],
+//! )]);
 //! let plans = check_history(&history).map_err(|diags| format!("{diags:?}"))?;
 //! assert_eq!(plans[0].id, "0001");
 //! # Ok::<(), String>(())

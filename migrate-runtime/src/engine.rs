@@ -127,8 +127,9 @@ pub(crate) struct Notes {
 /// [`Engine::start`] once, [`Engine::verified`] when the ledger was read
 /// row by row, [`Engine::can_run`] for the whole course before anything
 /// changes, [`Engine::revision`] per revision, [`Engine::finish`] at the
-/// end. The run's lock is the engine's to take before the loop begins and
-/// to release after it ends, however it ends.
+/// end; `stamp` (`run::stamp`) asks [`Engine::mark`] instead of the
+/// revisions. The run's lock is the engine's to take before the loop
+/// begins and to release after it ends, however it ends.
 pub(crate) trait Engine {
     /// Under the run's lock: leftovers of interrupted runs handled, the
     /// ledger created if missing, and where the database stands.
@@ -145,6 +146,10 @@ pub(crate) trait Engine {
     /// Applies or undoes one revision: begins its transaction, runs its
     /// steps, writes or deletes its ledger row, commits.
     fn revision(&mut self, m: &Migrations, work: Work<'_>) -> Result<Outcome, Error>;
+
+    /// Writes (up) or deletes (down) the ledger rows of the course's
+    /// revisions, in its order, without running them: all or none.
+    fn mark(&mut self, m: &Migrations, course: &Course) -> Result<(), Error>;
 
     /// Makes everything the run did durable.
     fn finish(&mut self) -> Result<(), Error>;

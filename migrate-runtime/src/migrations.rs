@@ -130,22 +130,40 @@ impl Migrations {
     /// use migrate_dsl::Migrations;
     ///
     /// let n = |s: &str| Name::new(s, Loc::NONE);
-    /// let history = History {
-    ///     revisions: vec![RevisionDef::new(
-    ///         n("0001"),
-    ///         vec![
-    ///             Op::CreateTable(CreateTable::new(n("notes"), vec![ColumnDef::new(n("body"), ColumnType::TEXT)])),
-    ///             Op::DropIndex(n("notes_body")),
-    ///         ],
-    ///     )],
-    ///     ..History::default()
-    /// };
+    /// let history = History::new(vec![RevisionDef::new(
+    ///     n("0001"),
+    ///     vec![
+    ///         Op::CreateTable(CreateTable::new(n("notes"), vec![ColumnDef::new(n("body"), ColumnType::TEXT)])),
+    ///         Op::DropIndex(n("notes_body")),
+    ///     ],
+    /// )]);
     /// let problems = Migrations::from_history(&history).unwrap_err();
     /// assert_eq!(problems[0].message, "unknown index `notes_body`");
     /// ```
     pub fn from_history(
         history: &migrate_dsl_core::op::History,
     ) -> Result<Self, Vec<migrate_dsl_core::Diagnostic>> {
+        use migrate_dsl_core::op::Op;
+        // A `run` hook names a Rust function, which only the macro can
+        // link; built at run time it would have nothing to call.
+        let hooks: Vec<_> = history
+            .revisions
+            .iter()
+            .flat_map(|r| r.ops.iter().chain(r.down.iter().flat_map(|d| &d.ops)))
+            .filter_map(|op| match op {
+                Op::Run(hook) => Some(migrate_dsl_core::Diagnostic::new(
+                    hook.path.at,
+                    format!(
+                        "`run {}`: a history built at run time cannot call Rust functions; write the data change as raw SQL (`Op::Sql`), or the history in `migration!`",
+                        hook.path
+                    ),
+                )),
+                _ => None,
+            })
+            .collect();
+        if !hooks.is_empty() {
+            return Err(hooks);
+        }
         migrate_dsl_core::check::check_history_to_head(history).map(|(plans, head)| {
             Self::from_plans(plans, &head).with_history_table(history.history_table_name())
         })

@@ -323,6 +323,56 @@ pub(crate) fn drive(
     Ok(report)
 }
 
+/// `stamp`, the same on every engine: the ledger read under the engine's
+/// lock and verified (ids and order; not checksums, which stamping may be
+/// meant to set right), then rows written or deleted, none of the
+/// revisions run, until exactly those through `target` are recorded.
+pub(crate) fn stamp(
+    m: &Migrations,
+    engine: &mut impl Engine,
+    target: Option<&str>,
+) -> Result<Report, Error> {
+    let started = Instant::now();
+    let keep = m.count_through(target)?;
+    let start = engine.start(m)?;
+    let applied = match start.ledger {
+        Ledger::Proven(count) => count,
+        Ledger::Rows(rows) => {
+            m.verify(&rows, &Options::default().verify_checksums(false))?;
+            engine.verified(m, &rows)?;
+            rows.len()
+        }
+    };
+    let course = if keep >= applied {
+        Course {
+            direction: Direction::Up,
+            revisions: (applied..keep).collect(),
+        }
+    } else {
+        Course {
+            direction: Direction::Down,
+            revisions: (keep..applied).rev().collect(),
+        }
+    };
+    engine.mark(m, &course)?;
+    engine.finish()?;
+    let ids = course
+        .revisions
+        .iter()
+        .map(|&i| m.revisions[i].plan.id.to_string())
+        .collect();
+    let mut report = Report {
+        removed_leftovers: start.removed,
+        duration: started.elapsed(),
+        ..Report::default()
+    };
+    match course.direction {
+        Direction::Up => report.stamped = ids,
+        Direction::Down => report.unstamped = ids,
+    }
+    Ok(report)
+}
+
 /// Whole milliseconds, saturating.
 pub(crate) fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)

@@ -43,7 +43,7 @@ fn value(ty: &ColumnType, seed: u32) -> Value {
         Affinity::Integer | Affinity::Numeric => Value::Integer(i64::from(seed % 1000) - 500),
         Affinity::Real => Value::Real(f64::from(seed % 100) + 0.5),
         Affinity::Text => Value::Text(format!("it's {}", seed % 50)),
-        Affinity::Blob => Value::Blob(vec![(seed % 256) as u8, 0]),
+        _ => Value::Blob(vec![(seed % 256) as u8, 0]),
     }
 }
 
@@ -92,16 +92,11 @@ fn convert(v: Value, to: Affinity) -> Value {
 }
 
 fn batch(table: &str, change: Change, seed: u32) -> Op {
-    Op::Batch(BatchAlter {
-        recreate: if seed.is_multiple_of(2) {
-            Recreate::Always
-        } else {
-            Recreate::Auto
-        },
-        table: n(table),
-        changes: vec![change],
-        at: Loc::NONE,
-    })
+    let mut block = BatchAlter::new(n(table), vec![change], Loc::NONE);
+    if seed.is_multiple_of(2) {
+        block.recreate = Recreate::Always;
+    }
+    Op::Batch(block)
 }
 
 impl Gen {
@@ -113,32 +108,24 @@ impl Gen {
     fn create(&mut self, seed: u32) -> Op {
         let name = self.fresh("t");
         let mut key = ColumnDef::new(n("id"), ColumnType::INTEGER);
-        key.constraints.push(ColumnConstraint {
-            name: None,
-            kind: ColumnConstraintKind::PrimaryKey {
+        key.constraints.push(ColumnConstraint::new(
+            ColumnConstraintKind::PrimaryKey {
                 desc: false,
                 autoincrement: None,
             },
-            on_conflict: None,
-            at: Loc::NONE,
-        });
+            Loc::NONE,
+        ));
         let mut defs = vec![key];
         let mut cols = Vec::new();
         if let Some(parent) = self.tables.first().map(|t| t.name.clone()) {
             let fk = self.fresh("p");
             let mut def = ColumnDef::new(n(&fk), ColumnType::INTEGER);
-            def.constraints.push(ColumnConstraint {
-                name: None,
-                kind: ColumnConstraintKind::References(ForeignKeyTarget {
-                    table: n(&parent),
-                    columns: Vec::new(),
-                    on_delete: Some(FkAction::Cascade),
-                    on_update: None,
-                    deferred: false,
-                }),
-                on_conflict: None,
-                at: Loc::NONE,
-            });
+            let mut target = ForeignKeyTarget::new(n(&parent), Vec::new());
+            target.on_delete = Some(FkAction::Cascade);
+            def.constraints.push(ColumnConstraint::new(
+                ColumnConstraintKind::References(target),
+                Loc::NONE,
+            ));
             defs.push(def);
             cols.push(Col {
                 name: fk,
@@ -197,19 +184,18 @@ impl Gen {
         let columns = std::iter::once(n("id"))
             .chain(t.cols.iter().map(|c| n(&c.name)))
             .collect();
-        let insert = Op::Insert(Insert {
-            table: n(&t.name),
+        let insert = Op::Insert(Insert::new(
+            n(&t.name),
             columns,
-            rows: rows
-                .iter()
-                .map(|(id, values)| InsertRow {
-                    values: std::iter::once(Literal::Integer(*id))
+            rows.iter()
+                .map(|(id, values)| {
+                    let values = std::iter::once(Literal::Integer(*id))
                         .chain(values.iter().map(literal))
-                        .collect(),
-                    at: Loc::NONE,
+                        .collect();
+                    InsertRow::new(values, Loc::NONE)
                 })
                 .collect(),
-        });
+        ));
         t.rows.extend(rows);
         insert
     }
@@ -330,10 +316,7 @@ pub(crate) fn history(seeds: &[Vec<u32>]) -> (History, Gen) {
             revisions.push(RevisionDef::new(n(&format!("{i:04}")), ops));
         }
     }
-    let history = History {
-        revisions,
-        ..History::default()
-    };
+    let history = History::new(revisions);
     (history, g)
 }
 

@@ -28,11 +28,7 @@ fn history(count: usize, edited: Option<usize>) -> Migrations {
             RevisionDef::new(n(&format!("{i:04}")), vec![Op::CreateTable(table)])
         })
         .collect();
-    Migrations::from_history(&History {
-        revisions,
-        ..History::default()
-    })
-    .expect("a valid history")
+    Migrations::from_history(&History::new(revisions)).expect("a valid history")
 }
 
 fn digests(conn: &Connection) -> Vec<Option<String>> {

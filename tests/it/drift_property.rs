@@ -144,14 +144,7 @@ fn history(tables: &[Table], indexes: &[Index]) -> History {
             let mut d = ColumnDef::new(n(&c.name), ColumnType::from_static(TYPES[c.ty].0));
             d.not_null = c.not_null;
             d.default = c.default.map(|v| Expr::new(v.to_string(), Loc::NONE));
-            let mut constraint = |kind| {
-                d.constraints.push(ColumnConstraint {
-                    name: None,
-                    kind,
-                    on_conflict: None,
-                    at: Loc::NONE,
-                })
-            };
+            let mut constraint = |kind| d.constraints.push(ColumnConstraint::new(kind, Loc::NONE));
             if i == 0 && t.alias {
                 constraint(ColumnConstraintKind::PrimaryKey {
                     desc: false,
@@ -168,31 +161,23 @@ fn history(tables: &[Table], indexes: &[Index]) -> History {
                 )));
             }
             if let (Some(p), true) = (&t.parent, i == t.cols.len() - 1) {
-                constraint(ColumnConstraintKind::References(ForeignKeyTarget {
-                    table: n(p),
-                    columns: vec![n("c0")],
-                    on_delete: Some(FkAction::Cascade),
-                    on_update: Some(FkAction::SetNull),
-                    deferred: false,
-                }));
+                let mut target = ForeignKeyTarget::new(n(p), vec![n("c0")]);
+                target.on_delete = Some(FkAction::Cascade);
+                target.on_update = Some(FkAction::SetNull);
+                constraint(ColumnConstraintKind::References(target));
             }
             defs.push(d);
         }
         let mut ct = CreateTable::new(n(&t.name), defs);
         if t.composite {
-            ct.constraints.push(TableConstraint {
-                name: None,
-                kind: TableConstraintKind::PrimaryKey(
+            ct.constraints.push(TableConstraint::new(
+                TableConstraintKind::PrimaryKey(
                     ["c0", "c1"]
-                        .map(|c| IndexedColumn {
-                            name: n(c),
-                            desc: false,
-                        })
+                        .map(|c| IndexedColumn::new(n(c), false))
                         .to_vec(),
                 ),
-                on_conflict: None,
-                at: Loc::NONE,
-            });
+                Loc::NONE,
+            ));
         }
         ops.push(Op::CreateTable(ct));
     }
@@ -202,34 +187,25 @@ fn history(tables: &[Table], indexes: &[Index]) -> History {
             .keys
             .iter()
             .enumerate()
-            .map(|(k, &c)| IndexKey {
-                target: if k == 0 && ix.expr {
+            .map(|(k, &c)| {
+                IndexKey::new(if k == 0 && ix.expr {
                     IndexTarget::Expr(Expr::new(format!("lower({})", t.cols[c].name), Loc::NONE))
                 } else {
                     IndexTarget::Column(n(&t.cols[c].name))
-                },
-                collate: None,
-                desc: false,
+                })
             })
             .collect();
-        ops.push(Op::CreateIndex(CreateIndex {
-            name: n(&ix.name),
-            table: n(&t.name),
-            keys,
-            unique: ix.unique,
-            filter: ix.partial.then(|| {
-                Expr::new(
-                    format!("{} IS NOT NULL", t.cols[ix.keys[0]].name),
-                    Loc::NONE,
-                )
-            }),
-            concurrently: None,
-        }));
+        let mut create = CreateIndex::new(n(&ix.name), n(&t.name), keys);
+        create.unique = ix.unique;
+        create.filter = ix.partial.then(|| {
+            Expr::new(
+                format!("{} IS NOT NULL", t.cols[ix.keys[0]].name),
+                Loc::NONE,
+            )
+        });
+        ops.push(Op::CreateIndex(create));
     }
-    History {
-        revisions: vec![RevisionDef::new(n("0001"), ops)],
-        ..History::default()
-    }
+    History::new(vec![RevisionDef::new(n("0001"), ops)])
 }
 
 /// The same schema as another tool would write it, spelled at random.

@@ -258,14 +258,7 @@ struct Extras {
 fn extra(table: &str, seed: u32, i: usize, x: &mut Extras) -> Option<Op> {
     let at = Loc::NONE;
     let checks = &mut x.checks;
-    let batch = |change| {
-        Some(Op::Batch(BatchAlter {
-            recreate: Recreate::Auto,
-            table: n(table),
-            changes: vec![change],
-            at,
-        }))
-    };
+    let batch = |change| Some(Op::Batch(BatchAlter::new(n(table), vec![change], at)));
     match seed % 10 {
         5 => {
             let name = format!("d{i}");
@@ -316,52 +309,37 @@ fn extra(table: &str, seed: u32, i: usize, x: &mut Extras) -> Option<Op> {
         0 => {
             let name = format!("ck{i}");
             checks.push(name.clone());
-            Some(Op::Batch(BatchAlter {
-                recreate: Recreate::Auto,
-                table: n(table),
-                changes: vec![Change::AddConstraint(TableConstraint {
-                    name: Some(n(&name)),
-                    kind: TableConstraintKind::Check(Expr::new("id > -1000000", at)),
-                    on_conflict: None,
-                    at,
-                })],
+            let mut check = TableConstraint::new(
+                TableConstraintKind::Check(Expr::new("id > -1000000", at)),
                 at,
-            }))
+            );
+            check.name = Some(n(&name));
+            batch(Change::AddConstraint(check))
         }
         1 if !checks.is_empty() => {
             let name = checks.remove(seed as usize / 5 % checks.len());
-            Some(Op::Batch(BatchAlter {
-                recreate: Recreate::Auto,
-                table: n(table),
-                changes: vec![Change::DropConstraint(n(&name))],
-                at,
-            }))
+            batch(Change::DropConstraint(n(&name)))
         }
-        2 => Some(Op::CreateIndex(CreateIndex {
-            name: n(&format!("ix{i}")),
-            table: n(table),
-            keys: vec![IndexKey {
-                target: IndexTarget::Column(n("id")),
-                collate: None,
-                desc: seed.is_multiple_of(2),
-            }],
-            unique: false,
-            filter: None,
-            concurrently: None,
-        })),
-        3 => Some(Op::CreateView(CreateView {
-            name: n(&format!("v{i}")),
-            query: Expr::new(format!("SELECT id FROM {table} WHERE id > 0"), at),
-            replace: false,
-        })),
-        4 => Some(Op::CreateTrigger(CreateTrigger {
-            name: n(&format!("tr{i}")),
-            timing: TriggerTiming::After,
-            event: TriggerEvent::Insert,
-            table: n(table),
-            when: None,
-            body: Expr::new("SELECT new.id;", at),
-        })),
+        2 => {
+            let mut key = IndexKey::new(IndexTarget::Column(n("id")));
+            key.desc = seed.is_multiple_of(2);
+            Some(Op::CreateIndex(CreateIndex::new(
+                n(&format!("ix{i}")),
+                n(table),
+                vec![key],
+            )))
+        }
+        3 => Some(Op::CreateView(CreateView::new(
+            n(&format!("v{i}")),
+            Expr::new(format!("SELECT id FROM {table} WHERE id > 0"), at),
+        ))),
+        4 => Some(Op::CreateTrigger(CreateTrigger::new(
+            n(&format!("tr{i}")),
+            TriggerTiming::After,
+            TriggerEvent::Insert,
+            n(table),
+            Expr::new("SELECT new.id;", at),
+        ))),
         _ => None,
     }
 }

@@ -29,38 +29,28 @@ fn sneaky() -> Migrations {
     use migrate_dsl_core::{Loc, Name};
     let n = |s: &str| Name::new(s, Loc::NONE);
     let mut id = ColumnDef::new(n("id"), ColumnType::INTEGER);
-    id.constraints.push(ColumnConstraint {
-        name: None,
-        kind: ColumnConstraintKind::PrimaryKey {
+    id.constraints.push(ColumnConstraint::new(
+        ColumnConstraintKind::PrimaryKey {
             desc: false,
             autoincrement: None,
         },
-        on_conflict: None,
-        at: Loc::NONE,
-    });
+        Loc::NONE,
+    ));
     let users = CreateTable::new(
         n("users"),
         vec![id, ColumnDef::new(n("name"), ColumnType::TEXT)],
     );
-    let history = History {
-        revisions: vec![
-            RevisionDef::new(n("0001"), vec![Op::CreateTable(users)]),
-            RevisionDef::new(
-                n("0002"),
-                vec![Op::Sql(RawSql {
-                    sql: Expr::new(
-                        // A window frame the checker's parser cannot read
-                        // hides the CREATE INDEX from it.
-                        "SELECT sum(1) OVER (ORDER BY id GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW EXCLUDE TIES) FROM users; CREATE INDEX users_name ON users (name)",
-                        Loc::NONE,
-                    ),
-                    touches: vec![n("users")],
-                    creates: None,
-                })],
-            ),
-        ],
-        ..History::default()
-    };
+    let mut raw = RawSql::new(Expr::new(
+        // A window frame the checker's parser cannot read hides the CREATE
+        // INDEX from it.
+        "SELECT sum(1) OVER (ORDER BY id GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW EXCLUDE TIES) FROM users; CREATE INDEX users_name ON users (name)",
+        Loc::NONE,
+    ));
+    raw.touches = vec![n("users")];
+    let history = History::new(vec![
+        RevisionDef::new(n("0001"), vec![Op::CreateTable(users)]),
+        RevisionDef::new(n("0002"), vec![Op::Sql(raw)]),
+    ]);
     Migrations::from_history(&history).unwrap()
 }
 
@@ -212,4 +202,26 @@ fn a_declared_creation_must_happen_exactly() {
         Vec::<String>::new()
     );
     assert_healthy(&conn);
+}
+
+/// A `run` hook names a Rust function only the macro can link: a history
+/// built at run time that holds one is refused, not failed at run time.
+#[test]
+fn a_history_built_at_run_time_cannot_call_hooks() {
+    use migrate_dsl::build::*;
+    let n = |s: &str| Name::new(s, Loc::NONE);
+    let table = CreateTable::new(n("t"), vec![ColumnDef::new(n("id"), ColumnType::INTEGER)]);
+    let history = History::new(vec![RevisionDef::new(
+        n("0001"),
+        vec![Op::CreateTable(table), Op::Run(RunHook::new(n("fill")))],
+    )]);
+    let problems = Migrations::from_history(&history).expect_err("a hook cannot be linked");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0]
+            .message
+            .starts_with("`run fill`: a history built at run time cannot call Rust functions"),
+        "{}",
+        problems[0].message
+    );
 }

@@ -50,7 +50,7 @@ impl Gen {
             Affinity::Integer | Affinity::Numeric => Literal::Integer(i64::from(seed % 1000)),
             Affinity::Real => Literal::Real(format!("{}.5", seed % 100)),
             Affinity::Text => Literal::Text(format!("v'{}", seed % 50)),
-            Affinity::Blob => Literal::Blob(vec![(seed % 256) as u8]),
+            _ => Literal::Blob(vec![(seed % 256) as u8]),
         }
     }
 
@@ -59,15 +59,13 @@ impl Gen {
         if self.tables.is_empty() || seed.is_multiple_of(11) {
             let name = self.fresh("t");
             let mut cols = vec![ColumnDef::new(n("id"), ColumnType::INTEGER)];
-            cols[0].constraints.push(ColumnConstraint {
-                name: None,
-                kind: ColumnConstraintKind::PrimaryKey {
+            cols[0].constraints.push(ColumnConstraint::new(
+                ColumnConstraintKind::PrimaryKey {
                     desc: false,
                     autoincrement: None,
                 },
-                on_conflict: None,
-                at: Loc::NONE,
-            });
+                Loc::NONE,
+            ));
             let mut tcols = Vec::new();
             let mut constraints = Vec::new();
             for i in 0..(1 + seed % 3) {
@@ -87,15 +85,13 @@ impl Gen {
                         .map(|c| (*c, Loc::NONE));
                 }
                 if ty.affinity() == Affinity::Text && seed.is_multiple_of(3) {
-                    def.constraints.push(ColumnConstraint {
-                        name: None,
-                        kind: ColumnConstraintKind::Check(Expr::new(
+                    def.constraints.push(ColumnConstraint::new(
+                        ColumnConstraintKind::Check(Expr::new(
                             format!("length({cname}) < 100"),
                             Loc::NONE,
                         )),
-                        on_conflict: None,
-                        at: Loc::NONE,
-                    });
+                        Loc::NONE,
+                    ));
                 }
                 tcols.push(Col {
                     name: cname,
@@ -112,35 +108,30 @@ impl Gen {
                 self.tables[parent].referenced = true;
                 let fk = self.fresh("p");
                 let mut def = ColumnDef::new(n(&fk), ColumnType::INTEGER);
-                def.constraints.push(ColumnConstraint {
-                    name: None,
-                    kind: ColumnConstraintKind::References(ForeignKeyTarget {
-                        table: n(&self.tables[parent].name),
-                        columns: Vec::new(),
-                        on_delete: Some(FkAction::Cascade),
-                        on_update: None,
-                        deferred: (seed >> 5).is_multiple_of(2),
-                    }),
-                    on_conflict: None,
-                    at: Loc::NONE,
-                });
+                let mut target = ForeignKeyTarget::new(n(&self.tables[parent].name), Vec::new());
+                target.on_delete = Some(FkAction::Cascade);
+                target.deferred = (seed >> 5).is_multiple_of(2);
+                def.constraints.push(ColumnConstraint::new(
+                    ColumnConstraintKind::References(target),
+                    Loc::NONE,
+                ));
                 cols.push(def);
-                constraints.push(TableConstraint {
-                    name: None,
-                    kind: TableConstraintKind::Unique(vec![n("id"), n(&fk)]),
-                    on_conflict: Conflict::ALL
-                        .get((seed >> 6) as usize % 8)
-                        .map(|c| (*c, Loc::NONE)),
-                    at: Loc::NONE,
-                });
+                let mut unique = TableConstraint::new(
+                    TableConstraintKind::Unique(vec![n("id"), n(&fk)]),
+                    Loc::NONE,
+                );
+                unique.on_conflict = Conflict::ALL
+                    .get((seed >> 6) as usize % 8)
+                    .map(|c| (*c, Loc::NONE));
+                constraints.push(unique);
             }
             if seed.is_multiple_of(4) {
                 // A generated column on the key (never dropped or renamed).
                 let mut def = ColumnDef::new(n(&self.fresh("g")), ColumnType::INTEGER);
-                def.generated = Some(Generated {
-                    expr: Expr::new("id * 2", Loc::NONE),
-                    stored: seed.is_multiple_of(8),
-                });
+                def.generated = Some(Generated::new(
+                    Expr::new("id * 2", Loc::NONE),
+                    seed.is_multiple_of(8),
+                ));
                 cols.push(def);
             }
             self.tables.push(Tab {
@@ -170,14 +161,11 @@ impl Gen {
                     values.push(Self::value(&c.ty, seed));
                 }
                 t.rows = true;
-                Some(Op::Insert(Insert {
-                    table: n(&table),
+                Some(Op::Insert(Insert::new(
+                    n(&table),
                     columns,
-                    rows: vec![InsertRow {
-                        values,
-                        at: Loc::NONE,
-                    }],
-                }))
+                    vec![InsertRow::new(values, Loc::NONE)],
+                )))
             }
             2 if !t.cols.is_empty() => {
                 let c = t.cols[pick(t.cols.len(), seed)].name.clone();
@@ -193,18 +181,12 @@ impl Gen {
                 let filter = (seed >> 11)
                     .is_multiple_of(3)
                     .then(|| Expr::new(format!("{c} IS NOT NULL"), Loc::NONE));
-                Some(Op::CreateIndex(CreateIndex {
-                    name: n(&ix),
-                    table: n(&table),
-                    keys: vec![IndexKey {
-                        target,
-                        collate: (seed >> 13).is_multiple_of(4).then(|| n("nocase")),
-                        desc: seed.is_multiple_of(2),
-                    }],
-                    unique: false,
-                    filter,
-                    concurrently: None,
-                }))
+                let mut key = IndexKey::new(target);
+                key.collate = (seed >> 13).is_multiple_of(4).then(|| n("nocase"));
+                key.desc = seed.is_multiple_of(2);
+                let mut index = CreateIndex::new(n(&ix), n(&table), vec![key]);
+                index.filter = filter;
+                Some(Op::CreateIndex(index))
             }
             3 if !t.indexes.is_empty() => {
                 let (ix, _) = t.indexes.remove(pick(t.indexes.len(), seed));
@@ -296,22 +278,22 @@ impl Gen {
             10 => {
                 t.viewed = true;
                 let view = self.fresh("v");
-                Some(Op::CreateView(CreateView {
-                    name: n(&view),
-                    query: Expr::new(format!("SELECT * FROM \"{table}\" WHERE id > 0"), Loc::NONE),
-                    replace: false,
-                }))
+                Some(Op::CreateView(CreateView::new(
+                    n(&view),
+                    Expr::new(format!("SELECT * FROM \"{table}\" WHERE id > 0"), Loc::NONE),
+                )))
             }
             11 => {
                 let trigger = self.fresh("tr");
-                Some(Op::CreateTrigger(CreateTrigger {
-                    name: n(&trigger),
-                    timing: TriggerTiming::After,
-                    event: TriggerEvent::Update(Vec::new()),
-                    table: n(&table),
-                    when: Some(Expr::new("old.id > 0", Loc::NONE)),
-                    body: Expr::new("SELECT old.id, new.id;", Loc::NONE),
-                }))
+                let mut create = CreateTrigger::new(
+                    n(&trigger),
+                    TriggerTiming::After,
+                    TriggerEvent::Update(Vec::new()),
+                    n(&table),
+                    Expr::new("SELECT old.id, new.id;", Loc::NONE),
+                );
+                create.when = Some(Expr::new("old.id > 0", Loc::NONE));
+                Some(Op::CreateTrigger(create))
             }
             _ => None,
         }
@@ -321,16 +303,11 @@ impl Gen {
 /// A one-change block; `seed` picks plain ALTER where possible or a forced
 /// rebuild, so both paths are compared with the model.
 fn batch(table: &str, change: Change, seed: u32) -> Op {
-    Op::Batch(BatchAlter {
-        recreate: if (seed >> 8).is_multiple_of(3) {
-            Recreate::Always
-        } else {
-            Recreate::Auto
-        },
-        table: n(table),
-        changes: vec![change],
-        at: Loc::NONE,
-    })
+    let mut block = BatchAlter::new(n(table), vec![change], Loc::NONE);
+    if (seed >> 8).is_multiple_of(3) {
+        block.recreate = Recreate::Always;
+    }
+    Op::Batch(block)
 }
 
 fn history(seeds: &[Vec<u32>]) -> History {
@@ -345,10 +322,7 @@ fn history(seeds: &[Vec<u32>]) -> History {
             revisions.push(RevisionDef::new(n(&format!("{i:04}")), ops));
         }
     }
-    History {
-        revisions,
-        ..History::default()
-    }
+    History::new(revisions)
 }
 
 fn live_schema(conn: &migrate_dsl::rusqlite::Connection) -> BTreeMap<String, String> {
@@ -373,10 +347,8 @@ proptest! {
         // The checker keeps each revision's fingerprint up to date object
         // by object: it must equal hashing that revision's whole model.
         for (k, plan) in plans.iter().enumerate() {
-            let prefix = History {
-                revisions: history.revisions[..=k].to_vec(),
-                ..history.clone()
-            };
+            let mut prefix = history.clone();
+            prefix.revisions.truncate(k + 1);
             let (_, model) = check_history_to_head(&prefix).unwrap();
             prop_assert_eq!(&*plan.schema_after, render::model_fingerprint(&model), "after {}", plan.id);
         }
@@ -410,10 +382,8 @@ proptest! {
             migrations
                 .migrate(&mut conn, Target::DownTo(&ids[k - 1]), &Options::default())
                 .map_err(|e| TestCaseError::fail(format!("down to {}: {e}", ids[k - 1])))?;
-            let prefix = History {
-                revisions: history.revisions[..k].to_vec(),
-                ..history.clone()
-            };
+            let mut prefix = history.clone();
+            prefix.revisions.truncate(k);
             let (_, model) = check_history_to_head(&prefix).unwrap();
             let expected: BTreeMap<String, String> = render::schema_sql(&model).into_iter().collect();
             prop_assert_eq!(live_schema(&conn), expected, "down to {}", ids[k - 1]);

@@ -90,15 +90,10 @@ impl Gen {
         let mut kept = false;
         if TYPES[ty].0 == "text" && seed.is_multiple_of(3) {
             kept = true;
-            def.constraints.push(ColumnConstraint {
-                name: None,
-                kind: ColumnConstraintKind::Check(Expr::new(
-                    format!("length({name}) < 100"),
-                    Loc::NONE,
-                )),
-                on_conflict: None,
-                at: Loc::NONE,
-            });
+            def.constraints.push(ColumnConstraint::new(
+                ColumnConstraintKind::Check(Expr::new(format!("length({name}) < 100"), Loc::NONE)),
+                Loc::NONE,
+            ));
         }
         let col = Col {
             name,
@@ -113,15 +108,13 @@ impl Gen {
     fn create_table(&mut self, seed: u32) -> Op {
         let name = self.fresh("t");
         let mut id = ColumnDef::new(n("id"), ColumnType::INTEGER);
-        id.constraints.push(ColumnConstraint {
-            name: None,
-            kind: ColumnConstraintKind::PrimaryKey {
+        id.constraints.push(ColumnConstraint::new(
+            ColumnConstraintKind::PrimaryKey {
                 desc: false,
                 autoincrement: None,
             },
-            on_conflict: None,
-            at: Loc::NONE,
-        });
+            Loc::NONE,
+        ));
         let mut defs = vec![id];
         let mut cols = Vec::new();
         for i in 0..(1 + seed % 3) {
@@ -135,25 +128,18 @@ impl Gen {
             self.tables[parent].referenced = true;
             let fk = self.fresh("p");
             let mut def = ColumnDef::new(n(&fk), ColumnType::INTEGER);
-            def.constraints.push(ColumnConstraint {
-                name: None,
-                kind: ColumnConstraintKind::References(ForeignKeyTarget {
-                    table: n(&self.tables[parent].name),
-                    columns: Vec::new(),
-                    on_delete: Some(FkAction::Cascade),
-                    on_update: None,
-                    deferred: (seed >> 5).is_multiple_of(2),
-                }),
-                on_conflict: None,
-                at: Loc::NONE,
-            });
+            let mut target = ForeignKeyTarget::new(n(&self.tables[parent].name), Vec::new());
+            target.on_delete = Some(FkAction::Cascade);
+            target.deferred = (seed >> 5).is_multiple_of(2);
+            def.constraints.push(ColumnConstraint::new(
+                ColumnConstraintKind::References(target),
+                Loc::NONE,
+            ));
             defs.push(def);
-            constraints.push(TableConstraint {
-                name: None,
-                kind: TableConstraintKind::Unique(vec![n("id"), n(&fk)]),
-                on_conflict: None,
-                at: Loc::NONE,
-            });
+            constraints.push(TableConstraint::new(
+                TableConstraintKind::Unique(vec![n("id"), n(&fk)]),
+                Loc::NONE,
+            ));
         }
         self.tables.push(Tab {
             name: name.clone(),
@@ -182,12 +168,9 @@ impl Gen {
             Recreate::Auto
         };
         let batch = |table: &str, change| {
-            Op::Batch(BatchAlter {
-                recreate,
-                table: n(table),
-                changes: vec![change],
-                at: Loc::NONE,
-            })
+            let mut block = BatchAlter::new(n(table), vec![change], Loc::NONE);
+            block.recreate = recreate;
+            Op::Batch(block)
         };
         let tables = self.tables.len();
         let t = &mut self.tables[ti];
@@ -212,14 +195,11 @@ impl Gen {
                 if t.cols.is_empty() && !by_hand {
                     return None;
                 }
-                Some(Op::Insert(Insert {
-                    table: n(&table),
+                Some(Op::Insert(Insert::new(
+                    n(&table),
                     columns,
-                    rows: vec![InsertRow {
-                        values,
-                        at: Loc::NONE,
-                    }],
-                }))
+                    vec![InsertRow::new(values, Loc::NONE)],
+                )))
             }
             2 if !t.cols.is_empty() => {
                 let ci = pick(t.cols.len());
@@ -227,20 +207,13 @@ impl Gen {
                 let column = t.cols[ci].name.clone();
                 let ix = self.fresh("ix");
                 self.tables[ti].indexes.push(ix.clone());
-                Some(Op::CreateIndex(CreateIndex {
-                    name: n(&ix),
-                    table: n(&table),
-                    keys: vec![IndexKey {
-                        target: IndexTarget::Column(n(&column)),
-                        collate: None,
-                        desc: seed.is_multiple_of(2),
-                    }],
-                    unique: false,
-                    filter: (seed >> 12)
-                        .is_multiple_of(3)
-                        .then(|| Expr::new(format!("{column} IS NOT NULL"), Loc::NONE)),
-                    concurrently: None,
-                }))
+                let mut key = IndexKey::new(IndexTarget::Column(n(&column)));
+                key.desc = seed.is_multiple_of(2);
+                let mut index = CreateIndex::new(n(&ix), n(&table), vec![key]);
+                index.filter = (seed >> 12)
+                    .is_multiple_of(3)
+                    .then(|| Expr::new(format!("{column} IS NOT NULL"), Loc::NONE));
+                Some(Op::CreateIndex(index))
             }
             3 if !t.indexes.is_empty() => {
                 let ix = t.indexes.remove(pick(t.indexes.len()));
@@ -299,11 +272,10 @@ impl Gen {
             9 => {
                 t.viewed = true;
                 let view = self.fresh("v");
-                Some(Op::CreateView(CreateView {
-                    name: n(&view),
-                    query: Expr::new(format!("SELECT * FROM \"{table}\" WHERE id > 0"), Loc::NONE),
-                    replace: false,
-                }))
+                Some(Op::CreateView(CreateView::new(
+                    n(&view),
+                    Expr::new(format!("SELECT * FROM \"{table}\" WHERE id > 0"), Loc::NONE),
+                )))
             }
             _ => None,
         }
@@ -323,11 +295,9 @@ fn history(seeds: &[Vec<u32>]) -> History {
             (!ops.is_empty()).then(|| RevisionDef::new(n(&format!("{i:04}")), ops))
         })
         .collect();
-    History {
-        revisions,
-        dialects: vec![(Dialect::Sqlite, Loc::NONE), (Dialect::Postgres, Loc::NONE)],
-        ..History::default()
-    }
+    let mut history = History::new(revisions);
+    history.dialects = vec![(Dialect::Sqlite, Loc::NONE), (Dialect::Postgres, Loc::NONE)];
+    history
 }
 
 /// The model's tables, indexes and views as the catalog reads them:

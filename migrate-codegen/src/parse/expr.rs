@@ -56,11 +56,9 @@ pub(crate) fn to_expr(tokens: TokenStream, spans: &Spans, at: Loc) -> Result<Exp
         name_locs: Vec::new(),
     };
     write(&mut out, tokens, &mut Prev::Start)?;
-    Ok(Expr {
-        text: out.text,
-        at,
-        name_locs: out.name_locs,
-    })
+    let mut expr = Expr::new(out.text, at);
+    expr.name_locs = out.name_locs;
+    Ok(expr)
 }
 
 fn write(out: &mut Out, tokens: TokenStream, prev: &mut Prev) -> Result<()> {

@@ -194,7 +194,9 @@ fn read_file(text: &str, stem: &str, spans: &Spans, index: usize) -> FileRead {
                 } else {
                     None::<DownBlock>
                 };
-                Ok((RevisionDef { id, ops, down }, hooks, errors))
+                let mut revision = RevisionDef::new(id, ops);
+                revision.down = down;
+                Ok((revision, hooks, errors))
             };
             match parser.parse2(tokens) {
                 Ok((rev, hooks, errors)) => {

@@ -283,10 +283,11 @@ fn parse_revision(input: ParseStream, spans: &Spans) -> syn::Result<ParsedRevisi
         None
     };
     Ok((
-        RevisionDef {
-            id: migrate_dsl_core::Name::new(id.value(), spans.loc(id.span())),
-            ops,
-            down,
+        {
+            let id = migrate_dsl_core::Name::new(id.value(), spans.loc(id.span()));
+            let mut revision = RevisionDef::new(id, ops);
+            revision.down = down;
+            revision
         },
         hooks,
         errors,
@@ -324,8 +325,5 @@ fn parse_down(
         );
         stmt::skip_rest(input);
     }
-    Ok(DownBlock {
-        at: spans.loc(keyword.span),
-        ops,
-    })
+    Ok(DownBlock::new(spans.loc(keyword.span), ops))
 }

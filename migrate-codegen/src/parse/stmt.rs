@@ -153,7 +153,9 @@ fn statement(input: ParseStream, spans: &Spans, hooks: &mut Vec<super::HookPaths
             )
         })?;
         hooks.push(paths);
-        Ok(Op::Run(RunHook { condition, ..hook }))
+        let mut hook = hook;
+        hook.condition = condition;
+        Ok(Op::Run(hook))
     } else if input.peek(kw::alter) || input.peek(kw::add) || input.peek(kw::rename) {
         Err(input.error(
             "column changes are written `alter table t …;` or inside `batch alter table t { … }`",
@@ -197,11 +199,9 @@ fn view(input: ParseStream, spans: &Spans, guarded: Option<&mut bool>) -> Result
         "the view's query, e.g. `\"SELECT id, name FROM users\"`",
     )?;
     input.parse::<Token![;]>()?;
-    Ok(CreateView {
-        name: view_name,
-        query,
-        replace,
-    })
+    let mut view = CreateView::new(view_name, query);
+    view.replace = replace;
+    Ok(view)
 }
 
 /// After `create`: `trigger name before|after|instead of
@@ -265,14 +265,9 @@ fn trigger(input: ParseStream, spans: &Spans, guarded: &mut bool) -> Result<Crea
         "the trigger's statements, e.g. `\"INSERT INTO log (id) VALUES (new.id);\"`",
     )?;
     input.parse::<Token![;]>()?;
-    Ok(CreateTrigger {
-        name: trigger_name,
-        timing,
-        event,
-        table,
-        when,
-        body,
-    })
+    let mut trigger = CreateTrigger::new(trigger_name, timing, event, table, body);
+    trigger.when = when;
+    Ok(trigger)
 }
 
 /// `sql "…" [touches (t, …)] [creates table t (c, …)];`
@@ -299,19 +294,15 @@ fn raw_sql(input: ParseStream, spans: &Spans) -> Result<RawSql> {
         })?;
         let table = name(input, spans)?;
         let columns = nonempty_list(input, |c| name(c, spans), "list the columns the table has")?;
-        Some(CreatesTable {
-            name: table,
-            columns,
-        })
+        Some(CreatesTable::new(table, columns))
     } else {
         None
     };
     input.parse::<Token![;]>()?;
-    Ok(RawSql {
-        sql,
-        touches,
-        creates,
-    })
+    let mut raw = RawSql::new(sql);
+    raw.touches = touches;
+    raw.creates = creates;
+    Ok(raw)
 }
 
 /// SQL text in a string literal (view queries, trigger bodies).
@@ -396,10 +387,8 @@ fn run_paths(
         postgres: postgres_path,
         written_at: None,
     };
-    let hook = RunHook {
-        postgres: postgres_name,
-        ..RunHook::new(sqlite_name)
-    };
+    let mut hook = RunHook::new(sqlite_name);
+    hook.postgres = postgres_name;
     Ok((paths, hook))
 }
 
@@ -678,12 +667,10 @@ fn table_constraint(input: ParseStream, spans: &Spans) -> Result<TableConstraint
             "expected a table constraint: `primary key (…)`, `unique (…)`, `check (…)` or `foreign key (…) references …`",
         ));
     };
-    Ok(TableConstraint {
-        name: cname,
-        kind,
-        on_conflict: on_conflict(input, spans)?,
-        at,
-    })
+    let mut constraint = TableConstraint::new(kind, at);
+    constraint.name = cname;
+    constraint.on_conflict = on_conflict(input, spans)?;
+    Ok(constraint)
 }
 
 /// `[on conflict rollback|abort|fail|ignore|replace]`, with where the
@@ -716,13 +703,7 @@ fn references(input: ParseStream, spans: &Spans) -> Result<ForeignKeyTarget> {
     } else {
         Vec::new()
     };
-    let mut target = ForeignKeyTarget {
-        table,
-        columns,
-        on_delete: None,
-        on_update: None,
-        deferred: false,
-    };
+    let mut target = ForeignKeyTarget::new(table, columns);
     loop {
         if input.peek(kw::on) && !input.peek2(kw::conflict) {
             input.parse::<kw::on>()?;
@@ -819,11 +800,10 @@ fn index_key(input: ParseStream, spans: &Spans) -> Result<IndexKey> {
             spans.loc(start),
         )?),
     };
-    Ok(IndexKey {
-        target,
-        collate,
-        desc,
-    })
+    let mut key = IndexKey::new(target);
+    key.collate = collate;
+    key.desc = desc;
+    Ok(key)
 }
 
 /// `name [asc|desc]`
@@ -836,7 +816,7 @@ fn indexed_column(input: ParseStream, spans: &Spans) -> Result<IndexedColumn> {
         let _ = input.parse::<Option<kw::asc>>()?;
         false
     };
-    Ok(IndexedColumn { name: column, desc })
+    Ok(IndexedColumn::new(column, desc))
 }
 
 /// `name type constraint*`
@@ -943,7 +923,7 @@ fn column_def(input: ParseStream, spans: &Spans) -> Result<ColumnDef> {
                 let _ = input.parse::<Option<Token![virtual]>>()?;
                 false
             };
-            def.generated = Some(Generated { expr, stored });
+            def.generated = Some(Generated::new(expr, stored));
             None
         } else {
             return Err(input.error(
@@ -955,12 +935,10 @@ fn column_def(input: ParseStream, spans: &Spans) -> Result<ColumnDef> {
                 Some(c) => Some(c),
                 None => on_conflict(input, spans)?,
             };
-            def.constraints.push(ColumnConstraint {
-                name: cname,
-                kind,
-                on_conflict,
-                at,
-            });
+            let mut constraint = ColumnConstraint::new(kind, at);
+            constraint.name = cname;
+            constraint.on_conflict = on_conflict;
+            def.constraints.push(constraint);
         }
     }
     Ok(def)
@@ -1030,14 +1008,11 @@ fn create_index(input: ParseStream, spans: &Spans, guarded: &mut bool) -> Result
         None
     };
     input.parse::<Token![;]>()?;
-    Ok(CreateIndex {
-        name: index,
-        table,
-        keys,
-        unique,
-        filter,
-        concurrently,
-    })
+    let mut create = CreateIndex::new(index, table, keys);
+    create.unique = unique;
+    create.filter = filter;
+    create.concurrently = concurrently;
+    Ok(create)
 }
 
 fn insert(input: ParseStream, spans: &Spans) -> Result<Insert> {
@@ -1053,10 +1028,7 @@ fn insert(input: ParseStream, spans: &Spans) -> Result<Insert> {
     let mut rows = Vec::new();
     loop {
         let (values, span) = paren_list(input, literal)?;
-        rows.push(InsertRow {
-            values,
-            at: spans.loc(span),
-        });
+        rows.push(InsertRow::new(values, spans.loc(span)));
         if input.peek(Token![,]) {
             input.parse::<Token![,]>()?;
         } else {
@@ -1064,11 +1036,7 @@ fn insert(input: ParseStream, spans: &Spans) -> Result<Insert> {
         }
     }
     input.parse::<Token![;]>()?;
-    Ok(Insert {
-        table,
-        columns,
-        rows,
-    })
+    Ok(Insert::new(table, columns, rows))
 }
 
 fn batch(input: ParseStream, spans: &Spans) -> Result<BatchAlter> {
@@ -1099,12 +1067,9 @@ fn batch(input: ParseStream, spans: &Spans) -> Result<BatchAlter> {
         changes.push(change(&content, spans)?);
     }
     let _ = input.parse::<Option<Token![;]>>()?;
-    Ok(BatchAlter {
-        table,
-        changes,
-        at: spans.loc(start),
-        recreate,
-    })
+    let mut block = BatchAlter::new(table, changes, spans.loc(start));
+    block.recreate = recreate;
+    Ok(block)
 }
 
 /// `alter table t <change>` outside a block: one change by plain `ALTER
@@ -1115,12 +1080,9 @@ fn alter(input: ParseStream, spans: &Spans) -> Result<BatchAlter> {
     input.parse::<kw::table>()?;
     let table = name(input, spans)?;
     let change = change(input, spans)?;
-    Ok(BatchAlter {
-        table,
-        changes: vec![change],
-        at: spans.loc(start),
-        recreate: Recreate::Never,
-    })
+    let mut block = BatchAlter::new(table, vec![change], spans.loc(start));
+    block.recreate = Recreate::Never;
+    Ok(block)
 }
 
 fn change(input: ParseStream, spans: &Spans) -> Result<Change> {

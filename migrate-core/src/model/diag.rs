@@ -6,6 +6,7 @@ use std::fmt;
 
 /// One problem, located at the token that caused it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// Where the offending token was written.
     pub at: Loc,
@@ -16,6 +17,18 @@ pub struct Diagnostic {
     /// A related place and what it is (`the first revision with this id`),
     /// shown with the error rather than as an error of its own.
     pub note: Option<(Loc, String)>,
+}
+
+impl Diagnostic {
+    /// A problem at `at`, without help or a note.
+    pub fn new(at: Loc, message: impl Into<String>) -> Self {
+        Diagnostic {
+            at,
+            message: message.into(),
+            help: None,
+            note: None,
+        }
+    }
 }
 
 impl fmt::Display for Diagnostic {

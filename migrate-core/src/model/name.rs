@@ -5,11 +5,17 @@ use std::fmt;
 /// Where something was written: an index into a table of source spans kept by
 /// the front end (the macro), or [`Loc::NONE`] for values built by hand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Loc(pub u32);
 
 impl Loc {
     /// No known location (hand-built operations).
     pub const NONE: Loc = Loc(u32::MAX);
+
+    /// The location at `index` in the front end's table of spans.
+    pub const fn new(index: u32) -> Loc {
+        Loc(index)
+    }
 
     /// This location, or `other` when this one is unknown.
     pub fn or(self, other: Loc) -> Loc {
@@ -23,6 +29,7 @@ impl Loc {
 
 /// A table, column, index or revision name, with its location.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Name {
     /// The name exactly as written (case kept; SQLite compares case-insensitively).
     pub text: String,

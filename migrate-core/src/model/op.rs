@@ -8,6 +8,7 @@ use crate::{Loc, Name};
 
 /// A whole history: revisions, oldest first.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct History {
     /// The revisions in the order they must be applied.
     pub revisions: Vec<RevisionDef>,
@@ -61,6 +62,15 @@ impl Dialect {
 }
 
 impl History {
+    /// A history of these revisions, targeting SQLite alone, with the
+    /// default naming convention and history table.
+    pub fn new(revisions: Vec<RevisionDef>) -> Self {
+        History {
+            revisions,
+            ..History::default()
+        }
+    }
+
     /// Whether the history targets `dialect` (SQLite always).
     pub fn targets(&self, dialect: Dialect) -> bool {
         dialect == Dialect::Sqlite || self.dialects.iter().any(|(d, _)| *d == dialect)
@@ -82,6 +92,7 @@ impl History {
 /// history renames nothing already created: names are fixed when a
 /// constraint is made, so the convention is part of every checksum.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Naming {
     /// Primary keys, default `pk_{table}`.
     pub primary_key: String,
@@ -128,6 +139,7 @@ impl Naming {
 
 /// One revision: an id and the operations applied together, atomically.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct RevisionDef {
     /// The revision id, unique within the history.
     pub id: Name,
@@ -151,12 +163,20 @@ impl RevisionDef {
 
 /// `down { … }`: the operations that undo a revision.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct DownBlock {
     /// Where `down` was written.
     pub at: Loc,
     /// The operations, in order; they must bring the schema back to what it
     /// was before the revision.
     pub ops: Vec<Op>,
+}
+
+impl DownBlock {
+    /// A `down` block written at `at`.
+    pub fn new(at: Loc, ops: Vec<Op>) -> Self {
+        DownBlock { at, ops }
+    }
 }
 
 /// One schema or data operation.
@@ -222,6 +242,7 @@ impl Op {
 
 /// Raw SQL: the escape hatch for data changes the DSL cannot express.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct RawSql {
     /// The statements, as SQL text.
     pub sql: Expr,
@@ -231,13 +252,32 @@ pub struct RawSql {
     pub creates: Option<CreatesTable>,
 }
 
+impl RawSql {
+    /// Raw SQL that declares nothing it touches or creates.
+    pub fn new(sql: Expr) -> Self {
+        RawSql {
+            sql,
+            touches: Vec::new(),
+            creates: None,
+        }
+    }
+}
+
 /// `creates table t (c, …)`: a table raw SQL creates, with its columns.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct CreatesTable {
     /// The table's name.
     pub name: Name,
     /// Its (visible) columns, in order.
     pub columns: Vec<Name>,
+}
+
+impl CreatesTable {
+    /// `creates table name (columns)`.
+    pub fn new(name: Name, columns: Vec<Name>) -> Self {
+        CreatesTable { name, columns }
+    }
 }
 
 impl Op {
@@ -260,6 +300,7 @@ impl Op {
 
 /// `create view` / `replace view`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct CreateView {
     /// The view's name.
     pub name: Name,
@@ -269,8 +310,20 @@ pub struct CreateView {
     pub replace: bool,
 }
 
+impl CreateView {
+    /// `create view name as query`.
+    pub fn new(name: Name, query: Expr) -> Self {
+        CreateView {
+            name,
+            query,
+            replace: false,
+        }
+    }
+}
+
 /// `create trigger`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct CreateTrigger {
     /// The trigger's name.
     pub name: Name,
@@ -286,8 +339,29 @@ pub struct CreateTrigger {
     pub body: Expr,
 }
 
+impl CreateTrigger {
+    /// A trigger without a `when` condition.
+    pub fn new(
+        name: Name,
+        timing: TriggerTiming,
+        event: TriggerEvent<Name>,
+        table: Name,
+        body: Expr,
+    ) -> Self {
+        CreateTrigger {
+            name,
+            timing,
+            event,
+            table,
+            when: None,
+            body,
+        }
+    }
+}
+
 /// When a trigger fires relative to its event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TriggerTiming {
     /// `before`
     Before,
@@ -311,6 +385,7 @@ impl TriggerTiming {
 /// What fires a trigger; `C` names a column (a [`Name`] as written, a
 /// `String` in the model).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TriggerEvent<C> {
     /// `insert`
     Insert,
@@ -322,6 +397,7 @@ pub enum TriggerEvent<C> {
 
 /// `create table`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct CreateTable {
     /// The new table's name.
     pub name: Name,
@@ -350,6 +426,7 @@ impl CreateTable {
 
 /// A constraint, optionally named (`constraint <name> …`).
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Constraint<K> {
     /// The explicit name; unnamed constraints get one from the naming
     /// convention.
@@ -380,6 +457,7 @@ impl<K> Constraint<K> {
 /// not say (`INSERT OR …` overrides it). Part of the table's meaning: a
 /// key `on conflict ignore` silently skips the rows a plain key refuses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Conflict {
     /// `rollback`: the whole transaction is rolled back.
     Rollback,
@@ -476,6 +554,7 @@ pub enum TableConstraintKind {
 
 /// The parent side of a foreign key.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ForeignKeyTarget {
     /// The parent table.
     pub table: Name,
@@ -489,8 +568,23 @@ pub struct ForeignKeyTarget {
     pub deferred: bool,
 }
 
+impl ForeignKeyTarget {
+    /// A reference to these parent columns (empty: the parent's primary
+    /// key), without actions, not deferred.
+    pub fn new(table: Name, columns: Vec<Name>) -> Self {
+        ForeignKeyTarget {
+            table,
+            columns,
+            on_delete: None,
+            on_update: None,
+            deferred: false,
+        }
+    }
+}
+
 /// A foreign key action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FkAction {
     /// `cascade`
     Cascade,
@@ -519,6 +613,7 @@ impl FkAction {
 
 /// A column definition.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ColumnDef {
     /// The column's name.
     pub name: Name,
@@ -544,12 +639,20 @@ pub struct ColumnDef {
 /// A generated column's definition; `E` is the expression (as written in an
 /// operation, parsed in the model).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Generated<E> {
     /// The expression computing the value.
     pub expr: E,
     /// `stored` (computed on write, takes space) or `virtual` (computed on
     /// read).
     pub stored: bool,
+}
+
+impl<E> Generated<E> {
+    /// `as (expr) stored` or, when `stored` is false, `virtual`.
+    pub fn new(expr: E, stored: bool) -> Self {
+        Generated { expr, stored }
+    }
 }
 
 impl ColumnDef {
@@ -582,6 +685,7 @@ impl ColumnDef {
 /// zone`), or no type at all. It is rendered verbatim; what it does to stored
 /// values is its [`Affinity`].
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ColumnType(TypeText);
 
 /// The text of a [`ColumnType`]: shared, so cloning a schema model (done
@@ -749,6 +853,7 @@ impl std::fmt::Display for ColumnType {
 
 /// SQLite's type affinities: how a column converts the values stored in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Affinity {
     /// INTEGER: text that looks like a number becomes one; reals that are
     /// whole become integers.
@@ -778,6 +883,7 @@ impl Affinity {
 
 /// An SQL expression (CHECK, DEFAULT) as written, not yet parsed.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Expr {
     /// The expression's SQL text, without the surrounding parentheses.
     pub text: String,
@@ -810,6 +916,7 @@ impl Expr {
 
 /// `create index`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct CreateIndex {
     /// The index name.
     pub name: Name,
@@ -827,8 +934,23 @@ pub struct CreateIndex {
     pub concurrently: Option<Loc>,
 }
 
+impl CreateIndex {
+    /// A plain (not unique, not partial) index.
+    pub fn new(name: Name, table: Name, keys: Vec<IndexKey>) -> Self {
+        CreateIndex {
+            name,
+            table,
+            keys,
+            unique: false,
+            filter: None,
+            concurrently: None,
+        }
+    }
+}
+
 /// One key of an index: a column or an expression.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct IndexKey {
     /// What is indexed.
     pub target: IndexTarget,
@@ -836,6 +958,17 @@ pub struct IndexKey {
     pub collate: Option<Name>,
     /// `desc`.
     pub desc: bool,
+}
+
+impl IndexKey {
+    /// An ascending key without a collation.
+    pub fn new(target: IndexTarget) -> Self {
+        IndexKey {
+            target,
+            collate: None,
+            desc: false,
+        }
+    }
 }
 
 /// What an index key indexes.
@@ -850,6 +983,7 @@ pub enum IndexTarget {
 
 /// One column of an index.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct IndexedColumn {
     /// The column.
     pub name: Name,
@@ -857,8 +991,16 @@ pub struct IndexedColumn {
     pub desc: bool,
 }
 
+impl IndexedColumn {
+    /// A key column, descending when `desc`.
+    pub fn new(name: Name, desc: bool) -> Self {
+        IndexedColumn { name, desc }
+    }
+}
+
 /// `insert into t (c, …) values (…), …`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Insert {
     /// The table.
     pub table: Name,
@@ -868,13 +1010,32 @@ pub struct Insert {
     pub rows: Vec<InsertRow>,
 }
 
+impl Insert {
+    /// `insert into table (columns) values rows`.
+    pub fn new(table: Name, columns: Vec<Name>, rows: Vec<InsertRow>) -> Self {
+        Insert {
+            table,
+            columns,
+            rows,
+        }
+    }
+}
+
 /// One row of literal values.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct InsertRow {
     /// The values, in the order of the column list.
     pub values: Vec<Literal>,
     /// Where the row was written.
     pub at: Loc,
+}
+
+impl InsertRow {
+    /// A row of values written at `at`.
+    pub fn new(values: Vec<Literal>, at: Loc) -> Self {
+        InsertRow { values, at }
+    }
 }
 
 /// A literal value.
@@ -895,6 +1056,7 @@ pub enum Literal {
 
 /// `batch alter table t { … }`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct BatchAlter {
     /// The table rebuilt.
     pub table: Name,
@@ -904,6 +1066,18 @@ pub struct BatchAlter {
     pub at: Loc,
     /// When the table is rebuilt.
     pub recreate: Recreate,
+}
+
+impl BatchAlter {
+    /// `batch alter table table { changes }` (rebuilt only when needed).
+    pub fn new(table: Name, changes: Vec<Change>, at: Loc) -> Self {
+        BatchAlter {
+            table,
+            changes,
+            at,
+            recreate: Recreate::Auto,
+        }
+    }
 }
 
 /// When a block of changes rebuilds its table.
@@ -984,6 +1158,7 @@ pub enum ColumnAlter {
 /// `run path [when "flag" | unless "flag"];`, or with a function per
 /// dialect: `run sqlite: path, postgres: path …;`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct RunHook {
     /// The function's path as written (`a::b`), used in reports and errors:
     /// the one called on SQLite.
@@ -1008,6 +1183,7 @@ impl RunHook {
 
 /// The flag condition of a `run` hook, over the flag's name type.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RunIf<N> {
     /// `when "flag"`: runs only when the caller sets the flag.
     When(N),

@@ -90,53 +90,17 @@ impl Database for &mut Client {
     }
 
     fn stamp(self, m: &Migrations, target: Option<&str>) -> Result<Report, Error> {
-        let started = Instant::now();
-        let keep = m.count_through(target)?;
         m.refuse_for_postgres()?;
         let options = Options::default();
-        let mut report = locked(self, m, &options, |client| {
-            let ledger = Sql::postgres(&m.history_table);
-            let mut tx = begin(client, &options)?;
-            run(&mut tx, &ledger.create(), None)?;
-            let applied = read_history(&mut tx, &m.history_table)?;
-            m.verify(&applied, &options.clone().verify_checksums(false))?;
-            let mut report = Report::default();
-            let delete = ledger.delete();
-            for rev in m.revisions[keep.min(applied.len())..applied.len()]
-                .iter()
-                .rev()
-            {
-                tx.execute(&delete, &[&rev.id()])
-                    .map_err(pg(None, &delete))?;
-                report.unstamped.push(rev.id().to_owned());
-            }
-            let mut stored = newest_digest(&mut tx, &m.history_table)?;
-            let insert = ledger.insert();
-            for (i, rev) in m
-                .revisions
-                .iter()
-                .enumerate()
-                .take(keep)
-                .skip(applied.len())
-            {
-                let before = i
-                    .checked_sub(1)
-                    .map_or("", |i| &*m.revisions[i].plan.digest);
-                stored = history::next_digest(
-                    &stored,
-                    (before, &rev.plan.digest),
-                    rev.id(),
-                    rev.checksum(),
-                );
-                tx.execute(&insert, &[&rev.id(), &rev.checksum(), &0_i64, &stored])
-                    .map_err(pg(None, &insert))?;
-                report.stamped.push(rev.id().to_owned());
-            }
-            tx.commit().map_err(pg(None, "COMMIT"))?;
-            Ok(report)
-        })?;
-        report.duration = started.elapsed();
-        Ok(report)
+        locked(self, m, &options, |client| {
+            let mut engine = Postgres {
+                client,
+                options: &options,
+                ledger: Sql::postgres(&m.history_table),
+                stored: String::new(),
+            };
+            crate::run::stamp(m, &mut engine, target)
+        })
     }
 
     fn create_fresh(self, m: &Migrations, options: &Options) -> Result<Report, Error> {
@@ -237,19 +201,8 @@ impl Postgres<'_> {
             Direction::Up => self.ledger.insert(),
             Direction::Down => self.ledger.delete(),
         };
-        // The row's digest, chained from the newest row's.
-        let digest = (work.direction == Direction::Up).then(|| {
-            let before = work
-                .index
-                .checked_sub(1)
-                .map_or("", |i| &*m.revisions[i].plan.digest);
-            history::next_digest(
-                &self.stored,
-                (before, &rev.plan.digest),
-                rev.id(),
-                rev.checksum(),
-            )
-        });
+        let digest =
+            (work.direction == Direction::Up).then(|| chained(&self.stored, m, work.index));
         if let (
             Some(digest),
             [PgStep::ConcurrentIndex {
@@ -374,10 +327,45 @@ impl Engine for Postgres<'_> {
         }
     }
 
+    fn mark(&mut self, m: &Migrations, course: &Course) -> Result<(), Error> {
+        let mut tx = begin(self.client, self.options)?;
+        for &i in &course.revisions {
+            let rev = &m.revisions[i];
+            match course.direction {
+                Direction::Up => {
+                    let digest = chained(&self.stored, m, i);
+                    let insert = self.ledger.insert();
+                    tx.execute(&insert, &[&rev.id(), &rev.checksum(), &0_i64, &digest])
+                        .map_err(pg(None, &insert))?;
+                    self.stored = digest;
+                }
+                Direction::Down => {
+                    let delete = self.ledger.delete();
+                    tx.execute(&delete, &[&rev.id()])
+                        .map_err(pg(None, &delete))?;
+                }
+            }
+        }
+        if course.direction == Direction::Down {
+            self.stored = newest_digest(&mut tx, &m.history_table)?;
+        }
+        tx.commit().map_err(pg(None, "COMMIT"))
+    }
+
     fn finish(&mut self) -> Result<(), Error> {
         // Every revision was committed as it ran.
         Ok(())
     }
+}
+
+/// The ledger row digest of revision `index` written after the newest
+/// row, whose digest is `stored`: the chain the one-lookup proof checks.
+fn chained(stored: &str, m: &Migrations, index: usize) -> String {
+    let rev = &m.revisions[index];
+    let before = index
+        .checked_sub(1)
+        .map_or("", |i| &*m.revisions[i].plan.digest);
+    history::next_digest(stored, (before, &rev.plan.digest), rev.id(), rev.checksum())
 }
 
 impl Migrations {

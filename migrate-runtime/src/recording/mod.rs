@@ -23,6 +23,8 @@ enum Call {
     /// A revision: its id, direction and what its hooks were told
     /// (revert, flags).
     Revision(String, Direction, bool, Vec<String>),
+    /// Ledger rows written or deleted (`stamp`): the direction and ids.
+    Mark(Direction, Vec<String>),
     Finish,
 }
 
@@ -104,6 +106,16 @@ impl Engine for Recording {
             }],
             ..Notes::default()
         }))
+    }
+
+    fn mark(&mut self, m: &Migrations, course: &Course) -> Result<(), Error> {
+        let ids = course
+            .revisions
+            .iter()
+            .map(|&i| m.revisions[i].id().to_owned())
+            .collect();
+        self.calls.push(Call::Mark(course.direction, ids));
+        Ok(())
     }
 
     fn finish(&mut self) -> Result<(), Error> {

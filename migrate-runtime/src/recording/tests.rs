@@ -5,7 +5,7 @@ use crate::error::ErrorKind;
 use crate::history::HistoryRow;
 use crate::migrations::Migrations;
 use crate::options::Options;
-use crate::run::{drive, Direction, Target};
+use crate::run::{drive, stamp, Direction, Target};
 use migrate_dsl_core::op::{ColumnDef, ColumnType, CreateTable, History, Op, RevisionDef};
 use migrate_dsl_core::plan::Down;
 use migrate_dsl_core::{Loc, Name};
@@ -25,11 +25,7 @@ fn three() -> Migrations {
             RevisionDef::new(n(id), vec![Op::CreateTable(table)])
         })
         .collect();
-    Migrations::from_history(&History {
-        revisions,
-        ..History::default()
-    })
-    .expect("a valid history")
+    Migrations::from_history(&History::new(revisions)).expect("a valid history")
 }
 
 /// The ledger rows of the first `n` revisions of `m`, as applied.
@@ -272,4 +268,88 @@ fn a_named_target_the_history_lacks_is_refused_before_the_engine_starts() {
         "{err:?}"
     );
     assert!(engine.calls.is_empty());
+}
+
+#[test]
+fn stamp_writes_the_missing_rows_without_running_a_revision() {
+    let m = three();
+    let mut engine = Recording {
+        ledger: Some(Ok(1)),
+        ..Recording::default()
+    };
+    let report = stamp(&m, &mut engine, Some("0003")).unwrap();
+    assert_eq!(
+        engine.calls,
+        [
+            Call::Start,
+            Call::Mark(Direction::Up, ids(&["0002", "0003"])),
+            Call::Finish,
+        ]
+    );
+    assert_eq!(report.stamped, ids(&["0002", "0003"]));
+    assert!(report.applied.is_empty() && report.unstamped.is_empty());
+}
+
+#[test]
+fn stamp_below_the_ledger_deletes_newest_first_and_ignores_checksums() {
+    let m = three();
+    // An edited revision does not stop a stamp: setting the ledger right
+    // is what it is for. Ids and order are still verified.
+    let mut edited = rows(&m, 3);
+    edited[2].checksum = "0".repeat(64);
+    let mut engine = Recording {
+        ledger: Some(Err(edited)),
+        ..Recording::default()
+    };
+    let report = stamp(&m, &mut engine, Some("0001")).unwrap();
+    assert_eq!(
+        engine.calls,
+        [
+            Call::Start,
+            Call::Verified(ids(&["0001", "0002", "0003"])),
+            Call::Mark(Direction::Down, ids(&["0003", "0002"])),
+            Call::Finish,
+        ]
+    );
+    assert_eq!(report.unstamped, ids(&["0003", "0002"]));
+    // None: every row deleted; an unknown id: refused before the start.
+    let mut engine = Recording {
+        ledger: Some(Ok(2)),
+        ..Recording::default()
+    };
+    stamp(&m, &mut engine, None).unwrap();
+    assert_eq!(
+        engine.calls[1],
+        Call::Mark(Direction::Down, ids(&["0002", "0001"]))
+    );
+    let mut engine = Recording::default();
+    let err = stamp(&m, &mut engine, Some("0009")).unwrap_err();
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Target(crate::error::TargetError::UnknownTarget { .. })
+        ),
+        "{err:?}"
+    );
+    assert!(engine.calls.is_empty());
+}
+
+#[test]
+fn stamp_on_a_ledger_naming_an_unknown_revision_is_refused_before_anything_changes() {
+    let m = three();
+    let mut unknown = rows(&m, 2);
+    unknown[1].id = "0042".to_owned();
+    let mut engine = Recording {
+        ledger: Some(Err(unknown)),
+        ..Recording::default()
+    };
+    let err = stamp(&m, &mut engine, Some("0003")).unwrap_err();
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::History(crate::error::HistoryMismatch::UnknownRevision { .. })
+        ),
+        "{err:?}"
+    );
+    assert_eq!(engine.calls, [Call::Start]);
 }

@@ -104,7 +104,7 @@ impl Database for &Connection {
         m.check_sqlite(self)
     }
     fn stamp(self, m: &Migrations, target: Option<&str>) -> Result<Report, Error> {
-        m.stamp_sqlite(self, target)
+        run::stamp(self, m, target)
     }
     fn create_fresh(self, m: &Migrations, options: &Options) -> Result<Report, Error> {
         m.fresh_sqlite(self, options)

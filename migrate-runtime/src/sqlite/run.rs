@@ -38,6 +38,25 @@ pub(super) fn run(
     crate::run::drive(m, &mut engine, target, options)
 }
 
+/// `stamp` on `conn` (a caller's transaction open or not).
+pub(super) fn stamp(
+    conn: &Connection,
+    m: &Migrations,
+    target: Option<&str>,
+) -> Result<Report, Error> {
+    let options = Options::default();
+    let _timeout = BusyTimeout::set(conn, options.busy_timeout)?;
+    let mut engine = Sqlite {
+        conn,
+        options: &options,
+        tracker: None,
+        history_table: &m.history_table,
+        caller: Owner::at_start(conn),
+        batch: None,
+    };
+    crate::run::stamp(m, &mut engine, target)
+}
+
 /// The SQLite side of a run (see the module documentation).
 struct Sqlite<'c> {
     conn: &'c Connection,
@@ -115,6 +134,23 @@ impl Engine for Sqlite<'_> {
                 }
             }
         }
+    }
+
+    fn mark(&mut self, m: &Migrations, course: &Course) -> Result<(), Error> {
+        let guard = RevisionGuard::begin(self.conn, self.owner(), None)?;
+        for &i in &course.revisions {
+            match course.direction {
+                Direction::Up => {
+                    crate::sqlite::ledger::record(guard.conn(), self.history_table, m.entry(i, 0))?
+                }
+                Direction::Down => crate::sqlite::ledger::remove(
+                    guard.conn(),
+                    self.history_table,
+                    m.revisions[i].id(),
+                )?,
+            }
+        }
+        guard.commit()
     }
 
     fn finish(&mut self) -> Result<(), Error> {

@@ -1,6 +1,6 @@
 //! The verbs on SQLite that are not a run: where a database stands
-//! (`status`, `is_up_to_date`), drift (`check`), `stamp` and
-//! `create_fresh`. Each is one of [`crate::engine::Database`]'s methods for
+//! (`status`, `is_up_to_date`), drift (`check`) and `create_fresh`
+//! (`stamp` is a run: `run.rs`). Each is one of [`crate::engine::Database`]'s methods for
 //! rusqlite's connections (`mod.rs`).
 
 use crate::drift::{compare, Drift};
@@ -163,37 +163,6 @@ impl Migrations {
         for (i, rev) in self.revisions.iter().enumerate() {
             crate::sqlite::ledger::record(tx, &self.history_table, self.entry(i, 0))?;
             report.stamped.push(rev.id().to_owned());
-        }
-        guard.commit()?;
-        report.duration = started.elapsed();
-        Ok(report)
-    }
-
-    /// [`Migrations::stamp`] on SQLite.
-    pub(crate) fn stamp_sqlite(
-        &self,
-        conn: &Connection,
-        target: Option<&str>,
-    ) -> Result<Report, Error> {
-        let started = Instant::now();
-        let keep = self.count_through(target)?;
-        self.refuse_unsafe_start(conn)?;
-        let guard = RevisionGuard::begin(conn, Owner::at_start(conn), None)?;
-        let tx = guard.conn();
-        crate::sqlite::ledger::ensure(tx, &self.history_table)?;
-        let applied = crate::sqlite::ledger::read(tx, &self.history_table)?;
-        self.verify(&applied, &crate::Options::default().verify_checksums(false))?;
-        let mut report = Report::default();
-        for rev in self.revisions[keep.min(applied.len())..applied.len()]
-            .iter()
-            .rev()
-        {
-            crate::sqlite::ledger::remove(tx, &self.history_table, rev.id())?;
-            report.unstamped.push(rev.id().to_owned());
-        }
-        for i in applied.len()..keep {
-            crate::sqlite::ledger::record(tx, &self.history_table, self.entry(i, 0))?;
-            report.stamped.push(self.revisions[i].id().to_owned());
         }
         guard.commit()?;
         report.duration = started.elapsed();
