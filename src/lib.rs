@@ -103,7 +103,11 @@ pub mod tools {
 
 /// Histories built at run time rather than by [`migration!`]: the
 /// operations a history is made of, checked by the same rules the macro
-/// applies ([`Migrations::from_history`]).
+/// applies ([`Migrations::from_history`]). Every type is
+/// `#[non_exhaustive]`: made with its `new`, other fields set after. A
+/// `run` hook is the macro's alone (it links a Rust function), so its
+/// types are not here; the engines a history targets are
+/// [`Dialect`]s.
 ///
 /// ```
 /// use migrate_dsl::build::*;
@@ -123,7 +127,13 @@ pub mod tools {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub mod build {
-    pub use migrate_dsl_core::op::*;
+    pub use migrate_dsl_core::op::{
+        Affinity, BatchAlter, Change, ColumnAlter, ColumnConstraint, ColumnConstraintKind,
+        ColumnDef, ColumnType, Conflict, Constraint, CreateIndex, CreateTable, CreateTrigger,
+        CreateView, CreatesTable, DownBlock, Expr, FkAction, ForeignKeyTarget, Generated, History,
+        IndexKey, IndexTarget, IndexedColumn, Insert, InsertRow, Literal, Naming, Op, RawSql,
+        Recreate, RevisionDef, TableConstraint, TableConstraintKind, TriggerEvent, TriggerTiming,
+    };
     pub use migrate_dsl_core::{Diagnostic, Loc, Name};
 }
 

@@ -205,10 +205,12 @@ fn a_declared_creation_must_happen_exactly() {
 }
 
 /// A `run` hook names a Rust function only the macro can link: a history
-/// built at run time that holds one is refused, not failed at run time.
+/// built at run time that holds one (`build` leaves its type out; the core
+/// crate has it) is refused, not failed at run time.
 #[test]
 fn a_history_built_at_run_time_cannot_call_hooks() {
     use migrate_dsl::build::*;
+    use migrate_dsl_core::op::RunHook;
     let n = |s: &str| Name::new(s, Loc::NONE);
     let table = CreateTable::new(n("t"), vec![ColumnDef::new(n("id"), ColumnType::INTEGER)]);
     let history = History::new(vec![RevisionDef::new(
