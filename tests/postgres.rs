@@ -2,6 +2,8 @@
 //! The server is a throwaway cluster started by the tests themselves, or
 //! the one `MIGRATE_DSL_TEST_POSTGRES` names (`postgres/server.rs`).
 
+#[path = "postgres/dialects.rs"]
+mod dialects;
 #[path = "postgres/roundtrip.rs"]
 mod roundtrip;
 #[path = "postgres/server.rs"]

@@ -21,7 +21,7 @@ fn n(s: &str) -> Name {
 }
 
 /// Declared types both engines have, and PostgreSQL's `format_type` of each.
-const TYPES: [(&str, &str); 7] = [
+const TYPES: [(&str, &str); 10] = [
     ("integer", "integer"),
     ("text", "text"),
     ("varchar(40)", "character varying(40)"),
@@ -29,6 +29,10 @@ const TYPES: [(&str, &str); 7] = [
     ("numeric(10, 2)", "numeric(10,2)"),
     ("boolean", "boolean"),
     ("double precision", "double precision"),
+    // SQLite's names, sent to PostgreSQL as its own.
+    ("datetime", "timestamp without time zone"),
+    ("blob", "bytea"),
+    ("nvarchar(40)", "character varying(40)"),
 ];
 
 fn postgres_type(declared: &str) -> String {
@@ -69,6 +73,8 @@ fn value(ty: usize, seed: u32) -> Literal {
         "integer" | "bigint" => Literal::Integer(i64::from(seed % 1000)),
         "numeric(10, 2)" | "double precision" => Literal::Real(format!("{}.5", seed % 100)),
         "boolean" => Literal::Integer(i64::from(seed % 2)),
+        "datetime" => Literal::Text(format!("2024-01-{:02} 10:00:00", 1 + seed % 28)),
+        "blob" => Literal::Blob(vec![(seed % 256) as u8, 0]),
         _ => Literal::Text(format!("v'{}", seed % 50)),
     }
 }

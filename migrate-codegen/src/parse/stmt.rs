@@ -270,14 +270,53 @@ fn trigger(input: ParseStream, spans: &Spans, guarded: &mut bool) -> Result<Crea
     Ok(trigger)
 }
 
-/// `sql "…" [touches (t, …)] [creates table t (c, …)];`
+/// `sql "…" [touches (t, …)] [creates table t (c, …)];`, or with the
+/// statements per dialect: `sql sqlite: "…", postgres: "…" …;`.
 fn raw_sql(input: ParseStream, spans: &Spans) -> Result<RawSql> {
-    input.parse::<kw::sql>()?;
-    let sql = sql_text(
-        input,
-        spans,
-        "SQL statements, e.g. `\"UPDATE users SET name = trim(name)\"`",
-    )?;
+    let keyword = input.parse::<kw::sql>()?;
+    let what = "SQL statements, e.g. `\"UPDATE users SET name = trim(name)\"`";
+    let (sql, postgres) = if input.peek(Ident) && input.peek2(Token![:]) {
+        let mut sqlite = None;
+        let mut postgres = None;
+        loop {
+            let word: Ident = input.parse()?;
+            let dialect = super::dialect(&word)?;
+            input.parse::<Token![:]>()?;
+            let text = sql_text(input, spans, what)?;
+            let slot = match dialect {
+                migrate_dsl_core::op::Dialect::Sqlite => &mut sqlite,
+                migrate_dsl_core::op::Dialect::Postgres => &mut postgres,
+                _ => {
+                    return Err(syn::Error::new(
+                        word.span(),
+                        format!("`sql` for `{word}` is not supported"),
+                    ))
+                }
+            };
+            if slot.is_some() {
+                return Err(syn::Error::new(
+                    word.span(),
+                    format!("`{word}:` is named twice in this `sql`: give each dialect's statements once"),
+                ));
+            }
+            *slot = Some(text);
+            if !input.peek(Token![,]) {
+                break;
+            }
+            input.parse::<Token![,]>()?;
+        }
+        match (sqlite, postgres) {
+            (Some(sqlite), Some(postgres)) => (sqlite, Some(postgres)),
+            _ => {
+                return Err(syn::Error::new(
+                    keyword.span,
+                    "statements per dialect name both: `sql sqlite: \"…\", postgres: \"…\";` (statements for every engine are written `sql \"…\";`)",
+                ))
+            }
+        }
+    } else {
+        (sql_text(input, spans, what)?, None)
+    };
     let touches = if input.peek(kw::touches) {
         input.parse::<kw::touches>()?;
         nonempty_list(input, |c| name(c, spans), "list the tables it touches")?
@@ -300,6 +339,7 @@ fn raw_sql(input: ParseStream, spans: &Spans) -> Result<RawSql> {
     };
     input.parse::<Token![;]>()?;
     let mut raw = RawSql::new(sql);
+    raw.postgres = postgres;
     raw.touches = touches;
     raw.creates = creates;
     Ok(raw)

@@ -13,8 +13,8 @@ use crate::diag::Diagnostics;
 use crate::model::{Schema, View, ViewOutput};
 use crate::name::same_name;
 use crate::op::{
-    Change, ColumnAlter, ColumnConstraintKind, ColumnDef, Conflict, Dialect, Expr, History, Op,
-    TableConstraintKind,
+    Change, ColumnAlter, ColumnConstraintKind, ColumnDef, ColumnType, Conflict, Dialect, Expr,
+    History, Op, TableConstraintKind,
 };
 use crate::Loc;
 use sqlparser::ast::{visit_expressions, Expr as Ast};
@@ -47,6 +47,9 @@ pub(crate) fn check(history: &History, diags: &mut Diagnostics) {
         }
     }
     hooks(history, diags);
+    if !history.targets(Dialect::Postgres) {
+        postgres_sql_alone(history, diags);
+    }
     if history.targets(Dialect::Postgres) {
         concurrently_alone(history, diags);
         let mut pg = Postgres { diags };
@@ -89,6 +92,24 @@ fn hooks(history: &History, diags: &mut Diagnostics) {
                     "add `dialects sqlite, postgres;` to the history, or remove `postgres: …`",
                 ),
                 _ => {}
+            }
+        }
+    }
+}
+
+/// `sql sqlite: "…", postgres: "…";` in a history that does not target
+/// PostgreSQL: its PostgreSQL statements would never run.
+fn postgres_sql_alone(history: &History, diags: &mut Diagnostics) {
+    for rev in &history.revisions {
+        let down = rev.down.iter().flat_map(|d| &d.ops);
+        for op in rev.ops.iter().chain(down) {
+            let Op::Sql(raw) = op else { continue };
+            if let Some(pg) = &raw.postgres {
+                diags.error_help(
+                    pg.at,
+                    "`postgres: \"…\"` in a history that does not target PostgreSQL",
+                    "add `dialects sqlite, postgres;` to the history, or write the statements as `sql \"…\";`",
+                );
             }
         }
     }
@@ -225,7 +246,7 @@ impl Postgres<'_> {
                         }
                         Change::AlterColumn { alter, .. } => match alter {
                             ColumnAlter::SetDefault(e) => self.expr(e),
-                            ColumnAlter::Type(ty, at) => self.ty(ty.as_str(), *at),
+                            ColumnAlter::Type(ty, at) => self.ty(ty, *at),
                             ColumnAlter::SetCollate(name) => self.collate(&name.text, name.at),
                             _ => {}
                         },
@@ -234,6 +255,9 @@ impl Postgres<'_> {
                 }
             }
             Op::CreateView(v) => self.query(&v.query),
+            // Statements for both engines must not call SQLite's own
+            // functions; PostgreSQL's own are the user's to write.
+            Op::Sql(raw) if raw.postgres.is_none() => self.raw_sql(&raw.sql),
             Op::CreateTrigger(t) => self.refuse(
                 t.name.at,
                 "triggers call a function, and this trigger is SQLite's kind".to_owned(),
@@ -245,7 +269,7 @@ impl Postgres<'_> {
     }
 
     fn column(&mut self, column: &ColumnDef) {
-        self.ty(column.ty.as_str(), column.ty_at);
+        self.ty(&column.ty, column.ty_at);
         if let Some(collate) = &column.collate {
             self.collate(&collate.text, collate.at);
         }
@@ -295,7 +319,7 @@ impl Postgres<'_> {
         );
     }
 
-    fn ty(&mut self, ty: &str, at: Loc) {
+    fn ty(&mut self, ty: &ColumnType, at: Loc) {
         if let Some((what, help)) = postgres_type_problem(ty) {
             self.refuse(at, what, &help);
         }
@@ -338,21 +362,42 @@ impl Postgres<'_> {
         }
     }
 
+    /// Raw SQL sent to both engines: SQLite's own functions in it are
+    /// refused. (SQL PostgreSQL's grammar here cannot read is left to the
+    /// server: this parser does not read all PostgreSQL reads.)
+    fn raw_sql(&mut self, e: &Expr) {
+        let Ok(statements) = Parser::parse_sql(&PostgreSqlDialect {}, &e.text) else {
+            return;
+        };
+        // One error for the string, however many calls it holds.
+        let mut found = sqlite_functions(&statements, e);
+        found.dedup_by(|a, b| a.0 == b.0);
+        let Some((_, _, at)) = found.first() else {
+            return;
+        };
+        let names: Vec<String> = found.iter().map(|(n, _, _)| format!("`{n}`")).collect();
+        let instead: Vec<String> = found
+            .iter()
+            .map(|(n, instead, _)| format!("{instead} for `{n}`"))
+            .collect();
+        let what = match &names[..] {
+            [one] => format!("has no function {one}: it is SQLite's"),
+            _ => format!("has no functions {}: they are SQLite's", names.join(", ")),
+        };
+        self.refuse(
+            *at,
+            what,
+            &format!(
+                "write the statements per dialect, PostgreSQL's with {}: `sql sqlite: \"…\", postgres: \"…\";`",
+                instead.join(", ")
+            ),
+        );
+    }
+
     /// SQLite's own functions, which PostgreSQL does not have, shown at
     /// their name in `e`.
     fn functions<V: sqlparser::ast::Visit>(&mut self, node: &V, e: &Expr) {
-        let mut found: Vec<(String, &'static str)> = Vec::new();
-        let _ = visit_expressions(node, |e: &Ast| {
-            if let Ast::Function(f) = e {
-                let name = f.name.to_string().to_ascii_lowercase();
-                if let Some((_, instead)) = SQLITE_FUNCTIONS.iter().find(|(n, _)| *n == name) {
-                    found.push((name, instead));
-                }
-            }
-            ControlFlow::<()>::Continue(())
-        });
-        for (name, instead) in found {
-            let at = function_offset(&e.text, &name).map_or(e.at, |o| e.loc_of(o));
+        for (name, instead, at) in sqlite_functions(node, e) {
             self.refuse(
                 at,
                 format!("has no function `{name}`: it is SQLite's"),
@@ -360,6 +405,31 @@ impl Postgres<'_> {
             );
         }
     }
+}
+
+/// The calls of SQLite's own functions in `node` (parsed from `e`): each
+/// name, what PostgreSQL has instead, and where the name is written.
+fn sqlite_functions<V: sqlparser::ast::Visit>(
+    node: &V,
+    e: &Expr,
+) -> Vec<(String, &'static str, Loc)> {
+    let mut found: Vec<(String, &'static str)> = Vec::new();
+    let _ = visit_expressions(node, |e: &Ast| {
+        if let Ast::Function(f) = e {
+            let name = f.name.to_string().to_ascii_lowercase();
+            if let Some((_, instead)) = SQLITE_FUNCTIONS.iter().find(|(n, _)| *n == name) {
+                found.push((name, instead));
+            }
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    found
+        .into_iter()
+        .map(|(name, instead)| {
+            let at = function_offset(&e.text, &name).map_or(e.at, |o| e.loc_of(o));
+            (name, instead, at)
+        })
+        .collect()
 }
 
 /// SQLite functions PostgreSQL has no function of the same name for, with
@@ -381,6 +451,18 @@ const SQLITE_FUNCTIONS: &[(&str, &str)] = &[
     ("total_changes", "the statements' row counts"),
     ("sqlite_version", "`version()`"),
     ("likelihood", "the expression itself"),
+    ("likely", "the expression itself"),
+    ("unlikely", "the expression itself"),
+    ("hex", "`encode(…, 'hex')`"),
+    ("unhex", "`decode(…, 'hex')`"),
+    ("char", "`chr(…)`"),
+    ("unicode", "`ascii(…)`"),
+    ("quote", "`quote_literal(…)`"),
+    ("iif", "`CASE WHEN … THEN … ELSE … END`"),
+    ("total", "`coalesce(sum(…), 0)`"),
+    ("json_extract", "`->` / `->>` on `jsonb`"),
+    ("json_group_array", "`json_agg(…)`"),
+    ("json_group_object", "`json_object_agg(…)`"),
 ];
 
 /// The byte offset of the first call of function `name` in `text`.
@@ -428,9 +510,15 @@ fn readable(message: &str) -> String {
 }
 
 /// What is wrong with declared type `ty` for PostgreSQL, if anything: the
-/// message (after "PostgreSQL") and the help.
-fn postgres_type_problem(ty: &str) -> Option<(String, String)> {
-    let words: Vec<String> = ty.split_whitespace().map(str::to_ascii_lowercase).collect();
+/// message (after "PostgreSQL") and the help. A SQLite spelling of one of
+/// its types is not wrong: PostgreSQL is sent its own name
+/// ([`ColumnType::in_dialect`]).
+fn postgres_type_problem(ty: &ColumnType) -> Option<(String, String)> {
+    let sent = ty.in_dialect(Dialect::Postgres);
+    let words: Vec<String> = sent
+        .split_whitespace()
+        .map(str::to_ascii_lowercase)
+        .collect();
     if words.is_empty() {
         return Some((
             "needs a declared type for every column".to_owned(),
@@ -446,14 +534,16 @@ fn postgres_type_problem(ty: &str) -> Option<(String, String)> {
         .trim_end_matches("[]")
         .trim();
     if POSTGRES_TYPES.contains(&base) {
+        if text.contains('(') && !SIZED_TYPES.contains(&base) {
+            return Some((
+                format!("has no size or precision on type `{base}` (`{ty}`)"),
+                format!("declare it `{base}`"),
+            ));
+        }
         return None;
     }
-    let instead = SQLITE_TYPES
-        .iter()
-        .find(|(n, _)| *n == base)
-        .map(|(_, instead)| *instead);
-    Some(match instead {
-        Some(instead) => (
+    Some(match SUGGESTED.iter().find(|(n, _)| *n == base) {
+        Some((_, instead)) => (
             format!("has no type `{ty}`"),
             format!("declare it `{instead}`, which both dialects accept"),
         ),
@@ -463,6 +553,27 @@ fn postgres_type_problem(ty: &str) -> Option<(String, String)> {
         ),
     })
 }
+
+/// PostgreSQL's types that take a size or precision (`varchar(40)`,
+/// `numeric(12, 2)`, `timestamp(3)`).
+const SIZED_TYPES: &[&str] = &[
+    "varchar",
+    "character varying",
+    "char",
+    "character",
+    "bpchar",
+    "numeric",
+    "decimal",
+    "time",
+    "timetz",
+    "timestamp",
+    "timestamptz",
+    "interval",
+    "bit",
+    "bit varying",
+    "varbit",
+    "float",
+];
 
 /// PostgreSQL's built-in type names, as written in a column definition
 /// (lower-case, without parameters).
@@ -529,27 +640,19 @@ const POSTGRES_TYPES: &[&str] = &[
     "circle",
 ];
 
-/// Type names SQLite applications write that PostgreSQL does not have,
-/// with the PostgreSQL name of the same thing.
-const SQLITE_TYPES: &[(&str, &str)] = &[
-    ("datetime", "timestamp"),
-    ("blob", "bytea"),
-    ("tinyint", "smallint"),
-    ("mediumint", "integer"),
-    ("unsigned big int", "bigint"),
-    ("double", "double precision"),
-    ("nvarchar", "varchar"),
-    ("nchar", "char"),
-    ("native character", "char"),
-    ("varying character", "varchar"),
-    ("clob", "text"),
-    ("long", "bigint"),
-    ("string", "text"),
-];
+/// Type names SQLite applications write whose SQLite meaning PostgreSQL
+/// has no type for (their affinity is NUMERIC: `'0123'` stored there
+/// becomes the integer 123), with the type they are usually meant as.
+const SUGGESTED: &[(&str, &str)] = &[("long", "bigint"), ("string", "text")];
 
 #[cfg(test)]
 mod tests {
-    use super::postgres_type_problem;
+    use crate::op::{ColumnType, Dialect};
+
+    fn problem(declared: &str) -> Option<(String, String)> {
+        let ty = ColumnType::parse(declared).unwrap_or(ColumnType::NONE);
+        super::postgres_type_problem(&ty)
+    }
 
     #[test]
     fn types_postgres_has_pass_and_sqlite_spellings_get_theirs() {
@@ -559,22 +662,44 @@ mod tests {
             "numeric(10, 2)",
             "double precision",
             "timestamp with time zone",
-            "text[]",
             "Character  Varying(20)",
+            // SQLite's names for PostgreSQL's types, sent as those.
+            "DATETIME",
+            "blob",
+            "nvarchar(40)",
+            "double",
+            "unsigned big int",
         ] {
-            assert_eq!(postgres_type_problem(ok), None, "{ok}");
+            assert_eq!(problem(ok), None, "{ok}");
         }
-        let (what, help) = postgres_type_problem("DATETIME").unwrap();
-        assert_eq!(what, "has no type `DATETIME`");
-        assert!(help.contains("`timestamp`"), "{help}");
-        assert!(postgres_type_problem("")
-            .unwrap()
-            .0
-            .contains("declared type"));
-        assert!(postgres_type_problem("geometry")
-            .unwrap()
-            .0
-            .contains("built-in"));
+        let (what, help) = problem("string").unwrap();
+        assert_eq!(what, "has no type `string`");
+        assert!(help.contains("`text`"), "{help}");
+        assert!(problem("").unwrap().0.contains("declared type"));
+        assert!(problem("geometry").unwrap().0.contains("built-in"));
+        let (what, help) = problem("integer(8)").unwrap();
+        assert_eq!(
+            what,
+            "has no size or precision on type `integer` (`integer(8)`)"
+        );
+        assert_eq!(help, "declare it `integer`");
+    }
+
+    #[test]
+    fn postgres_is_sent_its_own_name_and_sqlite_the_text_as_written() {
+        let sent = |declared: &str, dialect| {
+            ColumnType::parse(declared)
+                .unwrap()
+                .in_dialect(dialect)
+                .into_owned()
+        };
+        assert_eq!(sent("DateTime", Dialect::Postgres), "timestamp");
+        assert_eq!(sent("datetime(3)", Dialect::Postgres), "timestamp(3)");
+        assert_eq!(sent("BLOB", Dialect::Postgres), "bytea");
+        assert_eq!(sent("nvarchar(40)", Dialect::Postgres), "varchar(40)");
+        assert_eq!(sent("tinyint(1)", Dialect::Postgres), "smallint");
+        assert_eq!(sent("varchar(40)", Dialect::Postgres), "varchar(40)");
+        assert_eq!(sent("DateTime", Dialect::Sqlite), "DateTime");
     }
 
     #[test]

@@ -1339,7 +1339,7 @@ fn every_postgres_refusal_of_a_history_is_reported_and_sqlite_alone_refuses_none
     let mut events = CreateTable::new(
         n("events", 1),
         vec![
-            col("at", ColumnType::from_static("datetime")),
+            col("at", ColumnType::from_static("string")),
             col("anything", ColumnType::NONE),
             col("n", ColumnType::from_static("integer")),
         ],

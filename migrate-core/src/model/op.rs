@@ -244,8 +244,12 @@ impl Op {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct RawSql {
-    /// The statements, as SQL text.
+    /// The statements, as SQL text: on every engine, or on SQLite when
+    /// [`RawSql::postgres`] is given.
     pub sql: Expr,
+    /// `sql sqlite: "…", postgres: "…";`: PostgreSQL's statements, where
+    /// they differ from SQLite's.
+    pub postgres: Option<Expr>,
     /// The tables and views it reads or writes, as declared.
     pub touches: Vec<Name>,
     /// `creates table t (c, …)`: the one schema change it may make.
@@ -257,6 +261,7 @@ impl RawSql {
     pub fn new(sql: Expr) -> Self {
         RawSql {
             sql,
+            postgres: None,
             touches: Vec::new(),
             creates: None,
         }
@@ -843,7 +848,48 @@ impl ColumnType {
     pub fn same(&self, other: &ColumnType) -> bool {
         self.as_str().eq_ignore_ascii_case(other.as_str())
     }
+
+    /// The type as `dialect` is sent it: on SQLite as written; on
+    /// PostgreSQL a SQLite spelling it has under another name is renamed
+    /// ([`POSTGRES_NAMES`]: `datetime` → `timestamp`, `blob` → `bytea`),
+    /// its size kept where the PostgreSQL type takes one.
+    pub fn in_dialect(&self, dialect: Dialect) -> std::borrow::Cow<'_, str> {
+        if dialect != Dialect::Postgres {
+            return self.as_str().into();
+        }
+        let text = self.as_str();
+        let (base, args) = match text.find('(') {
+            Some(open) => (text[..open].trim_end(), &text[open..]),
+            None => (text, ""),
+        };
+        match POSTGRES_NAMES
+            .iter()
+            .find(|(sqlite, _, _)| sqlite.eq_ignore_ascii_case(base))
+        {
+            Some((_, postgres, true)) => format!("{postgres}{args}").into(),
+            Some((_, postgres, false)) => (*postgres).into(),
+            None => text.into(),
+        }
+    }
 }
+
+/// Type names SQLite applications write that PostgreSQL knows under
+/// another name for the same kind of value: (SQLite's, PostgreSQL's,
+/// whether a size carries over). A history targeting both writes the
+/// first; PostgreSQL is sent the second (`docs/DSL.md`, "PostgreSQL").
+pub const POSTGRES_NAMES: &[(&str, &str, bool)] = &[
+    ("datetime", "timestamp", true),
+    ("blob", "bytea", false),
+    ("tinyint", "smallint", false),
+    ("mediumint", "integer", false),
+    ("unsigned big int", "bigint", false),
+    ("double", "double precision", false),
+    ("nvarchar", "varchar", true),
+    ("nchar", "char", true),
+    ("native character", "char", true),
+    ("varying character", "varchar", true),
+    ("clob", "text", false),
+];
 
 impl std::fmt::Display for ColumnType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

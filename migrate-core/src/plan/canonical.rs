@@ -430,7 +430,14 @@ impl fmt::Display for Canonical<'_> {
                 f.write_str(&render::guarded(&Canonical(inner).to_string(), create))
             }
             Op::Sql(raw) => {
-                let mut text = format!("sql {}", sql_text(&raw.sql.text));
+                let mut text = match &raw.postgres {
+                    None => format!("sql {}", sql_text(&raw.sql.text)),
+                    Some(pg) => format!(
+                        "sql sqlite: {}, postgres: {}",
+                        sql_text(&raw.sql.text),
+                        sql_text(&pg.text)
+                    ),
+                };
                 raw_sql_effects(&mut text, raw);
                 write!(f, "{text};")
             }

@@ -241,7 +241,7 @@ fn steps(op: &Op, before: &Schema, after: &Schema, hooks: &mut usize) -> Vec<PgS
                 }
             }
         }
-        Op::Sql(raw) => vec![sql(raw.sql.text.clone())],
+        Op::Sql(raw) => vec![sql(raw.postgres.as_ref().unwrap_or(&raw.sql).text.clone())],
         // Refused by the checker for PostgreSQL.
         Op::CreateTrigger(_) | Op::DropTrigger(_) => Vec::new(),
     }
@@ -288,7 +288,10 @@ fn move_and_copy(old: &Table, new: &Table, changes: &[Change], after: &Schema) -
             if old.columns[i].ty.same(&column.ty) || column.ty.is_none() {
                 value
             } else {
-                format!("CAST({value} AS {})", column.ty.as_str())
+                format!(
+                    "CAST({value} AS {})",
+                    column.ty.in_dialect(Dialect::Postgres)
+                )
             },
         );
     }
@@ -417,7 +420,7 @@ fn batch(
                     }
                     ColumnAlter::Type(ty, _) => format!(
                         "ALTER TABLE {table} ALTER COLUMN {c} TYPE {ty} USING {c}::{ty}",
-                        ty = ty.as_str()
+                        ty = ty.in_dialect(Dialect::Postgres)
                     ),
                     // Refused by the checker for PostgreSQL.
                     ColumnAlter::SetCollate(_) | ColumnAlter::DropCollate => continue,

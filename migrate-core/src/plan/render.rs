@@ -64,7 +64,7 @@ pub(crate) fn is_boolean(c: &Column) -> bool {
 /// `1` is `FALSE` / `TRUE` in PostgreSQL, which has no integer-to-boolean
 /// assignment.
 pub fn default_in(dialect: Dialect, c: &Column) -> Option<String> {
-    let sql = c.default.as_ref()?.to_sql();
+    let sql = c.default.as_ref()?.to_sql_in(dialect);
     if dialect == Dialect::Postgres && is_boolean(c) {
         match sql
             .trim()
@@ -84,7 +84,7 @@ fn column_def(dialect: Dialect, table: &Table, c: &Column) -> String {
     let mut s = sql::ident(&c.name);
     if !c.ty.is_none() {
         s.push(' ');
-        s.push_str(c.ty.as_str());
+        s.push_str(&c.ty.in_dialect(dialect));
     }
     if dialect == Dialect::Postgres
         && table
@@ -118,7 +118,7 @@ fn column_def(dialect: Dialect, table: &Table, c: &Column) -> String {
         let kind = if g.stored { "STORED" } else { "VIRTUAL" };
         s.push_str(&format!(
             " GENERATED ALWAYS AS ({}) {kind}",
-            g.expr.to_sql()
+            g.expr.to_sql_in(dialect)
         ));
     }
     // Last, where SQLite's `ALTER COLUMN … SET NOT NULL` writes it: the
@@ -156,7 +156,7 @@ fn inline_constraint(dialect: Dialect, k: &Constraint) -> String {
             b
         }
         ConstraintKind::Unique(_) => format!("UNIQUE{}", on_conflict(k.on_conflict)),
-        ConstraintKind::Check(e) => format!("CHECK ({})", e.to_sql()),
+        ConstraintKind::Check(e) => format!("CHECK ({})", e.to_sql_in(dialect)),
         ConstraintKind::ForeignKey(fk) => references(fk),
     };
     named(dialect, k, body)
@@ -195,7 +195,7 @@ fn table_constraint(dialect: Dialect, k: &Constraint) -> String {
             "UNIQUE ({})",
             sql::ident_list(cols.iter().map(String::as_str))
         ),
-        ConstraintKind::Check(e) => format!("CHECK ({})", e.to_sql()),
+        ConstraintKind::Check(e) => format!("CHECK ({})", e.to_sql_in(dialect)),
         ConstraintKind::ForeignKey(fk) => format!(
             "FOREIGN KEY ({}) {}",
             sql::ident_list(fk.columns.iter().map(String::as_str)),

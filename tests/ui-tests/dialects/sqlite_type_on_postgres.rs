@@ -4,7 +4,7 @@ migration! {
     static M;
     dialects sqlite, postgres;
     revision "0001" {
-        create table events { id integer primary key, at datetime not null }
+        create table events { id integer primary key, at string not null }
     }
 }
 

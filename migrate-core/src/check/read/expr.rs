@@ -10,6 +10,42 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Token;
 use std::ops::ControlFlow;
 
+/// `text` with each blob literal outside quotes (`X'00ff'`) written as a
+/// PostgreSQL `bytea` literal.
+fn postgres_blobs(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == b'\'' || c == b'"' => quote = Some(c),
+            None if (c == b'x' || c == b'X')
+                && bytes.get(i + 1) == Some(&b'\'')
+                && !(i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')) =>
+            {
+                if let Some(len) = text[i + 2..].find('\'') {
+                    let hex = &text[i + 2..i + 2 + len];
+                    if hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                        out.push_str(&format!("'\\x{hex}'::bytea"));
+                        i += 3 + len;
+                        continue;
+                    }
+                }
+            }
+            None => {}
+        }
+        // Whole characters: `i` only ever stops on ASCII bytes above.
+        let ch = text[i..].chars().next().unwrap_or_default();
+        out.push(ch);
+        i += ch.len_utf8().max(1);
+    }
+    out
+}
+
 /// SQL expression text as a sequence of parts, column references apart.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SqlExpr {
@@ -139,6 +175,28 @@ impl SqlExpr {
         out
     }
 
+    /// The SQL text as `dialect` reads it the same: on PostgreSQL, where
+    /// `x'00ff'` is a bit string, a blob literal is written as `bytea`
+    /// (`'\x00ff'::bytea`).
+    pub fn to_sql_in(&self, dialect: crate::op::Dialect) -> String {
+        if dialect != crate::op::Dialect::Postgres {
+            return self.to_sql();
+        }
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                ExprPart::Sql(s) => out.push_str(&postgres_blobs(s)),
+                ExprPart::Column { .. } => out.push_str(
+                    &SqlExpr {
+                        parts: vec![p.clone()],
+                    }
+                    .to_sql(),
+                ),
+            }
+        }
+        out
+    }
+
     /// Whether the expression references column `column`.
     pub fn mentions(&self, column: &str) -> bool {
         self.columns().any(|c| same_name(c, column))
@@ -204,6 +262,19 @@ mod tests {
             .into_iter()
             .map(|r| (r.name, r.offset))
             .collect()
+    }
+
+    #[test]
+    fn blob_literals_are_bytea_on_postgres_and_strings_are_left_alone() {
+        use crate::op::Dialect;
+        let (e, _) =
+            SqlExpr::parse("coalesce(data, X'00ff') <> x'' AND note <> 'x''1' AND box = 'ax''0'")
+                .unwrap();
+        assert_eq!(
+            e.to_sql_in(Dialect::Postgres),
+            "coalesce(data, '\\x00ff'::bytea) <> '\\x'::bytea AND note <> 'x''1' AND box = 'ax''0'"
+        );
+        assert_eq!(e.to_sql_in(Dialect::Sqlite), e.to_sql());
     }
 
     #[test]
