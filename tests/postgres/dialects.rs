@@ -183,3 +183,55 @@ fn raw_sql_per_dialect_runs_each_engines_own_statements() {
         "{postgres}"
     );
 }
+
+migrate_dsl::migration! {
+    /// Foreign keys to tables made later in the same revision, as SQLite
+    /// allows: PostgreSQL gets each key once its parent exists.
+    static FORWARD;
+    dialects sqlite, postgres;
+    revision "0001" {
+        create table documents {
+            id integer primary key,
+            folder_id integer references folders on delete cascade,
+            owner_id integer,
+            foreign key (owner_id) references owners (id)
+        }
+        create table folders { id integer primary key, name text not null }
+        insert into folders (id, name) values (1, "inbox");
+        create table owners { id integer primary key }
+    }
+    revision "0002" {
+        create table notes { id integer primary key, document_id integer references documents }
+    }
+}
+
+#[test]
+fn a_foreign_key_to_a_table_made_later_in_the_revision() {
+    let db = database("forward_keys");
+    let mut client = db.connect();
+    FORWARD.apply_pending(&mut client).unwrap();
+    let keys: Vec<String> = catalog(&mut client)
+        .into_iter()
+        .filter(|l| l.starts_with("constraint documents.fk_"))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "constraint documents.fk_documents_folder_id_folders FOREIGN KEY (folder_id) REFERENCES folders(id) ON DELETE CASCADE",
+            "constraint documents.fk_documents_owner_id_owners FOREIGN KEY (owner_id) REFERENCES owners(id)",
+        ]
+    );
+    // Enforced: a document in a folder that does not exist is refused.
+    let refused = client.execute("INSERT INTO documents (id, folder_id) VALUES (1, 42)", &[]);
+    assert!(refused.is_err());
+    client
+        .execute("INSERT INTO documents (id, folder_id) VALUES (1, 1)", &[])
+        .unwrap();
+    assert!(FORWARD.check(&mut client).unwrap().is_empty());
+    migrate_dsl::testing::postgres::assert_history_consistent(&FORWARD, server::server());
+
+    // SQLite: the same history, the keys inline as written.
+    let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory().unwrap();
+    FORWARD.apply_pending(&mut conn).unwrap();
+    assert!(FORWARD.check(&mut conn).unwrap().is_empty());
+}

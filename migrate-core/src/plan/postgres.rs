@@ -10,7 +10,7 @@
 //! With `recreate = always` it is a move-and-copy instead
 //! (`move_and_copy`).
 
-use crate::model::{ConstraintKind, Schema, Table, View};
+use crate::model::{Constraint, ConstraintKind, Schema, Table, View};
 use crate::name::same_name;
 use crate::op::{Change, ColumnAlter, Dialect, Literal, Op, Recreate};
 use crate::plan::{HookCall, PgStep};
@@ -30,6 +30,10 @@ pub struct PgSteps {
     rows_changed: bool,
     /// A `down` block's: always inside the revision's transaction.
     down: bool,
+    /// Foreign keys of tables created before their parent in this
+    /// revision (valid in SQLite, which resolves a parent when it is
+    /// used): each added, by name on its table, once the parent exists.
+    forward: Vec<(String, Constraint)>,
 }
 
 impl PgSteps {
@@ -53,7 +57,11 @@ impl PgSteps {
     /// `SET CONSTRAINTS ALL IMMEDIATE` runs them (a violation then fails
     /// the revision, as it would at commit).
     pub fn add(&mut self, op: &Op, before: &Schema, after: &Schema) {
-        let mut made = steps(op, before, after, &mut self.hooks);
+        let mut made = match op {
+            Op::CreateTable(ct) => self.create_before_parents(&ct.name.text, after),
+            _ => None,
+        }
+        .unwrap_or_else(|| steps(op, before, after, &mut self.hooks));
         let index = match op {
             Op::IfExists(inner) => inner,
             op => op,
@@ -95,6 +103,63 @@ impl PgSteps {
         }
         self.rows_changed |= changes_rows;
         self.steps.extend(made);
+        self.add_forward_keys(after);
+    }
+
+    /// `create table` of a table with a foreign key to a table not made
+    /// yet: the table without those keys, which wait in `forward`.
+    fn create_before_parents(&mut self, name: &str, after: &Schema) -> Option<Vec<PgStep>> {
+        let table = after.table(name)?;
+        let waits = |k: &Constraint| match &k.kind {
+            ConstraintKind::ForeignKey(fk) => after.table(&fk.table).is_none(),
+            _ => false,
+        };
+        if !table.constraints.iter().any(waits) {
+            return None;
+        }
+        let mut now = table.clone();
+        let (later, kept): (Vec<Constraint>, Vec<Constraint>) =
+            now.constraints.drain(..).partition(|k| waits(k));
+        now.constraints = kept;
+        self.forward
+            .extend(later.into_iter().map(|k| (table.name.clone(), k)));
+        Some(vec![PgStep::Execute(Cow::Owned(render::create_table_in(
+            Dialect::Postgres,
+            &now,
+            &now.name,
+        )))])
+    }
+
+    /// The waiting foreign keys whose parent now exists, added (a key
+    /// whose table is gone meanwhile went with it).
+    fn add_forward_keys(&mut self, after: &Schema) {
+        let forward = std::mem::take(&mut self.forward);
+        for (child, k) in forward {
+            let ConstraintKind::ForeignKey(fk) = &k.kind else {
+                continue;
+            };
+            let Some(table) = after.table(&child) else {
+                continue;
+            };
+            if after.table(&fk.table).is_none() {
+                self.forward.push((child, k));
+                continue;
+            }
+            // The key as the table has it now (columns renamed since are
+            // renamed in it), else as it was made.
+            let k = table
+                .constraints
+                .iter()
+                .find(|c| same_name(&c.name, &k.name))
+                .cloned()
+                .unwrap_or(k);
+            self.steps
+                .push(PgStep::Execute(Cow::Owned(render::add_constraint_in(
+                    Dialect::Postgres,
+                    table,
+                    &k,
+                ))));
+        }
     }
 }
 
