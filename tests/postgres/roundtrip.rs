@@ -66,6 +66,9 @@ struct Tab {
 struct Gen {
     tables: Vec<Tab>,
     next: u32,
+    /// Operations that must follow the one just made, in its revision (a
+    /// parent table after the child that references it).
+    queued: Vec<Op>,
 }
 
 fn value(ty: usize, seed: u32) -> Literal {
@@ -129,6 +132,40 @@ impl Gen {
             cols.push(col);
         }
         let mut constraints = Vec::new();
+        if (seed >> 10).is_multiple_of(5) {
+            // A key to a table made right after this one, in the same
+            // revision: SQLite resolves it when used, PostgreSQL gets it
+            // once the parent exists.
+            let parent = self.fresh("t");
+            let fk = self.fresh("f");
+            let mut def = ColumnDef::new(n(&fk), ColumnType::INTEGER);
+            let mut target = ForeignKeyTarget::new(n(&parent), Vec::new());
+            target.on_delete = Some(FkAction::SetNull);
+            def.constraints.push(ColumnConstraint::new(
+                ColumnConstraintKind::References(target),
+                Loc::NONE,
+            ));
+            defs.push(def);
+            let mut key = ColumnDef::new(n("id"), ColumnType::INTEGER);
+            key.constraints.push(ColumnConstraint::new(
+                ColumnConstraintKind::PrimaryKey {
+                    desc: false,
+                    autoincrement: None,
+                },
+                Loc::NONE,
+            ));
+            self.queued
+                .push(Op::CreateTable(CreateTable::new(n(&parent), vec![key])));
+            self.tables.push(Tab {
+                name: parent,
+                cols: Vec::new(),
+                indexes: Vec::new(),
+                next_id: 1,
+                rows: false,
+                viewed: false,
+                referenced: true,
+            });
+        }
         if (seed >> 3).is_multiple_of(3) && !self.tables.is_empty() {
             let parent = (seed as usize >> 4) % self.tables.len();
             self.tables[parent].referenced = true;
@@ -161,11 +198,39 @@ impl Gen {
         Op::CreateTable(create)
     }
 
+    /// Raw SQL on a text column of table `ti`: every other time written
+    /// once for both engines, else per dialect (the same values, each in
+    /// its engine's functions).
+    fn raw_sql(&mut self, ti: usize, seed: u32) -> Option<Op> {
+        let t = &mut self.tables[ti];
+        let c = t.cols.iter_mut().find(|c| TYPES[c.ty].0 == "text")?;
+        c.kept = true;
+        let (table, column) = (sql_ident(&t.name), sql_ident(&c.name));
+        let shared =
+            format!("UPDATE {table} SET {column} = upper({column}) WHERE {column} IS NOT NULL");
+        let mut raw = if seed.is_multiple_of(2) {
+            RawSql::new(Expr::new(shared, Loc::NONE))
+        } else {
+            let sqlite = format!("UPDATE {table} SET {column} = substr({column}, 1, 3) || ifnull(NULL, '') WHERE {column} IS NOT NULL");
+            let mut raw = RawSql::new(Expr::new(sqlite, Loc::NONE));
+            raw.postgres = Some(Expr::new(
+                format!("UPDATE {table} SET {column} = left({column}, 3) || coalesce(NULL, '') WHERE {column} IS NOT NULL"),
+                Loc::NONE,
+            ));
+            raw
+        };
+        raw.touches = vec![n(&t.name)];
+        Some(Op::Sql(raw))
+    }
+
     fn op(&mut self, seed: u32) -> Option<Op> {
         if self.tables.is_empty() || seed.is_multiple_of(9) {
             return Some(self.create_table(seed));
         }
         let ti = (seed as usize / 7) % self.tables.len();
+        if seed % 23 == 5 {
+            return self.raw_sql(ti, seed);
+        }
         let pick = |len: usize| (seed as usize / 11) % len.max(1);
         // Every third block a move-and-copy on PostgreSQL.
         let recreate = if (seed >> 8).is_multiple_of(3) {
@@ -292,15 +357,19 @@ fn history(seeds: &[Vec<u32>]) -> History {
     let mut g = Gen {
         tables: Vec::new(),
         next: 0,
+        queued: Vec::new(),
     };
-    let revisions = seeds
-        .iter()
-        .enumerate()
-        .filter_map(|(i, rev)| {
-            let ops: Vec<Op> = rev.iter().filter_map(|s| g.op(*s)).collect();
-            (!ops.is_empty()).then(|| RevisionDef::new(n(&format!("{i:04}")), ops))
-        })
-        .collect();
+    let mut revisions = Vec::new();
+    for (i, rev) in seeds.iter().enumerate() {
+        let mut ops = Vec::new();
+        for s in rev {
+            ops.extend(g.op(*s));
+            ops.append(&mut g.queued);
+        }
+        if !ops.is_empty() {
+            revisions.push(RevisionDef::new(n(&format!("{i:04}")), ops));
+        }
+    }
     let mut history = History::new(revisions);
     history.dialects = vec![(Dialect::Sqlite, Loc::NONE), (Dialect::Postgres, Loc::NONE)];
     history
@@ -483,4 +552,9 @@ proptest! {
             prop_assert!(live_shape(&mut client).is_empty());
         }
     }
+}
+
+/// `name` quoted as an SQL identifier.
+fn sql_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
