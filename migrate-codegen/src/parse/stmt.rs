@@ -276,35 +276,7 @@ fn raw_sql(input: ParseStream, spans: &Spans) -> Result<RawSql> {
     let keyword = input.parse::<kw::sql>()?;
     let what = "SQL statements, e.g. `\"UPDATE users SET name = trim(name)\"`";
     let (sql, postgres) = if input.peek(Ident) && input.peek2(Token![:]) {
-        let mut sqlite = None;
-        let mut postgres = None;
-        loop {
-            let word: Ident = input.parse()?;
-            let dialect = super::dialect(&word)?;
-            input.parse::<Token![:]>()?;
-            let text = sql_text(input, spans, what)?;
-            let slot = match dialect {
-                migrate_dsl_core::op::Dialect::Sqlite => &mut sqlite,
-                migrate_dsl_core::op::Dialect::Postgres => &mut postgres,
-                _ => {
-                    return Err(syn::Error::new(
-                        word.span(),
-                        format!("`sql` for `{word}` is not supported"),
-                    ))
-                }
-            };
-            if slot.is_some() {
-                return Err(syn::Error::new(
-                    word.span(),
-                    format!("`{word}:` is named twice in this `sql`: give each dialect's statements once"),
-                ));
-            }
-            *slot = Some(text);
-            if !input.peek(Token![,]) {
-                break;
-            }
-            input.parse::<Token![,]>()?;
-        }
+        let (sqlite, postgres) = per_dialect(input, "sql", |input| sql_text(input, spans, what))?;
         match (sqlite, postgres) {
             (Some(sqlite), Some(postgres)) => (sqlite, Some(postgres)),
             _ => {
@@ -385,36 +357,11 @@ fn run_paths(
         };
         return Ok((paths, RunHook::new(name)));
     }
-    let mut sqlite = None;
-    let mut postgres = None;
-    loop {
-        let word: Ident = input.parse()?;
-        let dialect = super::dialect(&word)?;
-        input.parse::<Token![:]>()?;
+    let (sqlite, postgres) = per_dialect(input, "run", |input| {
         let path: syn::Path = input.parse()?;
         let name = Name::new(hook_path_text(&path)?, spans.loc(path_span(&path)));
-        let slot = match dialect {
-            migrate_dsl_core::op::Dialect::Sqlite => &mut sqlite,
-            migrate_dsl_core::op::Dialect::Postgres => &mut postgres,
-            _ => {
-                return Err(syn::Error::new(
-                    word.span(),
-                    format!("`run` hooks on `{word}` are not supported"),
-                ))
-            }
-        };
-        if slot.is_some() {
-            return Err(syn::Error::new(
-                word.span(),
-                format!("`{word}:` is named twice in this `run`: name one function per dialect"),
-            ));
-        }
-        *slot = Some((path, name));
-        if !input.peek(Token![,]) {
-            break;
-        }
-        input.parse::<Token![,]>()?;
-    }
+        Ok((path, name))
+    })?;
     let Some((sqlite_path, sqlite_name)) = sqlite else {
         return Err(syn::Error::new(
             run,
@@ -430,6 +377,43 @@ fn run_paths(
     let mut hook = RunHook::new(sqlite_name);
     hook.postgres = postgres_name;
     Ok((paths, hook))
+}
+
+/// `sqlite: <item>, postgres: <item>` after `run` or `sql`: each
+/// dialect's item, each dialect named at most once.
+fn per_dialect<T>(
+    input: ParseStream,
+    what: &str,
+    mut item: impl FnMut(ParseStream) -> Result<T>,
+) -> Result<(Option<T>, Option<T>)> {
+    let (mut sqlite, mut postgres) = (None, None);
+    loop {
+        let word: Ident = input.parse()?;
+        let dialect = super::dialect(&word)?;
+        input.parse::<Token![:]>()?;
+        let value = item(input)?;
+        let slot = match dialect {
+            migrate_dsl_core::op::Dialect::Sqlite => &mut sqlite,
+            migrate_dsl_core::op::Dialect::Postgres => &mut postgres,
+            _ => {
+                return Err(syn::Error::new(
+                    word.span(),
+                    format!("`{what}` on `{word}` is not supported"),
+                ))
+            }
+        };
+        if slot.is_some() {
+            return Err(syn::Error::new(
+                word.span(),
+                format!("`{word}:` is named twice in this `{what}`: name each dialect once"),
+            ));
+        }
+        *slot = Some(value);
+        if !input.peek(Token![,]) {
+            return Ok((sqlite, postgres));
+        }
+        input.parse::<Token![,]>()?;
+    }
 }
 
 fn hook_path_text(path: &syn::Path) -> Result<String> {
