@@ -235,3 +235,28 @@ fn a_foreign_key_to_a_table_made_later_in_the_revision() {
     FORWARD.apply_pending(&mut conn).unwrap();
     assert!(FORWARD.check(&mut conn).unwrap().is_empty());
 }
+
+migrate_dsl::migration! {
+    /// The same from a revision file.
+    static FROM_FILES;
+    dialects sqlite, postgres;
+    revisions from "revisions";
+}
+
+#[test]
+fn a_revision_file_writes_sql_per_dialect_in_single_quotes() {
+    let db = database("per_dialect_file");
+    let mut client = db.connect();
+    FROM_FILES.apply_pending(&mut client).unwrap();
+    let token: String = client
+        .query_one("SELECT token FROM sessions", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(token.len(), 8, "{token}");
+    let mut conn = migrate_dsl::rusqlite::Connection::open_in_memory().unwrap();
+    FROM_FILES.apply_pending(&mut conn).unwrap();
+    let token: String = conn
+        .query_row("SELECT token FROM sessions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(token.len(), 8, "{token}");
+}
